@@ -1,0 +1,41 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// An RFC 9457 problem, the body of every error response (`application/problem+json`).
+public struct Problem: Error, HTTPResponseError, Sendable {
+    /// The HTTP status.
+    public var status: HTTPResponse.Status
+    /// A stable URI naming the kind of problem.
+    public var type: String
+    /// A short, human-readable summary of the kind.
+    public var title: String
+    /// What went wrong this time.
+    public var detail: String?
+
+    /// The base of every problem `type` URI.
+    public static let typeBase = "https://automation-platform.dev/problems/"
+
+    public init(_ status: HTTPResponse.Status, type: String, title: String, detail: String? = nil) {
+        self.status = status
+        self.type = Self.typeBase + type
+        self.title = title
+        self.detail = detail
+    }
+
+    private struct Body: Encodable {
+        var type: String
+        var title: String
+        var status: Int
+        var detail: String?
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = try JSONEncoder().encode(Body(type: type, title: title, status: status.code, detail: detail))
+        return Response(
+            status: status,
+            headers: [.contentType: "application/problem+json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body))
+        )
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+import SQLKit
+
+/// Applies the ordered list of migrations, each once, recording them in `platform_migrations`.
+public struct Migrator: Sendable {
+    /// Every migration, in the order it must run.
+    public static let all: [any Migration] = [
+        CreateClients(),
+        CreateUsers(),
+        UpdateUserSchemaFinal(),
+        CreateWorkflows(),
+        CreateReports(),
+    ]
+
+    let migrations: [any Migration]
+    let logger: Logger
+
+    /// A migrator over `migrations` (all of them by default).
+    public init(migrations: [any Migration] = Migrator.all, logger: Logger = Logger(label: "platform.migrate")) {
+        self.migrations = migrations
+        self.logger = logger
+    }
+
+    /// Applies what is pending and returns the names applied. All pending migrations run in one
+    /// transaction, so a refusal leaves the database exactly as it was. On PostgreSQL an advisory
+    /// lock keeps concurrent migrators from racing.
+    @discardableResult
+    public func migrate(_ database: PlatformDatabase) async throws -> [String] {
+        let dialect = database.dialect
+        let migrations = self.migrations
+        let logger = self.logger
+        return try await database.transaction { sql in
+            if dialect == .postgres {
+                try await sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.lockKey)))").run()
+            }
+            try await Self.createLedger(sql)
+            let applied = Set(try await Self.appliedNames(sql))
+            var done: [String] = []
+            for migration in migrations where !applied.contains(migration.name) {
+                logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
+                try await migration.prepare(on: sql, dialect: dialect)
+                try await sql.insert(into: "platform_migrations")
+                    .columns("name", "applied_at")
+                    .values(SQLBind(migration.name), SQLBind(Date()))
+                    .run()
+                done.append(migration.name)
+            }
+            return done
+        }
+    }
+
+    /// The names of migrations not yet applied, in order.
+    public func pending(_ database: PlatformDatabase) async throws -> [String] {
+        let dialect = database.dialect
+        let names = migrations.map(\.name)
+        return try await database.withConnection { sql in
+            guard try await SchemaInspector(sql, dialect: dialect).hasTable("platform_migrations") else {
+                return names
+            }
+            let applied = Set(try await Self.appliedNames(sql))
+            return names.filter { !applied.contains($0) }
+        }
+    }
+
+    private static let lockKey = 7_326_091_001  // any constant shared by all instances
+
+    private static func createLedger(_ sql: any SQLDatabase) async throws {
+        try await sql.raw(
+            "CREATE TABLE IF NOT EXISTS platform_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+        ).run()
+    }
+
+    private static func appliedNames(_ sql: any SQLDatabase) async throws -> [String] {
+        try await sql.raw("SELECT name FROM platform_migrations ORDER BY name").all()
+            .map { try $0.decode(column: "name", as: String.self) }
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import SQLKit
+
+/// A row of `clients`: one tenant.
+public struct ClientRecord: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var slug: String
+    public var status: ClientStatus
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: String.self)
+        name = try row.decode(column: "name", as: String.self)
+        slug = try row.decode(column: "slug", as: String.self)
+        let statusText = try row.decode(column: "status", as: String.self)
+        guard let status = ClientStatus(rawValue: statusText) else {
+            throw PlatformDBError.constraintViolation("clients row \(id) has status \(statusText)")
+        }
+        self.status = status
+        createdAt = try row.decode(column: "created_at", as: Date.self)
+        updatedAt = try row.decode(column: "updated_at", as: Date.self)
+    }
+}

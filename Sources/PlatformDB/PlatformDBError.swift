@@ -1,0 +1,79 @@
+import PostgresNIO
+import SQLiteNIO
+
+/// Every failure the data-access layer reports; drivers' errors never leave the module untyped.
+public enum PlatformDBError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The database URL could not be understood.
+    case invalidDatabaseURL(String)
+    /// A unique constraint refused a row; `field` is the column that collided.
+    case alreadyExists(table: String, field: String)
+    /// A CHECK, NOT NULL or foreign-key constraint refused a value.
+    case constraintViolation(String)
+    /// No row matched.
+    case notFound(String)
+    /// The legacy users table still has rows that are not linked to Authorizer.
+    case legacyUsersWithoutAuthorizerID(emails: [String])
+    /// The database could not be reached or failed in a way the caller cannot fix.
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .invalidDatabaseURL(let why): "invalid database URL: \(why)"
+        case .alreadyExists(let table, let field): "a row in \(table) with this \(field) already exists"
+        case .constraintViolation(let what): "constraint violated: \(what)"
+        case .notFound(let what): "not found: \(what)"
+        case .legacyUsersWithoutAuthorizerID(let emails):
+            """
+            cannot finish the user schema upgrade: \(emails.count) user row(s) have no authorizer_id: \
+            \(emails.joined(separator: ", ")). Nothing was changed. Link each of them to its Authorizer \
+            account first (UPDATE users SET authorizer_id = '<Authorizer user id>' WHERE email = '…'; \
+            the id is in Authorizer's _users list), or delete rows that have no Authorizer account, \
+            then run `platform migrate` again.
+            """
+        case .unavailable(let why): "database unavailable: \(why)"
+        }
+    }
+
+    /// Maps a driver error to the typed error, recognising constraint failures on both databases.
+    public static func from(_ error: any Error) -> PlatformDBError {
+        if let typed = error as? PlatformDBError { return typed }
+        if let pg = error as? PSQLError {
+            guard let state = pg.serverInfo?[.sqlState] else {
+                return .unavailable("PostgreSQL: \(pg.code)")
+            }
+            let table = pg.serverInfo?[.tableName] ?? "?"
+            switch state {
+            case "23505":
+                return .alreadyExists(table: table, field: postgresKeyColumn(pg.serverInfo?[.detail]) ?? "key")
+            case "23514", "23502", "23503":
+                return .constraintViolation(pg.serverInfo?[.constraintName] ?? pg.serverInfo?[.columnName] ?? state)
+            default:
+                return .unavailable("PostgreSQL \(state): \(pg.serverInfo?[.message] ?? "")")
+            }
+        }
+        if let lite = error as? SQLiteError {
+            // SQLite names the failed constraint in its message: "UNIQUE constraint failed: users.email".
+            let message = lite.message
+            if message.hasPrefix("UNIQUE constraint failed: ") {
+                let target = message.dropFirst("UNIQUE constraint failed: ".count)
+                    .split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                let parts = target.split(separator: ".", maxSplits: 1).map(String.init)
+                return .alreadyExists(table: parts.first ?? "?", field: parts.last ?? "key")
+            }
+            if message.contains("constraint failed") {
+                return .constraintViolation(message)
+            }
+            return .unavailable("SQLite: \(lite.reason)")
+        }
+        return .unavailable(String(describing: type(of: error)))
+    }
+
+    /// Reads the column from PostgreSQL's detail text, `Key (email)=(…) already exists.`,
+    /// without keeping the value, which may be personal data.
+    private static func postgresKeyColumn(_ detail: String?) -> String? {
+        guard let detail, let open = detail.firstIndex(of: "("), let close = detail.firstIndex(of: ")"),
+            open < close
+        else { return nil }
+        return String(detail[detail.index(after: open)..<close])
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import ServiceLifecycle
+
+/// The platform database: one handle over PostgreSQL or SQLite that hands out `SQLDatabase`s.
+///
+/// It is a `Service`: PostgreSQL's pool runs inside `run()`, so add it to the application's
+/// `ServiceGroup` (or use ``withOpened(_:logger:_:)`` outside one).
+public final class PlatformDatabase: Service, Sendable {
+    /// Where this database lives.
+    public let url: DatabaseURL
+    /// The dialect, for the few PostgreSQL-only features.
+    public var dialect: SQLDialectKind { url.dialect }
+
+    private let backend: Backend
+    private let logger: Logger
+
+    private enum Backend: Sendable {
+        case postgres(PostgresClient)
+        case sqlite(SQLiteConnection, AsyncLock)
+    }
+
+    private init(url: DatabaseURL, backend: Backend, logger: Logger) {
+        self.url = url
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Opens the database. SQLite files and their folders are created; PostgreSQL connects lazily
+    /// once `run()` is running.
+    public static func open(_ url: DatabaseURL, logger: Logger) async throws -> PlatformDatabase {
+        switch url {
+        case .postgres(let location):
+            var configuration = PostgresClient.Configuration(
+                host: location.host,
+                port: location.port,
+                username: location.username,
+                password: location.password,
+                database: location.database,
+                tls: try tls(location.tls)
+            )
+            // Timestamps are stored in UTC whatever the server's own time zone is.
+            configuration.options.additionalStartupParameters = [("TimeZone", "UTC")]
+            configuration.options.connectionTimeout = .seconds(5)
+            configuration.options.maximumConnections = 20
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            return PlatformDatabase(url: url, backend: .postgres(client), logger: logger)
+        case .sqliteFile(let path):
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw PlatformDBError.unavailable("cannot create \(folder.path): \(error.localizedDescription)")
+            }
+            let connection = try await openSQLite(.file(path: path), logger: logger)
+            _ = try await connection.query("PRAGMA journal_mode = WAL")
+            return PlatformDatabase(url: url, backend: .sqlite(connection, AsyncLock()), logger: logger)
+        case .sqliteMemory:
+            let connection = try await openSQLite(.memory, logger: logger)
+            return PlatformDatabase(url: url, backend: .sqlite(connection, AsyncLock()), logger: logger)
+        }
+    }
+
+    /// Opens the database, runs it for the duration of `body`, then closes it.
+    public static func withOpened<T: Sendable>(
+        _ url: DatabaseURL,
+        logger: Logger,
+        _ body: @Sendable (PlatformDatabase) async throws -> T
+    ) async throws -> T {
+        let database = try await open(url, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await database.runUntilCancelled() }
+            defer { group.cancelAll() }
+            return try await body(database)
+        }
+    }
+
+    /// Runs the connection pool until graceful shutdown (PostgreSQL), then closes the connection.
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown { try await self.runUntilCancelled() }
+    }
+
+    private func runUntilCancelled() async throws {
+        switch backend {
+        case .postgres(let client):
+            await client.run()
+        case .sqlite(let connection, _):
+            // Nothing to drive; wait for cancellation, then close the file cleanly.
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(3600))
+            }
+            try? await connection.close()
+        }
+    }
+
+    /// Runs `body` on one connection. On SQLite, callers take turns.
+    public func withConnection<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            switch backend {
+            case .postgres(let client):
+                return try await client.withConnection { connection in
+                    try await body(connection.sql(queryLogLevel: nil))
+                }
+            case .sqlite(let connection, let lock):
+                return try await lock.withLock {
+                    try await body(connection.sql(queryLogLevel: nil))
+                }
+            }
+        } catch let error as PSQLError {
+            throw PlatformDBError.from(error)
+        } catch let error as SQLiteError {
+            throw PlatformDBError.from(error)
+        }
+    }
+
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
+    public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withConnection { sql in
+            try await sql.raw("BEGIN").run()
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Whether the database answers a trivial query.
+    public func ping() async -> Bool {
+        do {
+            return try await withConnection { sql in
+                try await sql.raw("SELECT 1 AS ok").first() != nil
+            }
+        } catch {
+            logger.debug("database ping failed", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    private static func openSQLite(_ storage: SQLiteConnection.Storage, logger: Logger) async throws
+        -> SQLiteConnection
+    {
+        do {
+            let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+            _ = try await connection.query("PRAGMA foreign_keys = ON")
+            _ = try await connection.query("PRAGMA busy_timeout = 5000")
+            return connection
+        } catch {
+            throw PlatformDBError.unavailable("cannot open SQLite database: \(error)")
+        }
+    }
+
+    private static func tls(_ mode: DatabaseURL.PostgresLocation.TLSMode) throws -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
+        }
+    }
+}

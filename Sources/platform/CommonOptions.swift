@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PlatformDB
+
+/// Options every subcommand shares. Flags win over environment variables, which win over defaults.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Platform database: postgres://user:pass@host:port/db, sqlite:///path or sqlite::memory:. Env: DATABASE_URL. Default: \(DatabaseURL.defaultURLString)")
+    var databaseURL: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env: LOG_LEVEL. Default: info")
+    var logLevel: String?
+
+    /// The database URL after flags, environment and default are layered.
+    func resolvedDatabaseURL() throws -> DatabaseURL {
+        let text = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? DatabaseURL.defaultURLString
+        do {
+            return try DatabaseURL(text)
+        } catch {
+            throw ValidationError("--database-url / DATABASE_URL: \(error)")
+        }
+    }
+
+    /// Sets up logging once and returns the root logger.
+    func makeLogger(label: String) throws -> Logger {
+        let text = logLevel ?? ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            throw ValidationError("--log-level / LOG_LEVEL: '\(text)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        LoggingBootstrap.once(level: level)
+        var logger = Logger(label: label)
+        logger.logLevel = level
+        return logger
+    }
+}
+
+/// Bootstraps swift-log exactly once per process.
+enum LoggingBootstrap {
+    nonisolated(unsafe) private static var done = false  // touched only from the main task at start
+
+    static func once(level: Logger.Level) {
+        guard !done else { return }
+        done = true
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Gateway
+import PlatformDB
+
+/// `platform dev`: everything on one machine with no setup, on the embedded SQLite database.
+struct DevCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev",
+        abstract: "Run the system locally with no setup: the gateway on SQLite under ./data/."
+    )
+
+    @Option(help: "Gateway port.")
+    var port = 8080
+
+    @Option(help: "Log level.")
+    var logLevel = "info"
+
+    func run() async throws {
+        var options = CommonOptions()
+        options.logLevel = logLevel
+        options.databaseURL = DatabaseURL.defaultURLString
+        let logger = try options.makeLogger(label: "platform.dev")
+        let configuration = GatewayConfiguration(
+            host: "127.0.0.1", port: port, databaseURL: try options.resolvedDatabaseURL(), migrateOnStart: true
+        )
+        print(
+            """
+            platform dev
+              gateway   http://127.0.0.1:\(port)
+              database  \(configuration.databaseURL)
+              try       curl -s http://127.0.0.1:\(port)/readyz
+            """
+        )
+        try await ServeCommand.runGateway(configuration, logger: logger)
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import PlatformDB
+
+/// `platform migrate`: applies pending migrations; a no-op when there are none.
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Apply pending platform database migrations (idempotent)."
+    )
+
+    @OptionGroup var options: CommonOptions
+
+    func run() async throws {
+        let url = try options.resolvedDatabaseURL()
+        let logger = try options.makeLogger(label: "platform.migrate")
+        do {
+            let applied = try await PlatformDatabase.withOpened(url, logger: logger) { database in
+                try await Migrator(logger: logger).migrate(database)
+            }
+            print(applied.isEmpty ? "Nothing to migrate: \(url) is up to date." : "Applied to \(url):")
+            for name in applied { print("  \(name)") }
+        } catch let error as PlatformDBError {
+            printError(error.description)
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ message: String) {
+    var stderr = StandardError()
+    print("error: \(message)", to: &stderr)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandle.standardError.write(Data(string.utf8))
+    }
+}
+
+import Foundation

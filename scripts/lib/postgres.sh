@@ -1,0 +1,37 @@
+# Throwaway PostgreSQL clusters for tests and benchmarks. PostgreSQL refuses to run as root, so
+# as root the cluster runs as the unprivileged `postgres` user (created if missing).
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+
+pg_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+pg_start_throwaway() {
+  if [ ! -x "$PG_BIN/initdb" ]; then
+    PG_BIN=$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)")
+  fi
+  if [ ! -x "$PG_BIN/initdb" ]; then
+    echo "PostgreSQL is not installed (no initdb); .ci/run installs it with apt-get install -y postgresql" >&2
+    return 1
+  fi
+  PG_DIR=$(mktemp -d /tmp/platform-pg.XXXXXX)
+  PG_PORT=$(pg_free_port)
+  PG_RUN=()
+  if [ "$(id -u)" -eq 0 ]; then
+    id -u postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
+    chown postgres "$PG_DIR"
+    PG_RUN=(runuser -u postgres --)
+  fi
+  "${PG_RUN[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U platform_test --auth=trust -E UTF8 --no-instructions >"$PG_DIR/initdb.log"
+  "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" >/dev/null
+  PG_URL="postgres://platform_test@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
+  echo "started throwaway PostgreSQL on 127.0.0.1:$PG_PORT ($PG_DIR)"
+}
+
+pg_stop_throwaway() {
+  if [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR/data" ]; then
+    "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+  fi
+}
