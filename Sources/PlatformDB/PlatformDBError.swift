@@ -63,7 +63,7 @@ public enum PlatformDBError: Error, Equatable, Sendable, CustomStringConvertible
             if message.contains("constraint failed") {
                 return .constraintViolation(message)
             }
-            return .unavailable("SQLite: \(lite.reason)")
+            return .unavailable("SQLite \(lite.reason): \(message)")
         }
         return .unavailable(String(describing: type(of: error)))
     }

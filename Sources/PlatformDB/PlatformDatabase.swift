@@ -47,7 +47,6 @@ public final class PlatformDatabase: Service, Sendable {
             )
             // Timestamps are stored in UTC whatever the server's own time zone is.
             configuration.options.additionalStartupParameters = [("TimeZone", "UTC")]
-            configuration.options.connectionTimeout = .seconds(5)
             configuration.options.maximumConnections = 20
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             return PlatformDatabase(url: url, backend: .postgres(client), logger: logger)
@@ -59,7 +58,6 @@ public final class PlatformDatabase: Service, Sendable {
                 throw PlatformDBError.unavailable("cannot create \(folder.path): \(error.localizedDescription)")
             }
             let connection = try await openSQLite(.file(path: path), logger: logger)
-            _ = try await connection.query("PRAGMA journal_mode = WAL")
             return PlatformDatabase(url: url, backend: .sqlite(connection, AsyncLock()), logger: logger)
         case .sqliteMemory:
             let connection = try await openSQLite(.memory, logger: logger)
@@ -95,7 +93,7 @@ public final class PlatformDatabase: Service, Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(3600))
             }
-            try? await connection.close()
+            await Self.close(connection)
         }
     }
 
@@ -134,29 +132,55 @@ public final class PlatformDatabase: Service, Sendable {
         }
     }
 
-    /// Whether the database answers a trivial query.
-    public func ping() async -> Bool {
-        do {
-            return try await withConnection { sql in
-                try await sql.raw("SELECT 1 AS ok").first() != nil
+    /// Whether the database answers a trivial query within `timeout`. PostgreSQL's pool waits
+    /// for a connection while the server is down, so the wait is bounded here.
+    public func ping(timeout: Duration = .seconds(2)) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                do {
+                    return try await self.withConnection { sql in
+                        try await sql.raw("SELECT 1 AS ok").first() != nil
+                    }
+                } catch {
+                    self.logger.debug("database ping failed", metadata: ["error": "\(error)"])
+                    return false
+                }
             }
-        } catch {
-            logger.debug("database ping failed", metadata: ["error": "\(error)"])
-            return false
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let answer = await group.next() ?? false
+            group.cancelAll()
+            return answer
         }
     }
 
     private static func openSQLite(_ storage: SQLiteConnection.Storage, logger: Logger) async throws
         -> SQLiteConnection
     {
+        let connection: SQLiteConnection
         do {
-            let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
-            _ = try await connection.query("PRAGMA foreign_keys = ON")
-            _ = try await connection.query("PRAGMA busy_timeout = 5000")
-            return connection
+            connection = try await SQLiteConnection.open(storage: storage, logger: logger)
         } catch {
             throw PlatformDBError.unavailable("cannot open SQLite database: \(error)")
         }
+        do {
+            _ = try await connection.query("PRAGMA foreign_keys = ON")
+            _ = try await connection.query("PRAGMA busy_timeout = 5000")
+            if case .file = storage { _ = try await connection.query("PRAGMA journal_mode = WAL") }
+            return connection
+        } catch {
+            await close(connection)
+            throw PlatformDBError.unavailable("cannot configure SQLite database: \(error)")
+        }
+    }
+
+    /// Closes a SQLite connection even from a cancelled task: the async `close()` gives up when
+    /// cancelled, and a connection left open traps when it is freed.
+    private static func close(_ connection: SQLiteConnection) async {
+        let closing: EventLoopFuture<Void> = connection.close()
+        try? await closing.get()
     }
 
     private static func tls(_ mode: DatabaseURL.PostgresLocation.TLSMode) throws -> PostgresClient.Configuration.TLS {

@@ -63,12 +63,12 @@ public struct SchemaInspector: Sendable {
             }
         case .sqlite:
             let rows = try await sql.raw(
-                #"SELECT name, "notnull" AS notnull, dflt_value AS dflt FROM pragma_table_info(\#(bind: table))"#
+                #"SELECT name, "notnull" AS is_not_null, dflt_value AS dflt FROM pragma_table_info(\#(bind: table))"#
             ).all()
             return try rows.map {
                 Column(
                     name: try $0.decode(column: "name", as: String.self),
-                    isNullable: try $0.decode(column: "notnull", as: Int.self) == 0,
+                    isNullable: try $0.decode(column: "is_not_null", as: Int.self) == 0,
                     defaultValue: try $0.decode(column: "dflt", as: String?.self)
                 )
             }

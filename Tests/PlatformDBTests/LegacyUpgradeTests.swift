@@ -108,6 +108,18 @@ import Testing
                 ).first()?.decode(column: "status", as: String.self)
             }
             #expect(c == "ACTIVE")
+
+            // The tenant key now cascades, and the seed's indexes exist.
+            let client = try await ClientStore(database).create(name: "Acme", slug: "acme")
+            let indexes = try await database.withConnection { sql in
+                try await sql.raw("UPDATE users SET client_id = \(bind: client.id) WHERE authorizer_id = 'auth-b'").run()
+                try await sql.raw("DELETE FROM clients WHERE id = \(bind: client.id)").run()
+                return try await SchemaInspector(sql, dialect: database.dialect).indexes(of: "users")
+            }
+            #expect(try await UserStore(database).find(authorizerID: "auth-b") == nil)
+            for index in ["idx_users_authorizer_id", "idx_users_email", "idx_users_client_id", "idx_users_status"] {
+                #expect(indexes.contains(index), "missing \(index)")
+            }
             #expect(try await Migrator().migrate(database).isEmpty)
         }
     }

@@ -60,6 +60,9 @@ actor TestPostgres {
     }
 
     private var templateReady = false
+    /// PostgreSQL refuses to copy a template while another session uses it, so every
+    /// administrative statement runs one after another, in order of arrival.
+    private var tail: Task<Void, Never> = Task {}
     private let templateName = "platform_test_template_\(ProcessInfo.processInfo.processIdentifier)"
 
     struct Created {
@@ -69,6 +72,13 @@ actor TestPostgres {
 
     /// Creates a database, migrated (cloned from the template) or empty.
     func createDatabase(migrated: Bool) async throws -> Created {
+        let previous = tail
+        let task = Task { await previous.value; return try await self.createDatabaseNow(migrated: migrated) }
+        tail = Task { _ = try? await task.value }
+        return try await task.value
+    }
+
+    private func createDatabaseNow(migrated: Bool) async throws -> Created {
         guard case .postgres(var location) = Self.adminURL else {
             throw PlatformDBError.unavailable("PLATFORM_TEST_POSTGRES_URL is not set")
         }

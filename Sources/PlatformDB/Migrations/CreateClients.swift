@@ -9,7 +9,7 @@ struct CreateClients: Migration {
         try await sql.raw(
             """
             CREATE TABLE IF NOT EXISTS clients (
-              id          TEXT PRIMARY KEY,
+              id          TEXT PRIMARY KEY NOT NULL,
               name        TEXT NOT NULL,
               slug        TEXT NOT NULL UNIQUE,
               status      TEXT NOT NULL DEFAULT 'ACTIVE',

@@ -9,7 +9,7 @@ struct CreateReports: Migration {
         try await sql.raw(
             """
             CREATE TABLE reports (
-              id           TEXT PRIMARY KEY,
+              id           TEXT PRIMARY KEY NOT NULL,
               client_id    TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
               workflow_id  TEXT REFERENCES workflows(id) ON DELETE SET NULL,
               title        TEXT NOT NULL,

@@ -16,7 +16,7 @@ struct CreateUsers: Migration {
         try await sql.raw(
             """
             CREATE TABLE \(ident: table) (
-              id              TEXT PRIMARY KEY,
+              id              TEXT PRIMARY KEY NOT NULL,  -- NOT NULL: SQLite lets a TEXT primary key be NULL
               authorizer_id   TEXT NOT NULL UNIQUE,
               email           TEXT NOT NULL UNIQUE,
               first_name      TEXT,

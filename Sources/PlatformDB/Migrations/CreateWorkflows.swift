@@ -9,7 +9,7 @@ struct CreateWorkflows: Migration {
         try await sql.raw(
             """
             CREATE TABLE workflows (
-              id           TEXT PRIMARY KEY,
+              id           TEXT PRIMARY KEY NOT NULL,
               client_id    TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
               name         TEXT NOT NULL,
               description  TEXT,

@@ -67,7 +67,7 @@ public struct Migrator: Sendable {
 
     private static func createLedger(_ sql: any SQLDatabase) async throws {
         try await sql.raw(
-            "CREATE TABLE IF NOT EXISTS platform_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS platform_migrations (name TEXT PRIMARY KEY NOT NULL, applied_at TIMESTAMP NOT NULL)"
         ).run()
     }
 

@@ -37,7 +37,18 @@ struct UpdateUserSchemaFinal: Migration {
         }
         // Step 3: default status is ACTIVE, not PENDING_VERIFICATION.
         try await sql.raw("ALTER TABLE users ALTER COLUMN status SET DEFAULT 'ACTIVE'").run()
+        // The rest of the final shape: defaults, the cascading tenant key and the CHECKs.
         try await sql.raw("ALTER TABLE users ALTER COLUMN role SET DEFAULT 'USER'").run()
+        try await sql.raw("ALTER TABLE users ALTER COLUMN created_at SET DEFAULT NOW()").run()
+        let foreignKeys = try await sql.raw(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass AND contype = 'f'"
+        ).all().map { try $0.decode(column: "conname", as: String.self) }
+        for name in foreignKeys {
+            try await sql.raw("ALTER TABLE users DROP CONSTRAINT \(ident: name)").run()
+        }
+        try await sql.raw(
+            "ALTER TABLE users ADD CONSTRAINT fk_client FOREIGN KEY (client_id) REFERENCES clients(id) ON DELETE CASCADE"
+        ).run()
         for (name, column, values) in [
             ("users_role_check", "role", Role.allCases.map(\.rawValue)),
             ("users_status_check", "status", UserStatus.allCases.map(\.rawValue)),
