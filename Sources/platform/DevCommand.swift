@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Gateway
 import PlatformDB
 
@@ -31,6 +32,7 @@ struct DevCommand: AsyncParsableCommand {
               try       curl -s http://127.0.0.1:\(port)/readyz
             """
         )
+        fflush(stdout)
         try await ServeCommand.runGateway(configuration, logger: logger)
     }
 }
