@@ -53,6 +53,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LocalAuthorizer",
+            dependencies: [
+                "PlatformDB",
+                "AuthorizerClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Gateway",
             dependencies: [
                 "PlatformDB",
@@ -69,6 +84,7 @@ let package = Package(
             name: "platform",
             dependencies: [
                 "Gateway",
+                "LocalAuthorizer",
                 "PlatformDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -84,6 +100,18 @@ let package = Package(
         .testTarget(
             name: "AuthorizerClientTests",
             dependencies: ["AuthorizerClient"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LocalAuthorizerTests",
+            dependencies: [
+                "LocalAuthorizer",
+                "AuthorizerClient",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -24,15 +24,15 @@ struct DevCommand: AsyncParsableCommand {
         let configuration = GatewayConfiguration(
             host: "127.0.0.1", port: port, databaseURL: try options.resolvedDatabaseURL(), migrateOnStart: true
         )
-        print(
+        // Written unbuffered so it shows before the server's own log lines.
+        FileHandle.standardOutput.write(Data(
             """
             platform dev
               gateway   http://127.0.0.1:\(port)
               database  \(configuration.databaseURL)
               try       curl -s http://127.0.0.1:\(port)/readyz
-            """
-        )
-        fflush(stdout)
+
+            """.utf8))
         try await ServeCommand.runGateway(configuration, logger: logger)
     }
 }

@@ -14,11 +14,17 @@ public struct Migrator: Sendable {
     ]
 
     let migrations: [any Migration]
+    let ledger: String
     let logger: Logger
 
-    /// A migrator over `migrations` (all of them by default).
-    public init(migrations: [any Migration] = Migrator.all, logger: Logger = Logger(label: "platform.migrate")) {
+    /// A migrator over `migrations` (the platform's by default), recorded in the table `ledger`.
+    public init(
+        migrations: [any Migration] = Migrator.all,
+        ledger: String = "platform_migrations",
+        logger: Logger = Logger(label: "platform.migrate")
+    ) {
         self.migrations = migrations
+        self.ledger = ledger
         self.logger = logger
     }
 
@@ -29,18 +35,19 @@ public struct Migrator: Sendable {
     public func migrate(_ database: PlatformDatabase) async throws -> [String] {
         let dialect = database.dialect
         let migrations = self.migrations
+        let ledger = self.ledger
         let logger = self.logger
         return try await database.transaction { sql in
             if dialect == .postgres {
                 try await sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.lockKey)))").run()
             }
-            try await Self.createLedger(sql)
-            let applied = Set(try await Self.appliedNames(sql))
+            try await Self.createLedger(sql, ledger)
+            let applied = Set(try await Self.appliedNames(sql, ledger))
             var done: [String] = []
             for migration in migrations where !applied.contains(migration.name) {
                 logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
                 try await migration.prepare(on: sql, dialect: dialect)
-                try await sql.insert(into: "platform_migrations")
+                try await sql.insert(into: ledger)
                     .columns("name", "applied_at")
                     .values(SQLBind(migration.name), SQLBind(Date()))
                     .run()
@@ -54,25 +61,26 @@ public struct Migrator: Sendable {
     public func pending(_ database: PlatformDatabase) async throws -> [String] {
         let dialect = database.dialect
         let names = migrations.map(\.name)
+        let ledger = self.ledger
         return try await database.withConnection { sql in
-            guard try await SchemaInspector(sql, dialect: dialect).hasTable("platform_migrations") else {
+            guard try await SchemaInspector(sql, dialect: dialect).hasTable(ledger) else {
                 return names
             }
-            let applied = Set(try await Self.appliedNames(sql))
+            let applied = Set(try await Self.appliedNames(sql, ledger))
             return names.filter { !applied.contains($0) }
         }
     }
 
     private static let lockKey = 7_326_091_001  // any constant shared by all instances
 
-    private static func createLedger(_ sql: any SQLDatabase) async throws {
+    private static func createLedger(_ sql: any SQLDatabase, _ ledger: String) async throws {
         try await sql.raw(
-            "CREATE TABLE IF NOT EXISTS platform_migrations (name TEXT PRIMARY KEY NOT NULL, applied_at TIMESTAMP NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS \(ident: ledger) (name TEXT PRIMARY KEY NOT NULL, applied_at TIMESTAMP NOT NULL)"
         ).run()
     }
 
-    private static func appliedNames(_ sql: any SQLDatabase) async throws -> [String] {
-        try await sql.raw("SELECT name FROM platform_migrations ORDER BY name").all()
+    private static func appliedNames(_ sql: any SQLDatabase, _ ledger: String) async throws -> [String] {
+        try await sql.raw("SELECT name FROM \(ident: ledger) ORDER BY name").all()
             .map { try $0.decode(column: "name", as: String.self) }
     }
 }

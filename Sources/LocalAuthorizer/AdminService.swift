@@ -1,0 +1,168 @@
+import Foundation
+import GraphQL
+import PlatformDB
+
+/// The `_` operations, allowed with the admin secret only.
+struct AdminService: Sendable {
+    let configuration: AuthorizerConfiguration
+    let store: AuthorizerStore
+    let webhooks: WebhookDispatcher
+
+    var now: Int64 { Int64(Date().timeIntervalSince1970) }
+
+    struct Page: Sendable {
+        var limit: Int
+        var page: Int
+        var offset: Int { (page - 1) * limit }
+
+        /// Authorizer's defaults: 10 a page, page 1; a page holds at most 1000.
+        init(_ args: Map) throws(AuthorizerError) {
+            limit = args["limit"].int ?? 10
+            page = args["page"].int ?? 1
+            guard (1...1000).contains(limit), page >= 1, page <= 1_000_000 else {
+                throw .invalid("invalid pagination: limit 1–1000, page ≥ 1")
+            }
+        }
+
+        func graphQLValue(total: Int) -> [String: any Sendable] {
+            ["limit": limit, "page": page, "offset": offset, "total": total]
+        }
+    }
+
+    func users(page: Page, query: String?) async throws -> [String: any Sendable] {
+        let (users, total) = try await store.users(limit: page.limit, offset: page.offset, query: query)
+        return ["pagination": page.graphQLValue(total: total), "users": users.map(\.graphQLValue)]
+    }
+
+    func user(id: String?, email: String?) async throws -> AuthorizerUser {
+        let found: AuthorizerUser?
+        if let id, !id.isEmpty {
+            found = try await store.user(id: id)
+        } else if let email, !email.isEmpty {
+            found = try await store.user(email: email)
+        } else {
+            throw AuthorizerError.invalid("id or email is required")
+        }
+        guard let found else { throw AuthorizerError.userNotFound }
+        return found
+    }
+
+    func updateUser(_ params: Map) async throws -> AuthorizerUser {
+        guard let id = params["id"].string else { throw AuthorizerError.invalid("id is required") }
+        var user = try await user(id: id, email: nil)
+        if let email = params["email"].string {
+            let email = email.lowercased()
+            guard AuthService.isEmail(email) else { throw AuthorizerError.invalid("invalid email address") }
+            user.email = email
+        }
+        for (field, path) in [
+            ("given_name", \AuthorizerUser.givenName), ("family_name", \.familyName), ("middle_name", \.middleName),
+            ("nickname", \.nickname), ("gender", \.gender), ("birthdate", \.birthdate),
+            ("phone_number", \.phoneNumber), ("picture", \.picture),
+        ] {
+            if case .string(let value) = params[field] { user[keyPath: path] = value }
+        }
+        if case .bool(let verified) = params["email_verified"] {
+            user.emailVerifiedAt = verified ? (user.emailVerifiedAt ?? now) : nil
+        }
+        if case .array(let roles) = params["roles"] {
+            let names = roles.compactMap(\.string)
+            guard !names.isEmpty, names.allSatisfy(configuration.roles.contains) else {
+                throw AuthorizerError.invalid("invalid roles")
+            }
+            user.roles = names
+        }
+        if case .dictionary = params["app_data"], let data = try? JSONEncoder().encode(params["app_data"]) {
+            user.appData = String(decoding: data, as: UTF8.self)
+        }
+        user.updatedAt = now
+        do {
+            try await store.update(user)
+        } catch PlatformDBError.alreadyExists {
+            throw AuthorizerError(message: "user with this email already exists", code: .alreadyExists)
+        }
+        return user
+    }
+
+    func deleteUser(id: String) async throws {
+        let user = try await user(id: id, email: nil)
+        try await store.deleteUser(id: user.id)
+        await webhooks.fire("user.deleted", user: user)
+    }
+
+    /// Revokes or restores access; revoking ends every session at once.
+    func setAccess(userID: String, revoked: Bool) async throws {
+        var user = try await user(id: userID, email: nil)
+        user.revokedTimestamp = revoked ? now : nil
+        user.updatedAt = now
+        try await store.update(user)
+        if revoked { try await store.deleteSessions(userID: user.id) }
+        await webhooks.fire(revoked ? "user.access_revoked" : "user.access_enabled", user: user)
+    }
+
+    func addWebhook(_ params: Map) async throws {
+        guard let event = params["event_name"].string, let endpoint = params["endpoint"].string,
+            case .bool(let enabled) = params["enabled"]
+        else { throw AuthorizerError.invalid("event_name, endpoint and enabled are required") }
+        let base = event.split(separator: "-").first.map(String.init) ?? event
+        guard WebhookDispatcher.events[base] != nil else { throw AuthorizerError.invalid("invalid event name \(event)") }
+        guard let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw AuthorizerError.invalid("invalid endpoint")
+        }
+        var headers: [String: String] = [:]
+        if case .dictionary(let map) = params["headers"] {
+            for (key, value) in map { headers[key] = value.string ?? "" }
+        }
+        // Several configurations of one event are stored as `event-<unix time>`, as Authorizer does.
+        let taken = try await store.webhooks().contains { $0.eventName == event }
+        let name = taken ? "\(base)-\(now)" : event
+        try await store.addWebhook(
+            WebhookConfig(
+                eventName: name, eventDescription: params["event_description"].string, endpoint: endpoint,
+                enabled: enabled, headers: headers, now: now))
+    }
+
+    /// Subscribes `endpoint` to every event unless it already is (the `--webhook` flag).
+    func subscribeToEveryEvent(_ endpoint: String) async throws {
+        let existing = try await store.webhooks()
+        for event in WebhookDispatcher.events.keys.sorted()
+        where !existing.contains(where: { $0.baseEventName == event && $0.endpoint == endpoint }) {
+            try await addWebhook(["event_name": .string(event), "endpoint": .string(endpoint), "enabled": .bool(true)])
+        }
+    }
+
+    func webhooks(page: Page) async throws -> [String: any Sendable] {
+        let all = try await store.webhooks()
+        let slice = all.dropFirst(page.offset).prefix(page.limit)
+        return ["pagination": page.graphQLValue(total: all.count), "webhooks": slice.map(Self.graphQLValue)]
+    }
+
+    func webhook(id: String) async throws -> [String: any Sendable] {
+        guard let webhook = try await store.webhook(id: id) else {
+            throw AuthorizerError(message: "webhook not found", code: .notFound)
+        }
+        return Self.graphQLValue(webhook)
+    }
+
+    func webhookLogs(page: Page, webhookID: String?) async throws -> [String: any Sendable] {
+        let (logs, total) = try await store.webhookLogs(webhookID: webhookID, limit: page.limit, offset: page.offset)
+        let values: [[String: any Sendable]] = logs.map { log in
+            var value: [String: any Sendable] = [
+                "id": log.id, "webhook_id": log.webhookID, "request": log.request, "response": log.response,
+                "created_at": Int(log.createdAt), "updated_at": Int(log.createdAt),
+            ]
+            if let status = log.httpStatus { value["http_status"] = Int(status) }
+            return value
+        }
+        return ["pagination": page.graphQLValue(total: total), "webhook_logs": values]
+    }
+
+    static func graphQLValue(_ webhook: WebhookConfig) -> [String: any Sendable] {
+        [
+            "id": webhook.id, "event_name": webhook.eventName, "event_description": webhook.eventDescription ?? "",
+            "endpoint": webhook.endpoint, "enabled": webhook.enabled,
+            "headers": Map.dictionary(.init(uniqueKeysWithValues: webhook.headers.sorted { $0.key < $1.key }.map { ($0.key, Map.string($0.value)) })),
+            "created_at": Int(webhook.createdAt), "updated_at": Int(webhook.updatedAt),
+        ]
+    }
+}

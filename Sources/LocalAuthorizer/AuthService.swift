@@ -1,0 +1,210 @@
+import Foundation
+import HummingbirdBcrypt
+import Logging
+import NIOPosix
+import PlatformDB
+
+/// The user-facing operations: signup, login, sessions and token checks.
+struct AuthService: Sendable {
+    let configuration: AuthorizerConfiguration
+    let store: AuthorizerStore
+    let tokens: TokenService
+    let webhooks: WebhookDispatcher
+    let logger: Logger
+
+    static let lockoutWindow: Int64 = 15 * 60
+    static let lockoutAttempts = 5
+
+    var now: Int64 { Int64(Date().timeIntervalSince1970) }
+
+    struct Signup: Sendable {
+        var email: String?
+        var password: String
+        var confirmPassword: String
+        var names: [String: String]
+        var roles: [String]?
+        var scope: [String]?
+    }
+
+    /// The answer of signup, login and session: a message, and tokens unless something is pending.
+    struct AuthResult: Sendable {
+        var message: String
+        var accessToken: String?
+        var idToken: String?
+        var expiresIn: Int64?
+        var user: AuthorizerUser?
+    }
+
+    func signup(_ request: Signup) async throws -> AuthResult {
+        guard configuration.enableSignup else {
+            throw AuthorizerError(message: "signup is disabled for this instance", code: .permissionDenied)
+        }
+        let email = (request.email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        guard Self.isEmail(email) else { throw AuthorizerError.invalid("invalid email address") }
+        guard request.password == request.confirmPassword else { throw AuthorizerError.passwordMismatch }
+        try PasswordPolicy.check(request.password, strong: configuration.enableStrongPassword)
+        let roles = try signupRoles(request.roles)
+
+        let hash = try await hashPassword(request.password)
+        var user = AuthorizerUser(id: UUID().uuidString.lowercased(), email: email, passwordHash: hash, roles: roles, now: now)
+        user.givenName = request.names["given_name"]
+        user.familyName = request.names["family_name"]
+        user.middleName = request.names["middle_name"]
+        user.nickname = request.names["nickname"]
+        user.gender = request.names["gender"]
+        user.birthdate = request.names["birthdate"]
+        user.phoneNumber = request.names["phone_number"]
+        user.picture = request.names["picture"]
+        if !configuration.enableEmailVerification { user.emailVerifiedAt = now }
+        do {
+            try await store.insert(user)
+        } catch PlatformDBError.alreadyExists {
+            // The unique email makes concurrent signups race safely: exactly one insert wins.
+            throw AuthorizerError.signupFailed
+        }
+        logger.info("user signed up", metadata: ["user_id": "\(user.id)"])
+        await webhooks.fire("user.signup", user: user)
+        guard !configuration.enableEmailVerification else {
+            return AuthResult(message: "Verification email has been sent. Please check your inbox", user: user)
+        }
+        return try await startSession(for: user, roles: roles, scope: request.scope, message: "Signed up successfully.")
+    }
+
+    func login(email: String?, password: String, roles: [String]?, scope: [String]?) async throws -> AuthResult {
+        let email = (email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        guard let user = try await store.user(email: email), let hash = user.passwordHash else {
+            throw AuthorizerError.invalidCredentials
+        }
+        let since = now - Self.lockoutWindow
+        guard try await store.failedLogins(userID: user.id, since: since) < Self.lockoutAttempts else {
+            throw AuthorizerError.tooManyAttempts
+        }
+        guard try await verifyPassword(password, hash: hash) else {
+            try await store.recordFailedLogin(userID: user.id, at: now)
+            throw AuthorizerError.invalidCredentials
+        }
+        guard user.revokedTimestamp == nil, user.emailVerifiedAt != nil else { throw AuthorizerError.invalidCredentials }
+        let active = roles ?? configuration.defaultRoles.filter(user.roles.contains)
+        guard Set(active).isSubset(of: user.roles) else { throw AuthorizerError.invalidCredentials }
+        try await store.clearFailedLogins(userID: user.id)
+        let result = try await startSession(for: user, roles: active, scope: scope, message: "Logged in successfully")
+        await webhooks.fire("user.login", user: user)
+        return result
+    }
+
+    /// Ends the session of a valid access token.
+    func logout(accessToken: String?) async throws {
+        let (claims, _) = try await authenticate(accessToken)
+        if let nonce = claims["nonce"]?.stringValue { try await store.deleteSession(nonce: nonce) }
+    }
+
+    /// The user behind a valid access token whose session is live.
+    func profile(accessToken: String?) async throws -> AuthorizerUser {
+        try await authenticate(accessToken).user
+    }
+
+    /// `validate_jwt_token`: the claims when the token is good and its session is live;
+    /// otherwise an error, as Authorizer reports it.
+    func validate(token: String, tokenType: String, roles: [String]?) async throws -> [String: JSONValue] {
+        guard ["access_token", "id_token", "refresh_token"].contains(tokenType) else {
+            throw AuthorizerError.invalid("invalid token type")
+        }
+        let claims = try await checkedClaims(token, tokenType: tokenType)
+        if let roles, !roles.isEmpty {
+            let held = Set((claims["roles"] ?? claims[configuration.jwtRoleClaim])?.arrayValue?.compactMap(\.stringValue) ?? [])
+            guard Set(roles).isSubset(of: held) else { throw AuthorizerError.unauthorized }
+        }
+        return claims
+    }
+
+    // MARK: Internals
+
+    private func authenticate(_ accessToken: String?) async throws -> (claims: [String: JSONValue], user: AuthorizerUser) {
+        guard let accessToken, !accessToken.isEmpty else { throw AuthorizerError.unauthorized }
+        let claims: [String: JSONValue]
+        do {
+            claims = try await checkedClaims(accessToken, tokenType: "access_token")
+        } catch {
+            throw AuthorizerError.unauthorized
+        }
+        guard let id = claims["sub"]?.stringValue, let user = try await store.user(id: id) else {
+            throw AuthorizerError.unauthorized
+        }
+        return (claims, user)
+    }
+
+    /// Signature, algorithm, expiry, issuer, audience, token type, live session, live user.
+    private func checkedClaims(_ token: String, tokenType: String) async throws -> [String: JSONValue] {
+        let claims: [String: JSONValue]
+        do {
+            claims = try await tokens.verify(token)
+        } catch {
+            throw AuthorizerError.invalidToken
+        }
+        guard let exp = claims["exp"]?.intValue, exp > now,
+            claims["iss"]?.stringValue == configuration.issuer,
+            claims["aud"]?.stringValue == configuration.clientID,
+            claims["token_type"]?.stringValue == tokenType,
+            let nonce = claims["nonce"]?.stringValue, let subject = claims["sub"]?.stringValue
+        else { throw AuthorizerError.invalidToken }
+        guard let session = try await store.session(nonce: nonce), session.userID == subject, session.expiresAt > now,
+            let user = try await store.user(id: subject), user.revokedTimestamp == nil
+        else { throw AuthorizerError.unauthorized }
+        return claims
+    }
+
+    private func startSession(for user: AuthorizerUser, roles: [String], scope: [String]?, message: String) async throws
+        -> AuthResult
+    {
+        let issuedAt = now
+        let expiresAt = issuedAt + configuration.accessTokenExpiresIn
+        let scope = scope ?? ["openid", "email", "profile"]
+        let nonce = UUID().uuidString.lowercased()
+        try await store.createSession(
+            .init(nonce: nonce, userID: user.id, roles: roles, scope: scope, loginMethod: "basic_auth", expiresAt: expiresAt),
+            now: issuedAt)
+        let common: [String: JSONValue] = [
+            "iss": .string(configuration.issuer), "aud": .string(configuration.clientID), "sub": .string(user.id),
+            "iat": .int(issuedAt), "exp": .int(expiresAt), "nonce": .string(nonce),
+            "login_method": .string("basic_auth"), "allowed_roles": .array(user.roles.map(JSONValue.string)),
+        ]
+        var access = common
+        access["token_type"] = .string("access_token")
+        access["scope"] = .array(scope.map(JSONValue.string))
+        access["roles"] = .array(roles.map(JSONValue.string))
+        var id = common.merging(user.webhookValue.filter { $0.key != "roles" && $0.key != "id" }) { current, _ in current }
+        id["token_type"] = .string("id_token")
+        id[configuration.jwtRoleClaim] = .array(roles.map(JSONValue.string))
+        return AuthResult(
+            message: message,
+            accessToken: try await tokens.sign(access),
+            idToken: try await tokens.sign(id),
+            expiresIn: configuration.accessTokenExpiresIn,
+            user: user
+        )
+    }
+
+    private func signupRoles(_ requested: [String]?) throws -> [String] {
+        guard let requested, !requested.isEmpty else { return configuration.defaultRoles }
+        guard requested.allSatisfy({ configuration.roles.contains($0) && !configuration.protectedRoles.contains($0) }) else {
+            throw AuthorizerError.invalid("invalid roles")
+        }
+        return requested
+    }
+
+    /// bcrypt is deliberately slow, so it runs off the event loops.
+    private func hashPassword(_ password: String) async throws -> String {
+        let cost = configuration.bcryptCost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    private func verifyPassword(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+
+    static func isEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
+            && !parts[1].hasSuffix(".") && text.count <= 254 && !text.contains(" ")
+    }
+}

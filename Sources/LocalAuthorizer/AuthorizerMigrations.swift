@@ -1,0 +1,86 @@
+import PlatformDB
+import SQLKit
+
+/// The local Authorizer's own tables, prefixed `authorizer_` as Authorizer's are. They live in
+/// the server's own database, never in the platform database.
+enum AuthorizerMigrations {
+    static let all: [any Migration] = [CreateAuthorizerTables()]
+    static let ledger = "authorizer_migrations"
+
+    struct CreateAuthorizerTables: Migration {
+        let name = "20261129000000_create_authorizer_tables"
+
+        func prepare(on sql: any SQLDatabase, dialect: SQLDialectKind) async throws {
+            // Times are Unix seconds (BIGINT), as Authorizer exposes them.
+            try await sql.raw(
+                """
+                CREATE TABLE authorizer_users (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  email TEXT NOT NULL UNIQUE,
+                  password TEXT,
+                  signup_methods TEXT NOT NULL,
+                  given_name TEXT, family_name TEXT, middle_name TEXT, nickname TEXT, gender TEXT,
+                  birthdate TEXT, phone_number TEXT, picture TEXT,
+                  roles TEXT NOT NULL,
+                  email_verified_at BIGINT,
+                  phone_number_verified_at BIGINT,
+                  revoked_timestamp BIGINT,
+                  app_data TEXT,
+                  created_at BIGINT NOT NULL,
+                  updated_at BIGINT NOT NULL
+                )
+                """
+            ).run()
+            try await sql.raw(
+                """
+                CREATE TABLE authorizer_sessions (
+                  nonce TEXT PRIMARY KEY NOT NULL,
+                  user_id TEXT NOT NULL REFERENCES authorizer_users(id) ON DELETE CASCADE,
+                  roles TEXT NOT NULL,
+                  scope TEXT NOT NULL,
+                  login_method TEXT NOT NULL,
+                  created_at BIGINT NOT NULL,
+                  expires_at BIGINT NOT NULL
+                )
+                """
+            ).run()
+            try await sql.raw("CREATE INDEX authorizer_sessions_user ON authorizer_sessions(user_id)").run()
+            try await sql.raw(
+                """
+                CREATE TABLE authorizer_login_failures (
+                  user_id TEXT NOT NULL REFERENCES authorizer_users(id) ON DELETE CASCADE,
+                  at BIGINT NOT NULL
+                )
+                """
+            ).run()
+            try await sql.raw("CREATE INDEX authorizer_login_failures_user ON authorizer_login_failures(user_id, at)").run()
+            try await sql.raw(
+                """
+                CREATE TABLE authorizer_webhooks (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  event_name TEXT NOT NULL,
+                  event_description TEXT,
+                  endpoint TEXT NOT NULL,
+                  enabled BOOLEAN NOT NULL,
+                  headers TEXT,
+                  created_at BIGINT NOT NULL,
+                  updated_at BIGINT NOT NULL
+                )
+                """
+            ).run()
+            try await sql.raw(
+                """
+                CREATE TABLE authorizer_webhook_logs (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  webhook_id TEXT NOT NULL,
+                  http_status BIGINT,
+                  request TEXT,
+                  response TEXT,
+                  created_at BIGINT NOT NULL,
+                  updated_at BIGINT NOT NULL
+                )
+                """
+            ).run()
+        }
+    }
+}

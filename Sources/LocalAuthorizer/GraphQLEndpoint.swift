@@ -1,0 +1,184 @@
+import Crypto
+import Foundation
+import GraphQL
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// `POST /graphql` with Authorizer's transport rules: the CSRF origin check, HTTP 400 for an
+/// undecodable body, 422 for a document that does not parse or validate, 413 past 1 MiB, and
+/// resolver errors as HTTP 200 with `errors[]` and `extensions.code`.
+struct GraphQLEndpoint: Sendable {
+    let configuration: AuthorizerConfiguration
+    let schema: GraphQLSchema
+    let logger: Logger
+
+    static let maxBodyBytes = 1 << 20
+    static let maxDocumentBytes = 64 * 1024
+    static let maxDepth = 12
+
+    private struct Body: Decodable {
+        var query: String
+        var variables: [String: Map]?
+        var operationName: String?
+    }
+
+    func handle(_ request: Request) async throws -> Response {
+        if let refusal = csrfRefusal(request) { return refusal }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: Self.maxBodyBytes)
+        } catch {
+            return Self.json(.contentTooLarge, ["error": "request_too_large", "error_description": "body over 1 MiB"])
+        }
+        let body: Body
+        do {
+            body = try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
+        } catch {
+            return Self.errors(.badRequest, ["json request body could not be decoded: \(Self.describe(error))"])
+        }
+        guard body.query.utf8.count <= Self.maxDocumentBytes else {
+            return Self.errors(.unprocessableContent, ["query is too long"])
+        }
+        let document: Document
+        do {
+            document = try parse(source: Source(body: LegacyInputNames.translate(body.query), name: "GraphQL request"))
+        } catch let error as GraphQLError {
+            return Self.errors(.unprocessableContent, [error.message])
+        }
+        guard Self.depth(of: document) <= Self.maxDepth else {
+            return Self.errors(.unprocessableContent, ["query is too deeply nested"])
+        }
+        let problems = validate(schema: schema, ast: document)
+        guard problems.isEmpty else { return Self.errors(.unprocessableContent, problems.map(\.message)) }
+
+        let info = GraphQLRequestInfo(bearerToken: bearerToken(request), isAdmin: isAdmin(request))
+        let result = try await execute(
+            schema: schema, documentAST: document, rootValue: (), context: info,
+            variableValues: body.variables ?? [:], operationName: body.operationName)
+        let errors = result.errors.map(shaped)
+        // Errors with no path failed before any resolver ran (bad variables, unknown operation).
+        if !errors.isEmpty, result.data == nil, errors.allSatisfy({ $0.path.elements.isEmpty }) {
+            return Self.errors(.unprocessableContent, errors.map(\.message))
+        }
+        return Self.encode(.ok, ResultBody(data: result.data ?? .null, errors: errors.isEmpty ? nil : errors))
+    }
+
+    // MARK: Request details
+
+    /// Authorizer 2.x refuses a POST whose Origin (or Referer) is not allowed; with `*` allowed,
+    /// the origin's host must be the request's own host.
+    private func csrfRefusal(_ request: Request) -> Response? {
+        let origin = request.headers[.origin] ?? request.headers[.referer]
+        let allowed: Bool
+        if let origin, let url = URL(string: origin), let host = url.host {
+            if configuration.allowedOrigins.contains("*") {
+                let requestHost = (request.head.authority ?? "")
+                    .split(separator: ":").first.map(String.init) ?? ""
+                allowed = host.lowercased() == requestHost.lowercased()
+            } else {
+                let normalized = origin.hasSuffix("/") ? String(origin.dropLast()) : origin
+                allowed = configuration.allowedOrigins.contains { $0 == normalized || $0 == "\(url.scheme ?? "")://\(host)" }
+            }
+        } else {
+            allowed = false
+        }
+        guard !allowed else { return nil }
+        return Self.json(
+            .forbidden,
+            ["error": "csrf_validation_failed", "error_description": "the request origin is missing or not allowed"])
+    }
+
+    private func bearerToken(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The admin secret, by header or by the `authorizer-admin` cookie, compared in constant time.
+    private func isAdmin(_ request: Request) -> Bool {
+        let given = request.headers[HTTPField.Name("x-authorizer-admin-secret")!] ?? request.cookies["authorizer-admin"]?.value
+        guard let given else { return false }
+        let a = SHA256.hash(data: Data(given.utf8))
+        let b = SHA256.hash(data: Data(configuration.adminSecret.utf8))
+        return a == b  // digests compare in constant time
+    }
+
+    // MARK: Shapes
+
+    struct ShapedError: Encodable {
+        var message: String
+        var path: GraphQL.IndexPath
+        var extensions: [String: String]?
+
+        private enum CodingKeys: String, CodingKey { case message, path, extensions }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(message, forKey: .message)
+            if !path.elements.isEmpty { try container.encode(path, forKey: .path) }
+            try container.encodeIfPresent(extensions, forKey: .extensions)
+        }
+    }
+
+    private struct ResultBody: Encodable {
+        var data: Map
+        var errors: [ShapedError]?
+    }
+
+    /// Authorizer's message and code; anything unexpected is logged and not shown.
+    private func shaped(_ error: GraphQLError) -> ShapedError {
+        if let failure = error.originalError as? AuthorizerError {
+            return ShapedError(message: failure.message, path: error.path, extensions: ["code": failure.code.rawValue])
+        }
+        if let original = error.originalError {
+            logger.error("resolver failed", metadata: ["error": "\(original)", "path": "\(error.path)"])
+            return ShapedError(message: "internal server error", path: error.path, extensions: ["code": "INTERNAL"])
+        }
+        return ShapedError(message: error.message, path: error.path, extensions: nil)
+    }
+
+    private static func errors(_ status: HTTPResponse.Status, _ messages: [String]) -> Response {
+        encode(status, ResultBody(data: .null, errors: messages.map { ShapedError(message: $0, path: [], extensions: nil) }))
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ object: [String: String]) -> Response {
+        encode(status, object)
+    }
+
+    static func encode(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
+        let data = (try? JSONEncoder().encode(value)) ?? Data(#"{"errors":[{"message":"encoding failed"}]}"#.utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "missing \(key.stringValue)"
+        case DecodingError.typeMismatch(_, let context): "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.valueNotFound(_, let context): "null at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        default: "not JSON"
+        }
+    }
+
+    /// The deepest field nesting of any operation, following fragments once each.
+    static func depth(of document: Document) -> Int {
+        var fragments: [String: FragmentDefinition] = [:]
+        for case let fragment as FragmentDefinition in document.definitions { fragments[fragment.name.value] = fragment }
+        func depth(_ set: SelectionSet?, _ seen: Set<String>) -> Int {
+            guard let set else { return 0 }
+            return set.selections.map { selection -> Int in
+                switch selection {
+                case let field as Field: 1 + depth(field.selectionSet, seen)
+                case let inline as InlineFragment: depth(inline.selectionSet, seen)
+                case let spread as FragmentSpread:
+                    seen.contains(spread.name.value)
+                        ? 0 : depth(fragments[spread.name.value]?.selectionSet, seen.union([spread.name.value]))
+                default: 0
+                }
+            }.max() ?? 0
+        }
+        return document.definitions.compactMap { ($0 as? OperationDefinition).map { depth($0.selectionSet, []) } }.max() ?? 0
+    }
+}

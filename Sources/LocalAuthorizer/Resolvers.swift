@@ -1,0 +1,151 @@
+import GraphQL
+
+/// What a resolver knows about the HTTP request it serves.
+struct GraphQLRequestInfo: Sendable {
+    /// The bearer token of `Authorization`, if any.
+    var bearerToken: String?
+    /// Whether the admin secret came with the request.
+    var isAdmin: Bool
+}
+
+/// Connects the schema's root fields to the services.
+struct Resolvers: Sendable {
+    let configuration: AuthorizerConfiguration
+    let auth: AuthService
+    let admin: AdminService
+
+    /// The schema with every root field resolved here; nested objects are dictionaries that the
+    /// default resolver reads by field name.
+    func makeSchema() throws -> GraphQLSchema {
+        let schema = try buildSchema(source: AuthorizerSchema.sdl)
+        let resolvers = all
+        for type in [schema.queryType, schema.mutationType].compactMap({ $0 }) {
+            let fields = try type.fields()
+            for (name, field) in fields {
+                guard let resolver = resolvers[name] else {
+                    throw AuthorizerSetupError("no resolver for \(type.name).\(name)")
+                }
+                field.resolve = resolver
+            }
+            type.fields = { fields }
+        }
+        return schema
+    }
+
+    private var all: [String: GraphQLFieldResolve] {
+        let configuration = configuration
+        let auth = auth
+        let admin = admin
+        return [
+            "meta": { _, _, _, _ in Self.meta(configuration) },
+            "signup": { _, args, _, _ in
+                let p = args["params"]
+                var names: [String: String] = [:]
+                for key in ["given_name", "family_name", "middle_name", "nickname", "gender", "birthdate", "phone_number", "picture"] {
+                    if let value = p[key].string { names[key] = value }
+                }
+                let result = try await auth.signup(
+                    .init(
+                        email: p["email"].string, password: p["password"].string ?? "",
+                        confirmPassword: p["confirm_password"].string ?? "", names: names,
+                        roles: p["roles"].array?.compactMap(\.string), scope: p["scope"].array?.compactMap(\.string)))
+                return Self.graphQLValue(result)
+            },
+            "login": { _, args, _, _ in
+                let p = args["params"]
+                let result = try await auth.login(
+                    email: p["email"].string, password: p["password"].string ?? "",
+                    roles: p["roles"].array?.compactMap(\.string), scope: p["scope"].array?.compactMap(\.string))
+                return Self.graphQLValue(result)
+            },
+            "logout": { _, _, context, _ in
+                try await auth.logout(accessToken: Self.info(context).bearerToken)
+                return ["message": "Logged out successfully"] as [String: any Sendable]
+            },
+            "profile": { _, _, context, _ in
+                try await auth.profile(accessToken: Self.info(context).bearerToken).graphQLValue
+            },
+            "validate_jwt_token": { _, args, _, _ in
+                let p = args["params"]
+                let claims = try await auth.validate(
+                    token: p["token"].string ?? "", tokenType: p["token_type"].string ?? "",
+                    roles: p["roles"].array?.compactMap(\.string))
+                return ["is_valid": true, "claims": try Map(claims)] as [String: any Sendable]
+            },
+            "_users": Self.adminOnly { args in
+                try await admin.users(page: try .init(args["params"]["pagination"]), query: args["params"]["query"].string)
+            },
+            "_user": Self.adminOnly { args in
+                try await admin.user(id: args["params"]["id"].string, email: args["params"]["email"].string).graphQLValue
+            },
+            "_update_user": Self.adminOnly { args in try await admin.updateUser(args["params"]).graphQLValue },
+            "_delete_user": Self.adminOnly { args in
+                try await admin.deleteUser(id: args["params"]["id"].string ?? "")
+                return ["message": "user deleted successfully"]
+            },
+            "_revoke_access": Self.adminOnly { args in
+                try await admin.setAccess(userID: args["param"]["user_id"].string ?? "", revoked: true)
+                return ["message": "user access revoked successfully"]
+            },
+            "_enable_access": Self.adminOnly { args in
+                try await admin.setAccess(userID: args["param"]["user_id"].string ?? "", revoked: false)
+                return ["message": "user access enabled successfully"]
+            },
+            "_add_webhook": Self.adminOnly { args in
+                try await admin.addWebhook(args["params"])
+                return ["message": "Added webhook successfully"]
+            },
+            "_delete_webhook": Self.adminOnly { args in
+                _ = try await admin.webhook(id: args["params"]["id"].string ?? "")
+                try await admin.store.deleteWebhook(id: args["params"]["id"].string ?? "")
+                return ["message": "Webhook deleted successfully"]
+            },
+            "_webhook": Self.adminOnly { args in try await admin.webhook(id: args["params"]["id"].string ?? "") },
+            "_webhooks": Self.adminOnly { args in try await admin.webhooks(page: try .init(args["params"])) },
+            "_webhook_logs": Self.adminOnly { args in
+                try await admin.webhookLogs(
+                    page: try .init(args["params"]["pagination"]), webhookID: args["params"]["webhook_id"].string)
+            },
+        ]
+    }
+
+    private static func adminOnly(
+        _ body: @escaping @Sendable (Map) async throws -> [String: any Sendable]
+    ) -> GraphQLFieldResolve {
+        { _, args, context, _ in
+            guard info(context).isAdmin else { throw AuthorizerError.unauthorized }
+            return try await body(args)
+        }
+    }
+
+    private static func info(_ context: any Sendable) -> GraphQLRequestInfo {
+        context as? GraphQLRequestInfo ?? GraphQLRequestInfo(bearerToken: nil, isAdmin: false)
+    }
+
+    private static func graphQLValue(_ result: AuthService.AuthResult) -> [String: any Sendable] {
+        var value: [String: any Sendable] = ["message": result.message]
+        value["access_token"] = result.accessToken
+        value["id_token"] = result.idToken
+        value["expires_in"] = result.expiresIn.map { Int($0) }
+        value["user"] = result.user?.graphQLValue
+        return value.compactMapValues { $0 }
+    }
+
+    private static func meta(_ configuration: AuthorizerConfiguration) -> [String: any Sendable] {
+        var meta: [String: any Sendable] = ["version": AuthorizerConfiguration.version, "client_id": configuration.clientID]
+        for flag in [
+            "is_google_login_enabled", "is_facebook_login_enabled", "is_github_login_enabled",
+            "is_linkedin_login_enabled", "is_apple_login_enabled", "is_discord_login_enabled",
+            "is_twitter_login_enabled", "is_microsoft_login_enabled", "is_twitch_login_enabled",
+            "is_roblox_login_enabled", "is_magic_link_login_enabled", "is_multi_factor_auth_enabled",
+            "is_mobile_basic_authentication_enabled", "is_phone_verification_enabled",
+        ] {
+            meta[flag] = false
+        }
+        meta["is_basic_authentication_enabled"] = true
+        meta["is_email_verification_enabled"] = configuration.enableEmailVerification
+        meta["is_sign_up_enabled"] = configuration.enableSignup
+        meta["is_strong_password_enabled"] = configuration.enableStrongPassword
+        return meta
+    }
+}
