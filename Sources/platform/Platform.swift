@@ -6,6 +6,6 @@ struct Platform: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "platform",
         abstract: "The automation platform: gateway, platform database and tools.",
-        subcommands: [DevCommand.self, ServeCommand.self, MigrateCommand.self]
+        subcommands: [DevCommand.self, ServeCommand.self, MigrateCommand.self, AuthorizerCommand.self]
     )
 }

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LocalAuthorizer
+import PlatformDB
+
+/// `platform authorizer`: the Authorizer-compatible identity server, with Authorizer 2.x's flag names.
+struct AuthorizerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "authorizer",
+        abstract: "Run the Authorizer-compatible identity server (Authorizer 2.x wire contract)."
+    )
+
+    @Option(name: .customLong("http-port"), help: "Port to listen on.")
+    var httpPort = 8081
+    @Option(help: "Public URL of this server (the tokens' iss). Default: http://127.0.0.1:<http-port>")
+    var url: String?
+    @Option(name: .customLong("client-id"), help: "Client id: the tokens' aud and the JWKS kid.")
+    var clientID = "local-client-id"
+    @Option(name: .customLong("client-secret"), help: "Client secret; signs webhook bodies. Env: AUTHORIZER_CLIENT_SECRET")
+    var clientSecret: String?
+    @Option(name: .customLong("admin-secret"), help: "Admin secret for the _ operations. Env: AUTHORIZER_ADMIN_SECRET")
+    var adminSecret: String?
+    @Option(name: .customLong("database-url"), help: "This server's own database (never the platform's). Default: sqlite://data/authorizer/authorizer.sqlite")
+    var databaseURL = "sqlite://data/authorizer/authorizer.sqlite"
+    @Option(name: .customLong("data-folder"), help: "Where generated signing keys are kept.")
+    var dataFolder = "data/authorizer"
+    @Option(name: .customLong("jwt-type"), help: "HS256, RS256 or ES256.")
+    var jwtType = "RS256"
+    @Option(name: .customLong("jwt-secret"), help: "HS256 secret. Env: AUTHORIZER_JWT_SECRET")
+    var jwtSecret: String?
+    @Option(name: .customLong("jwt-private-key"), help: "PEM private key for RS256/ES256 (generated when absent).")
+    var jwtPrivateKey: String?
+    @Option(name: .customLong("jwt-public-key"), help: "PEM public key (derived from the private key when absent).")
+    var jwtPublicKey: String?
+    @Option(name: .customLong("jwt-role-claim"), help: "Claim of the id token that holds the active roles.")
+    var jwtRoleClaim = "role"
+    @Option(help: "Comma-separated roles a user may hold.")
+    var roles = "user,admin"
+    @Option(name: .customLong("default-roles"), help: "Comma-separated roles given at signup.")
+    var defaultRoles = "user"
+    @Option(name: .customLong("protected-roles"), help: "Comma-separated roles signup may not request.")
+    var protectedRoles = ""
+    @Option(name: .customLong("enable-strong-password"), help: "Require upper, lower, digit and other characters.")
+    var enableStrongPassword = true
+    @Option(name: .customLong("enable-email-verification"), help: "Withhold tokens until the email is verified.")
+    var enableEmailVerification = false
+    @Option(name: .customLong("enable-signup"), help: "Allow signup.")
+    var enableSignup = true
+    @Option(name: .customLong("allowed-origins"), help: "Comma-separated allowed origins; * means the request's own host.")
+    var allowedOrigins = "*"
+    @Option(name: .customLong("refresh-token-expires-in"), help: "Refresh token lifetime, seconds.")
+    var refreshTokenExpiresIn: Int64 = 2_592_000
+    @Option(name: .customLong("log-level"), help: "Log level.")
+    var logLevel = "info"
+    @Option(name: .customLong("webhook"), help: "Subscribe this URL to every event (repeatable).")
+    var webhooks: [String] = []
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var options = CommonOptions()
+        options.logLevel = logLevel
+        let logger = try options.makeLogger(label: "platform.authorizer")
+        guard let type = AuthorizerConfiguration.JWTType(rawValue: jwtType.uppercased()) else {
+            throw ValidationError("--jwt-type: '\(jwtType)' is not one of HS256, RS256, ES256")
+        }
+        guard let clientSecret = clientSecret ?? environment["AUTHORIZER_CLIENT_SECRET"], !clientSecret.isEmpty else {
+            throw ValidationError("--client-secret (or AUTHORIZER_CLIENT_SECRET) is required")
+        }
+        guard let adminSecret = adminSecret ?? environment["AUTHORIZER_ADMIN_SECRET"], !adminSecret.isEmpty else {
+            throw ValidationError("--admin-secret (or AUTHORIZER_ADMIN_SECRET) is required")
+        }
+        var configuration = AuthorizerConfiguration(clientID: clientID, clientSecret: clientSecret, adminSecret: adminSecret)
+        configuration.httpPort = httpPort
+        configuration.url = url
+        do {
+            configuration.databaseURL = try DatabaseURL(databaseURL)
+        } catch {
+            throw ValidationError("--database-url: \(error)")
+        }
+        configuration.dataFolder = dataFolder
+        configuration.jwtType = type
+        configuration.jwtSecret = jwtSecret ?? environment["AUTHORIZER_JWT_SECRET"]
+        configuration.jwtPrivateKey = try jwtPrivateKey.map(Self.readPEM)
+        configuration.jwtPublicKey = try jwtPublicKey.map(Self.readPEM)
+        configuration.jwtRoleClaim = jwtRoleClaim
+        configuration.roles = Self.list(roles)
+        configuration.defaultRoles = Self.list(defaultRoles)
+        configuration.protectedRoles = Self.list(protectedRoles)
+        configuration.enableStrongPassword = enableStrongPassword
+        configuration.enableEmailVerification = enableEmailVerification
+        configuration.enableSignup = enableSignup
+        configuration.allowedOrigins = Self.list(allowedOrigins)
+        configuration.refreshTokenExpiresIn = refreshTokenExpiresIn
+        configuration.webhookURLs = webhooks
+        let app = try await buildAuthorizerApplication(configuration: configuration, logger: logger)
+        try await app.runService()
+    }
+
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// A PEM given inline or as a path to a file.
+    static func readPEM(_ value: String) throws -> String {
+        if value.contains("-----BEGIN") { return value }
+        do {
+            return try String(contentsOfFile: value, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot read PEM file \(value)")
+        }
+    }
+}
