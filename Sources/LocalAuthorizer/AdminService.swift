@@ -100,7 +100,7 @@ struct AdminService: Sendable {
         await webhooks.fire(revoked ? "user.access_revoked" : "user.access_enabled", user: user)
     }
 
-    func addWebhook(_ params: Map) async throws {
+    func addWebhook(_ params: Map, id: String? = nil, createdAt: Int64? = nil, exactName: Bool = false) async throws {
         guard let event = params["event_name"].string, let endpoint = params["endpoint"].string,
             case .bool(let enabled) = params["enabled"]
         else { throw AuthorizerError.invalid("event_name, endpoint and enabled are required") }
@@ -115,11 +115,33 @@ struct AdminService: Sendable {
         }
         // Several configurations of one event are stored as `event-<unix time>`, as Authorizer does.
         let taken = try await store.webhooks().contains { $0.eventName == event }
-        let name = taken ? "\(base)-\(now)" : event
-        try await store.addWebhook(
-            WebhookConfig(
-                eventName: name, eventDescription: params["event_description"].string, endpoint: endpoint,
-                enabled: enabled, headers: headers, now: now))
+        let name = taken && !exactName ? "\(base)-\(now)" : event
+        var webhook = WebhookConfig(
+            eventName: name, eventDescription: params["event_description"].string, endpoint: endpoint,
+            enabled: enabled, headers: headers, now: now)
+        if let id { webhook.id = id }
+        if let createdAt { webhook.createdAt = createdAt }
+        try await store.addWebhook(webhook)
+    }
+
+    func updateWebhook(_ params: Map) async throws {
+        guard let id = params["id"].string, let existing = try await store.webhook(id: id) else {
+            throw AuthorizerError(message: "webhook not found", code: .notFound)
+        }
+        var headers: Map = .null
+        if case .dictionary = params["headers"] { headers = params["headers"] } else {
+            headers = .dictionary(.init(uniqueKeysWithValues: existing.headers.map { ($0.key, Map.string($0.value)) }))
+        }
+        let merged: Map = [
+            "event_name": .string(params["event_name"].string ?? existing.eventName),
+            "event_description": params["event_description"].string.map(Map.string) ?? existing.eventDescription.map(Map.string) ?? .null,
+            "endpoint": .string(params["endpoint"].string ?? existing.endpoint),
+            "enabled": .bool(params["enabled"].bool ?? existing.enabled),
+            "headers": headers,
+        ]
+        // Validated exactly as a new one; the id and creation time are kept.
+        try await store.deleteWebhook(id: id)
+        try await addWebhook(merged, id: id, createdAt: existing.createdAt, exactName: true)
     }
 
     /// Subscribes `endpoint` to every event unless it already is (the `--webhook` flag).

@@ -31,8 +31,11 @@ struct AuthService: Sendable {
         var message: String
         var accessToken: String?
         var idToken: String?
+        var refreshToken: String?
         var expiresIn: Int64?
         var user: AuthorizerUser?
+        /// The browser session cookie's value, set on the response when present.
+        var sessionCookie: String?
     }
 
     func signup(_ request: Signup) async throws -> AuthResult {
@@ -65,6 +68,7 @@ struct AuthService: Sendable {
         logger.info("user signed up", metadata: ["user_id": "\(user.id)"])
         await webhooks.fire("user.signup", user: user)
         guard !configuration.enableEmailVerification else {
+            try await sendMail(to: user, kind: "verify_email", path: "/verify_email", lifetime: 86_400)
             return AuthResult(message: "Verification email has been sent. Please check your inbox", user: user)
         }
         return try await startSession(for: user, roles: roles, scope: request.scope, message: "Signed up successfully.")
@@ -119,7 +123,7 @@ struct AuthService: Sendable {
 
     // MARK: Internals
 
-    private func authenticate(_ accessToken: String?) async throws -> (claims: [String: JSONValue], user: AuthorizerUser) {
+    func authenticate(_ accessToken: String?) async throws -> (claims: [String: JSONValue], user: AuthorizerUser) {
         guard let accessToken, !accessToken.isEmpty else { throw AuthorizerError.unauthorized }
         let claims: [String: JSONValue]
         do {
@@ -134,7 +138,7 @@ struct AuthService: Sendable {
     }
 
     /// Signature, algorithm, expiry, issuer, audience, token type, live session, live user.
-    private func checkedClaims(_ token: String, tokenType: String) async throws -> [String: JSONValue] {
+    func checkedClaims(_ token: String, tokenType: String) async throws -> [String: JSONValue] {
         let claims: [String: JSONValue]
         do {
             claims = try await tokens.verify(token)
@@ -148,37 +152,61 @@ struct AuthService: Sendable {
             let nonce = claims["nonce"]?.stringValue, let subject = claims["sub"]?.stringValue
         else { throw AuthorizerError.invalidToken }
         guard let session = try await store.session(nonce: nonce), session.userID == subject, session.expiresAt > now,
+            tokenType != "refresh_token" || (session.refreshID != nil && claims["jti"]?.stringValue == session.refreshID),
             let user = try await store.user(id: subject), user.revokedTimestamp == nil
         else { throw AuthorizerError.unauthorized }
         return claims
     }
 
-    private func startSession(for user: AuthorizerUser, roles: [String], scope: [String]?, message: String) async throws
+    /// Creates a session (with a browser cookie, and a refresh token when `offline_access` is
+    /// in the scope) and mints its tokens.
+    func startSession(for user: AuthorizerUser, roles: [String], scope: [String]?, message: String) async throws
         -> AuthResult
     {
-        let issuedAt = now
-        let expiresAt = issuedAt + configuration.accessTokenExpiresIn
         let scope = scope ?? ["openid", "email", "profile"]
-        let nonce = UUID().uuidString.lowercased()
-        try await store.createSession(
-            .init(nonce: nonce, userID: user.id, roles: roles, scope: scope, loginMethod: "basic_auth", expiresAt: expiresAt),
-            now: issuedAt)
+        let cookie = AuthorizerStore.randomToken()
+        let refreshID = scope.contains("offline_access") ? UUID().uuidString.lowercased() : nil
+        let session = AuthorizerStore.Session(
+            nonce: UUID().uuidString.lowercased(), userID: user.id, roles: roles, scope: scope, loginMethod: "basic_auth",
+            expiresAt: now + max(configuration.accessTokenExpiresIn, refreshID == nil ? 0 : configuration.refreshTokenExpiresIn),
+            cookieHash: AuthorizerStore.hash(cookie), refreshID: refreshID)
+        try await store.createSession(session, now: now)
+        var result = try await mint(session, user: user, message: message)
+        result.sessionCookie = cookie
+        return result
+    }
+
+    /// Access and id tokens for `session` (and its refresh token, if it has one).
+    func mint(_ session: AuthorizerStore.Session, user: AuthorizerUser, message: String) async throws -> AuthResult {
+        let issuedAt = now
         let common: [String: JSONValue] = [
             "iss": .string(configuration.issuer), "aud": .string(configuration.clientID), "sub": .string(user.id),
-            "iat": .int(issuedAt), "exp": .int(expiresAt), "nonce": .string(nonce),
-            "login_method": .string("basic_auth"), "allowed_roles": .array(user.roles.map(JSONValue.string)),
+            "iat": .int(issuedAt), "exp": .int(issuedAt + configuration.accessTokenExpiresIn),
+            "nonce": .string(session.nonce), "login_method": .string(session.loginMethod),
+            "allowed_roles": .array(user.roles.map(JSONValue.string)),
         ]
         var access = common
         access["token_type"] = .string("access_token")
-        access["scope"] = .array(scope.map(JSONValue.string))
-        access["roles"] = .array(roles.map(JSONValue.string))
+        access["scope"] = .array(session.scope.map(JSONValue.string))
+        access["roles"] = .array(session.roles.map(JSONValue.string))
         var id = common.merging(user.webhookValue.filter { $0.key != "roles" && $0.key != "id" }) { current, _ in current }
         id["token_type"] = .string("id_token")
-        id[configuration.jwtRoleClaim] = .array(roles.map(JSONValue.string))
+        id[configuration.jwtRoleClaim] = .array(session.roles.map(JSONValue.string))
+        var refreshToken: String?
+        if let refreshID = session.refreshID {
+            var refresh = common
+            refresh["token_type"] = .string("refresh_token")
+            refresh["exp"] = .int(issuedAt + configuration.refreshTokenExpiresIn)
+            refresh["jti"] = .string(refreshID)
+            refresh["scope"] = .array(session.scope.map(JSONValue.string))
+            refresh["roles"] = .array(session.roles.map(JSONValue.string))
+            refreshToken = try await tokens.sign(refresh)
+        }
         return AuthResult(
             message: message,
             accessToken: try await tokens.sign(access),
             idToken: try await tokens.sign(id),
+            refreshToken: refreshToken,
             expiresIn: configuration.accessTokenExpiresIn,
             user: user
         )
@@ -193,12 +221,12 @@ struct AuthService: Sendable {
     }
 
     /// bcrypt is deliberately slow, so it runs off the event loops.
-    private func hashPassword(_ password: String) async throws -> String {
+    func hashPassword(_ password: String) async throws -> String {
         let cost = configuration.bcryptCost
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
-    private func verifyPassword(_ password: String, hash: String) async throws -> Bool {
+    func verifyPassword(_ password: String, hash: String) async throws -> Bool {
         try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
 

@@ -39,6 +39,8 @@ enum AuthorizerMigrations {
                   roles TEXT NOT NULL,
                   scope TEXT NOT NULL,
                   login_method TEXT NOT NULL,
+                  cookie_hash TEXT UNIQUE,
+                  refresh_id TEXT,
                   created_at BIGINT NOT NULL,
                   expires_at BIGINT NOT NULL
                 )
@@ -54,6 +56,27 @@ enum AuthorizerMigrations {
                 """
             ).run()
             try await sql.raw("CREATE INDEX authorizer_login_failures_user ON authorizer_login_failures(user_id, at)").run()
+            try await sql.raw(
+                """
+                CREATE TABLE authorizer_verification_requests (
+                  token_hash TEXT PRIMARY KEY NOT NULL,
+                  kind TEXT NOT NULL,
+                  user_id TEXT NOT NULL REFERENCES authorizer_users(id) ON DELETE CASCADE,
+                  expires_at BIGINT NOT NULL
+                )
+                """
+            ).run()
+            try await sql.raw(
+                """
+                CREATE TABLE authorizer_outbox (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  recipient TEXT NOT NULL,
+                  kind TEXT NOT NULL,
+                  link TEXT NOT NULL,
+                  created_at BIGINT NOT NULL
+                )
+                """
+            ).run()
             try await sql.raw(
                 """
                 CREATE TABLE authorizer_webhooks (

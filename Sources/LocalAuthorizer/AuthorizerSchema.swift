@@ -82,6 +82,16 @@ enum AuthorizerSchema {
           message: String!
         }
 
+        type ValidateSessionResponse {
+          is_valid: Boolean!
+          user: User!
+        }
+
+        type ForgotPasswordResponse {
+          message: String!
+          should_show_mobile_otp_screen: Boolean
+        }
+
         type ValidateJWTTokenResponse {
           is_valid: Boolean!
           claims: Map
@@ -152,6 +162,76 @@ enum AuthorizerSchema {
           roles: [String!]
         }
 
+        input SessionQueryRequest {
+          roles: [String!]
+          scope: [String!]
+          state: String
+        }
+
+        input ValidateSessionRequest {
+          cookie: String!
+          roles: [String!]
+        }
+
+        input UpdateProfileRequest {
+          old_password: String
+          new_password: String
+          confirm_new_password: String
+          email: String
+          given_name: String
+          family_name: String
+          middle_name: String
+          nickname: String
+          gender: String
+          birthdate: String
+          phone_number: String
+          picture: String
+          app_data: Map
+        }
+
+        input ForgotPasswordRequest {
+          email: String
+          phone_number: String
+          state: String
+          redirect_uri: String
+        }
+
+        input ResetPasswordRequest {
+          token: String
+          otp: String
+          phone_number: String
+          password: String!
+          confirm_password: String!
+        }
+
+        input VerifyEmailRequest {
+          token: String!
+          state: String
+        }
+
+        input ResendVerifyEmailRequest {
+          email: String!
+          identifier: String!
+          state: String
+        }
+
+        input OAuthRevokeRequest {
+          refresh_token: String!
+        }
+
+        input UpdateWebhookRequest {
+          id: ID!
+          event_name: String
+          event_description: String
+          endpoint: String
+          enabled: Boolean
+          headers: Map
+        }
+
+        input AdminLoginRequest {
+          admin_secret: String!
+        }
+
         input PaginationRequest {
           limit: Int64
           page: Int64
@@ -211,10 +291,13 @@ enum AuthorizerSchema {
 
         type Query {
           meta: Meta!
+          session(params: SessionQueryRequest): AuthResponse!
           profile: User!
           validate_jwt_token(params: ValidateJWTTokenRequest!): ValidateJWTTokenResponse!
+          validate_session(params: ValidateSessionRequest): ValidateSessionResponse!
           _users(params: ListUsersRequest): Users!
           _user(params: GetUserRequest!): User!
+          _admin_session: Response!
           _webhook(params: WebhookRequest!): Webhook!
           _webhooks(params: PaginationRequest): Webhooks!
           _webhook_logs(params: ListWebhookLogRequest): WebhookLogs!
@@ -224,11 +307,21 @@ enum AuthorizerSchema {
           signup(params: SignUpRequest!): AuthResponse!
           login(params: LoginRequest!): AuthResponse!
           logout: Response!
+          update_profile(params: UpdateProfileRequest!): Response!
+          verify_email(params: VerifyEmailRequest!): AuthResponse!
+          resend_verify_email(params: ResendVerifyEmailRequest!): Response!
+          forgot_password(params: ForgotPasswordRequest!): ForgotPasswordResponse!
+          reset_password(params: ResetPasswordRequest!): Response!
+          revoke(params: OAuthRevokeRequest!): Response!
+          deactivate_account: Response!
           _delete_user(params: DeleteUserRequest!): Response!
           _update_user(params: UpdateUserRequest!): User!
           _revoke_access(param: UpdateAccessRequest!): Response!
           _enable_access(param: UpdateAccessRequest!): Response!
+          _admin_login(params: AdminLoginRequest!): Response!
+          _admin_logout: Response!
           _add_webhook(params: AddWebhookRequest!): Response!
+          _update_webhook(params: UpdateWebhookRequest!): Response!
           _delete_webhook(params: WebhookRequest!): Response!
         }
         """

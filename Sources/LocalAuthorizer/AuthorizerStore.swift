@@ -99,25 +99,40 @@ struct AuthorizerStore: Sendable {
         var scope: [String]
         var loginMethod: String
         var expiresAt: Int64
+        /// SHA-256 of the browser session cookie, when one was set.
+        var cookieHash: String?
+        /// The id of the one refresh token that may still be exchanged (rotation).
+        var refreshID: String?
     }
 
     func createSession(_ session: Session, now: Int64) async throws {
         try await database.withConnection { sql in
             try await sql.insert(into: "authorizer_sessions")
-                .columns("nonce", "user_id", "roles", "scope", "login_method", "created_at", "expires_at")
+                .columns(
+                    "nonce", "user_id", "roles", "scope", "login_method", "cookie_hash", "refresh_id", "created_at",
+                    "expires_at"
+                )
                 .values(
                     SQLBind(session.nonce), SQLBind(session.userID), SQLBind(session.roles.joined(separator: ",")),
-                    SQLBind(session.scope.joined(separator: " ")), SQLBind(session.loginMethod), SQLBind(now),
-                    SQLBind(session.expiresAt)
+                    SQLBind(session.scope.joined(separator: " ")), SQLBind(session.loginMethod),
+                    SQLBind(session.cookieHash), SQLBind(session.refreshID), SQLBind(now), SQLBind(session.expiresAt)
                 )
                 .run()
         }
     }
 
     func session(nonce: String) async throws -> Session? {
+        try await session(where: "nonce", equals: nonce)
+    }
+
+    func session(cookieHash: String) async throws -> Session? {
+        try await session(where: "cookie_hash", equals: cookieHash)
+    }
+
+    private func session(where column: String, equals value: String) async throws -> Session? {
         try await database.withConnection { sql in
             guard let row = try await sql.select().column("*").from("authorizer_sessions")
-                .where("nonce", .equal, SQLBind(nonce)).first()
+                .where(SQLColumn(column), .equal, SQLBind(value)).first()
             else { return nil }
             return Session(
                 nonce: try row.decode(column: "nonce", as: String.self),
@@ -125,7 +140,9 @@ struct AuthorizerStore: Sendable {
                 roles: try row.decode(column: "roles", as: String.self).split(separator: ",").map(String.init),
                 scope: try row.decode(column: "scope", as: String.self).split(separator: " ").map(String.init),
                 loginMethod: try row.decode(column: "login_method", as: String.self),
-                expiresAt: try row.decode(column: "expires_at", as: Int64.self)
+                expiresAt: try row.decode(column: "expires_at", as: Int64.self),
+                cookieHash: try row.decode(column: "cookie_hash", as: String?.self),
+                refreshID: try row.decode(column: "refresh_id", as: String?.self)
             )
         }
     }
@@ -133,6 +150,17 @@ struct AuthorizerStore: Sendable {
     func deleteSession(nonce: String) async throws {
         try await database.withConnection { sql in
             try await sql.delete(from: "authorizer_sessions").where("nonce", .equal, SQLBind(nonce)).run()
+        }
+    }
+
+    /// Swaps the refresh id only if it is still `expected`, so a refresh token is exchanged once.
+    func rotateRefresh(nonce: String, from expected: String, to next: String, expiresAt: Int64) async throws -> Bool {
+        try await database.withConnection { sql in
+            let rows = try await sql.update("authorizer_sessions")
+                .set("refresh_id", to: SQLBind(next)).set("expires_at", to: SQLBind(expiresAt))
+                .where("nonce", .equal, SQLBind(nonce)).where("refresh_id", .equal, SQLBind(expected))
+                .returning("nonce").all()
+            return rows.count == 1
         }
     }
 

@@ -52,7 +52,9 @@ struct GraphQLEndpoint: Sendable {
         let problems = validate(schema: schema, ast: document)
         guard problems.isEmpty else { return Self.errors(.unprocessableContent, problems.map(\.message)) }
 
-        let info = GraphQLRequestInfo(bearerToken: bearerToken(request), isAdmin: isAdmin(request))
+        let info = GraphQLRequestInfo(
+            bearerToken: bearerToken(request), sessionCookie: request.cookies["cookie_session"]?.value,
+            isAdmin: isAdmin(request))
         let result = try await execute(
             schema: schema, documentAST: document, rootValue: (), context: info,
             variableValues: body.variables ?? [:], operationName: body.operationName)
@@ -61,14 +63,16 @@ struct GraphQLEndpoint: Sendable {
         if !errors.isEmpty, result.data == nil, errors.allSatisfy({ $0.path.elements.isEmpty }) {
             return Self.errors(.unprocessableContent, errors.map(\.message))
         }
-        return Self.encode(.ok, ResultBody(data: result.data ?? .null, errors: errors.isEmpty ? nil : errors))
+        var response = Self.encode(.ok, ResultBody(data: result.data ?? .null, errors: errors.isEmpty ? nil : errors))
+        for cookie in info.cookiesToSet { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        return response
     }
 
     // MARK: Request details
 
     /// Authorizer 2.x refuses a POST whose Origin (or Referer) is not allowed; with `*` allowed,
     /// the origin's host must be the request's own host.
-    private func csrfRefusal(_ request: Request) -> Response? {
+    func csrfRefusal(_ request: Request) -> Response? {
         let origin = request.headers[.origin] ?? request.headers[.referer]
         let allowed: Bool
         if let origin, let url = URL(string: origin), let host = url.host {
@@ -96,13 +100,15 @@ struct GraphQLEndpoint: Sendable {
         return String(parts[1]).trimmingCharacters(in: .whitespaces)
     }
 
-    /// The admin secret, by header or by the `authorizer-admin` cookie, compared in constant time.
-    private func isAdmin(_ request: Request) -> Bool {
-        let given = request.headers[HTTPField.Name("x-authorizer-admin-secret")!] ?? request.cookies["authorizer-admin"]?.value
-        guard let given else { return false }
-        let a = SHA256.hash(data: Data(given.utf8))
-        let b = SHA256.hash(data: Data(configuration.adminSecret.utf8))
-        return a == b  // digests compare in constant time
+    /// The admin secret by header, or the cookie `_admin_login` set.
+    func isAdmin(_ request: Request) -> Bool {
+        if let given = request.headers[HTTPField.Name("x-authorizer-admin-secret")!] {
+            return AdminSecret.matches(given, configuration.adminSecret)
+        }
+        if let cookie = request.cookies["authorizer-admin"]?.value {
+            return AdminSecret.matches(cookie, AdminSecret.cookieValue(configuration.adminSecret))
+        }
+        return false
     }
 
     // MARK: Shapes
@@ -180,5 +186,17 @@ struct GraphQLEndpoint: Sendable {
             }.max() ?? 0
         }
         return document.definitions.compactMap { ($0 as? OperationDefinition).map { depth($0.selectionSet, []) } }.max() ?? 0
+    }
+}
+
+/// Comparisons of the admin secret that take the same time wherever the strings differ.
+enum AdminSecret {
+    static func matches(_ given: String, _ expected: String) -> Bool {
+        SHA256.hash(data: Data(given.utf8)) == SHA256.hash(data: Data(expected.utf8))  // digest == is constant-time
+    }
+
+    /// The `authorizer-admin` cookie holds a hash of the secret, never the secret itself.
+    static func cookieValue(_ secret: String) -> String {
+        SHA256.hash(data: Data(("authorizer-admin:" + secret).utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

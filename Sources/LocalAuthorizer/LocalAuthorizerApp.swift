@@ -31,6 +31,7 @@ public func buildAuthorizerApplication(
         GraphQLEndpoint.encode(.ok, OpenIDConfiguration(issuer: configuration.issuer, algorithm: tokens.algorithm.rawValue))
     }
     router.get("/healthz") { _, _ in GraphQLEndpoint.json(.ok, ["status": "ok"]) }
+    OAuthController(auth: auth, endpoint: endpoint).addRoutes(to: router)
 
     var app = Application(
         router: router,

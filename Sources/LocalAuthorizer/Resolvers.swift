@@ -1,11 +1,26 @@
 import GraphQL
 
-/// What a resolver knows about the HTTP request it serves.
-struct GraphQLRequestInfo: Sendable {
+import Synchronization
+
+/// What a resolver knows about the HTTP request it serves, and the cookies it sets in reply.
+final class GraphQLRequestInfo: Sendable {
     /// The bearer token of `Authorization`, if any.
-    var bearerToken: String?
-    /// Whether the admin secret came with the request.
-    var isAdmin: Bool
+    let bearerToken: String?
+    /// The browser session cookie, if any.
+    let sessionCookie: String?
+    /// Whether the admin secret (or the admin cookie) came with the request.
+    let isAdmin: Bool
+    private let setCookies = Mutex<[String]>([])
+
+    init(bearerToken: String?, sessionCookie: String?, isAdmin: Bool) {
+        self.bearerToken = bearerToken
+        self.sessionCookie = sessionCookie
+        self.isAdmin = isAdmin
+    }
+
+    /// Adds a `Set-Cookie` value to the response.
+    func setCookie(_ value: String) { setCookies.withLock { $0.append(value) } }
+    var cookiesToSet: [String] { setCookies.withLock { $0 } }
 }
 
 /// Connects the schema's root fields to the services.
@@ -38,7 +53,7 @@ struct Resolvers: Sendable {
         let admin = admin
         return [
             "meta": { _, _, _, _ in Self.meta(configuration) },
-            "signup": { _, args, _, _ in
+            "signup": { _, args, context, _ in
                 let p = args["params"]
                 var names: [String: String] = [:]
                 for key in ["given_name", "family_name", "middle_name", "nickname", "gender", "birthdate", "phone_number", "picture"] {
@@ -49,18 +64,74 @@ struct Resolvers: Sendable {
                         email: p["email"].string, password: p["password"].string ?? "",
                         confirmPassword: p["confirm_password"].string ?? "", names: names,
                         roles: p["roles"].array?.compactMap(\.string), scope: p["scope"].array?.compactMap(\.string)))
-                return Self.graphQLValue(result)
+                return Self.graphQLValue(result, context, configuration)
             },
-            "login": { _, args, _, _ in
+            "login": { _, args, context, _ in
                 let p = args["params"]
                 let result = try await auth.login(
                     email: p["email"].string, password: p["password"].string ?? "",
                     roles: p["roles"].array?.compactMap(\.string), scope: p["scope"].array?.compactMap(\.string))
-                return Self.graphQLValue(result)
+                return Self.graphQLValue(result, context, configuration)
             },
             "logout": { _, _, context, _ in
-                try await auth.logout(accessToken: Self.info(context).bearerToken)
+                let info = Self.info(context)
+                try await auth.logout(accessToken: info.bearerToken, cookie: info.sessionCookie)
+                info.setCookie(Self.cookie("cookie_session", "", maxAge: 0, configuration))
                 return ["message": "Logged out successfully"] as [String: any Sendable]
+            },
+            "session": { _, args, context, _ in
+                let result = try await auth.sessionTokens(
+                    cookie: Self.info(context).sessionCookie, roles: args["params"]["roles"].array?.compactMap(\.string))
+                return Self.graphQLValue(result, context, configuration)
+            },
+            "validate_session": { _, args, _, _ in
+                let (_, user) = try await auth.liveSession(cookie: args["params"]["cookie"].string)
+                return ["is_valid": true, "user": user.graphQLValue] as [String: any Sendable]
+            },
+            "update_profile": { _, args, context, _ in
+                try await auth.updateProfile(accessToken: Self.info(context).bearerToken, args["params"])
+                return ["message": "Profile details updated successfully."] as [String: any Sendable]
+            },
+            "verify_email": { _, args, context, _ in
+                let result = try await auth.verifyEmail(token: args["params"]["token"].string ?? "")
+                return Self.graphQLValue(result, context, configuration)
+            },
+            "resend_verify_email": { _, args, _, _ in
+                try await auth.resendVerifyEmail(email: args["params"]["email"].string ?? "")
+                return ["message": "Verification email has been sent. Please check your inbox"] as [String: any Sendable]
+            },
+            "forgot_password": { _, args, _, _ in
+                try await auth.forgotPassword(email: args["params"]["email"].string)
+                return ["message": "Please check your inbox! We have sent a password reset link."] as [String: any Sendable]
+            },
+            "reset_password": { _, args, _, _ in
+                let p = args["params"]
+                try await auth.resetPassword(
+                    token: p["token"].string ?? "", password: p["password"].string ?? "",
+                    confirmPassword: p["confirm_password"].string ?? "")
+                return ["message": "Password updated successfully."] as [String: any Sendable]
+            },
+            "revoke": { _, args, _, _ in
+                try await auth.revoke(refreshToken: args["params"]["refresh_token"].string ?? "")
+                return ["message": "Token revoked"] as [String: any Sendable]
+            },
+            "deactivate_account": { _, _, context, _ in
+                try await auth.deactivateAccount(accessToken: Self.info(context).bearerToken)
+                return ["message": "user account deactivated successfully"] as [String: any Sendable]
+            },
+            "_admin_login": { _, args, context, _ in
+                guard AdminSecret.matches(args["params"]["admin_secret"].string ?? "", configuration.adminSecret) else {
+                    throw AuthorizerError(message: "invalid admin secret", code: .unauthenticated)
+                }
+                Self.info(context).setCookie(
+                    Self.cookie("authorizer-admin", AdminSecret.cookieValue(configuration.adminSecret), maxAge: 86_400, configuration))
+                return ["message": "admin logged in successfully"] as [String: any Sendable]
+            },
+            "_admin_session": Self.adminOnly { _ in ["message": "admin session refreshed successfully"] },
+            "_admin_logout": { _, _, context, _ in
+                guard Self.info(context).isAdmin else { throw AuthorizerError.unauthorized }
+                Self.info(context).setCookie(Self.cookie("authorizer-admin", "", maxAge: 0, configuration))
+                return ["message": "admin logged out successfully"] as [String: any Sendable]
             },
             "profile": { _, _, context, _ in
                 try await auth.profile(accessToken: Self.info(context).bearerToken).graphQLValue
@@ -91,6 +162,10 @@ struct Resolvers: Sendable {
                 try await admin.setAccess(userID: args["param"]["user_id"].string ?? "", revoked: false)
                 return ["message": "user access enabled successfully"]
             },
+            "_update_webhook": Self.adminOnly { args in
+                try await admin.updateWebhook(args["params"])
+                return ["message": "Webhook updated successfully"]
+            },
             "_add_webhook": Self.adminOnly { args in
                 try await admin.addWebhook(args["params"])
                 return ["message": "Added webhook successfully"]
@@ -119,13 +194,27 @@ struct Resolvers: Sendable {
     }
 
     private static func info(_ context: any Sendable) -> GraphQLRequestInfo {
-        context as? GraphQLRequestInfo ?? GraphQLRequestInfo(bearerToken: nil, isAdmin: false)
+        context as? GraphQLRequestInfo ?? GraphQLRequestInfo(bearerToken: nil, sessionCookie: nil, isAdmin: false)
     }
 
-    private static func graphQLValue(_ result: AuthService.AuthResult) -> [String: any Sendable] {
+    /// A `Set-Cookie` value; `Secure` when the server's URL is https.
+    static func cookie(_ name: String, _ value: String, maxAge: Int64, _ configuration: AuthorizerConfiguration) -> String {
+        let secure = configuration.issuer.hasPrefix("https://") ? "; Secure" : ""
+        return "\(name)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax\(secure)"
+    }
+
+    /// The AuthResponse object; a new session also sets the browser session cookie.
+    private static func graphQLValue(
+        _ result: AuthService.AuthResult, _ context: any Sendable, _ configuration: AuthorizerConfiguration
+    ) -> [String: any Sendable] {
+        if let cookie = result.sessionCookie {
+            let lifetime = max(configuration.accessTokenExpiresIn, result.refreshToken == nil ? 0 : configuration.refreshTokenExpiresIn)
+            info(context).setCookie(Self.cookie("cookie_session", cookie, maxAge: lifetime, configuration))
+        }
         var value: [String: any Sendable] = ["message": result.message]
         value["access_token"] = result.accessToken
         value["id_token"] = result.idToken
+        value["refresh_token"] = result.refreshToken
         value["expires_in"] = result.expiresIn.map { Int($0) }
         value["user"] = result.user?.graphQLValue
         return value.compactMapValues { $0 }

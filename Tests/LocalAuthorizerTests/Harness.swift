@@ -44,6 +44,15 @@ struct Harness: Sendable {
         var status: HTTPResponse.Status
         var json: JSON
         var text: String
+        var headers: HTTPFields = [:]
+
+        /// The value of the cookie `name` set by this response.
+        func setCookie(_ name: String) -> String? {
+            headers[values: .setCookie].lazy.compactMap { header -> String? in
+                guard header.hasPrefix(name + "=") else { return nil }
+                return String(header.dropFirst(name.count + 1).prefix { $0 != ";" })
+            }.first
+        }
     }
 
     /// POSTs a GraphQL request the way the SDKs do.
@@ -53,22 +62,28 @@ struct Harness: Sendable {
         operationName: String? = nil,
         bearer: String? = nil,
         admin: Bool = false,
-        origin: String? = nil
+        origin: String? = nil,
+        cookie: String? = nil
     ) async throws -> Reply {
         var body: [String: Any] = ["query": query, "variables": variables]
         if let operationName { body["operationName"] = operationName }
-        return try await post(JSONSerialization.data(withJSONObject: body), bearer: bearer, admin: admin, origin: origin)
+        return try await post(
+            JSONSerialization.data(withJSONObject: body), bearer: bearer, admin: admin, origin: origin, cookie: cookie)
     }
 
-    func post(_ data: Data, bearer: String? = nil, admin: Bool = false, origin: String? = nil) async throws -> Reply {
-        var headers: HTTPFields = [.contentType: "application/json", .origin: origin ?? self.origin]
+    func post(
+        _ data: Data, uri: String = "/graphql", contentType: String = "application/json", bearer: String? = nil,
+        admin: Bool = false, origin: String? = nil, cookie: String? = nil
+    ) async throws -> Reply {
+        var headers: HTTPFields = [.contentType: contentType, .origin: origin ?? self.origin]
+        if let cookie { headers[.cookie] = cookie }
         headers[HTTPField.Name("x-authorizer-client-id")!] = configuration.clientID
         if let bearer { headers[.authorization] = "Bearer \(bearer)" }
         if admin { headers[HTTPField.Name("x-authorizer-admin-secret")!] = configuration.adminSecret }
-        return try await client.execute(uri: "/graphql", method: .post, headers: headers, body: ByteBuffer(bytes: data)) {
+        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: data)) {
             response in
             let text = String(buffer: response.body)
-            return Reply(status: response.status, json: JSON(parsing: text), text: text)
+            return Reply(status: response.status, json: JSON(parsing: text), text: text, headers: response.headers)
         }
     }
 
@@ -88,10 +103,27 @@ struct Harness: Sendable {
         return reply.json["data"]["signup"]
     }
 
-    func login(_ email: String, password: String = Harness.strongPassword) async throws -> Reply {
-        try await graphql(
-            "mutation ($p: LoginRequest!) { login(params: $p) { message access_token expires_in user { id email } } }",
-            variables: ["p": ["email": email, "password": password]])
+    func login(_ email: String, password: String = Harness.strongPassword, scope: [String]? = nil) async throws -> Reply {
+        var params: [String: Any] = ["email": email, "password": password]
+        if let scope { params["scope"] = scope }
+        return try await graphql(
+            "mutation ($p: LoginRequest!) { login(params: $p) { message access_token refresh_token expires_in user { id email } } }",
+            variables: ["p": params])
+    }
+
+    /// The links this server "mailed", from the development outbox.
+    func outbox() async throws -> [JSON] {
+        var headers: HTTPFields = [:]
+        headers[HTTPField.Name("x-authorizer-admin-secret")!] = configuration.adminSecret
+        return try await client.execute(uri: "/_dev/outbox", method: .get, headers: headers) {
+            JSON(parsing: String(buffer: $0.body))["messages"].array
+        }
+    }
+
+    /// The `token` query parameter of the newest outbox link of `kind`.
+    func mailedToken(kind: String) async throws -> String? {
+        guard let link = try await outbox().last(where: { $0["kind"].string == kind })?["link"].string else { return nil }
+        return URLComponents(string: link)?.queryItems?.first { $0.name == "token" }?.value
     }
 
     func validate(_ token: String, type: String = "access_token") async throws -> Reply {

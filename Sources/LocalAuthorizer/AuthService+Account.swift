@@ -1,0 +1,104 @@
+import Foundation
+import GraphQL
+import PlatformDB
+
+/// Email verification, password reset, profile changes and deactivation.
+extension AuthService {
+    /// "Sends" a link: there is no SMTP here, so it goes to the log and to the outbox that
+    /// `GET /_dev/outbox` shows with the admin secret.
+    func sendMail(to user: AuthorizerUser, kind: String, path: String, lifetime: Int64) async throws {
+        let token = try await store.makeVerification(kind: kind, userID: user.id, expiresAt: now + lifetime)
+        let link = "\(configuration.issuer)\(path)?token=\(token)"
+        try await store.addToOutbox(
+            OutboxMessage(id: UUID().uuidString.lowercased(), recipient: user.email, kind: kind, link: link, createdAt: now))
+        // Development only: the link is the email; it is logged because there is no mail server.
+        logger.notice("mail to \(user.email): \(kind) \(link)")
+    }
+
+    func verifyEmail(token: String) async throws -> AuthResult {
+        guard let userID = try await store.consumeVerification(token, kind: "verify_email", now: now),
+            var user = try await store.user(id: userID)
+        else { throw AuthorizerError.invalid("invalid token") }
+        if user.emailVerifiedAt == nil {
+            user.emailVerifiedAt = now
+            user.updatedAt = now
+            try await store.update(user)
+        }
+        // Authorizer sends user.signup a second time at verification (CONTRACT §5).
+        await webhooks.fire("user.signup", user: user)
+        return try await startSession(
+            for: user, roles: configuration.defaultRoles.filter(user.roles.contains), scope: nil,
+            message: "Email verified successfully.")
+    }
+
+    func resendVerifyEmail(email: String) async throws {
+        guard let user = try await store.user(email: email), user.emailVerifiedAt == nil else {
+            throw AuthorizerError.invalid("invalid email address or already verified")
+        }
+        try await sendMail(to: user, kind: "verify_email", path: "/verify_email", lifetime: 86_400)
+    }
+
+    /// Always the same answer, so it does not tell who has an account.
+    func forgotPassword(email: String?) async throws {
+        guard let email, let user = try await store.user(email: email), user.revokedTimestamp == nil else { return }
+        try await sendMail(to: user, kind: "forgot_password", path: "/reset_password", lifetime: 1800)
+    }
+
+    /// Sets a new password from a reset token and ends every session of the user.
+    func resetPassword(token: String, password: String, confirmPassword: String) async throws {
+        guard password == confirmPassword else { throw AuthorizerError.passwordMismatch }
+        try PasswordPolicy.check(password, strong: configuration.enableStrongPassword)
+        guard let userID = try await store.consumeVerification(token, kind: "forgot_password", now: now),
+            var user = try await store.user(id: userID)
+        else { throw AuthorizerError.invalid("invalid token") }
+        user.passwordHash = try await hashPassword(password)
+        user.emailVerifiedAt = user.emailVerifiedAt ?? now  // the link proved the address
+        user.updatedAt = now
+        try await store.update(user)
+        try await store.deleteSessions(userID: user.id)
+        try await store.clearFailedLogins(userID: user.id)
+    }
+
+    /// `update_profile`: names and other fields, and a password change that needs the old one.
+    func updateProfile(accessToken: String?, _ params: Map) async throws {
+        var user = try await authenticate(accessToken).user
+        for (field, path) in [
+            ("given_name", \AuthorizerUser.givenName), ("family_name", \.familyName), ("middle_name", \.middleName),
+            ("nickname", \.nickname), ("gender", \.gender), ("birthdate", \.birthdate),
+            ("phone_number", \.phoneNumber), ("picture", \.picture),
+        ] {
+            if case .string(let value) = params[field] { user[keyPath: path] = value }
+        }
+        if case .string(let email) = params["email"], email.lowercased() != user.email {
+            guard AuthService.isEmail(email.lowercased()) else { throw AuthorizerError.invalid("invalid email address") }
+            user.email = email.lowercased()
+        }
+        if case .string(let newPassword) = params["new_password"] {
+            guard case .string(let old) = params["old_password"], let hash = user.passwordHash,
+                try await verifyPassword(old, hash: hash)
+            else { throw AuthorizerError.invalid("incorrect old password") }
+            guard params["confirm_new_password"].string == newPassword else { throw AuthorizerError.passwordMismatch }
+            try PasswordPolicy.check(newPassword, strong: configuration.enableStrongPassword)
+            user.passwordHash = try await hashPassword(newPassword)
+        }
+        if case .dictionary = params["app_data"], let data = try? JSONEncoder().encode(params["app_data"]) {
+            user.appData = String(decoding: data, as: UTF8.self)
+        }
+        user.updatedAt = now
+        do {
+            try await store.update(user)
+        } catch PlatformDBError.alreadyExists {
+            throw AuthorizerError(message: "user with this email already exists", code: .alreadyExists)
+        }
+    }
+
+    /// `deactivate_account`: the user revokes their own access; every session ends.
+    func deactivateAccount(accessToken: String?) async throws {
+        var user = try await authenticate(accessToken).user
+        user.revokedTimestamp = now
+        user.updatedAt = now
+        try await store.update(user)
+        try await store.deleteSessions(userID: user.id)
+        await webhooks.fire("user.deactivated", user: user)
+    }
+}

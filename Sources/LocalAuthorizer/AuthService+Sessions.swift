@@ -1,0 +1,50 @@
+import Foundation
+
+/// Browser sessions, refresh-token rotation and revocation.
+extension AuthService {
+    /// Ends a session, named by an access token or by the browser cookie.
+    func logout(accessToken: String?, cookie: String?) async throws {
+        if let accessToken, !accessToken.isEmpty {
+            try await logout(accessToken: accessToken)
+        } else {
+            let (session, _) = try await liveSession(cookie: cookie)
+            try await store.deleteSession(nonce: session.nonce)
+        }
+    }
+
+    /// The live session behind the `cookie_session` cookie.
+    func liveSession(cookie: String?) async throws -> (AuthorizerStore.Session, AuthorizerUser) {
+        guard let cookie, !cookie.isEmpty,
+            let session = try await store.session(cookieHash: AuthorizerStore.hash(cookie)), session.expiresAt > now,
+            let user = try await store.user(id: session.userID), user.revokedTimestamp == nil
+        else { throw AuthorizerError.unauthorized }
+        return (session, user)
+    }
+
+    /// The `session` query: fresh tokens for the cookie's session, if it holds `roles`.
+    func sessionTokens(cookie: String?, roles: [String]?) async throws -> AuthResult {
+        let (session, user) = try await liveSession(cookie: cookie)
+        if let roles, !Set(roles).isSubset(of: session.roles) { throw AuthorizerError.unauthorized }
+        return try await mint(session, user: user, message: "Session token generated successfully")
+    }
+
+    /// Exchanges a refresh token once: the session's refresh id moves on, so reusing the old
+    /// token fails, and the new tokens carry the new id.
+    func refresh(_ refreshToken: String) async throws -> AuthResult {
+        let claims = try await checkedClaims(refreshToken, tokenType: "refresh_token")
+        guard let nonce = claims["nonce"]?.stringValue, let jti = claims["jti"]?.stringValue,
+            let subject = claims["sub"]?.stringValue, let user = try await store.user(id: subject)
+        else { throw AuthorizerError.invalidToken }
+        let next = UUID().uuidString.lowercased()
+        guard try await store.rotateRefresh(nonce: nonce, from: jti, to: next, expiresAt: now + configuration.refreshTokenExpiresIn),
+            let session = try await store.session(nonce: nonce)
+        else { throw AuthorizerError.invalidToken }
+        return try await mint(session, user: user, message: "")
+    }
+
+    /// Ends the session of a refresh token (the `revoke` mutation and `/oauth/revoke`).
+    func revoke(refreshToken: String) async throws {
+        let claims = try await checkedClaims(refreshToken, tokenType: "refresh_token")
+        if let nonce = claims["nonce"]?.stringValue { try await store.deleteSession(nonce: nonce) }
+    }
+}

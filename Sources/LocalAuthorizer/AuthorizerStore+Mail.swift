@@ -1,0 +1,80 @@
+import Crypto
+import Foundation
+import PlatformDB
+import SQLKit
+
+/// A message this server would have emailed; there is no SMTP here, so it lands in the outbox.
+struct OutboxMessage: Sendable, Encodable {
+    var id: String
+    var recipient: String
+    var kind: String
+    var link: String
+    var createdAt: Int64
+
+    private enum CodingKeys: String, CodingKey {
+        case id, recipient = "to", kind, link, createdAt = "created_at"
+    }
+}
+
+extension AuthorizerStore {
+    /// Stores a one-time token (as a hash) for `kind` and returns the token itself.
+    func makeVerification(kind: String, userID: String, expiresAt: Int64) async throws -> String {
+        let token = Self.randomToken()
+        try await database.withConnection { sql in
+            try await sql.insert(into: "authorizer_verification_requests")
+                .columns("token_hash", "kind", "user_id", "expires_at")
+                .values(SQLBind(Self.hash(token)), SQLBind(kind), SQLBind(userID), SQLBind(expiresAt))
+                .run()
+        }
+        return token
+    }
+
+    /// Consumes a one-time token: the user id when it is known, of `kind` and unexpired; deleted
+    /// in the same statement, so two concurrent uses cannot both succeed.
+    func consumeVerification(_ token: String, kind: String, now: Int64) async throws -> String? {
+        try await database.withConnection { sql in
+            try await sql.delete(from: "authorizer_verification_requests")
+                .where("token_hash", .equal, SQLBind(Self.hash(token)))
+                .where("kind", .equal, SQLBind(kind))
+                .where("expires_at", .greaterThan, SQLBind(now))
+                .returning("user_id")
+                .first()?.decode(column: "user_id", as: String.self)
+        }
+    }
+
+    func addToOutbox(_ message: OutboxMessage) async throws {
+        try await database.withConnection { sql in
+            try await sql.insert(into: "authorizer_outbox")
+                .columns("id", "recipient", "kind", "link", "created_at")
+                .values(
+                    SQLBind(message.id), SQLBind(message.recipient), SQLBind(message.kind), SQLBind(message.link),
+                    SQLBind(message.createdAt)
+                )
+                .run()
+        }
+    }
+
+    func outbox() async throws -> [OutboxMessage] {
+        try await database.withConnection { sql in
+            try await sql.select().column("*").from("authorizer_outbox").orderBy("created_at").orderBy("id").all().map {
+                OutboxMessage(
+                    id: try $0.decode(column: "id", as: String.self),
+                    recipient: try $0.decode(column: "recipient", as: String.self),
+                    kind: try $0.decode(column: "kind", as: String.self),
+                    link: try $0.decode(column: "link", as: String.self),
+                    createdAt: try $0.decode(column: "created_at", as: Int64.self))
+            }
+        }
+    }
+
+    /// 256 bits from the system CSPRNG, URL-safe.
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64URLEncodedString()
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+
+/// `POST /oauth/token` (refresh-token grant, with rotation), `POST /oauth/revoke`, and the
+/// development outbox `GET /_dev/outbox`.
+struct OAuthController: Sendable {
+    let auth: AuthService
+    let endpoint: GraphQLEndpoint
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.post("/oauth/token") { request, _ in try await token(request) }
+        router.post("/oauth/revoke") { request, _ in try await revoke(request) }
+        router.get("/_dev/outbox") { request, _ in try await outbox(request) }
+    }
+
+    private func token(_ request: Request) async throws -> Response {
+        if let refusal = endpoint.csrfRefusal(request) { return refusal }
+        guard let form = try await Self.form(request) else { return Self.oauthError("invalid_request", "unreadable body") }
+        guard form["grant_type"] == "refresh_token" else {
+            return Self.oauthError("unsupported_grant_type", "only grant_type=refresh_token is supported")
+        }
+        guard let refreshToken = form["refresh_token"], !refreshToken.isEmpty else {
+            return Self.oauthError("invalid_request", "refresh_token is required")
+        }
+        let result: AuthService.AuthResult
+        do {
+            result = try await auth.refresh(refreshToken)
+        } catch {
+            return Self.oauthError("invalid_grant", "the refresh token is invalid, expired or already used")
+        }
+        var body: [String: JSONValue] = [
+            "token_type": .string("Bearer"), "expires_in": .int(result.expiresIn ?? 0),
+        ]
+        body["access_token"] = result.accessToken.map(JSONValue.string)
+        body["id_token"] = result.idToken.map(JSONValue.string)
+        body["refresh_token"] = result.refreshToken.map(JSONValue.string)
+        return GraphQLEndpoint.encode(.ok, body)
+    }
+
+    /// RFC 7009: an unknown or already-invalid token is not an error.
+    private func revoke(_ request: Request) async throws -> Response {
+        if let refusal = endpoint.csrfRefusal(request) { return refusal }
+        guard let form = try await Self.form(request),
+            let token = form["refresh_token"] ?? form["token"], !token.isEmpty
+        else { return Self.oauthError("invalid_request", "refresh_token is required") }
+        try? await auth.revoke(refreshToken: token)
+        return GraphQLEndpoint.json(.ok, ["message": "Token revoked"])
+    }
+
+    private func outbox(_ request: Request) async throws -> Response {
+        guard endpoint.isAdmin(request) else {
+            return GraphQLEndpoint.json(.unauthorized, ["error": "unauthorized"])
+        }
+        return GraphQLEndpoint.encode(.ok, ["messages": try await auth.store.outbox()])
+    }
+
+    /// The fields of a form-encoded or JSON body.
+    static func form(_ request: Request) async throws -> [String: String]? {
+        guard let buffer = try? await request.body.collect(upTo: 64 * 1024) else { return nil }
+        let data = Data(buffer: buffer)
+        if request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true {
+            return (try? JSONDecoder().decode([String: JSONValue].self, from: data))?.compactMapValues(\.stringValue)
+        }
+        var components = URLComponents()
+        components.percentEncodedQuery = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "+", with: "%20")
+        guard let items = components.queryItems else { return [:] }
+        return Dictionary(items.map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
+    }
+
+    static func oauthError(_ code: String, _ description: String) -> Response {
+        GraphQLEndpoint.json(.badRequest, ["error": code, "error_description": description])
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+@testable import LocalAuthorizer
+
+@Suite struct SessionTests {
+    @Test func refreshTokensRotateAndAnOldOneFails() async throws {
+        try await Harness.with { h in
+            try await h.signup("r@example.com")
+            let login = try await h.login("r@example.com", scope: ["openid", "email", "offline_access"])
+            let first = try #require(login.json["data"]["login"]["refresh_token"].string)
+            #expect(try await h.login("r@example.com").json["data"]["login"]["refresh_token"].isNull, "no offline_access, no refresh token")
+            #expect(try await h.validate(first, type: "refresh_token").json["data"]["validate_jwt_token"]["is_valid"].bool == true)
+
+            let exchange = try await h.post(
+                Data("grant_type=refresh_token&refresh_token=\(first)".utf8), uri: "/oauth/token",
+                contentType: "application/x-www-form-urlencoded")
+            #expect(exchange.status == .ok, "\(exchange.text)")
+            let second = try #require(exchange.json["refresh_token"].string)
+            let access = try #require(exchange.json["access_token"].string)
+            #expect(second != first)
+            #expect(try await h.validate(access).json["data"]["validate_jwt_token"]["is_valid"].bool == true)
+
+            let reuse = try await h.post(
+                Data(#"{"grant_type":"refresh_token","refresh_token":"\#(first)"}"#.utf8), uri: "/oauth/token")
+            #expect(reuse.status == .badRequest)
+            #expect(reuse.json["error"].string == "invalid_grant")
+
+            let revoke = try await h.graphql(
+                "mutation ($p: OAuthRevokeRequest!) { revoke(params: $p) { message } }", variables: ["p": ["refresh_token": second]])
+            #expect(revoke.json["data"]["revoke"]["message"].string != nil)
+            let afterRevoke = try await h.post(
+                Data(#"{"grant_type":"refresh_token","refresh_token":"\#(second)"}"#.utf8), uri: "/oauth/token")
+            #expect(afterRevoke.json["error"].string == "invalid_grant")
+            #expect(try await h.validate(access).json["errors"][0]["message"].string == "unauthorized")
+
+            let wrongGrant = try await h.post(Data(#"{"grant_type":"password"}"#.utf8), uri: "/oauth/token")
+            #expect(wrongGrant.json["error"].string == "unsupported_grant_type")
+        }
+    }
+
+    @Test func theBrowserSessionCookieWorksForSessionValidateAndLogout() async throws {
+        try await Harness.with { h in
+            try await h.signup("c@example.com")
+            let login = try await h.login("c@example.com")
+            let cookie = try #require(login.setCookie("cookie_session"))
+            #expect(login.headers[values: .setCookie].contains { $0.contains("HttpOnly") && $0.contains("SameSite=Lax") })
+
+            let session = try await h.graphql("{ session { access_token user { email } } }", cookie: "cookie_session=\(cookie)")
+            #expect(session.json["data"]["session"]["user"]["email"].string == "c@example.com")
+            let fresh = try #require(session.json["data"]["session"]["access_token"].string)
+            #expect(try await h.validate(fresh).json["data"]["validate_jwt_token"]["is_valid"].bool == true)
+
+            let valid = try await h.graphql(
+                "query ($p: ValidateSessionRequest) { validate_session(params: $p) { is_valid user { email } } }",
+                variables: ["p": ["cookie": cookie]])
+            #expect(valid.json["data"]["validate_session"]["is_valid"].bool == true)
+
+            let logout = try await h.graphql("mutation { logout { message } }", cookie: "cookie_session=\(cookie)")
+            #expect(logout.json["data"]["logout"]["message"].string == "Logged out successfully")
+            let after = try await h.graphql("{ session { access_token } }", cookie: "cookie_session=\(cookie)")
+            #expect(after.json["errors"][0]["message"].string == "unauthorized")
+            #expect(try await h.validate(fresh).json["errors"][0]["message"].string == "unauthorized")
+        }
+    }
+
+    @Test func adminCookieFromAdminLogin() async throws {
+        try await Harness.with { h in
+            let wrong = try await h.graphql(
+                "mutation ($p: AdminLoginRequest!) { _admin_login(params: $p) { message } }",
+                variables: ["p": ["admin_secret": "nope"]])
+            #expect(wrong.json["errors"][0]["extensions"]["code"].string == "UNAUTHENTICATED")
+            let right = try await h.graphql(
+                "mutation ($p: AdminLoginRequest!) { _admin_login(params: $p) { message } }",
+                variables: ["p": ["admin_secret": h.configuration.adminSecret]])
+            let cookie = try #require(right.setCookie("authorizer-admin"))
+            #expect(!cookie.contains(h.configuration.adminSecret), "the cookie holds a hash, not the secret")
+            let users = try await h.graphql("{ _users { pagination { total } } }", cookie: "authorizer-admin=\(cookie)")
+            #expect(users.json["data"]["_users"]["pagination"]["total"].int == 0)
+            let session = try await h.graphql("{ _admin_session { message } }", cookie: "authorizer-admin=\(cookie)")
+            #expect(session.json["data"]["_admin_session"]["message"].string != nil)
+            let logout = try await h.graphql("mutation { _admin_logout { message } }", cookie: "authorizer-admin=\(cookie)")
+            #expect(logout.setCookie("authorizer-admin") == "")
+        }
+    }
+}
