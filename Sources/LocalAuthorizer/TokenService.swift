@@ -28,6 +28,9 @@ struct TokenService: Sendable {
                 try _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation
             }
             let key = try Insecure.RSA.PrivateKey(pem: pem)
+            if let publicPEM = configuration.jwtPublicKey, try Insecure.RSA.PublicKey(pem: publicPEM) != key.publicKey {
+                throw AuthorizerSetupError("--jwt-public-key does not match --jwt-private-key")
+            }
             await keys.add(rsa: key, digestAlgorithm: .sha256)
             let primitives = try key.publicKey.getKeyPrimitives()
             jwk = [
@@ -39,6 +42,9 @@ struct TokenService: Sendable {
                 P256.Signing.PrivateKey().pemRepresentation
             }
             let key = try ES256PrivateKey(pem: pem)
+            if let publicPEM = configuration.jwtPublicKey, try ES256PublicKey(pem: publicPEM) != key.publicKey {
+                throw AuthorizerSetupError("--jwt-public-key does not match --jwt-private-key")
+            }
             await keys.add(ecdsa: key)
             guard let parameters = key.publicKey.parameters else { throw AuthorizerSetupError("ES256 key has no parameters") }
             jwk = [
@@ -46,7 +52,9 @@ struct TokenService: Sendable {
                 "x": parameters.x, "y": parameters.y,
             ]
         }
-        let jwks = try JSONEncoder().encode(["keys": jwk.map { [$0] } ?? []])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let jwks = try encoder.encode(["keys": jwk.map { [$0] } ?? []])
         return TokenService(algorithm: configuration.jwtType, keys: keys, jwksJSON: jwks)
     }
 

@@ -92,6 +92,15 @@ import Testing
         }
     }
 
+    @Test func theWebhookFlagSubscribesAURLToEveryEventOnce() async throws {
+        let flag: (inout AuthorizerConfiguration) -> Void = { $0.webhookURLs = ["http://127.0.0.1:9/hook"] }
+        try await Harness.with(configure: flag) { h in
+            let list = try await h.graphql("{ _webhooks(params: {limit: 100}) { pagination { total } webhooks { event_name endpoint enabled } } }", admin: true)
+            let names = list.json["data"]["_webhooks"]["webhooks"].array.compactMap { $0["event_name"].string }.sorted()
+            #expect(names == WebhookDispatcher.events.keys.sorted())
+        }
+    }
+
     @Test func webhooksAreSignedSortedAndLogged() async throws {
         let receiver = Receiver()
         try await receiver.app().test(.ahc(.http)) { receiverClient in

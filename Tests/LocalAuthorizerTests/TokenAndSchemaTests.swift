@@ -125,3 +125,20 @@ extension JSON {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+@Suite struct KeyConfigurationTests {
+    @Test func aMismatchedPublicKeyIsRefusedAndAGeneratedKeyIsKept() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)").path
+        var configuration = AuthorizerConfiguration(clientID: "c", clientSecret: "s", adminSecret: "a")
+        configuration.jwtType = .es256
+        configuration.dataFolder = folder
+        let first = try await TokenService.make(configuration)
+        let second = try await TokenService.make(configuration)
+        #expect(first.jwksJSON == second.jwksJSON, "the generated key is reused from the data folder")
+
+        configuration.jwtPublicKey = ES256PrivateKey().publicKey.pemRepresentation
+        await #expect(throws: AuthorizerSetupError.self) { try await TokenService.make(configuration) }
+        configuration.jwtType = .hs256
+        await #expect(throws: AuthorizerSetupError.self) { try await TokenService.make(configuration) }
+    }
+}
