@@ -106,6 +106,7 @@ let package = Package(
             name: "LocalAuthorizerTests",
             dependencies: [
                 "LocalAuthorizer",
+                "PlatformDB",
                 "AuthorizerClient",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,17 +1,25 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import Hummingbird
+import LocalAuthorizer
+import Logging
 import PlatformDB
+import ServiceLifecycle
 
-/// `platform dev`: everything on one machine with no setup, on the embedded SQLite database.
+/// `platform dev`: everything on one machine with no setup: the gateway on SQLite and the local
+/// Authorizer beside it, in one process.
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
-        abstract: "Run the system locally with no setup: the gateway on SQLite under ./data/."
+        abstract: "Run the system locally with no setup: the gateway and the local Authorizer, on SQLite under ./data/."
     )
 
     @Option(help: "Gateway port.")
     var port = 8080
+
+    @Option(name: .customLong("authorizer-port"), help: "Local Authorizer port.")
+    var authorizerPort = 8081
 
     @Option(help: "Log level.")
     var logLevel = "info"
@@ -21,18 +29,58 @@ struct DevCommand: AsyncParsableCommand {
         options.logLevel = logLevel
         options.databaseURL = DatabaseURL.defaultURLString
         let logger = try options.makeLogger(label: "platform.dev")
-        let configuration = GatewayConfiguration(
-            host: "127.0.0.1", port: port, databaseURL: try options.resolvedDatabaseURL(), migrateOnStart: true
-        )
-        // Written unbuffered so it shows before the server's own log lines.
+        let secrets = try DevSecrets.loadOrCreate(at: "data/dev-secrets.json")
+
+        var authorizer = AuthorizerConfiguration(
+            clientID: "platform-dev", clientSecret: secrets.clientSecret, adminSecret: secrets.adminSecret)
+        authorizer.httpPort = authorizerPort
+        authorizer.jwtType = .rs256
+        authorizer.databaseURL = try DatabaseURL("sqlite://data/authorizer/authorizer.sqlite")
+        authorizer.dataFolder = "data/authorizer"
+        let gateway = GatewayConfiguration(
+            host: "127.0.0.1", port: port, databaseURL: try options.resolvedDatabaseURL(), migrateOnStart: true)
+
+        // Written unbuffered so it shows before the servers' own log lines.
         FileHandle.standardOutput.write(Data(
             """
             platform dev
-              gateway   http://127.0.0.1:\(port)
-              database  \(configuration.databaseURL)
-              try       curl -s http://127.0.0.1:\(port)/readyz
+              gateway          http://127.0.0.1:\(port)   (try: curl -s http://127.0.0.1:\(port)/readyz)
+              local Authorizer http://127.0.0.1:\(authorizerPort)   (client id platform-dev, RS256)
+              databases        \(gateway.databaseURL), \(authorizer.databaseURL)
+              dev secrets      data/dev-secrets.json (client and admin secret; kept between runs)
 
             """.utf8))
-        try await ServeCommand.runGateway(configuration, logger: logger)
+
+        let database = try await PlatformDatabase.open(gateway.databaseURL, logger: logger)
+        let services: [any Service] = [
+            try await buildAuthorizerApplication(configuration: authorizer, logger: logger),
+            buildApplication(configuration: gateway, database: database, logger: logger),
+        ]
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Secrets generated on the first `platform dev` and kept (mode 0600) so tokens survive restarts.
+struct DevSecrets: Codable {
+    var clientSecret: String
+    var adminSecret: String
+
+    static func loadOrCreate(at path: String) throws -> DevSecrets {
+        let url = URL(fileURLWithPath: path)
+        if let data = try? Data(contentsOf: url), let secrets = try? JSONDecoder().decode(DevSecrets.self, from: data) {
+            return secrets
+        }
+        let secrets = DevSecrets(clientSecret: random(), adminSecret: random())
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try JSONEncoder().encode(secrets).write(to: url, options: .atomic)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        return secrets
+    }
+
+    private static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 }
