@@ -99,7 +99,12 @@ let package = Package(
         ),
         .testTarget(
             name: "AuthorizerClientTests",
-            dependencies: ["AuthorizerClient"],
+            dependencies: [
+                "AuthorizerClient",
+                "LocalAuthorizer",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

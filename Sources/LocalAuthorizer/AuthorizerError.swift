@@ -1,3 +1,5 @@
+import AuthorizerClient
+
 /// A resolver failure in Authorizer 2.4's words and codes (CONTRACT §2 and §6).
 struct AuthorizerError: Error, Sendable, CustomStringConvertible {
     var message: String
@@ -60,36 +62,9 @@ enum PasswordPolicy {
 /// 1.x documents name their inputs `…Input`; 2.x renamed them `…Request`. Rewriting the names
 /// before validation lets 1.x clients work unchanged (CONTRACT §1).
 enum LegacyInputNames {
-    static let renames: [String: String] = [
-        "SignUpInput": "SignUpRequest", "LoginInput": "LoginRequest", "SessionQueryInput": "SessionQueryRequest",
-        "ValidateJWTTokenInput": "ValidateJWTTokenRequest", "ValidateSessionInput": "ValidateSessionRequest",
-        "UpdateProfileInput": "UpdateProfileRequest", "ForgotPasswordInput": "ForgotPasswordRequest",
-        "ResetPasswordInput": "ResetPasswordRequest", "VerifyEmailInput": "VerifyEmailRequest",
-        "ResendVerifyEmailInput": "ResendVerifyEmailRequest", "MagicLinkLoginInput": "MagicLinkLoginRequest",
-        "UpdateUserInput": "UpdateUserRequest", "DeleteUserInput": "DeleteUserRequest",
-        "UpdateAccessInput": "UpdateAccessRequest", "OAuthRevokeInput": "OAuthRevokeRequest",
-        "PaginatedInput": "ListUsersRequest", "PaginationInput": "PaginationRequest",
-    ]
-
     /// `document` with every 1.x input name, as a whole word, replaced by its 2.x name.
     static func translate(_ document: String) -> String {
         guard document.contains("Input") else { return document }
-        var result = ""
-        result.reserveCapacity(document.utf8.count)
-        var word = ""
-        func flush() {
-            result += renames[word] ?? word
-            word = ""
-        }
-        for character in document {
-            if character.isLetter || character.isNumber || character == "_" {
-                word.append(character)
-            } else {
-                flush()
-                result.append(character)
-            }
-        }
-        flush()
-        return result
+        return AuthorizerVersion.rename(document, using: AuthorizerVersion.inputRenames)
     }
 }

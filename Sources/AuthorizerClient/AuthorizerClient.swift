@@ -1,0 +1,306 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// A typed client of Authorizer's GraphQL API (1.x and 2.x), over async-http-client.
+///
+/// It sends what the official SDKs send, plus an `Origin` of Authorizer's own host for 2.x's CSRF
+/// guard. Idempotent calls are retried a bounded number of times on 429, 5xx and network
+/// failures; signup and login never are.
+public struct AuthorizerClient: Sendable {
+    /// Where Authorizer is, and who this client is to it.
+    public struct Configuration: Sendable {
+        public var url: String
+        public var clientID: String
+        /// Sent only on admin calls; never logged.
+        public var adminSecret: String?
+        /// Sent as `Origin`; defaults to Authorizer's own scheme and host.
+        public var origin: String?
+        /// Timeout of each attempt.
+        public var timeout: TimeAmount = .seconds(5)
+        /// Attempts for idempotent calls, the first included.
+        public var attempts = 3
+
+        public init(url: String, clientID: String, adminSecret: String? = nil) {
+            var url = url
+            while url.hasSuffix("/") { url.removeLast() }
+            self.url = url
+            self.clientID = clientID
+            self.adminSecret = adminSecret
+        }
+    }
+
+    public let configuration: Configuration
+    public let version: AuthorizerVersion
+    let http: HTTPClient
+    let logger: Logger
+
+    public init(
+        configuration: Configuration, version: AuthorizerVersion, http: HTTPClient = .shared,
+        logger: Logger = Logger(label: "authorizer.client")
+    ) {
+        self.configuration = configuration
+        self.version = version
+        self.http = http
+        self.logger = logger
+    }
+
+    /// Asks the server its version with `meta { version }` and returns a client that speaks it.
+    public static func connect(
+        configuration: Configuration, http: HTTPClient = .shared, logger: Logger = Logger(label: "authorizer.client")
+    ) async throws -> AuthorizerClient {
+        // `meta` takes no input, so the document is the same for both versions.
+        let probe = AuthorizerClient(configuration: configuration, version: .v2, http: http, logger: logger)
+        let meta = try await probe.meta()
+        guard let version = AuthorizerVersion(metaVersion: meta.version) else {
+            throw AuthorizerClientError.protocolError("unknown Authorizer version \(meta.version)")
+        }
+        return AuthorizerClient(configuration: configuration, version: version, http: http, logger: logger)
+    }
+
+    // MARK: Operations
+
+    public func meta() async throws -> AuthorizerMeta {
+        try await call(AuthorizerDocuments.meta, field: "meta", idempotent: true)
+    }
+
+    public func signup(
+        email: String, password: String, confirmPassword: String, givenName: String?, familyName: String?
+    ) async throws -> AuthorizerAuthResponse {
+        var params: [String: JSONInput] = [
+            "email": .string(email), "password": .string(password), "confirm_password": .string(confirmPassword),
+        ]
+        params["given_name"] = givenName.map(JSONInput.string)
+        params["family_name"] = familyName.map(JSONInput.string)
+        return try await authCall(AuthorizerDocuments.signup, field: "signup", params: params)
+    }
+
+    public func login(email: String, password: String, scope: [String]? = nil) async throws -> AuthorizerAuthResponse {
+        var params: [String: JSONInput] = ["email": .string(email), "password": .string(password)]
+        params["scope"] = scope.map { .array($0.map(JSONInput.string)) }
+        return try await authCall(AuthorizerDocuments.login, field: "login", params: params)
+    }
+
+    public func logout(accessToken: String) async throws {
+        let _: MessageResponse = try await call(
+            AuthorizerDocuments.logout, field: "logout", bearer: accessToken, idempotent: true)
+    }
+
+    public func profile(accessToken: String) async throws -> AuthorizerUserInfo {
+        try await call(AuthorizerDocuments.profile, field: "profile", bearer: accessToken, idempotent: true)
+    }
+
+    /// `validate_jwt_token`: the claims of a good access token; an invalid one throws
+    /// ``AuthorizerClientError/unauthenticated(_:)``, as Authorizer reports it.
+    public func validateAccessToken(_ token: String) async throws -> [String: JSONInput] {
+        let response: ValidateResponse = try await call(
+            AuthorizerDocuments.validateJWTToken, field: "validate_jwt_token",
+            variables: ["params": .object(["token_type": .string("access_token"), "token": .string(token)])],
+            idempotent: true)
+        guard response.isValid else { throw AuthorizerClientError.unauthenticated("invalid token") }
+        return response.claims ?? [:]
+    }
+
+    public func updateProfile(accessToken: String, givenName: String?, familyName: String?) async throws {
+        var params: [String: JSONInput] = [:]
+        params["given_name"] = givenName.map(JSONInput.string)
+        params["family_name"] = familyName.map(JSONInput.string)
+        let _: MessageResponse = try await call(
+            AuthorizerDocuments.updateProfile, field: "update_profile", variables: ["params": .object(params)],
+            bearer: accessToken, idempotent: true)
+    }
+
+    public func forgotPassword(email: String) async throws -> String {
+        let response: MessageResponse = try await call(
+            AuthorizerDocuments.forgotPassword, field: "forgot_password",
+            variables: ["params": .object(["email": .string(email)])], idempotent: false)
+        return response.message
+    }
+
+    public func resetPassword(token: String, password: String, confirmPassword: String) async throws -> String {
+        let response: MessageResponse = try await call(
+            AuthorizerDocuments.resetPassword, field: "reset_password",
+            variables: [
+                "params": .object([
+                    "token": .string(token), "password": .string(password), "confirm_password": .string(confirmPassword),
+                ])
+            ], idempotent: false)
+        return response.message
+    }
+
+    public func verifyEmail(token: String) async throws -> AuthorizerAuthResponse {
+        try await authCall(AuthorizerDocuments.verifyEmail, field: "verify_email", params: ["token": .string(token)])
+    }
+
+    /// `_user` by id, with the admin secret.
+    public func user(id: String) async throws -> AuthorizerUserInfo {
+        try await call(
+            AuthorizerDocuments.user, field: "_user", variables: ["params": .object(["id": .string(id)])],
+            admin: true, idempotent: true)
+    }
+
+    /// Exchanges a refresh token at `/oauth/token` (never retried: a used token is spent).
+    public func refresh(_ refreshToken: String) async throws -> AuthorizerTokenResponse {
+        let form = "grant_type=refresh_token&client_id=\(Self.formEncode(configuration.clientID))&refresh_token=\(Self.formEncode(refreshToken))"
+        let (status, body, _) = try await send(
+            path: "/oauth/token", body: Data(form.utf8), contentType: "application/x-www-form-urlencoded", admin: false)
+        guard status == 200 else {
+            if status >= 500 { throw AuthorizerClientError.unavailable("HTTP \(status)") }
+            throw AuthorizerClientError.unauthenticated("invalid refresh token")
+        }
+        do {
+            return try JSONDecoder().decode(AuthorizerTokenResponse.self, from: body)
+        } catch {
+            throw AuthorizerClientError.protocolError("token response: \(error)")
+        }
+    }
+
+    // MARK: Transport
+
+    private struct MessageResponse: Decodable { var message: String }
+
+    private struct ValidateResponse: Decodable {
+        var isValid: Bool
+        var claims: [String: JSONInput]?
+        enum CodingKeys: String, CodingKey {
+            case isValid = "is_valid"
+            case claims
+        }
+    }
+
+    /// Signup, login and verify_email: "Proceed to mfa setup" with no token is reported, not crashed on.
+    private func authCall(_ document: String, field: String, params: [String: JSONInput]) async throws
+        -> AuthorizerAuthResponse
+    {
+        let response: AuthorizerAuthResponse = try await call(
+            document, field: field, variables: ["params": .object(params)], idempotent: false)
+        if response.accessToken == nil, response.message.lowercased().contains("mfa") {
+            throw AuthorizerClientError.mfaRequired(response.message)
+        }
+        return response
+    }
+
+    private struct GraphQLReply<Data: Decodable>: Decodable {
+        var data: [String: Data?]?
+        var errors: [GraphQLErrorEntry]?
+    }
+
+    private struct GraphQLErrorEntry: Decodable {
+        var message: String
+        var extensions: Extensions?
+        struct Extensions: Decodable { var code: String? }
+    }
+
+    func call<Result: Decodable>(
+        _ document: String,
+        field: String,
+        variables: [String: JSONInput] = [:],
+        bearer: String? = nil,
+        admin: Bool = false,
+        idempotent: Bool
+    ) async throws -> Result {
+        let body = try JSONEncoder().encode(
+            GraphQLRequest(query: version.document(document), variables: variables))
+        let attempts = idempotent ? max(1, configuration.attempts) : 1
+        var lastError: AuthorizerClientError = .unavailable("no attempt made")
+        for attempt in 1...attempts {
+            do {
+                let (status, data, retryAfter) = try await send(
+                    path: "/graphql", body: body, contentType: "application/json", bearer: bearer, admin: admin)
+                switch status {
+                case 200: return try Self.decode(data, field: field)
+                case 403 where String(decoding: data, as: UTF8.self).contains("csrf"):
+                    throw AuthorizerClientError.csrfRejected
+                case 429: throw AuthorizerClientError.tooManyRequests(retryAfter: retryAfter)
+                case 500...: throw AuthorizerClientError.unavailable("HTTP \(status)")
+                default:
+                    throw AuthorizerClientError.protocolError("HTTP \(status): \(String(decoding: data.prefix(300), as: UTF8.self))")
+                }
+            } catch let error as AuthorizerClientError {
+                lastError = error
+                guard attempt < attempts, error.isRetryable else { throw error }
+                let delay = error.retryDelay(attempt: attempt)
+                logger.debug("retrying Authorizer call", metadata: ["field": "\(field)", "delay_ms": "\(delay)"])
+                try await Task.sleep(for: .milliseconds(delay))
+            }
+        }
+        throw lastError
+    }
+
+    private static func decode<Result: Decodable>(_ data: Data, field: String) throws -> Result {
+        let reply: GraphQLReply<Result>
+        do {
+            reply = try JSONDecoder().decode(GraphQLReply<Result>.self, from: data)
+        } catch {
+            throw AuthorizerClientError.protocolError("cannot decode \(field): \(error)")
+        }
+        if let first = reply.errors?.first {
+            throw AuthorizerClientError.fromGraphQL(message: first.message, code: first.extensions?.code)
+        }
+        guard let value = reply.data?[field] ?? nil else {
+            throw AuthorizerClientError.protocolError("no \(field) in the answer")
+        }
+        return value
+    }
+
+    private func send(
+        path: String, body: Data, contentType: String, bearer: String? = nil, admin: Bool
+    ) async throws -> (status: Int, body: Data, retryAfter: Int?) {
+        var request = HTTPClientRequest(url: configuration.url + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: contentType)
+        request.headers.add(name: "Origin", value: configuration.origin ?? Self.origin(of: configuration.url))
+        request.headers.add(name: "x-authorizer-url", value: configuration.url)
+        request.headers.add(name: "x-authorizer-client-id", value: configuration.clientID)
+        if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+        if admin, let secret = configuration.adminSecret {
+            request.headers.add(name: "x-authorizer-admin-secret", value: secret)
+        }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await http.execute(request, timeout: configuration.timeout)
+            let data = Data(buffer: try await response.body.collect(upTo: 4 << 20))
+            return (Int(response.status.code), data, response.headers.first(name: "Retry-After").flatMap(Int.init))
+        } catch let error as AuthorizerClientError {
+            throw error
+        } catch {
+            throw AuthorizerClientError.unavailable(String(describing: type(of: error)))
+        }
+    }
+
+    static func origin(of url: String) -> String {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else {
+            return url
+        }
+        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+    }
+
+    static func formEncode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
+
+private struct GraphQLRequest: Encodable {
+    var query: String
+    var variables: [String: JSONInput]
+}
+
+extension AuthorizerClientError {
+    var isRetryable: Bool {
+        switch self {
+        case .unavailable, .tooManyRequests: true
+        default: false
+        }
+    }
+
+    /// Exponential backoff from 100 ms, or the server's Retry-After, capped at 2 s.
+    func retryDelay(attempt: Int) -> Int {
+        if case .tooManyRequests(let after?) = self { return min(2000, after * 1000) }
+        return min(2000, 100 << (attempt - 1))
+    }
+}

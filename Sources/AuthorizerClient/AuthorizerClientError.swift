@@ -1,0 +1,52 @@
+/// Every way a call to Authorizer can fail, typed (CONTRACT §2 and §6).
+public enum AuthorizerClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Wrong password, unknown or revoked user, unverified email, invalid or ended session/token.
+    case unauthenticated(String)
+    /// Authorizer refused the input (password rules, duplicate signup, bad email…).
+    case invalidArgument(String)
+    /// The account is locked (5 bad passwords) or Authorizer's rate limit hit; retry after this many seconds.
+    case tooManyRequests(retryAfter: Int?)
+    /// Authorizer's CSRF guard refused the request: the configured Origin is not allowed.
+    case csrfRejected
+    /// Login needs MFA setup or verification, which this platform does not drive ("Proceed to mfa setup").
+    case mfaRequired(String)
+    /// The thing asked for does not exist at Authorizer.
+    case notFound(String)
+    /// Permission denied or another code Authorizer sent.
+    case refused(code: String, message: String)
+    /// Authorizer could not be reached, timed out, or answered with a 5xx.
+    case unavailable(String)
+    /// Authorizer answered something this client cannot read.
+    case protocolError(String)
+
+    public var description: String {
+        switch self {
+        case .unauthenticated(let m), .invalidArgument(let m), .mfaRequired(let m), .notFound(let m): m
+        case .tooManyRequests(let after): "too many requests" + (after.map { ", retry after \($0) s" } ?? "")
+        case .csrfRejected: "Authorizer refused the request's Origin (csrf_validation_failed)"
+        case .refused(let code, let message): "\(code): \(message)"
+        case .unavailable(let why): "Authorizer unavailable: \(why)"
+        case .protocolError(let why): "unexpected answer from Authorizer: \(why)"
+        }
+    }
+
+    /// Maps one `errors[]` entry, by 2.x code or by 1.x wording (1.x sends no code).
+    static func fromGraphQL(message: String, code: String?) -> AuthorizerClientError {
+        switch code {
+        case "UNAUTHENTICATED": return .unauthenticated(message)
+        case "INVALID_ARGUMENT", "ALREADY_EXISTS", "FAILED_PRECONDITION": return .invalidArgument(message)
+        case "TOO_MANY_REQUESTS": return .tooManyRequests(retryAfter: nil)
+        case "NOT_FOUND": return .notFound(message)
+        case let code?: return .refused(code: code, message: message)
+        case nil: break
+        }
+        let lower = message.lowercased()
+        if ["bad user credentials", "invalid credentials", "unauthorized", "invalid token", "user access has been revoked",
+            "email not verified", "user not found",
+        ].contains(where: lower.contains) {
+            return lower.contains("user not found") ? .notFound(message) : .unauthenticated(message)
+        }
+        if lower.contains("too many") { return .tooManyRequests(retryAfter: nil) }
+        return .invalidArgument(message)
+    }
+}

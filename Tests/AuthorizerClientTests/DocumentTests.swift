@@ -1,0 +1,36 @@
+import AuthorizerClient
+import Foundation
+import GraphQL
+import Testing
+
+/// Every document the client can send validates against the real schema of the version it is for.
+@Suite struct DocumentTests {
+    static func schema(_ file: String) throws -> GraphQLSchema {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../shared/authorizer/\(file)").standardized
+        return try buildSchema(source: String(contentsOf: url, encoding: .utf8))
+    }
+
+    @Test(arguments: [(AuthorizerVersion.v2, "schema-2.4.0.graphqls"), (.v1, "schema-1.4.4.graphqls")])
+    func everyDocumentValidatesAgainstItsVersionsSchema(_ version: AuthorizerVersion, _ file: String) throws {
+        let schema = try Self.schema(file)
+        #expect(AuthorizerDocuments.all.count >= 11)
+        for (name, document) in AuthorizerDocuments.all.sorted(by: { $0.key < $1.key }) {
+            let errors = validate(schema: schema, ast: try parse(source: version.document(document)))
+            #expect(errors.isEmpty, "\(name) for \(version): \(errors.map(\.message))")
+        }
+    }
+
+    @Test func aDocumentForOneVersionFailsOnTheOther() throws {
+        let v1 = try Self.schema("schema-1.4.4.graphqls")
+        let errors = validate(schema: v1, ast: try parse(source: AuthorizerVersion.v2.document(AuthorizerDocuments.login)))
+        #expect(!errors.isEmpty, "a 2.x document must not validate on 1.x, or the version test proves nothing")
+    }
+
+    @Test func versionsAreReadFromMeta() {
+        #expect(AuthorizerVersion(metaVersion: "2.4.0") == .v2)
+        #expect(AuthorizerVersion(metaVersion: "v1.4.4") == .v1)
+        #expect(AuthorizerVersion(metaVersion: "2.4.0-local") == .v2)
+        #expect(AuthorizerVersion(metaVersion: "nightly") == nil)
+    }
+}
