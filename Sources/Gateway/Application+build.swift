@@ -1,16 +1,21 @@
+import AuthorizerClient
 import Hummingbird
 import Logging
 import PlatformDB
 
-/// Builds the gateway: the one builder that `platform serve` and the tests both call.
+/// Builds the gateway: the one builder that `platform serve`, `platform dev` and the tests call.
 public func buildApplication(
     configuration: GatewayConfiguration,
     database: PlatformDatabase,
     logger: Logger
-) -> some ApplicationProtocol {
+) async throws -> some ApplicationProtocol {
     let migrator = Migrator(logger: logger)
-    let router = Router()
+    let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
     HealthController(database: database, migrator: migrator).addRoutes(to: router)
+    if let settings = configuration.authorizer {
+        try await addAuthRoutes(to: router, settings: settings, database: database, logger: logger)
+    }
 
     var app = Application(
         router: router,
@@ -26,4 +31,40 @@ public func buildApplication(
         }
     }
     return app
+}
+
+private func addAuthRoutes(
+    to router: Router<GatewayRequestContext>, settings: AuthorizerSettings, database: PlatformDatabase, logger: Logger
+) async throws {
+    var clientConfiguration = AuthorizerClient.Configuration(
+        url: settings.url, clientID: settings.clientID, adminSecret: settings.adminSecret)
+    clientConfiguration.timeout = .seconds(3)
+    let client: AuthorizerClient
+    if let version = settings.version {
+        client = AuthorizerClient(configuration: clientConfiguration, version: version, logger: logger)
+    } else {
+        do {
+            client = try await AuthorizerClient.connect(configuration: clientConfiguration, logger: logger)
+        } catch {
+            // An Authorizer outage must not keep the gateway down; 2.x is the target.
+            logger.warning("cannot detect Authorizer's version; assuming 2.x", metadata: ["error": "\(error)"])
+            client = AuthorizerClient(configuration: clientConfiguration, version: .v2, logger: logger)
+        }
+    }
+    logger.info("Authorizer", metadata: ["url": "\(settings.url)", "version": "\(client.version)", "guard": "\(settings.guardMode)"])
+
+    let keys: TokenVerifier.Keys =
+        settings.jwtSecret.map { .hmac(secret: $0) } ?? .jwks(JWKSCache(authorizerURL: settings.url, logger: logger))
+    let verifier = await TokenVerifier(keys: keys, issuer: settings.issuer ?? settings.url, audience: settings.clientID)
+    let revocations = RevocationList()
+    let authGuard = AuthGuard(
+        mode: settings.guardMode, verifier: verifier, client: client, revocations: revocations,
+        sessions: SessionChecker(client: client, interval: settings.sessionCheckInterval), logger: logger)
+    let users = UserStore(database)
+    let loader = UserContextLoader(users: users, client: client, ttl: settings.userCacheTTL, logger: logger)
+    AuthController(
+        client: client, users: users, clients: ClientStore(database), authGuard: authGuard, loader: loader,
+        revocations: revocations
+    ).addRoutes(
+        to: router, signedIn: AuthenticationMiddleware(authGuard: authGuard, loader: loader, allowPendingVerification: true))
 }

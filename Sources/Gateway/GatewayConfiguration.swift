@@ -1,3 +1,4 @@
+import AuthorizerClient
 import PlatformDB
 
 /// Everything `platform serve` needs, read once at start.
@@ -10,16 +11,58 @@ public struct GatewayConfiguration: Sendable {
     public var databaseURL: DatabaseURL
     /// Whether to apply pending migrations before accepting traffic.
     public var migrateOnStart: Bool
+    /// How to reach Authorizer; nil runs the gateway without its auth routes (health only).
+    public var authorizer: AuthorizerSettings?
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         databaseURL: DatabaseURL = .sqliteMemory,
-        migrateOnStart: Bool = true
+        migrateOnStart: Bool = true,
+        authorizer: AuthorizerSettings? = nil
     ) {
         self.host = host
         self.port = port
         self.databaseURL = databaseURL
         self.migrateOnStart = migrateOnStart
+        self.authorizer = authorizer
     }
+}
+
+/// How the gateway talks to Authorizer and checks its tokens.
+public struct AuthorizerSettings: Sendable {
+    /// Authorizer's base URL.
+    public var url: String
+    /// Its client id: the tokens' `aud`.
+    public var clientID: String
+    /// The admin secret, for `_user` lookups when a user must be provisioned.
+    public var adminSecret: String?
+    /// Authorizer's `iss`; its URL by default.
+    public var issuer: String?
+    /// The HS256 secret, when Authorizer signs with one; otherwise the JWKS is used.
+    public var jwtSecret: String?
+    /// The major version; detected with `meta` when nil.
+    public var version: AuthorizerVersion?
+    /// How each request's token is checked.
+    public var guardMode: GuardMode = .hybrid
+    /// In hybrid mode, how often each session is re-checked at Authorizer.
+    public var sessionCheckInterval: Duration = .seconds(30)
+    /// How long a loaded user context is reused.
+    public var userCacheTTL: Duration = .seconds(5)
+
+    public init(url: String, clientID: String, adminSecret: String? = nil) {
+        self.url = url
+        self.clientID = clientID
+        self.adminSecret = adminSecret
+    }
+}
+
+/// The JWT guard's three modes (see the README for their trade-offs).
+public enum GuardMode: String, Sendable, CaseIterable {
+    /// `validate_jwt_token` at Authorizer on every request (the seed's design).
+    case remote
+    /// Verification in-process only.
+    case local
+    /// In-process, plus a remote session check per session at most every interval.
+    case hybrid
 }

@@ -12,6 +12,10 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var title: String
     /// What went wrong this time.
     public var detail: String?
+    /// The request field at fault, when there is one.
+    public var field: String?
+    /// Extra response headers (`WWW-Authenticate`, `Retry-After`).
+    public var headers: HTTPFields = [:]
 
     /// The base of every problem `type` URI.
     public static let typeBase = "https://automation-platform.dev/problems/"
@@ -28,14 +32,13 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         var title: String
         var status: Int
         var detail: String?
+        var field: String?
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = try JSONEncoder().encode(Body(type: type, title: title, status: status.code, detail: detail))
-        return Response(
-            status: status,
-            headers: [.contentType: "application/problem+json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body))
-        )
+        let body = try JSONEncoder().encode(Body(type: type, title: title, status: status.code, detail: detail, field: field))
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -54,7 +54,7 @@ struct DevCommand: AsyncParsableCommand {
         let database = try await PlatformDatabase.open(gateway.databaseURL, logger: logger)
         let services: [any Service] = [
             try await buildAuthorizerApplication(configuration: authorizer, logger: logger),
-            buildApplication(configuration: gateway, database: database, logger: logger),
+            try await buildApplication(configuration: gateway, database: database, logger: logger),
         ]
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -37,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
     static func runGateway(_ configuration: GatewayConfiguration, logger: Logger) async throws {
         logger.info("starting gateway", metadata: ["database": "\(configuration.databaseURL)"])
         let database = try await PlatformDatabase.open(configuration.databaseURL, logger: logger)
-        let app = buildApplication(configuration: configuration, database: database, logger: logger)
+        let app = try await buildApplication(configuration: configuration, database: database, logger: logger)
         try await app.runService()
     }
 

@@ -11,7 +11,7 @@ import Testing
 
     @Test func readyAfterMigratingOnStart() async throws {
         let database = try await PlatformDatabase.open(.sqliteMemory, logger: Self.logger)
-        let app = buildApplication(
+        let app = try await buildApplication(
             configuration: .init(port: 0, databaseURL: .sqliteMemory, migrateOnStart: true),
             database: database, logger: Self.logger)
         try await app.test(.live) { client in
@@ -28,7 +28,7 @@ import Testing
 
     @Test func notReadyWhileMigrationsArePending() async throws {
         let database = try await PlatformDatabase.open(.sqliteMemory, logger: Self.logger)
-        let app = buildApplication(
+        let app = try await buildApplication(
             configuration: .init(port: 0, databaseURL: .sqliteMemory, migrateOnStart: false),
             database: database, logger: Self.logger)
         try await app.test(.live) { client in

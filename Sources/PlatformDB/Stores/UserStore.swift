@@ -30,6 +30,90 @@ public struct UserStore: Sendable {
         }
     }
 
+    /// What Authorizer says about a user, for ``upsertFromAuthorizer(_:now:)``.
+    public struct AuthorizerProfile: Sendable {
+        public var authorizerID: String
+        public var email: String
+        public var firstName: String?
+        public var lastName: String?
+        public var status: UserStatus
+        /// The role a newly created row gets; an existing row keeps the role the platform gave it.
+        public var roleForNewUser: Role
+
+        public init(
+            authorizerID: String, email: String, firstName: String?, lastName: String?, status: UserStatus,
+            roleForNewUser: Role = .user
+        ) {
+            self.authorizerID = authorizerID
+            self.email = email
+            self.firstName = firstName
+            self.lastName = lastName
+            self.status = status
+            self.roleForNewUser = roleForNewUser
+        }
+    }
+
+    /// Creates the user or updates its profile fields, in one statement keyed by the unique
+    /// `authorizer_id`, so concurrent callers (requests, webhooks) still yield exactly one row.
+    /// The role is never overwritten, and a DELETED or SUSPENDED row keeps its status.
+    @discardableResult
+    public func upsertFromAuthorizer(_ profile: AuthorizerProfile, loginAt: Date? = nil, now: Date = Date()) async throws
+        -> UserRecord
+    {
+        try await database.withConnection { sql in
+            let row = try await sql.insert(into: "users")
+                .columns(
+                    "id", "authorizer_id", "email", "first_name", "last_name", "role", "status", "created_at",
+                    "updated_at", "last_login_at"
+                )
+                .values(
+                    SQLBind(Identifier.make(now: now)), SQLBind(profile.authorizerID), SQLBind(profile.email),
+                    SQLBind(profile.firstName), SQLBind(profile.lastName), SQLBind(profile.roleForNewUser.rawValue),
+                    SQLBind(profile.status.rawValue), SQLBind(now), SQLBind(now), SQLBind(loginAt)
+                )
+                .onConflict(with: ["authorizer_id"]) { conflict in
+                    conflict
+                        .set(excludedValueOf: "email")
+                        .set(excludedValueOf: "first_name")
+                        .set(excludedValueOf: "last_name")
+                        .set(excludedValueOf: "updated_at")
+                        .set(
+                            "last_login_at",
+                            to: SQLFunction("COALESCE", args: SQLExcludedColumn("last_login_at"), SQLColumn("last_login_at", table: "users")))
+                        // Only a pending user becomes active here; suspension and deletion are the platform's.
+                        .set(
+                            "status",
+                            to: SQLRaw(
+                                "CASE WHEN users.status = 'PENDING_VERIFICATION' THEN excluded.status ELSE users.status END"))
+                }
+                .returning(UserRecord.columns.map { SQLColumn($0) })
+                .first()
+            guard let row else { throw PlatformDBError.unavailable("upsert returned no row") }
+            return try UserRecord(row: row)
+        }
+    }
+
+    /// Sets the profile names of the user linked to `authorizerID`.
+    public func updateNames(authorizerID: String, firstName: String?, lastName: String?, now: Date = Date()) async throws
+        -> UserRecord?
+    {
+        try await database.withConnection { sql in
+            try await sql.update("users")
+                .set("first_name", to: SQLBind(firstName)).set("last_name", to: SQLBind(lastName))
+                .set("updated_at", to: SQLBind(now))
+                .where("authorizer_id", .equal, SQLBind(authorizerID))
+                .returning(UserRecord.columns.map { SQLColumn($0) })
+                .first().map(UserRecord.init(row:))
+        }
+    }
+
+    /// Deletes the row linked to `authorizerID` (tests and tooling; users are soft-deleted in normal flow).
+    public func delete(authorizerID: String) async throws {
+        try await database.withConnection { sql in
+            try await sql.delete(from: "users").where("authorizer_id", .equal, SQLBind(authorizerID)).run()
+        }
+    }
+
     /// The user linked to `authorizerID`, through the unique index used on every request.
     public func find(authorizerID: String) async throws -> UserRecord? {
         try await first(where: "authorizer_id", equals: authorizerID)

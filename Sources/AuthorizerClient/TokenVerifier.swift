@@ -1,0 +1,150 @@
+import Crypto
+import Foundation
+import JWTKit
+
+/// Why a token was refused; logged and counted, never shown with the token.
+public enum TokenRejection: String, Error, Sendable, CaseIterable {
+    case malformed
+    case algorithmNotAllowed = "algorithm_not_allowed"
+    case badSignature = "bad_signature"
+    case expired
+    case notYetValid = "not_yet_valid"
+    case wrongIssuer = "wrong_issuer"
+    case wrongAudience = "wrong_audience"
+    case wrongTokenType = "wrong_token_type"
+    case keysUnavailable = "keys_unavailable"
+    case revoked
+}
+
+/// What a verified access token says.
+public struct VerifiedToken: Sendable {
+    /// The user's id at Authorizer (`sub`).
+    public var subject: String
+    /// The session (`nonce`).
+    public var sessionID: String?
+    public var issuedAt: Date?
+    public var expiresAt: Date
+    public var roles: [String]
+    public var claims: [String: JSONInput]
+
+    /// Reads the claims of a token already checked by Authorizer itself (remote mode).
+    public init(claims: [String: JSONInput]) throws(TokenRejection) {
+        guard let subject = claims["sub"]?.string, !subject.isEmpty, let exp = claims["exp"]?.number else {
+            throw .malformed
+        }
+        self.subject = subject
+        self.sessionID = claims["nonce"]?.string
+        self.issuedAt = claims["iat"]?.number.map { Date(timeIntervalSince1970: $0) }
+        self.expiresAt = Date(timeIntervalSince1970: exp)
+        self.roles = claims["roles"]?.array?.compactMap(\.string) ?? []
+        self.claims = claims
+    }
+}
+
+/// Verifies Authorizer's access tokens in-process, following RFC 8725: an algorithm allow-list
+/// (never `none`, never HMAC when the keys are asymmetric), the issuer, the audience, the token
+/// type, and `exp`, `iat` and `nbf` with a bounded leeway.
+public struct TokenVerifier: Sendable {
+    /// Where the verification keys come from.
+    public enum Keys: Sendable {
+        /// Authorizer's `--jwt-secret` (HS256).
+        case hmac(secret: String)
+        /// Authorizer's published keys (RS256, ES256).
+        case jwks(JWKSCache)
+    }
+
+    public let keys: Keys
+    public let issuer: String
+    public let audience: String
+    public let leeway: TimeInterval
+
+    private let hmacVerifier: JWTKeyCollection?
+
+    public init(keys: Keys, issuer: String, audience: String, leeway: TimeInterval = 30) async {
+        self.keys = keys
+        var issuer = issuer
+        while issuer.hasSuffix("/") { issuer.removeLast() }
+        self.issuer = issuer
+        self.audience = audience
+        self.leeway = min(leeway, 30)
+        if case .hmac(let secret) = keys {
+            hmacVerifier = await JWTKeyCollection().add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        } else {
+            hmacVerifier = nil
+        }
+    }
+
+    static let asymmetric: Set<String> = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512"]
+
+    public func verify(_ token: String, now: Date = Date()) async throws(TokenRejection) -> VerifiedToken {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard token.utf8.count <= 16 * 1024, parts.count == 3, !parts[2].isEmpty,
+            let headerData = Self.base64URL(parts[0]),
+            let header = try? JSONDecoder().decode([String: JSONInput].self, from: headerData),
+            let algorithm = header["alg"]?.string
+        else { throw .malformed }
+
+        let claims: [String: JSONInput]
+        switch keys {
+        case .hmac:
+            guard algorithm == "HS256", let hmacVerifier else { throw .algorithmNotAllowed }
+            guard let verified = try? await hmacVerifier.verify(token, as: AnyClaims.self) else { throw .badSignature }
+            claims = verified.values
+        case .jwks(let cache):
+            guard Self.asymmetric.contains(algorithm) else { throw .algorithmNotAllowed }
+            if let verified = await Self.verify(token, algorithm: algorithm, with: await cache.current()) {
+                claims = verified
+            } else if await cache.refresh(), let verified = await Self.verify(token, algorithm: algorithm, with: await cache.current()) {
+                // A key we did not know yet (rotation at Authorizer): one refetch, shared and rate-limited.
+                claims = verified
+            } else {
+                throw await cache.isLoaded ? .badSignature : .keysUnavailable
+            }
+        }
+        return try check(claims, now: now)
+    }
+
+    /// Tries every key of `algorithm`: Authorizer's tokens say nothing about which key signed them.
+    private static func verify(_ token: String, algorithm: String, with keys: [JWKSCache.Key]) async -> [String: JSONInput]? {
+        for key in keys where key.algorithm == algorithm {
+            if let verified = try? await key.verifier.verify(token, as: AnyClaims.self) { return verified.values }
+        }
+        return nil
+    }
+
+    private func check(_ claims: [String: JSONInput], now: Date) throws(TokenRejection) -> VerifiedToken {
+        let nowSeconds = now.timeIntervalSince1970
+        guard let exp = claims["exp"]?.number else { throw .malformed }
+        guard exp + leeway > nowSeconds else { throw .expired }
+        if let nbf = claims["nbf"]?.number, nbf - leeway > nowSeconds { throw .notYetValid }
+        if let iat = claims["iat"]?.number, iat - leeway > nowSeconds { throw .notYetValid }
+        guard claims["iss"]?.string.map(Self.trimmed) == issuer else { throw .wrongIssuer }
+        let audiences = claims["aud"]?.string.map { [$0] } ?? claims["aud"]?.array?.compactMap(\.string) ?? []
+        guard audiences.contains(audience) else { throw .wrongAudience }
+        guard claims["token_type"]?.string == "access_token" else { throw .wrongTokenType }
+        return try VerifiedToken(claims: claims)
+    }
+
+    private static func trimmed(_ text: String) -> String {
+        var text = text
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+
+    static func base64URL(_ part: Substring) -> Data? {
+        var text = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while text.count % 4 != 0 { text += "=" }
+        return Data(base64Encoded: text)
+    }
+
+    /// Any claims; jwt-kit checks only the signature here, the claims are checked above.
+    struct AnyClaims: JWTPayload {
+        var values: [String: JSONInput]
+        init(from decoder: any Decoder) throws { values = try decoder.singleValueContainer().decode([String: JSONInput].self) }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(values)
+        }
+        func verify(using algorithm: some JWTAlgorithm) throws {}
+    }
+}

@@ -1,0 +1,189 @@
+import AuthorizerClient
+import Foundation
+import Hummingbird
+import Logging
+import PlatformDB
+
+/// `/auth/*`: the seed's signup and login flows through Authorizer, and the profile.
+struct AuthController: Sendable {
+    let client: AuthorizerClient
+    let users: UserStore
+    let clients: ClientStore
+    let authGuard: AuthGuard
+    let loader: UserContextLoader
+    let revocations: RevocationList
+
+    func addRoutes(to router: Router<GatewayRequestContext>, signedIn: AuthenticationMiddleware) {
+        let open = router.group("/auth")
+        open.post("/signup") { request, _ in try await signup(request) }
+        open.post("/login") { request, _ in try await login(request) }
+        open.post("/refresh") { request, _ in try await refresh(request) }
+        open.post("/forgot-password") { request, _ in try await forgotPassword(request) }
+        open.post("/reset-password") { request, _ in try await resetPassword(request) }
+        open.post("/verify-email") { request, _ in try await verifyEmail(request) }
+        open.post("/verify") { request, _ in try await verify(request) }
+
+        let mine = router.group("/auth").add(middleware: signedIn).group(context: AuthenticatedContext.self)
+        mine.get("/me") { _, context in UserDTO(context.user) }
+        mine.patch("/me") { request, context in try await updateProfile(request, context) }
+        mine.post("/logout") { _, context in try await logout(context) }
+    }
+
+    private func signup(_ request: Request) async throws -> EditedResponse<SessionDTO> {
+        let body = try await JSONBody.decode(SignupRequest.self, from: request, allowed: SignupRequest.fields)
+        let email = try JSONBody.text(body.email, field: "email")
+        if body.invitationToken != nil {
+            throw Problem.badRequest("invitations are not enabled on this server yet", field: "invitationToken")
+        }
+        let clientName = try body.clientName.map { try JSONBody.text($0, field: "clientName", max: 200) }
+        let answer = try await authorizer {
+            try await client.signup(
+                email: email, password: body.password, confirmPassword: body.confirmPassword,
+                givenName: try body.firstName.map { try JSONBody.text($0, field: "firstName", max: 100) },
+                familyName: try body.lastName.map { try JSONBody.text($0, field: "lastName", max: 100) })
+        }
+        // Authorizer's webhook may come late or never: the row is made now, idempotently with it.
+        var user = try await upsert(answer, loginAt: nil)
+        if let clientName {
+            user = try await database { try await clients.createTenant(name: clientName, ownerAuthorizerID: user.authorizerID) }
+        }
+        await loader.invalidate(authorizerID: user.authorizerID)
+        return EditedResponse(status: .created, response: session(answer, user))
+    }
+
+    private func login(_ request: Request) async throws -> SessionDTO {
+        let body = try await JSONBody.decode(LoginRequest.self, from: request, allowed: LoginRequest.fields)
+        let email = try JSONBody.text(body.email, field: "email")
+        let scope = body.offlineAccess == true ? ["openid", "email", "profile", "offline_access"] : nil
+        let answer = try await authorizer { try await client.login(email: email, password: body.password, scope: scope) }
+        let user = try await upsert(answer, loginAt: Date())
+        await loader.invalidate(authorizerID: user.authorizerID)
+        switch user.status {
+        case .suspended: throw Problem.forbidden("user-suspended", "this account is suspended")
+        case .deleted: throw Problem.forbidden("user-deleted", "this account is deleted")
+        default: return session(answer, user)
+        }
+    }
+
+    private func refresh(_ request: Request) async throws -> SessionDTO.Tokens {
+        let body = try await JSONBody.decode(RefreshRequest.self, from: request, allowed: RefreshRequest.fields)
+        let tokens = try await authorizer { try await client.refresh(body.refreshToken) }
+        return SessionDTO.Tokens(accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn)
+    }
+
+    private func logout(_ context: AuthenticatedContext) async throws -> Response {
+        do {
+            try await client.logout(accessToken: context.identity.accessToken)
+        } catch AuthorizerClientError.unauthenticated {
+            // Already ended at Authorizer; the gateway refuses the token all the same.
+        } catch let error as AuthorizerClientError {
+            throw Problem.from(error)
+        }
+        if let session = context.identity.token.sessionID {
+            await revocations.revoke(session: session, until: context.identity.token.expiresAt)
+        }
+        return Response(status: .noContent)
+    }
+
+    private func updateProfile(_ request: Request, _ context: AuthenticatedContext) async throws -> UserDTO {
+        let body = try await JSONBody.decode(ProfilePatch.self, from: request, allowed: ProfilePatch.fields)
+        let firstName = try body.firstName.map { try JSONBody.text($0, field: "firstName", max: 100) } ?? context.user.firstName
+        let lastName = try body.lastName.map { try JSONBody.text($0, field: "lastName", max: 100) } ?? context.user.lastName
+        try await authorizer {
+            try await client.updateProfile(accessToken: context.identity.accessToken, givenName: firstName, familyName: lastName)
+        }
+        let updated = try await database {
+            try await users.updateNames(authorizerID: context.user.authorizerID, firstName: firstName, lastName: lastName)
+        }
+        await loader.invalidate(authorizerID: context.user.authorizerID)
+        return UserDTO(updated ?? context.user)
+    }
+
+    private func forgotPassword(_ request: Request) async throws -> EditedResponse<MessageDTO> {
+        let body = try await JSONBody.decode(EmailRequest.self, from: request, allowed: EmailRequest.fields)
+        let message = try await authorizer { try await client.forgotPassword(email: try JSONBody.text(body.email, field: "email")) }
+        return EditedResponse(status: .accepted, response: MessageDTO(message: message))
+    }
+
+    private func resetPassword(_ request: Request) async throws -> MessageDTO {
+        let body = try await JSONBody.decode(ResetPasswordRequest.self, from: request, allowed: ResetPasswordRequest.fields)
+        let message = try await authorizer {
+            try await client.resetPassword(token: body.token, password: body.password, confirmPassword: body.confirmPassword)
+        }
+        return MessageDTO(message: message)
+    }
+
+    private func verifyEmail(_ request: Request) async throws -> SessionDTO {
+        let body = try await JSONBody.decode(TokenRequest.self, from: request, allowed: TokenRequest.fields)
+        let answer = try await authorizer { try await client.verifyEmail(token: body.token) }
+        let user = try await upsert(answer, loginAt: Date())
+        await loader.invalidate(authorizerID: user.authorizerID)
+        return session(answer, user)
+    }
+
+    /// The seed's `POST /auth/verify` for other internal services: `{valid, user}`.
+    private func verify(_ request: Request) async throws -> VerifyDTO {
+        let body = try await JSONBody.decode(TokenRequest.self, from: request, allowed: TokenRequest.fields)
+        do {
+            let identity = try await authGuard.identity(for: body.token)
+            let user = try await loader.user(for: identity)
+            guard user.status == .active else { return VerifyDTO(valid: false, user: nil, reason: "user_\(user.status.rawValue.lowercased())") }
+            return VerifyDTO(valid: true, user: UserDTO(user), reason: nil)
+        } catch let refusal as AuthGuard.Refusal {
+            return VerifyDTO(valid: false, user: nil, reason: refusal.reason)
+        }
+    }
+
+    // MARK: Helpers
+
+    private func upsert(_ answer: AuthorizerAuthResponse, loginAt: Date?) async throws -> UserRecord {
+        guard let info = answer.user, let email = info.email else {
+            throw Problem(.badGateway, type: "authorizer-error", title: "Identity provider error", detail: "no user in the answer")
+        }
+        let verified = answer.accessToken != nil && info.emailVerified
+        return try await database {
+            try await users.upsertFromAuthorizer(
+                .init(
+                    authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName,
+                    status: verified ? .active : .pendingVerification),
+                loginAt: loginAt)
+        }
+    }
+
+    private func session(_ answer: AuthorizerAuthResponse, _ user: UserRecord) -> SessionDTO {
+        SessionDTO(
+            accessToken: answer.accessToken, refreshToken: answer.refreshToken, expiresIn: answer.expiresIn,
+            expiresAt: answer.expiresIn.map { Date().addingTimeInterval(TimeInterval($0)) },
+            message: answer.message, user: UserDTO(user))
+    }
+
+    private func authorizer<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as AuthorizerClientError {
+            throw Problem.from(error)
+        }
+    }
+
+    private func database<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PlatformDBError {
+            throw Problem.from(error)
+        }
+    }
+}
+
+extension SessionDTO {
+    /// The answer of `/auth/refresh`.
+    struct Tokens: ResponseCodable {
+        var accessToken: String
+        var refreshToken: String?
+        var expiresIn: Int64?
+    }
+}
+
+extension UserDTO: ResponseCodable {}
+extension SessionDTO: ResponseCodable {}
+extension MessageDTO: ResponseCodable {}
+extension VerifyDTO: ResponseCodable {}

@@ -1,0 +1,60 @@
+import AuthorizerClient
+import Hummingbird
+import Logging
+import PlatformDB
+
+/// The JWT guard and the user context of the seed's diagram: verifies the bearer token, loads
+/// the platform user, and refuses suspended, deleted and (unless allowed) unverified users.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+
+    let authGuard: AuthGuard
+    let loader: UserContextLoader
+    let allowPendingVerification: Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let token = try Self.bearerToken(request.headers[values: .authorization])
+        let identity: Identity
+        do {
+            identity = try await authGuard.identity(for: token)
+        } catch let refusal as AuthGuard.Refusal {
+            context.logger.info("token refused", metadata: ["reason": "\(refusal.reason)"])
+            throw Problem.unauthenticated("the token is invalid, expired or revoked")
+        }
+        let user: UserRecord
+        do {
+            user = try await loader.user(for: identity)
+        } catch let error as PlatformDBError {
+            throw Problem.from(error)
+        } catch let error as AuthorizerClientError {
+            throw Problem.from(error)
+        }
+        switch user.status {
+        case .suspended: throw Problem.forbidden("user-suspended", "this account is suspended")
+        case .deleted: throw Problem.forbidden("user-deleted", "this account is deleted")
+        case .pendingVerification where !allowPendingVerification:
+            throw Problem.forbidden("email-not-verified", "verify your email address first")
+        default: break
+        }
+        var context = context
+        context.identity = identity
+        context.user = user
+        return try await next(request, context)
+    }
+
+    /// Exactly one `Authorization: Bearer <token>`; the scheme matched case-insensitively (RFC 6750).
+    static func bearerToken(_ headers: [String]) throws -> String {
+        guard headers.count == 1, let header = headers.first else {
+            throw Problem.unauthenticated(headers.isEmpty ? "missing bearer token" : "more than one Authorization header")
+        }
+        let parts = header.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw Problem.unauthenticated("expected 'Authorization: Bearer <token>'")
+        }
+        let token = String(parts[1])
+        guard !token.contains(","), token.utf8.count <= 16 * 1024 else { throw Problem.unauthenticated("malformed bearer token") }
+        return token
+    }
+}
