@@ -37,8 +37,13 @@ struct DevCommand: AsyncParsableCommand {
         authorizer.jwtType = .rs256
         authorizer.databaseURL = try DatabaseURL("sqlite://data/authorizer/authorizer.sqlite")
         authorizer.dataFolder = "data/authorizer"
+        var settings = AuthorizerSettings(
+            url: "http://127.0.0.1:\(authorizerPort)", clientID: authorizer.clientID, adminSecret: secrets.adminSecret)
+        settings.version = .v2
+        settings.guardMode = .hybrid
         let gateway = GatewayConfiguration(
-            host: "127.0.0.1", port: port, databaseURL: try options.resolvedDatabaseURL(), migrateOnStart: true)
+            host: "127.0.0.1", port: port, databaseURL: try options.resolvedDatabaseURL(), migrateOnStart: true,
+            authorizer: settings)
 
         // Written unbuffered so it shows before the servers' own log lines.
         FileHandle.standardOutput.write(Data(
@@ -48,6 +53,13 @@ struct DevCommand: AsyncParsableCommand {
               local Authorizer http://127.0.0.1:\(authorizerPort)   (client id platform-dev, RS256)
               databases        \(gateway.databaseURL), \(authorizer.databaseURL)
               dev secrets      data/dev-secrets.json (client and admin secret; kept between runs)
+
+            try it:
+              curl -s -X POST http://127.0.0.1:\(port)/auth/signup -H 'Content-Type: application/json' \\
+                -d '{"email":"ada@example.com","password":"Str0ng!pass","confirmPassword":"Str0ng!pass","clientName":"Acme"}'
+              TOKEN=$(curl -s -X POST http://127.0.0.1:\(port)/auth/login -H 'Content-Type: application/json' \\
+                -d '{"email":"ada@example.com","password":"Str0ng!pass"}' | sed 's/.*"accessToken":"\\([^"]*\\)".*/\\1/')
+              curl -s http://127.0.0.1:\(port)/auth/me -H "Authorization: Bearer $TOKEN"
 
             """.utf8))
 

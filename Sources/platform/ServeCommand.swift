@@ -22,13 +22,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Apply pending migrations before accepting traffic.")
     var migrate = true
 
+    @OptionGroup var authorizer: AuthorizerOptions
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = GatewayConfiguration(
             host: host ?? environment["HOST"] ?? "127.0.0.1",
             port: try port ?? environment["PORT"].map(Self.parsePort) ?? 8080,
             databaseURL: try options.resolvedDatabaseURL(),
-            migrateOnStart: migrate
+            migrateOnStart: migrate,
+            authorizer: try authorizer.settings()
         )
         let logger = try options.makeLogger(label: "platform.gateway")
         try await Self.runGateway(configuration, logger: logger)
@@ -50,3 +53,53 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 import Logging
+
+/// How `platform serve` reaches Authorizer. Flags win over environment variables.
+struct AuthorizerOptions: ParsableArguments {
+    @Option(name: .customLong("authorizer-url"), help: "Authorizer's base URL. Env: AUTHORIZER_URL. Without it the gateway serves health routes only.")
+    var url: String?
+    @Option(name: .customLong("authorizer-client-id"), help: "Authorizer's client id (the tokens' aud). Env: AUTHORIZER_CLIENT_ID")
+    var clientID: String?
+    @Option(name: .customLong("authorizer-admin-secret"), help: "Authorizer's admin secret, for provisioning lookups. Env: AUTHORIZER_ADMIN_SECRET")
+    var adminSecret: String?
+    @Option(name: .customLong("authorizer-jwt-secret"), help: "Authorizer's HS256 secret; without it the JWKS is used. Env: AUTHORIZER_JWT_SECRET")
+    var jwtSecret: String?
+    @Option(name: .customLong("authorizer-issuer"), help: "The tokens' iss, if not the URL. Env: AUTHORIZER_ISSUER")
+    var issuer: String?
+    @Option(name: .customLong("authorizer-version"), help: "1 or 2; detected with meta when absent. Env: AUTHORIZER_VERSION")
+    var version: Int?
+    @Option(name: .customLong("guard-mode"), help: "remote, local or hybrid. Env: GUARD_MODE. Default: hybrid")
+    var guardMode: String?
+    @Option(name: .customLong("session-check-interval"), help: "Hybrid mode: seconds between remote checks of a session. Env: SESSION_CHECK_INTERVAL. Default: 30")
+    var sessionCheckInterval: Int?
+
+    func settings() throws -> AuthorizerSettings? {
+        let environment = ProcessInfo.processInfo.environment
+        guard let url = url ?? environment["AUTHORIZER_URL"] else { return nil }
+        guard URL(string: url)?.host != nil else { throw ValidationError("--authorizer-url: '\(url)' is not a URL") }
+        guard let clientID = clientID ?? environment["AUTHORIZER_CLIENT_ID"], !clientID.isEmpty else {
+            throw ValidationError("--authorizer-client-id (or AUTHORIZER_CLIENT_ID) is required with --authorizer-url")
+        }
+        var settings = AuthorizerSettings(url: url, clientID: clientID, adminSecret: adminSecret ?? environment["AUTHORIZER_ADMIN_SECRET"])
+        settings.jwtSecret = jwtSecret ?? environment["AUTHORIZER_JWT_SECRET"]
+        settings.issuer = issuer ?? environment["AUTHORIZER_ISSUER"]
+        if let text = version.map(String.init) ?? environment["AUTHORIZER_VERSION"] {
+            guard let number = Int(text), let parsed = AuthorizerVersion(rawValue: number) else {
+                throw ValidationError("--authorizer-version: '\(text)' is not 1 or 2")
+            }
+            settings.version = parsed
+        }
+        let modeText = guardMode ?? environment["GUARD_MODE"] ?? "hybrid"
+        guard let mode = GuardMode(rawValue: modeText) else {
+            throw ValidationError("--guard-mode: '\(modeText)' is not one of remote, local, hybrid")
+        }
+        settings.guardMode = mode
+        if let seconds = sessionCheckInterval ?? environment["SESSION_CHECK_INTERVAL"].flatMap(Int.init) {
+            guard seconds >= 1 else { throw ValidationError("--session-check-interval must be at least 1 second") }
+            settings.sessionCheckInterval = .seconds(seconds)
+        }
+        return settings
+    }
+}
+
+import AuthorizerClient
