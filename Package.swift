@@ -125,6 +125,10 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway",
+                "LocalAuthorizer",
+                "AuthorizerClient",
+                "PlatformDB",
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -19,6 +19,11 @@ public func buildApplication(
 
     var app = Application(
         router: router,
+        // Headers up to 128 KiB reach the guard, so an oversized token is a 401 problem, not a bare 400.
+        server: .http1(
+            configuration: .init(
+                idleTimeout: .seconds(60),
+                httpDecoderConfiguration: .init(maxHeaderFieldSize: 128 * 1024, maxHeaderListSize: 160 * 1024))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
         services: [database],
         logger: logger

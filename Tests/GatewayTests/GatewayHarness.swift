@@ -1,0 +1,131 @@
+import AsyncHTTPClient
+import AuthorizerClient
+import Foundation
+import Gateway
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import JWTKit
+import LocalAuthorizer
+import Logging
+import PlatformDB
+import Testing
+import _CryptoExtras
+
+/// The gateway and the local Authorizer, both on real sockets, talking over real HTTP.
+struct GatewayHarness: Sendable {
+    let gateway: any TestClientProtocol
+    let authorizerURL: String
+    let authorizer: AuthorizerConfiguration
+    let database: PlatformDatabase
+    /// The key the local Authorizer signs with, so tests can forge tokens with it.
+    let signingKeyPEM: String
+
+    static let logger = Logger(label: "test.gateway")
+    static let password = "Str0ng!pass"
+    /// One RSA key for the whole run: generating one per test is slow.
+    static let signingKeyPEM: String = {
+        (try? _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation) ?? ""
+    }()
+
+    static func with(
+        mode: GuardMode,
+        sessionCheckInterval: Duration = .seconds(1),
+        _ body: @Sendable (GatewayHarness) async throws -> Void
+    ) async throws {
+        var authorizer = AuthorizerConfiguration(
+            clientID: "gateway-test", clientSecret: "cs-\(UUID().uuidString)", adminSecret: "as-\(UUID().uuidString)")
+        authorizer.httpPort = 0
+        authorizer.jwtType = .rs256
+        authorizer.jwtPrivateKey = signingKeyPEM
+        authorizer.bcryptCost = 4
+        let settled = authorizer
+        let authorizerApp = try await buildAuthorizerApplication(configuration: settled, logger: logger)
+        try await authorizerApp.test(.ahc(.http)) { authorizerClient in
+            let url = "http://localhost:\(authorizerClient.port ?? 0)"
+            var settings = AuthorizerSettings(url: url, clientID: settled.clientID, adminSecret: settled.adminSecret)
+            settings.issuer = settled.issuer
+            settings.guardMode = mode
+            settings.sessionCheckInterval = sessionCheckInterval
+            settings.userCacheTTL = .milliseconds(1)
+            let database = try await PlatformDatabase.open(.sqliteMemory, logger: logger)
+            let app = try await buildApplication(
+                configuration: .init(port: 0, databaseURL: .sqliteMemory, authorizer: settings), database: database,
+                logger: logger)
+            try await app.test(.ahc(.http)) { gateway in
+                try await body(
+                    GatewayHarness(
+                        gateway: gateway, authorizerURL: url, authorizer: settled, database: database,
+                        signingKeyPEM: signingKeyPEM))
+            }
+        }
+    }
+
+    struct Reply: Sendable {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        var json: JSON
+        var text: String
+    }
+
+    func request(
+        _ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, body: Data? = nil,
+        authorization: [String] = [], bearer: String? = nil
+    ) async throws -> Reply {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        for value in authorization { headers.append(HTTPField(name: .authorization, value: value)) }
+        if let bearer { headers[.authorization] = "Bearer \(bearer)" }
+        let data = try body ?? json.map { try JSONSerialization.data(withJSONObject: $0) }
+        return try await gateway.execute(uri: uri, method: method, headers: headers, body: data.map { ByteBuffer(bytes: $0) }) {
+            let text = String(buffer: $0.body)
+            return Reply(status: $0.status, headers: $0.headers, json: JSON(parsing: text), text: text)
+        }
+    }
+
+    @discardableResult
+    func signup(_ email: String, clientName: String? = nil) async throws -> Reply {
+        var body: [String: Any] = ["email": email, "password": Self.password, "confirmPassword": Self.password]
+        if let clientName { body["clientName"] = clientName }
+        return try await request(.post, "/auth/signup", json: body)
+    }
+
+    func login(_ email: String) async throws -> String {
+        let reply = try await request(.post, "/auth/login", json: ["email": email, "password": Self.password])
+        guard let token = reply.json["accessToken"].string else {
+            throw CocoaError(.coderInvalidValue, userInfo: [NSLocalizedDescriptionKey: "login failed: \(reply.text)"])
+        }
+        return token
+    }
+
+    /// A client of the local Authorizer, for acting there directly (behind the gateway's back).
+    var authorizerClient: AuthorizerClient {
+        AuthorizerClient(
+            configuration: .init(url: authorizerURL, clientID: authorizer.clientID, adminSecret: authorizer.adminSecret),
+            version: .v2)
+    }
+
+    /// An admin GraphQL call straight to the local Authorizer.
+    func authorizerAdmin(_ query: String, variables: [String: Any]) async throws {
+        var request = HTTPClientRequest(url: authorizerURL + "/graphql")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Origin", value: authorizerURL)
+        request.headers.add(name: "x-authorizer-admin-secret", value: authorizer.adminSecret)
+        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["query": query, "variables": variables])))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        #expect(!text.contains("\"errors\""), "\(text)")
+    }
+}
+
+/// A forgiving view into parsed JSON for assertions.
+struct JSON: @unchecked Sendable {  // wraps JSONSerialization output, never mutated
+    let value: Any?
+    init(_ value: Any?) { self.value = value }
+    init(parsing text: String) { value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) }
+    subscript(key: String) -> JSON { JSON((value as? [String: Any])?[key]) }
+    var string: String? { value as? String }
+    var int: Int? { value as? Int }
+    var bool: Bool? { value as? Bool }
+    var isNull: Bool { value == nil || value is NSNull }
+}
