@@ -58,6 +58,9 @@ private func addAuthRoutes(
     }
     logger.info("Authorizer", metadata: ["url": "\(settings.url)", "version": "\(client.version)", "guard": "\(settings.guardMode)"])
 
+    if let secret = settings.jwtSecret, secret.utf8.count < 32 {
+        throw GatewayConfigurationError("--authorizer-jwt-secret must be at least 32 bytes (HS256 keys shorter than the hash are unsafe)")
+    }
     let keys: TokenVerifier.Keys =
         settings.jwtSecret.map { .hmac(secret: $0) } ?? .jwks(JWKSCache(authorizerURL: settings.url, logger: logger))
     let verifier = await TokenVerifier(keys: keys, issuer: settings.issuer ?? settings.url, audience: settings.clientID)
@@ -72,4 +75,10 @@ private func addAuthRoutes(
         revocations: revocations
     ).addRoutes(
         to: router, signedIn: AuthenticationMiddleware(authGuard: authGuard, loader: loader, allowPendingVerification: true))
+}
+
+/// A setting that keeps the gateway from starting, named in the message.
+public struct GatewayConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
 }

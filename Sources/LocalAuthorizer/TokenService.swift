@@ -19,8 +19,8 @@ struct TokenService: Sendable {
         let kid = configuration.clientID
         switch configuration.jwtType {
         case .hs256:
-            guard let secret = configuration.jwtSecret, !secret.isEmpty else {
-                throw AuthorizerSetupError("--jwt-secret is required with --jwt-type HS256")
+            guard let secret = configuration.jwtSecret, secret.utf8.count >= 32 else {
+                throw AuthorizerSetupError("--jwt-secret of at least 32 bytes is required with --jwt-type HS256")
             }
             await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
         case .rs256:

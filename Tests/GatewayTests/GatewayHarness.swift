@@ -31,6 +31,7 @@ struct GatewayHarness: Sendable {
     static func with(
         mode: GuardMode,
         sessionCheckInterval: Duration = .seconds(1),
+        emailVerification: Bool = false,
         _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
         var authorizer = AuthorizerConfiguration(
@@ -39,6 +40,7 @@ struct GatewayHarness: Sendable {
         authorizer.jwtType = .rs256
         authorizer.jwtPrivateKey = signingKeyPEM
         authorizer.bcryptCost = 4
+        authorizer.enableEmailVerification = emailVerification
         let settled = authorizer
         let authorizerApp = try await buildAuthorizerApplication(configuration: settled, logger: logger)
         try await authorizerApp.test(.ahc(.http)) { authorizerClient in
@@ -102,6 +104,17 @@ struct GatewayHarness: Sendable {
         AuthorizerClient(
             configuration: .init(url: authorizerURL, clientID: authorizer.clientID, adminSecret: authorizer.adminSecret),
             version: .v2)
+    }
+
+    /// The `token` of the newest link of `kind` the local Authorizer "mailed".
+    func mailedToken(kind: String) async throws -> String? {
+        var request = HTTPClientRequest(url: authorizerURL + "/_dev/outbox")
+        request.headers.add(name: "x-authorizer-admin-secret", value: authorizer.adminSecret)
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let messages = (try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["messages"] as? [[String: Any]]
+        guard let link = messages?.last(where: { $0["kind"] as? String == kind })?["link"] as? String else { return nil }
+        return URLComponents(string: link)?.queryItems?.first { $0.name == "token" }?.value
     }
 
     /// An admin GraphQL call straight to the local Authorizer.

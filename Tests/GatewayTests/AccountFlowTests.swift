@@ -1,0 +1,90 @@
+import AuthorizerClient
+import Foundation
+import Gateway
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PlatformDB
+import Testing
+
+@Suite struct AccountFlowTests {
+    @Test func emailVerificationKeepsTheUserPendingUntilVerified() async throws {
+        try await GatewayHarness.with(mode: .hybrid, emailVerification: true) { h in
+            let signup = try await h.signup("pending@example.com")
+            #expect(signup.status == .created, "\(signup.text)")
+            #expect(signup.json["accessToken"].isNull)
+            #expect(signup.json["user"]["status"].string == "PENDING_VERIFICATION")
+            let login = try await h.request(.post, "/auth/login", json: ["email": "pending@example.com", "password": GatewayHarness.password])
+            #expect(login.status == .unauthorized)
+
+            let token = try #require(try await h.mailedToken(kind: "verify_email"))
+            let verified = try await h.request(.post, "/auth/verify-email", json: ["token": token])
+            #expect(verified.status == .ok, "\(verified.text)")
+            #expect(verified.json["user"]["status"].string == "ACTIVE")
+            let access = try #require(verified.json["accessToken"].string)
+            #expect(try await h.request(.get, "/auth/me", bearer: access).json["status"].string == "ACTIVE")
+        }
+    }
+
+    @Test func refreshForgotAndReset() async throws {
+        try await GatewayHarness.with(mode: .local) { h in
+            try await h.signup("acct@example.com")
+            let login = try await h.request(
+                .post, "/auth/login", json: ["email": "acct@example.com", "password": GatewayHarness.password, "offlineAccess": true])
+            let refresh = try #require(login.json["refreshToken"].string)
+            let refreshed = try await h.request(.post, "/auth/refresh", json: ["refreshToken": refresh])
+            #expect(refreshed.status == .ok, "\(refreshed.text)")
+            let access = try #require(refreshed.json["accessToken"].string)
+            #expect(try await h.request(.get, "/auth/me", bearer: access).status == .ok)
+            let reused = try await h.request(.post, "/auth/refresh", json: ["refreshToken": refresh])
+            #expect(reused.status == .unauthorized)
+
+            let forgot = try await h.request(.post, "/auth/forgot-password", json: ["email": "acct@example.com"])
+            #expect(forgot.status == .accepted)
+            let token = try #require(try await h.mailedToken(kind: "forgot_password"))
+            let reset = try await h.request(
+                .post, "/auth/reset-password", json: ["token": token, "password": "N3w!password", "confirmPassword": "N3w!password"])
+            #expect(reset.status == .ok, "\(reset.text)")
+            let newLogin = try await h.request(.post, "/auth/login", json: ["email": "acct@example.com", "password": "N3w!password"])
+            #expect(newLogin.status == .ok)
+        }
+    }
+
+    /// Authorizer 2.4 with MFA on answers a first login with "Proceed to mfa setup" and no token.
+    /// The local server has no MFA, so this one answer comes from a stand-in at the transport.
+    @Test func mfaRequiredIsA403ProblemNotACrash() async throws {
+        let router = Router()
+        router.post("/graphql") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"data":{"login":{"message":"Proceed to mfa setup","access_token":null,"user":null}}}"#)))
+        }
+        let stand = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await stand.test(.ahc(.http)) { authorizer in
+            var settings = AuthorizerSettings(url: "http://localhost:\(authorizer.port ?? 0)", clientID: "c")
+            settings.version = .v2
+            settings.jwtSecret = String(repeating: "s", count: 32)
+            let logger = Logger(label: "test")
+            let database = try await PlatformDatabase.open(.sqliteMemory, logger: logger)
+            let gateway = try await buildApplication(
+                configuration: .init(port: 0, databaseURL: .sqliteMemory, authorizer: settings), database: database, logger: logger)
+            let short = AuthorizerSettings(url: settings.url, clientID: "c")
+            var shortSecret = short
+            shortSecret.jwtSecret = "short"
+            shortSecret.version = .v2
+            await #expect(throws: GatewayConfigurationError.self) {
+                _ = try await buildApplication(
+                    configuration: .init(port: 0, authorizer: shortSecret), database: database, logger: logger)
+            }
+            try await gateway.test(.ahc(.http)) { client in
+                try await client.execute(
+                    uri: "/auth/login", method: .post, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: #"{"email":"m@example.com","password":"Str0ng!pass"}"#)
+                ) { response in
+                    #expect(response.status == .forbidden)
+                    #expect(String(buffer: response.body).contains("mfa-required"))
+                }
+            }
+        }
+    }
+}
