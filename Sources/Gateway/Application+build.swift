@@ -2,6 +2,7 @@ import AuthorizerClient
 import Hummingbird
 import Logging
 import PlatformDB
+import ServiceLifecycle
 
 /// Builds the gateway: the one builder that `platform serve`, `platform dev` and the tests call.
 public func buildApplication(
@@ -13,8 +14,23 @@ public func buildApplication(
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     HealthController(database: database, migrator: migrator).addRoutes(to: router)
+    var services: [any Service] = [database]
+    var auth: (revocations: RevocationList, loader: UserContextLoader)?
     if let settings = configuration.authorizer {
-        try await addAuthRoutes(to: router, settings: settings, database: database, logger: logger)
+        guard configuration.webhooks.isConfigured else {
+            throw GatewayConfigurationError(
+                "no webhook authentication is configured: set --webhook-authorizer-secret (Authorizer's client secret) or another scheme, or --insecure-webhooks explicitly")
+        }
+        auth = try await addAuthRoutes(to: router, settings: settings, database: database, logger: logger)
+    }
+    if configuration.webhooks.isConfigured {
+        let inbox = WebhookInbox(database)
+        let worker = WebhookWorker(
+            inbox: inbox, sync: UserSyncService(revocations: auth?.revocations, loader: auth?.loader, logger: logger),
+            logger: logger)
+        WebhookController(authentication: configuration.webhooks, inbox: inbox, worker: worker, logger: logger)
+            .addRoutes(to: router)
+        services.append(worker)
     }
 
     var app = Application(
@@ -25,7 +41,7 @@ public func buildApplication(
                 idleTimeout: .seconds(60),
                 httpDecoderConfiguration: .init(maxHeaderFieldSize: 128 * 1024, maxHeaderListSize: 160 * 1024))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
-        services: [database],
+        services: services,
         logger: logger
     )
     if configuration.migrateOnStart {
@@ -40,7 +56,7 @@ public func buildApplication(
 
 private func addAuthRoutes(
     to router: Router<GatewayRequestContext>, settings: AuthorizerSettings, database: PlatformDatabase, logger: Logger
-) async throws {
+) async throws -> (revocations: RevocationList, loader: UserContextLoader) {
     var clientConfiguration = AuthorizerClient.Configuration(
         url: settings.url, clientID: settings.clientID, adminSecret: settings.adminSecret)
     clientConfiguration.timeout = .seconds(3)
@@ -75,6 +91,7 @@ private func addAuthRoutes(
         revocations: revocations
     ).addRoutes(
         to: router, signedIn: AuthenticationMiddleware(authGuard: authGuard, loader: loader, allowPendingVerification: true))
+    return (revocations, loader)
 }
 
 /// A setting that keeps the gateway from starting, named in the message.

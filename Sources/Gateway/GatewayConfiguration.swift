@@ -13,14 +13,19 @@ public struct GatewayConfiguration: Sendable {
     public var migrateOnStart: Bool
     /// How to reach Authorizer; nil runs the gateway without its auth routes (health only).
     public var authorizer: AuthorizerSettings?
+    /// How webhook senders authenticate; the gateway refuses to start with Authorizer configured
+    /// and no scheme, unless `insecure` is set explicitly.
+    public var webhooks: WebhookAuthentication
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         databaseURL: DatabaseURL = .sqliteMemory,
         migrateOnStart: Bool = true,
-        authorizer: AuthorizerSettings? = nil
+        authorizer: AuthorizerSettings? = nil,
+        webhooks: WebhookAuthentication = WebhookAuthentication()
     ) {
+        self.webhooks = webhooks
         self.host = host
         self.port = port
         self.databaseURL = databaseURL

@@ -7,6 +7,7 @@ import SQLKit
 import SQLiteKit
 import SQLiteNIO
 import ServiceLifecycle
+import Synchronization
 
 /// The platform database: one handle over PostgreSQL or SQLite that hands out `SQLDatabase`s.
 ///
@@ -20,6 +21,7 @@ public final class PlatformDatabase: Service, Sendable {
 
     private let backend: Backend
     private let logger: Logger
+    private let closed = Mutex(false)
 
     private enum Backend: Sendable {
         case postgres(PostgresClient)
@@ -93,7 +95,14 @@ public final class PlatformDatabase: Service, Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(3600))
             }
-            await Self.close(connection)
+            if closed.withLock({ was in defer { was = true }; return !was }) { await Self.close(connection) }
+        }
+    }
+
+    /// A SQLite database opened but never run (a start-up that failed) still closes its file.
+    deinit {
+        if case .sqlite(let connection, _) = backend, closed.withLock({ !$0 }) {
+            _ = connection.close() as EventLoopFuture<Void>
         }
     }
 

@@ -37,13 +37,17 @@ struct DevCommand: AsyncParsableCommand {
         authorizer.jwtType = .rs256
         authorizer.databaseURL = try DatabaseURL("sqlite://data/authorizer/authorizer.sqlite")
         authorizer.dataFolder = "data/authorizer"
+        // Webhooks wired both ways: the local Authorizer signs with its client secret, the gateway checks it.
+        authorizer.webhookURLs = ["http://127.0.0.1:\(port)/webhooks/authorizer"]
+        var webhooks = WebhookAuthentication()
+        webhooks.authorizerSecret = secrets.clientSecret
         var settings = AuthorizerSettings(
             url: "http://127.0.0.1:\(authorizerPort)", clientID: authorizer.clientID, adminSecret: secrets.adminSecret)
         settings.version = .v2
         settings.guardMode = .hybrid
         let gateway = GatewayConfiguration(
             host: "127.0.0.1", port: port, databaseURL: try options.resolvedDatabaseURL(), migrateOnStart: true,
-            authorizer: settings)
+            authorizer: settings, webhooks: webhooks)
 
         // Written unbuffered so it shows before the servers' own log lines.
         FileHandle.standardOutput.write(Data(

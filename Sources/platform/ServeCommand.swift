@@ -24,6 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var authorizer: AuthorizerOptions
 
+    @OptionGroup var webhooks: WebhookOptions
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = GatewayConfiguration(
@@ -31,7 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
             port: try port ?? environment["PORT"].map(Self.parsePort) ?? 8080,
             databaseURL: try options.resolvedDatabaseURL(),
             migrateOnStart: migrate,
-            authorizer: try authorizer.settings()
+            authorizer: try authorizer.settings(),
+            webhooks: try webhooks.authentication()
         )
         let logger = try options.makeLogger(label: "platform.gateway")
         try await Self.runGateway(configuration, logger: logger)
@@ -103,3 +106,40 @@ struct AuthorizerOptions: ParsableArguments {
 }
 
 import AuthorizerClient
+
+/// How webhook senders authenticate to `platform serve`. Each scheme has its own secret.
+struct WebhookOptions: ParsableArguments {
+    @Option(name: .customLong("webhook-authorizer-secret"), help: "Verify X-Authorizer-Signature (Authorizer 2.4) with this secret: Authorizer's client secret. Env: WEBHOOK_AUTHORIZER_SECRET")
+    var authorizerSecret: String?
+    @Option(name: .customLong("webhook-signature-secret"), help: "Verify the seed's x-webhook-signature with this secret. Env: WEBHOOK_SIGNATURE_SECRET")
+    var seedSecret: String?
+    @Option(name: .customLong("webhook-standard-secret"), help: "A Standard Webhooks whsec_ secret (repeatable, for key rotation). Env: WEBHOOK_STANDARD_SECRETS (comma-separated)")
+    var standardSecrets: [String] = []
+    @Option(name: .customLong("webhook-static-header"), help: "'Name: value' of a static header Authorizer 1.x sends. Env: WEBHOOK_STATIC_HEADER")
+    var staticHeader: String?
+    @Flag(name: .customLong("insecure-webhooks"), help: "Accept webhooks without any authentication (development only).")
+    var insecure = false
+
+    func authentication() throws -> WebhookAuthentication {
+        let environment = ProcessInfo.processInfo.environment
+        var authentication = WebhookAuthentication()
+        authentication.authorizerSecret = authorizerSecret ?? environment["WEBHOOK_AUTHORIZER_SECRET"]
+        authentication.seedSecret = seedSecret ?? environment["WEBHOOK_SIGNATURE_SECRET"]
+        authentication.standardWebhookSecrets = standardSecrets.isEmpty
+            ? (environment["WEBHOOK_STANDARD_SECRETS"] ?? "").split(separator: ",").map(String.init) : standardSecrets
+        for secret in authentication.standardWebhookSecrets where Data(base64Encoded: String(secret.dropFirst(secret.hasPrefix("whsec_") ? 6 : 0))) == nil {
+            throw ValidationError("--webhook-standard-secret: a secret is not whsec_<base64>")
+        }
+        if let header = staticHeader ?? environment["WEBHOOK_STATIC_HEADER"] {
+            let parts = header.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, HTTPField.Name(parts[0]) != nil else {
+                throw ValidationError("--webhook-static-header: expected 'Name: value'")
+            }
+            authentication.staticHeader = (parts[0], parts[1])
+        }
+        authentication.insecure = insecure
+        return authentication
+    }
+}
+
+import HTTPTypes

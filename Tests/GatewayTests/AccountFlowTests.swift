@@ -66,15 +66,18 @@ import Testing
             settings.jwtSecret = String(repeating: "s", count: 32)
             let logger = Logger(label: "test")
             let database = try await PlatformDatabase.open(.sqliteMemory, logger: logger)
+            var insecure = WebhookAuthentication()
+            insecure.insecure = true
             let gateway = try await buildApplication(
-                configuration: .init(port: 0, databaseURL: .sqliteMemory, authorizer: settings), database: database, logger: logger)
+                configuration: .init(port: 0, databaseURL: .sqliteMemory, authorizer: settings, webhooks: insecure),
+                database: database, logger: logger)
             let short = AuthorizerSettings(url: settings.url, clientID: "c")
             var shortSecret = short
             shortSecret.jwtSecret = "short"
             shortSecret.version = .v2
             await #expect(throws: GatewayConfigurationError.self) {
                 _ = try await buildApplication(
-                    configuration: .init(port: 0, authorizer: shortSecret), database: database, logger: logger)
+                    configuration: .init(port: 0, authorizer: shortSecret, webhooks: insecure), database: database, logger: logger)
             }
             try await gateway.test(.ahc(.http)) { client in
                 try await client.execute(

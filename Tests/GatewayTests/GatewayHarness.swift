@@ -51,10 +51,17 @@ struct GatewayHarness: Sendable {
             settings.sessionCheckInterval = sessionCheckInterval
             settings.userCacheTTL = .milliseconds(1)
             let database = try await PlatformDatabase.open(.sqliteMemory, logger: logger)
+            var webhooks = WebhookAuthentication()
+            webhooks.authorizerSecret = settled.clientSecret
             let app = try await buildApplication(
-                configuration: .init(port: 0, databaseURL: .sqliteMemory, authorizer: settings), database: database,
-                logger: logger)
+                configuration: .init(port: 0, databaseURL: .sqliteMemory, authorizer: settings, webhooks: webhooks),
+                database: database, logger: logger)
             try await app.test(.ahc(.http)) { gateway in
+                // Authorizer's webhooks go to the gateway, as `platform dev` wires them.
+                for event in ["user.signup", "user.login", "user.deleted", "user.deactivated", "user.access_revoked", "user.access_enabled"] {
+                    try await Self.addWebhook(authorizerURL: url, adminSecret: settled.adminSecret, event: event,
+                        endpoint: "http://127.0.0.1:\(gateway.port ?? 0)/webhooks/authorizer")
+                }
                 try await body(
                     GatewayHarness(
                         gateway: gateway, authorizerURL: url, authorizer: settled, database: database,
@@ -104,6 +111,28 @@ struct GatewayHarness: Sendable {
         AuthorizerClient(
             configuration: .init(url: authorizerURL, clientID: authorizer.clientID, adminSecret: authorizer.adminSecret),
             version: .v2)
+    }
+
+    static func addWebhook(authorizerURL: String, adminSecret: String, event: String, endpoint: String) async throws {
+        var request = HTTPClientRequest(url: authorizerURL + "/graphql")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Origin", value: authorizerURL)
+        request.headers.add(name: "x-authorizer-admin-secret", value: adminSecret)
+        let query = "mutation ($p: AddWebhookRequest!) { _add_webhook(params: $p) { message } }"
+        let variables: [String: Any] = ["p": ["event_name": event, "endpoint": endpoint, "enabled": true]]
+        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["query": query, "variables": variables])))
+        _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+    }
+
+    /// Waits until `condition` holds, up to `timeout`.
+    func eventually(_ timeout: Duration = .seconds(5), _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        return try await condition()
     }
 
     /// The `token` of the newest link of `kind` the local Authorizer "mailed".

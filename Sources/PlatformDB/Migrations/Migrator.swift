@@ -11,6 +11,7 @@ public struct Migrator: Sendable {
         UpdateUserSchemaFinal(),
         CreateWorkflows(),
         CreateReports(),
+        CreateWebhookEvents(),
     ]
 
     let migrations: [any Migration]

@@ -61,36 +61,55 @@ public struct UserStore: Sendable {
         -> UserRecord
     {
         try await database.withConnection { sql in
-            let row = try await sql.insert(into: "users")
-                .columns(
-                    "id", "authorizer_id", "email", "first_name", "last_name", "role", "status", "created_at",
-                    "updated_at", "last_login_at"
-                )
-                .values(
-                    SQLBind(Identifier.make(now: now)), SQLBind(profile.authorizerID), SQLBind(profile.email),
-                    SQLBind(profile.firstName), SQLBind(profile.lastName), SQLBind(profile.roleForNewUser.rawValue),
-                    SQLBind(profile.status.rawValue), SQLBind(now), SQLBind(now), SQLBind(loginAt)
-                )
-                .onConflict(with: ["authorizer_id"]) { conflict in
-                    conflict
-                        .set(excludedValueOf: "email")
-                        .set(excludedValueOf: "first_name")
-                        .set(excludedValueOf: "last_name")
-                        .set(excludedValueOf: "updated_at")
-                        .set(
-                            "last_login_at",
-                            to: SQLFunction("COALESCE", args: SQLExcludedColumn("last_login_at"), SQLColumn("last_login_at", table: "users")))
-                        // Only a pending user becomes active here; suspension and deletion are the platform's.
-                        .set(
-                            "status",
-                            to: SQLRaw(
-                                "CASE WHEN users.status = 'PENDING_VERIFICATION' THEN excluded.status ELSE users.status END"))
-                }
-                .returning(UserRecord.columns.map { SQLColumn($0) })
-                .first()
-            guard let row else { throw PlatformDBError.unavailable("upsert returned no row") }
-            return try UserRecord(row: row)
+            try await Self.upsert(profile, loginAt: loginAt, now: now, on: sql)
         }
+    }
+
+    /// ``upsertFromAuthorizer(_:loginAt:now:)`` on a connection the caller holds (inside a transaction).
+    public static func upsert(_ profile: AuthorizerProfile, loginAt: Date?, now: Date, on sql: any SQLDatabase) async throws
+        -> UserRecord
+    {
+        let row = try await sql.insert(into: "users")
+            .columns(
+                "id", "authorizer_id", "email", "first_name", "last_name", "role", "status", "created_at",
+                "updated_at", "last_login_at"
+            )
+            .values(
+                SQLBind(Identifier.make(now: now)), SQLBind(profile.authorizerID), SQLBind(profile.email),
+                SQLBind(profile.firstName), SQLBind(profile.lastName), SQLBind(profile.roleForNewUser.rawValue),
+                SQLBind(profile.status.rawValue), SQLBind(now), SQLBind(now), SQLBind(loginAt)
+            )
+            .onConflict(with: ["authorizer_id"]) { conflict in
+                conflict
+                    .set(excludedValueOf: "email")
+                    .set(excludedValueOf: "first_name")
+                    .set(excludedValueOf: "last_name")
+                    .set(excludedValueOf: "updated_at")
+                    .set(
+                        "last_login_at",
+                        to: SQLFunction(
+                            "COALESCE", args: SQLExcludedColumn("last_login_at"), SQLColumn("last_login_at", table: "users")))
+                    // Only a pending user becomes active here; suspension and deletion are the platform's.
+                    .set(
+                        "status",
+                        to: SQLRaw("CASE WHEN users.status = 'PENDING_VERIFICATION' THEN excluded.status ELSE users.status END"))
+            }
+            .returning(UserRecord.columns.map { SQLColumn($0) })
+            .first()
+        guard let row else { throw PlatformDBError.unavailable("upsert returned no row") }
+        return try UserRecord(row: row)
+    }
+
+    /// Sets the status of the user linked to `authorizerID`; nil when there is no such row.
+    @discardableResult
+    public static func setStatus(_ status: UserStatus, authorizerID: String, now: Date, on sql: any SQLDatabase) async throws
+        -> UserRecord?
+    {
+        try await sql.update("users")
+            .set("status", to: SQLBind(status.rawValue)).set("updated_at", to: SQLBind(now))
+            .where("authorizer_id", .equal, SQLBind(authorizerID))
+            .returning(UserRecord.columns.map { SQLColumn($0) })
+            .first().map(UserRecord.init(row:))
     }
 
     /// Sets the profile names of the user linked to `authorizerID`.

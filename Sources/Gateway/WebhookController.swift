@@ -1,0 +1,83 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import PlatformDB
+
+/// Receives Authorizer's webhooks: authenticated on the raw bytes, then stored in the durable
+/// inbox before the 2xx, and applied by ``WebhookWorker``.
+struct WebhookController: Sendable {
+    let authentication: WebhookAuthentication
+    let inbox: WebhookInbox
+    let worker: WebhookWorker
+    let logger: Logger
+
+    static let maxBytes = 1 << 20
+
+    /// The seed's per-event routes, and the one URL a real Authorizer is configured with.
+    func addRoutes(to router: Router<GatewayRequestContext>) {
+        let hooks = router.group("/webhooks/authorizer")
+        hooks.post { request, _ in try await receive(request, pathEvent: nil) }
+        for (path, event) in [
+            ("user-signup", "user.signup"), ("user-updated", "user.updated"), ("user-deleted", "user.deleted"),
+            ("user-login", "user.login"),
+        ] {
+            hooks.post(RouterPath(stringLiteral: path)) { request, _ in try await receive(request, pathEvent: event) }
+        }
+    }
+
+    struct Accepted: ResponseCodable {
+        var status: String
+    }
+
+    private func receive(_ request: Request, pathEvent: String?) async throws -> EditedResponse<Accepted> {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: Self.maxBytes)
+        } catch {
+            throw Problem(.contentTooLarge, type: "body-too-large", title: "Body too large", detail: "at most 1 MiB")
+        }
+        let body = Data(buffer: buffer)
+        let deliveryID: String?
+        switch authentication.authenticate(headers: request.headers, body: body) {
+        case .success(let id):
+            deliveryID = id
+        case .failure(let refusal):
+            // Nothing from an unauthenticated request is stored; the refusal is logged for the audit trail.
+            logger.warning("webhook refused", metadata: ["reason": "\(refusal.rawValue)", "path": "\(request.uri.path)"])
+            throw Problem(.unauthorized, type: "webhook-unauthenticated", title: "Webhook not authenticated", detail: refusal.rawValue)
+        }
+        let parsed: UserSyncService.Body
+        do {
+            parsed = try JSONDecoder().decode(UserSyncService.Body.self, from: body)
+        } catch DecodingError.keyNotFound(let key, _) {
+            throw Problem.badRequest("missing '\(key.stringValue)'", field: key.stringValue)
+        } catch {
+            throw Problem.badRequest("the body is not a webhook event")
+        }
+        guard let event = parsed.eventName.map(Self.baseName) ?? parsed.event ?? pathEvent else {
+            throw Problem.badRequest("missing 'event_name'", field: "event_name")
+        }
+        guard UserSyncService.events.contains(event), pathEvent == nil || pathEvent == event else {
+            throw Problem(.unprocessableContent, type: "unknown-event", title: "Unknown event", detail: event)
+        }
+        guard !parsed.user.id.isEmpty else { throw Problem.badRequest("missing 'user.id'", field: "user.id") }
+        let hash = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let stored: Bool
+        do {
+            stored = try await inbox.accept(
+                eventName: event, authorizerID: parsed.user.id, bodyHash: hash, dedupeKey: deliveryID.map { "id:\($0)" } ?? "sha256:\(hash)",
+                body: String(decoding: body, as: UTF8.self))
+        } catch let error as PlatformDBError {
+            throw Problem.from(error)
+        }
+        worker.wake()
+        return EditedResponse(status: stored ? .accepted : .ok, response: Accepted(status: stored ? "accepted" : "duplicate"))
+    }
+
+    /// `user.login-1755600000` (a second configuration of one event) is `user.login`.
+    static func baseName(_ name: String) -> String {
+        guard let dash = name.lastIndex(of: "-"), name[name.index(after: dash)...].allSatisfy(\.isNumber) else { return name }
+        return String(name[..<dash])
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import SQLKit
+
+/// The durable inbox of accepted webhook deliveries: committed before the sender gets its 2xx,
+/// applied once, in order of arrival.
+public struct WebhookInbox: Sendable {
+    let database: PlatformDatabase
+
+    public init(_ database: PlatformDatabase) {
+        self.database = database
+    }
+
+    /// One stored delivery.
+    public struct Event: Sendable, Equatable {
+        public var id: String
+        public var eventName: String
+        public var authorizerID: String
+        public var body: String
+        public var receivedAt: Date
+        public var status: String
+        public var attempts: Int
+        public var lastError: String?
+
+        init(row: any SQLRow) throws {
+            id = try row.decode(column: "id", as: String.self)
+            eventName = try row.decode(column: "event_name", as: String.self)
+            authorizerID = try row.decode(column: "authorizer_id", as: String.self)
+            body = try row.decode(column: "body", as: String.self)
+            receivedAt = try row.decode(column: "received_at", as: Date.self)
+            status = try row.decode(column: "status", as: String.self)
+            attempts = try row.decode(column: "attempts", as: Int.self)
+            lastError = try row.decode(column: "last_error", as: String?.self)
+        }
+    }
+
+    /// Stores a delivery unless its dedupe key (the `webhook-id`, or the body hash) is known.
+    /// Returns whether it was new.
+    public func accept(
+        eventName: String, authorizerID: String, bodyHash: String, dedupeKey: String, body: String, now: Date = Date()
+    ) async throws -> Bool {
+        try await database.withConnection { sql in
+            let rows = try await sql.insert(into: "webhook_events")
+                .columns("id", "dedupe_key", "event_name", "authorizer_id", "body_hash", "body", "received_at", "status", "next_attempt_at")
+                .values(
+                    SQLBind(Identifier.make(now: now)), SQLBind(dedupeKey), SQLBind(eventName), SQLBind(authorizerID),
+                    SQLBind(bodyHash), SQLBind(body), SQLBind(now), SQLBind("PENDING"), SQLBind(now)
+                )
+                .ignoringConflicts(with: ["dedupe_key"])
+                .returning("id")
+                .all()
+            return !rows.isEmpty
+        }
+    }
+
+    /// Claims the oldest due event and runs `apply` on it in one transaction, so several gateway
+    /// instances never apply the same event (PostgreSQL: `FOR UPDATE SKIP LOCKED`). Returns false
+    /// when nothing is due.
+    public func processNext(
+        maxAttempts: Int, now: Date = Date(), _ apply: @Sendable (Event, any SQLDatabase) async throws -> Void
+    ) async throws -> Bool {
+        let dialect = database.dialect
+        return try await database.transaction { sql in
+            let lock = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+            guard let row = try await sql.raw(
+                """
+                SELECT * FROM webhook_events WHERE status = 'PENDING' AND next_attempt_at <= \(bind: now)
+                ORDER BY received_at, id LIMIT 1\(unsafeRaw: lock)
+                """
+            ).first() else { return false }
+            let event = try Event(row: row)
+            do {
+                try await sql.raw("SAVEPOINT apply_event").run()
+                try await apply(event, sql)
+                try await sql.raw("RELEASE SAVEPOINT apply_event").run()
+                try await sql.update("webhook_events")
+                    .set("status", to: SQLBind("APPLIED")).set("applied_at", to: SQLBind(now))
+                    .set("attempts", to: SQLBind(event.attempts + 1)).set("last_error", to: SQLLiteral.null)
+                    .where("id", .equal, SQLBind(event.id)).run()
+            } catch {
+                try await sql.raw("ROLLBACK TO SAVEPOINT apply_event").run()
+                let attempts = event.attempts + 1
+                let backoff = min(300.0, pow(2.0, Double(attempts)))
+                try await sql.update("webhook_events")
+                    .set("status", to: SQLBind(attempts >= maxAttempts ? "FAILED" : "PENDING"))
+                    .set("attempts", to: SQLBind(attempts))
+                    .set("next_attempt_at", to: SQLBind(now.addingTimeInterval(backoff)))
+                    .set("last_error", to: SQLBind(String(describing: error).prefix(500).description))
+                    .where("id", .equal, SQLBind(event.id)).run()
+            }
+            return true
+        }
+    }
+
+    /// Events by status, oldest first.
+    public func events(status: String?, limit: Int = 100) async throws -> [Event] {
+        try await database.withConnection { sql in
+            var query = sql.select().column("*").from("webhook_events")
+            if let status { query = query.where("status", .equal, SQLBind(status)) }
+            return try await query.orderBy("received_at").orderBy("id").limit(limit).all().map(Event.init(row:))
+        }
+    }
+
+    /// Puts a failed event back in the queue.
+    public func replay(id: String, now: Date = Date()) async throws -> Bool {
+        try await database.withConnection { sql in
+            let rows = try await sql.update("webhook_events")
+                .set("status", to: SQLBind("PENDING")).set("attempts", to: SQLBind(0))
+                .set("next_attempt_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(id)).returning("id").all()
+            return !rows.isEmpty
+        }
+    }
+}
