@@ -80,6 +80,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["PlatformDB", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "platform",
             dependencies: [
@@ -94,12 +100,13 @@ let package = Package(
         ),
         .testTarget(
             name: "PlatformDBTests",
-            dependencies: ["PlatformDB"],
+            dependencies: ["TestSupport", "PlatformDB"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AuthorizerClientTests",
             dependencies: [
+                "TestSupport",
                 "AuthorizerClient",
                 "LocalAuthorizer",
                 .product(name: "GraphQL", package: "GraphQL"),
@@ -110,6 +117,7 @@ let package = Package(
         .testTarget(
             name: "LocalAuthorizerTests",
             dependencies: [
+                "TestSupport",
                 "LocalAuthorizer",
                 "PlatformDB",
                 "AuthorizerClient",
@@ -124,6 +132,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
+                "TestSupport",
                 "Gateway",
                 "LocalAuthorizer",
                 "AuthorizerClient",

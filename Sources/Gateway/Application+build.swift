@@ -22,6 +22,9 @@ public func buildApplication(
                 "no webhook authentication is configured: set --webhook-authorizer-secret (Authorizer's client secret) or another scheme, or --insecure-webhooks explicitly")
         }
         auth = try await addAuthRoutes(to: router, settings: settings, database: database, logger: logger)
+        if let loader = auth?.loader, database.dialect == .postgres {
+            services.append(UserChangeListener(database: database, loader: loader))
+        }
     }
     if configuration.webhooks.isConfigured {
         let inbox = WebhookInbox(database)
@@ -85,7 +88,8 @@ private func addAuthRoutes(
         mode: settings.guardMode, verifier: verifier, client: client, revocations: revocations,
         sessions: SessionChecker(client: client, interval: settings.sessionCheckInterval), logger: logger)
     let users = UserStore(database)
-    let loader = UserContextLoader(users: users, client: client, ttl: settings.userCacheTTL, logger: logger)
+    let loader = UserContextLoader(
+        users: users, clients: ClientStore(database), client: client, ttl: settings.userCacheTTL, logger: logger)
     AuthController(
         client: client, users: users, clients: ClientStore(database), authGuard: authGuard, loader: loader,
         revocations: revocations

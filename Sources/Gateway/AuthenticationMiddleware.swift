@@ -23,13 +23,17 @@ struct AuthenticationMiddleware: RouterMiddleware {
             context.logger.info("token refused", metadata: ["reason": "\(refusal.reason)"])
             throw Problem.unauthenticated("the token is invalid, expired or revoked")
         }
-        let user: UserRecord
+        let loaded: UserContextLoader.UserContext
         do {
-            user = try await loader.user(for: identity)
+            loaded = try await loader.context(for: identity)
         } catch let error as PlatformDBError {
             throw Problem.from(error)
         } catch let error as AuthorizerClientError {
             throw Problem.from(error)
+        }
+        let user = loaded.user
+        if loaded.client?.status == .suspended {
+            throw Problem.forbidden("tenant-suspended", "this account's organisation is suspended")
         }
         switch user.status {
         case .suspended: throw Problem.forbidden("user-suspended", "this account is suspended")
@@ -41,6 +45,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         context.identity = identity
         context.user = user
+        context.client = loaded.client
         return try await next(request, context)
     }
 

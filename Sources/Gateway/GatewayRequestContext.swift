@@ -10,6 +10,8 @@ public struct GatewayRequestContext: RequestContext {
     public var identity: Identity?
     /// The platform user, once loaded.
     public var user: UserRecord?
+    /// The user's tenant, when it has one.
+    public var client: ClientRecord?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -29,6 +31,8 @@ public struct AuthenticatedContext: ChildRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let identity: Identity
     public let user: UserRecord
+    /// The user's tenant, when it has one.
+    public let client: ClientRecord?
 
     public init(context: GatewayRequestContext) throws {
         guard let identity = context.identity, let user = context.user else {
@@ -37,5 +41,6 @@ public struct AuthenticatedContext: ChildRequestContext {
         coreContext = context.coreContext
         self.identity = identity
         self.user = user
+        self.client = context.client
     }
 }

@@ -141,6 +141,26 @@ public final class PlatformDatabase: Service, Sendable {
         }
     }
 
+    /// Calls `handler` with the payload of every `NOTIFY` on `channel` until cancelled, holding one
+    /// pooled connection; reconnects after a failure. PostgreSQL only: on SQLite (one process)
+    /// there is no one else to hear from, and it returns at once.
+    public func listen(channel: String, _ handler: @escaping @Sendable (String) async -> Void) async {
+        guard case .postgres(let client) = backend else { return }
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: channel) { notifications in
+                        for try await notification in notifications { await handler(notification.payload) }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("LISTEN failed; retrying", metadata: ["channel": "\(channel)", "error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
     /// Whether the database answers a trivial query within `timeout`. PostgreSQL's pool waits
     /// for a connection while the server is down, so the wait is bounded here.
     public func ping(timeout: Duration = .seconds(2)) async -> Bool {

@@ -1,6 +1,7 @@
 import AuthorizerClient
 import Foundation
 import GraphQL
+import TestSupport
 import Testing
 
 /// Every document the client can send validates against the real schema of the version it is for.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import GraphQL
 import JWTKit
+import TestSupport
 import Testing
 
 @testable import LocalAuthorizer

@@ -12,6 +12,7 @@ public struct Migrator: Sendable {
         CreateWorkflows(),
         CreateReports(),
         CreateWebhookEvents(),
+        AddUserChangeNotifications(),
     ]
 
     let migrations: [any Migration]

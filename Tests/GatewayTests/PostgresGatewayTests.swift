@@ -1,0 +1,135 @@
+import AsyncHTTPClient
+import AuthorizerClient
+import Foundation
+import Gateway
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LocalAuthorizer
+import Logging
+import PlatformDB
+import TestSupport
+import Testing
+
+/// Two gateway instances on one PostgreSQL database.
+@Suite(.enabled(if: TestPostgres.adminURL != nil)) struct PostgresGatewayTests {
+    static let logger = Logger(label: "test.pg-gateway")
+
+    /// Runs `body` with two gateways sharing one migrated PostgreSQL database (and one local Authorizer).
+    static func withTwoGateways(
+        test: String,
+        _ body: @Sendable (any TestClientProtocol, any TestClientProtocol, DatabaseURL, String) async throws -> Void
+    ) async throws {
+        try await TestPostgres.shared.withDatabase(migrated: true, test: test) { url in
+            var authorizer = AuthorizerConfiguration(clientID: "pg-gw", clientSecret: "cs-\(UUID().uuidString)", adminSecret: "as")
+            authorizer.httpPort = 0
+            authorizer.jwtType = .rs256
+            authorizer.jwtPrivateKey = GatewayHarness.signingKeyPEM
+            authorizer.bcryptCost = 4
+            let settled = authorizer
+            let authorizerApp = try await buildAuthorizerApplication(configuration: settled, logger: logger)
+            try await authorizerApp.test(.ahc(.http)) { authorizerClient in
+                var settings = AuthorizerSettings(url: "http://localhost:\(authorizerClient.port ?? 0)", clientID: "pg-gw", adminSecret: "as")
+                settings.issuer = settled.issuer
+                settings.guardMode = .local
+                settings.userCacheTTL = .seconds(60)
+                var webhooks = WebhookAuthentication()
+                webhooks.authorizerSecret = settled.clientSecret
+                func gateway() async throws -> some ApplicationProtocol {
+                    let database = try await PlatformDatabase.open(url, logger: logger)
+                    return try await buildApplication(
+                        configuration: .init(port: 0, databaseURL: url, migrateOnStart: false, authorizer: settings, webhooks: webhooks),
+                        database: database, logger: logger)
+                }
+                let first = try await gateway()
+                let second = try await gateway()
+                try await first.test(.ahc(.http)) { a in
+                    try await second.test(.ahc(.http)) { b in
+                        try await body(a, b, url, settled.clientSecret)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aThousandConcurrentDeliveriesOverTwoInstancesMakeOneRowPerUser() async throws {
+        try await Self.withTwoGateways(test: "aThousandConcurrentDeliveriesOverTwoInstancesMakeOneRowPerUser") { a, b, url, secret in
+            // 200 users × 5 deliveries (signup twice, as Authorizer may send it, and three logins).
+            var deliveries: [(any TestClientProtocol, Data)] = []
+            for user in 0..<200 {
+                let events = ["user.signup", "user.signup", "user.login", "user.login", "user.login"]
+                for (index, event) in events.enumerated() {
+                    let json = #"{"event_name":"\#(event)","user":{"id":"pg-\#(user)","email":"pg\#(user)@example.com","email_verified":true,"updated_at":\#(100 + index)},"webhook_id":"w\#(index)"}"#
+                    deliveries.append(((user + index) % 2 == 0 ? a : b, Data(json.utf8)))
+                }
+            }
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for (client, body) in deliveries {
+                    group.addTask {
+                        var headers: HTTPFields = [.contentType: "application/json"]
+                        headers[HTTPField.Name("X-Authorizer-Signature")!] = WebhookSignature.sign(body, secret: secret)
+                        return try await client.execute(uri: "/webhooks/authorizer", method: .post, headers: headers, body: ByteBuffer(bytes: body)) {
+                            Int($0.status.code)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 1000)
+            #expect(statuses.allSatisfy { $0 == 200 || $0 == 202 }, "\(Set(statuses))")
+            try await PlatformDatabase.withOpened(url, logger: Self.logger) { database in
+                var pending = 1
+                for _ in 0..<400 where pending > 0 {
+                    pending = try await WebhookInbox(database).events(status: "PENDING", limit: 1000).count
+                    if pending > 0 { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(pending == 0)
+                #expect(try await WebhookInbox(database).events(status: "FAILED").isEmpty)
+                let counts = try await database.withConnection { sql in
+                    try await sql.raw(
+                        "SELECT COUNT(*) AS rows, COUNT(DISTINCT authorizer_id) AS ids FROM users WHERE authorizer_id LIKE 'pg-%'"
+                    ).first()
+                }
+                #expect(try counts?.decode(column: "rows", as: Int.self) == 200)
+                #expect(try counts?.decode(column: "ids", as: Int.self) == 200)
+                let unapplied = try await database.withConnection { sql in
+                    try await sql.raw("SELECT COUNT(*) AS n FROM webhook_events WHERE status <> 'APPLIED'").first()?.decode(column: "n", as: Int.self)
+                }
+                #expect(unapplied == 0)
+            }
+        }
+    }
+
+    @Test func aChangeMadeAnywhereDropsEveryInstancesCachedUser() async throws {
+        try await Self.withTwoGateways(test: "aChangeMadeAnywhereDropsEveryInstancesCachedUser") { a, b, url, _ in
+            func call(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil, bearer: String? = nil) async throws -> (HTTPResponse.Status, String) {
+                var headers: HTTPFields = [.contentType: "application/json"]
+                if let bearer { headers[.authorization] = "Bearer \(bearer)" }
+                return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) {
+                    ($0.status, String(buffer: $0.body))
+                }
+            }
+            let password = GatewayHarness.password
+            _ = try await call(a, .post, "/auth/signup", #"{"email":"cache@example.com","password":"\#(password)","confirmPassword":"\#(password)"}"#)
+            let (_, login) = try await call(b, .post, "/auth/login", #"{"email":"cache@example.com","password":"\#(password)"}"#)
+            let token = try #require(JSONSerialization.jsonObject(with: Data(login.utf8)) as? [String: Any])["accessToken"] as? String
+            let bearer = try #require(token)
+            #expect(try await call(a, .get, "/auth/me", bearer: bearer).0 == .ok)  // now cached on A for 60 s
+            #expect(try await call(b, .get, "/auth/me", bearer: bearer).0 == .ok)
+
+            // A change made outside both instances: PostgreSQL announces it, both drop their copy.
+            try await PlatformDatabase.withOpened(url, logger: Self.logger) { database in
+                try await database.withConnection { sql in
+                    try await sql.raw("UPDATE users SET status = 'SUSPENDED' WHERE email = 'cache@example.com'").run()
+                }
+            }
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<100 {
+                statuses = [try await call(a, .get, "/auth/me", bearer: bearer).0, try await call(b, .get, "/auth/me", bearer: bearer).0]
+                if statuses == [.forbidden, .forbidden] { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(statuses == [.forbidden, .forbidden], "the 60 s cache was not invalidated: \(statuses)")
+        }
+    }
+}
