@@ -142,6 +142,21 @@ public struct AuthorizerClient: Sendable {
             admin: true, idempotent: true)
     }
 
+    /// One page of Authorizer's users (`_users`, admin secret), 1-based.
+    public func users(page: Int, limit: Int) async throws -> (users: [AuthorizerUserInfo], total: Int) {
+        let response: UsersResponse = try await call(
+            AuthorizerDocuments.users, field: "_users",
+            variables: ["params": .object(["pagination": .object(["limit": .number(Double(limit)), "page": .number(Double(page))])])],
+            admin: true, idempotent: true)
+        return (response.users, response.pagination.total)
+    }
+
+    private struct UsersResponse: Decodable {
+        struct Pagination: Decodable { var total: Int }
+        var pagination: Pagination
+        var users: [AuthorizerUserInfo]
+    }
+
     /// Exchanges a refresh token at `/oauth/token` (never retried: a used token is spent).
     public func refresh(_ refreshToken: String) async throws -> AuthorizerTokenResponse {
         let form = "grant_type=refresh_token&client_id=\(Self.formEncode(configuration.clientID))&refresh_token=\(Self.formEncode(refreshToken))"

@@ -49,10 +49,17 @@ public enum AuthorizerDocuments {
         \(userFields)
         """
 
+    public static let users = """
+        query Users($params: ListUsersRequest) {
+          _users(params: $params) { pagination { limit page offset total } users { ...UserFields } }
+        }
+        \(userFields)
+        """
+
     /// Every document, by name, for the schema test.
     public static let all: [String: String] = [
         "meta": meta, "signup": signup, "login": login, "logout": logout, "profile": profile,
         "validateJWTToken": validateJWTToken, "updateProfile": updateProfile, "forgotPassword": forgotPassword,
-        "resetPassword": resetPassword, "verifyEmail": verifyEmail, "user": user,
+        "resetPassword": resetPassword, "verifyEmail": verifyEmail, "user": user, "users": users,
     ]
 }

@@ -15,7 +15,7 @@ public func buildApplication(
     router.add(middleware: ProblemMiddleware())
     HealthController(database: database, migrator: migrator).addRoutes(to: router)
     var services: [any Service] = [database]
-    var auth: (revocations: RevocationList, loader: UserContextLoader)?
+    var auth: AuthParts?
     if let settings = configuration.authorizer {
         guard configuration.webhooks.isConfigured else {
             throw GatewayConfigurationError(
@@ -26,14 +26,29 @@ public func buildApplication(
             services.append(UserChangeListener(database: database, loader: loader))
         }
     }
+    var worker: WebhookWorker?
     if configuration.webhooks.isConfigured {
         let inbox = WebhookInbox(database)
-        let worker = WebhookWorker(
-            inbox: inbox, sync: UserSyncService(revocations: auth?.revocations, loader: auth?.loader, logger: logger),
+        let inboxWorker = WebhookWorker(
+            inbox: inbox,
+            sync: UserSyncService(
+                revocations: auth?.revocations, loader: auth?.loader, roles: configuration.authorizer?.roles ?? RoleMapping(),
+                logger: logger),
             logger: logger)
-        WebhookController(authentication: configuration.webhooks, inbox: inbox, worker: worker, logger: logger)
+        WebhookController(authentication: configuration.webhooks, inbox: inbox, worker: inboxWorker, logger: logger)
             .addRoutes(to: router)
-        services.append(worker)
+        services.append(inboxWorker)
+        worker = inboxWorker
+    }
+    if let auth, let settings = configuration.authorizer {
+        let reconciler = settings.adminSecret.map { _ in
+            Reconciler(client: auth.client, database: database, roles: settings.roles, logger: logger)
+        }
+        AdminController(inbox: WebhookInbox(database), worker: worker, reconciler: reconciler)
+            .addRoutes(to: router, signedIn: auth.signedIn)
+        if let reconciler, let interval = settings.reconcileInterval {
+            services.append(ReconcileService(reconciler: reconciler, database: database, interval: interval, logger: logger))
+        }
     }
 
     var app = Application(
@@ -57,9 +72,17 @@ public func buildApplication(
     return app
 }
 
+/// What the auth routes made that other parts of the gateway use too.
+private struct AuthParts {
+    var client: AuthorizerClient
+    var revocations: RevocationList
+    var loader: UserContextLoader
+    var signedIn: AuthenticationMiddleware
+}
+
 private func addAuthRoutes(
     to router: Router<GatewayRequestContext>, settings: AuthorizerSettings, database: PlatformDatabase, logger: Logger
-) async throws -> (revocations: RevocationList, loader: UserContextLoader) {
+) async throws -> AuthParts {
     var clientConfiguration = AuthorizerClient.Configuration(
         url: settings.url, clientID: settings.clientID, adminSecret: settings.adminSecret)
     clientConfiguration.timeout = .seconds(3)
@@ -89,13 +112,15 @@ private func addAuthRoutes(
         sessions: SessionChecker(client: client, interval: settings.sessionCheckInterval), logger: logger)
     let users = UserStore(database)
     let loader = UserContextLoader(
-        users: users, clients: ClientStore(database), client: client, ttl: settings.userCacheTTL, logger: logger)
+        users: users, clients: ClientStore(database), client: client, ttl: settings.userCacheTTL, roles: settings.roles,
+        logger: logger)
     AuthController(
         client: client, users: users, clients: ClientStore(database), authGuard: authGuard, loader: loader,
-        revocations: revocations
+        revocations: revocations, roles: settings.roles
     ).addRoutes(
         to: router, signedIn: AuthenticationMiddleware(authGuard: authGuard, loader: loader, allowPendingVerification: true))
-    return (revocations, loader)
+    let signedIn = AuthenticationMiddleware(authGuard: authGuard, loader: loader, allowPendingVerification: false)
+    return AuthParts(client: client, revocations: revocations, loader: loader, signedIn: signedIn)
 }
 
 /// A setting that keeps the gateway from starting, named in the message.

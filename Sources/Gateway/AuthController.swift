@@ -12,6 +12,7 @@ struct AuthController: Sendable {
     let authGuard: AuthGuard
     let loader: UserContextLoader
     let revocations: RevocationList
+    let roles: RoleMapping
 
     func addRoutes(to router: Router<GatewayRequestContext>, signedIn: AuthenticationMiddleware) {
         let open = router.group("/auth")
@@ -145,7 +146,8 @@ struct AuthController: Sendable {
             try await users.upsertFromAuthorizer(
                 .init(
                     authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName,
-                    status: verified ? .active : .pendingVerification),
+                    status: verified ? .active : .pendingVerification,
+                    roleForNewUser: roles.role(email: email, authorizerID: info.id, authorizerRoles: info.roles)),
                 loginAt: loginAt)
         }
     }

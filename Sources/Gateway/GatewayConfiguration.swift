@@ -54,6 +54,10 @@ public struct AuthorizerSettings: Sendable {
     public var sessionCheckInterval: Duration = .seconds(30)
     /// How long a loaded user context is reused.
     public var userCacheTTL: Duration = .seconds(5)
+    /// New users' roles from Authorizer's (SUPER_ADMIN only by explicit list).
+    public var roles = RoleMapping()
+    /// How often `serve` reconciles with Authorizer; nil never.
+    public var reconcileInterval: Duration? = .seconds(15 * 60)
 
     public init(url: String, clientID: String, adminSecret: String? = nil) {
         self.url = url

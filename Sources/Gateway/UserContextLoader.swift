@@ -11,17 +11,19 @@ public actor UserContextLoader {
     let clients: ClientStore
     let client: AuthorizerClient
     let ttl: Duration
+    let roles: RoleMapping
     let logger: Logger
     private var cache: [String: (context: UserContext, at: ContinuousClock.Instant)] = [:]
     /// Cache hits and misses, for metrics and tests.
     public private(set) var hits = 0
     public private(set) var misses = 0
 
-    init(users: UserStore, clients: ClientStore, client: AuthorizerClient, ttl: Duration, logger: Logger) {
+    init(users: UserStore, clients: ClientStore, client: AuthorizerClient, ttl: Duration, roles: RoleMapping, logger: Logger) {
         self.users = users
         self.clients = clients
         self.client = client
         self.ttl = ttl
+        self.roles = roles
         self.logger = logger
     }
 
@@ -77,7 +79,8 @@ public actor UserContextLoader {
         return try await users.upsertFromAuthorizer(
             .init(
                 authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName,
-                status: info.emailVerified ? .active : .pendingVerification))
+                status: info.emailVerified ? .active : .pendingVerification,
+                roleForNewUser: roles.role(email: email, authorizerID: info.id, authorizerRoles: info.roles)))
     }
 }
 

@@ -13,6 +13,7 @@ import SQLKit
 public struct UserSyncService: Sendable {
     let revocations: RevocationList?
     let loader: UserContextLoader?
+    let roles: RoleMapping
     let logger: Logger
 
     /// The events this service understands.
@@ -30,9 +31,10 @@ public struct UserSyncService: Sendable {
         var emailVerified: Bool?
         var emailVerifiedAt: Int64?
         var updatedAt: Int64?
+        var roles: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case id, email
+            case id, email, roles
             case givenName = "given_name"
             case familyName = "family_name"
             case emailVerified = "email_verified"
@@ -95,7 +97,8 @@ public struct UserSyncService: Sendable {
             } else if !stale, let email = user.email {
                 let profile = UserStore.AuthorizerProfile(
                     authorizerID: user.id, email: email, firstName: user.givenName, lastName: user.familyName,
-                    status: user.isVerified ? .active : .pendingVerification)
+                    status: user.isVerified ? .active : .pendingVerification,
+                    roleForNewUser: roles.role(email: email, authorizerID: user.id, authorizerRoles: user.roles ?? []))
                 try await UserStore.upsert(
                     profile, loginAt: event.eventName == "user.login" ? event.receivedAt : nil, now: now, on: sql)
             }

@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+import PlatformDB
+
+/// The context of `/admin/*`: a signed-in `SUPER_ADMIN`, or the route cannot run.
+struct SuperAdminContext: ChildRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let user: UserRecord
+
+    init(context: AuthenticatedContext) throws {
+        guard context.user.role == .superAdmin else {
+            throw Problem.forbidden("super-admin-only", "this route is for platform operators")
+        }
+        coreContext = context.coreContext
+        user = context.user
+    }
+}
+
+/// Operator routes: the webhook inbox and reconciliation.
+struct AdminController: Sendable {
+    let inbox: WebhookInbox
+    let worker: WebhookWorker?
+    let reconciler: Reconciler?
+
+    func addRoutes(to router: Router<GatewayRequestContext>, signedIn: AuthenticationMiddleware) {
+        let admin = router.group("/admin").add(middleware: signedIn)
+            .group(context: AuthenticatedContext.self).group(context: SuperAdminContext.self)
+        admin.get("/webhook-events") { request, _ in try await events(request) }
+        admin.post("/webhook-events/:id/replay") { _, context in try await replay(context) }
+        admin.post("/reconcile") { request, _ in try await reconcile(request) }
+    }
+
+    struct EventDTO: ResponseCodable {
+        var id: String
+        var eventName: String
+        var authorizerId: String
+        var receivedAt: Date
+        var status: String
+        var attempts: Int
+        var lastError: String?
+    }
+
+    struct EventsDTO: ResponseCodable {
+        var events: [EventDTO]
+    }
+
+    private func events(_ request: Request) async throws -> EventsDTO {
+        let status = request.uri.queryParameters.get("status").map { $0.uppercased() }
+        if let status, !["PENDING", "APPLIED", "FAILED"].contains(status) {
+            throw Problem.badRequest("status must be pending, applied or failed", field: "status")
+        }
+        let limit = try request.uri.queryParameters.get("limit").map { text -> Int in
+            guard let value = Int(text), (1...500).contains(value) else {
+                throw Problem.badRequest("limit must be 1–500", field: "limit")
+            }
+            return value
+        } ?? 100
+        let events = try await inbox.events(status: status, limit: limit)
+        return EventsDTO(events: events.map {
+            EventDTO(
+                id: $0.id, eventName: $0.eventName, authorizerId: $0.authorizerID, receivedAt: $0.receivedAt, status: $0.status,
+                attempts: $0.attempts, lastError: $0.lastError)
+        })
+    }
+
+    private func replay(_ context: SuperAdminContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard Identifier.isWellFormed(id) else { throw Problem.badRequest("not an event id", field: "id") }
+        guard try await inbox.replay(id: id) else { throw Problem(.notFound, type: "not-found", title: "Not found", detail: "no such event") }
+        worker?.wake()
+        return Response(status: .accepted)
+    }
+
+    struct ReconcileRequest: Decodable {
+        var dryRun: Bool?
+    }
+
+    private func reconcile(_ request: Request) async throws -> Reconciler.Report {
+        guard let reconciler else {
+            throw Problem(.serviceUnavailable, type: "reconcile-unavailable", title: "Reconcile unavailable",
+                detail: "configure the Authorizer admin secret to reconcile")
+        }
+        let body: ReconcileRequest
+        if request.headers[.contentLength] == "0" || request.headers[.contentLength] == nil && request.headers[.transferEncoding] == nil {
+            body = ReconcileRequest(dryRun: nil)
+        } else {
+            body = try await JSONBody.decode(ReconcileRequest.self, from: request, allowed: ["dryRun"])
+        }
+        return try await reconciler.run(dryRun: body.dryRun ?? false)
+    }
+}
+
+extension Reconciler.Report: ResponseCodable {}
