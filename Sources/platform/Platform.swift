@@ -6,6 +6,9 @@ struct Platform: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "platform",
         abstract: "The automation platform: gateway, platform database and tools.",
-        subcommands: [DevCommand.self, ServeCommand.self, MigrateCommand.self, AuthorizerCommand.self]
+        subcommands: [
+            DevCommand.self, ServeCommand.self, MigrateCommand.self, AuthorizerCommand.self, ReconcileCommand.self,
+            WebhooksCommand.self,
+        ]
     )
 }

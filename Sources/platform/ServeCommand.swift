@@ -75,6 +75,10 @@ struct AuthorizerOptions: ParsableArguments {
     var guardMode: String?
     @Option(name: .customLong("session-check-interval"), help: "Hybrid mode: seconds between remote checks of a session. Env: SESSION_CHECK_INTERVAL. Default: 30")
     var sessionCheckInterval: Int?
+    @Option(name: .customLong("super-admin"), help: "Email or Authorizer id of a platform operator (SUPER_ADMIN); repeatable. Env: SUPER_ADMINS (comma-separated)")
+    var superAdmins: [String] = []
+    @Option(name: .customLong("reconcile-interval"), help: "Minutes between scheduled reconciles with Authorizer (needs the admin secret); 0 turns it off. Env: RECONCILE_INTERVAL. Default: 15")
+    var reconcileInterval: Int?
 
     func settings() throws -> AuthorizerSettings? {
         let environment = ProcessInfo.processInfo.environment
@@ -97,6 +101,12 @@ struct AuthorizerOptions: ParsableArguments {
             throw ValidationError("--guard-mode: '\(modeText)' is not one of remote, local, hybrid")
         }
         settings.guardMode = mode
+        let operators = superAdmins.isEmpty ? (environment["SUPER_ADMINS"] ?? "").split(separator: ",").map(String.init) : superAdmins
+        settings.roles = RoleMapping(superAdmins: Set(operators.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }))
+        if let minutes = reconcileInterval ?? environment["RECONCILE_INTERVAL"].flatMap(Int.init) {
+            guard minutes >= 0 else { throw ValidationError("--reconcile-interval must be 0 (off) or more minutes") }
+            settings.reconcileInterval = minutes == 0 ? nil : .seconds(minutes * 60)
+        }
         if let seconds = sessionCheckInterval ?? environment["SESSION_CHECK_INTERVAL"].flatMap(Int.init) {
             guard seconds >= 1 else { throw ValidationError("--session-check-interval must be at least 1 second") }
             settings.sessionCheckInterval = .seconds(seconds)

@@ -32,6 +32,8 @@ struct GatewayHarness: Sendable {
         mode: GuardMode,
         sessionCheckInterval: Duration = .seconds(1),
         emailVerification: Bool = false,
+        webhooksDelivered: Bool = true,
+        superAdmins: Set<String> = [],
         _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
         var authorizer = AuthorizerConfiguration(
@@ -50,6 +52,8 @@ struct GatewayHarness: Sendable {
             settings.guardMode = mode
             settings.sessionCheckInterval = sessionCheckInterval
             settings.userCacheTTL = .milliseconds(1)
+            settings.roles = RoleMapping(superAdmins: superAdmins)
+            settings.reconcileInterval = nil
             let database = try await PlatformDatabase.open(.sqliteMemory, logger: logger)
             var webhooks = WebhookAuthentication()
             webhooks.authorizerSecret = settled.clientSecret
@@ -58,7 +62,7 @@ struct GatewayHarness: Sendable {
                 database: database, logger: logger)
             try await app.test(.ahc(.http)) { gateway in
                 // Authorizer's webhooks go to the gateway, as `platform dev` wires them.
-                for event in ["user.signup", "user.login", "user.deleted", "user.deactivated", "user.access_revoked", "user.access_enabled"] {
+                for event in webhooksDelivered ? ["user.signup", "user.login", "user.deleted", "user.deactivated", "user.access_revoked", "user.access_enabled"] : [] {
                     try await Self.addWebhook(authorizerURL: url, adminSecret: settled.adminSecret, event: event,
                         endpoint: "http://127.0.0.1:\(gateway.port ?? 0)/webhooks/authorizer")
                 }

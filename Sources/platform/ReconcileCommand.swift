@@ -1,0 +1,53 @@
+import ArgumentParser
+import AuthorizerClient
+import Foundation
+import Gateway
+import PlatformDB
+
+/// `platform reconcile`: one run of the reconciliation with Authorizer, with a drift report.
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Bring the platform's users in step with Authorizer (creates, updates, marks deleted)."
+    )
+
+    @OptionGroup var options: CommonOptions
+    @OptionGroup var authorizer: AuthorizerOptions
+
+    @Flag(help: "Report the drift without changing anything.")
+    var dryRun = false
+
+    func run() async throws {
+        let url = try options.resolvedDatabaseURL()
+        let logger = try options.makeLogger(label: "platform.reconcile")
+        guard let settings = try authorizer.settings() else {
+            throw ValidationError("--authorizer-url (or AUTHORIZER_URL) is required")
+        }
+        guard let adminSecret = settings.adminSecret else {
+            throw ValidationError("--authorizer-admin-secret (or AUTHORIZER_ADMIN_SECRET) is required: reconcile reads Authorizer's _users")
+        }
+        var configuration = AuthorizerClient.Configuration(url: settings.url, clientID: settings.clientID, adminSecret: adminSecret)
+        configuration.timeout = .seconds(30)
+        let client: AuthorizerClient
+        if let version = settings.version {
+            client = AuthorizerClient(configuration: configuration, version: version)
+        } else {
+            client = try await AuthorizerClient.connect(configuration: configuration)
+        }
+        let terminal = isatty(STDERR_FILENO) == 1
+        let dryRun = self.dryRun
+        let report = try await PlatformDatabase.withOpened(url, logger: logger) { database in
+            try await Migrator(logger: logger).migrate(database)
+            return try await Reconciler(client: client, database: database, roles: settings.roles, logger: logger)
+                .run(dryRun: dryRun) { seen, total in
+                    guard terminal, total > 0 else { return }
+                    let width = 30
+                    let filled = min(width, seen * width / total)
+                    let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                    FileHandle.standardError.write(Data("\r[\(bar)] \(seen)/\(total)".utf8))
+                }
+        }
+        if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        print(report)
+    }
+}

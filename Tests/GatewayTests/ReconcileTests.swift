@@ -1,0 +1,66 @@
+import AuthorizerClient
+import Foundation
+import Gateway
+import PlatformDB
+import Testing
+
+@Suite struct ReconcileTests {
+    /// Users made at Authorizer while the receiver was down appear after one reconcile; a second
+    /// run finds no drift; a user deleted at Authorizer is marked DELETED.
+    @Test func reconcileCatchesUpAndASecondRunFindsNoDrift() async throws {
+        try await GatewayHarness.with(mode: .local, webhooksDelivered: false, superAdmins: ["ops@example.com"]) { h in
+            let operatorSignup = try await h.signup("ops@example.com")
+            #expect(operatorSignup.json["user"]["role"].string == "SUPER_ADMIN")
+            let opsToken = try await h.login("ops@example.com")
+            var ids: [String] = []
+            for index in 0..<5 {
+                let answer = try await h.authorizerClient.signup(
+                    email: "missed\(index)@example.com", password: GatewayHarness.password,
+                    confirmPassword: GatewayHarness.password, givenName: "M\(index)", familyName: nil)
+                ids.append(try #require(answer.user?.id))
+            }
+            #expect(try await UserStore(h.database).find(authorizerID: ids[0]) == nil, "no webhook was delivered")
+
+            let dry = try await h.request(.post, "/admin/reconcile", json: ["dryRun": true], bearer: opsToken)
+            #expect(dry.status == .ok, "\(dry.text)")
+            #expect(dry.json["created"].int == 5)
+            #expect(try await UserStore(h.database).find(authorizerID: ids[0]) == nil, "a dry run changes nothing")
+
+            let run = try await h.request(.post, "/admin/reconcile", json: [:], bearer: opsToken)
+            #expect(run.json["created"].int == 5)
+            #expect(try await UserStore(h.database).find(authorizerID: ids[3])?.firstName == "M3")
+
+            let again = try await h.request(.post, "/admin/reconcile", json: [:], bearer: opsToken)
+            #expect(again.json["created"].int == 0)
+            #expect(again.json["updated"].int == 0)
+            #expect(again.json["deleted"].int == 0)
+            #expect(again.json["unchanged"].int == 6)
+
+            try await h.authorizerAdmin(
+                "mutation ($p: DeleteUserRequest!) { _delete_user(params: $p) { message } }", variables: ["p": ["id": ids[1]]])
+            let afterDelete = try await h.request(.post, "/admin/reconcile", json: [:], bearer: opsToken)
+            #expect(afterDelete.json["deleted"].int == 1)
+            #expect(try await UserStore(h.database).find(authorizerID: ids[1])?.status == .deleted)
+        }
+    }
+
+    @Test func adminRoutesAreForSuperAdminsOnly() async throws {
+        try await GatewayHarness.with(mode: .local, superAdmins: ["root@example.com"]) { h in
+            try await h.signup("plain@example.com", clientName: "Plain")
+            let plain = try await h.login("plain@example.com")
+            let refused = try await h.request(.get, "/admin/webhook-events", bearer: plain)
+            #expect(refused.status == .forbidden)
+            #expect(refused.json["type"].string?.hasSuffix("/super-admin-only") == true)
+
+            try await h.signup("root@example.com")
+            let root = try await h.login("root@example.com")
+            let listed = try await h.request(.get, "/admin/webhook-events?status=applied", bearer: root)
+            #expect(listed.status == .ok, "\(listed.text)")
+            #expect(try await h.request(.get, "/admin/webhook-events?status=bogus", bearer: root).status == .badRequest)
+            let missing = try await h.request(.post, "/admin/webhook-events/c0000000000000000000000000/replay", bearer: root)
+            #expect(missing.status == .notFound)
+            let malformed = try await h.request(.post, "/admin/webhook-events/x'--/replay", bearer: root)
+            #expect(malformed.status == .badRequest)
+        }
+    }
+}
