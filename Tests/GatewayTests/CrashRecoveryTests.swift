@@ -1,0 +1,107 @@
+import AsyncHTTPClient
+import AuthorizerClient
+import Foundation
+import Logging
+import NIOCore
+import PlatformDB
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `platform serve` process, SIGKILLed while webhooks arrive: every delivery that got a
+/// 2xx is applied exactly once after the restart.
+@Suite struct CrashRecoveryTests {
+    static var platformBinary: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/platform").path
+    }
+
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func start(database: String, port: Int) async throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: platformBinary)
+        process.arguments = [
+            "serve", "--database-url", database, "--port", String(port), "--webhook-authorizer-secret", "crash-secret",
+            "--log-level", "warning",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<200 {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz")
+            request.method = .GET
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(1)), response.status == .ok {
+                return process
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        process.terminate()
+        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "platform serve did not become ready"])
+    }
+
+    @Test
+    func everyAcknowledgedDeliveryIsAppliedOnceAfterSIGKILL() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
+        let database = "sqlite://\(folder.path)/platform.sqlite"
+        let port = Self.freePort()
+        let process = try await Self.start(database: database, port: port)
+
+        // 40 deliveries in flight; the process dies as soon as the 20th is acknowledged.
+        let acknowledged = try await withThrowingTaskGroup(of: String?.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    let body = Data(#"{"event_name":"user.signup","user":{"id":"k\#(index)","email":"k\#(index)@example.com","email_verified":true,"updated_at":1},"webhook_id":"w"}"#.utf8)
+                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/webhooks/authorizer")
+                    request.method = .POST
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.headers.add(name: "X-Authorizer-Signature", value: WebhookSignature.sign(body, secret: "crash-secret"))
+                    request.body = .bytes(ByteBuffer(bytes: body))
+                    guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
+                        (200..<300).contains(response.status.code)
+                    else { return nil }
+                    return "k\(index)"
+                }
+            }
+            var acknowledged: [String] = []
+            for try await id in group {
+                if let id { acknowledged.append(id) }
+                if acknowledged.count == 20 { kill(process.processIdentifier, SIGKILL) }
+            }
+            return acknowledged
+        }
+        process.waitUntilExit()
+        #expect(acknowledged.count >= 20)
+
+        let restarted = try await Self.start(database: database, port: port)
+        defer { restarted.terminate() }
+        try await PlatformDatabase.withOpened(try DatabaseURL(database), logger: Logger(label: "test")) { db in
+            var pending = 1
+            for _ in 0..<200 where pending > 0 {
+                pending = try await WebhookInbox(db).events(status: "PENDING").count
+                if pending > 0 { try await Task.sleep(for: .milliseconds(25)) }
+            }
+            #expect(pending == 0)
+            for id in acknowledged {
+                #expect(try await UserStore(db).find(authorizerID: id) != nil, "\(id) was acknowledged but not applied")
+            }
+            let perUser = try await db.withConnection { sql in
+                try await sql.raw("SELECT authorizer_id, COUNT(*) AS n FROM webhook_events GROUP BY authorizer_id HAVING COUNT(*) > 1").all()
+            }
+            #expect(perUser.isEmpty, "an event was stored twice")
+        }
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
