@@ -35,7 +35,8 @@ public func buildApplication(
                 revocations: auth?.revocations, loader: auth?.loader, roles: configuration.authorizer?.roles ?? RoleMapping(),
                 logger: logger),
             logger: logger)
-        WebhookController(authentication: configuration.webhooks, inbox: inbox, worker: inboxWorker, logger: logger)
+        WebhookController(
+            authentication: configuration.webhooks, inbox: inbox, worker: inboxWorker, audit: AuditLog(database), logger: logger)
             .addRoutes(to: router)
         services.append(inboxWorker)
         worker = inboxWorker

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import PlatformDB
 
 /// Receives Authorizer's webhooks: authenticated on the raw bytes, then stored in the durable
@@ -10,6 +11,7 @@ struct WebhookController: Sendable {
     let authentication: WebhookAuthentication
     let inbox: WebhookInbox
     let worker: WebhookWorker
+    let audit: AuditLog
     let logger: Logger
 
     static let maxBytes = 1 << 20
@@ -43,8 +45,11 @@ struct WebhookController: Sendable {
         case .success(let id):
             deliveryID = id
         case .failure(let refusal):
-            // Nothing from an unauthenticated request is stored; the refusal is logged for the audit trail.
+            // Nothing from an unauthenticated request is stored but the fact of the refusal.
             logger.warning("webhook refused", metadata: ["reason": "\(refusal.rawValue)", "path": "\(request.uri.path)"])
+            Counter(label: "webhook_refused_total", dimensions: [("reason", refusal.rawValue)]).increment()
+            try? await audit.record(
+                actor: "webhook-sender", action: "webhook.refused", target: request.uri.path, detail: refusal.rawValue)
             throw Problem(.unauthorized, type: "webhook-unauthenticated", title: "Webhook not authenticated", detail: refusal.rawValue)
         }
         let parsed: UserSyncService.Body

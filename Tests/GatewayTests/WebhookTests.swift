@@ -136,6 +136,9 @@ import Testing
             let huge = #"{"event_name":"user.login","pad":""# + String(repeating: "x", count: 1_100_000) + #""}"#
             #expect(try await Self.deliver(client, huge) == .contentTooLarge)
             #expect(try await WebhookInbox(database).events(status: nil).count == 1, "nothing stored from refused deliveries")
+            let refusals = try await AuditLog(database).entries(action: "webhook.refused")
+            #expect(refusals.count == 1)
+            #expect(refusals.first?.detail == "unsigned")
         }
     }
 
@@ -165,6 +168,25 @@ import Testing
             #expect(a?.lastLoginAt != nil)
             #expect(try await users.find(authorizerID: "b")?.status == .deleted)
             #expect(try await users.find(authorizerID: "c")?.firstName == "New")
+            #expect(try await WebhookInbox(database).events(status: "FAILED").isEmpty)
+        }
+    }
+
+    @Test func aDeletedUsersEmailCanSignUpAgainUnderANewID() async throws {
+        try await Self.withReceiver { client, database in
+            let first = try await Self.deliver(client, Self.event("user.signup", id: "old", email: "again@example.com", updatedAt: 1))
+            #expect(first == .accepted)
+            #expect(try await Self.deliver(client, Self.event("user.deleted", id: "old", email: "again@example.com", updatedAt: 2)) == .accepted)
+            #expect(try await Self.deliver(client, Self.event("user.signup", id: "new", email: "again@example.com", updatedAt: 3)) == .accepted)
+            var done = false
+            for _ in 0..<200 where !done {
+                done = try await Self.settled(database)
+                if !done { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            let users = UserStore(database)
+            #expect(try await users.find(authorizerID: "new")?.email == "again@example.com")
+            #expect(try await users.find(authorizerID: "new")?.status == .active)
+            #expect(try await users.find(authorizerID: "old")?.status == .deleted)
             #expect(try await WebhookInbox(database).events(status: "FAILED").isEmpty)
         }
     }

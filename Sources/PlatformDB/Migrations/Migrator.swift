@@ -13,6 +13,7 @@ public struct Migrator: Sendable {
         CreateReports(),
         CreateWebhookEvents(),
         AddUserChangeNotifications(),
+        CreateAuditLog(),
     ]
 
     let migrations: [any Migration]

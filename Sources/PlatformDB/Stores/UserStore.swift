@@ -69,6 +69,14 @@ public struct UserStore: Sendable {
     public static func upsert(_ profile: AuthorizerProfile, loginAt: Date?, now: Date, on sql: any SQLDatabase) async throws
         -> UserRecord
     {
+        // A deleted user's email may sign up again under a new Authorizer id: the old row keeps
+        // its history under a tombstoned address.
+        try await sql.raw(
+            """
+            UPDATE users SET email = 'deleted:' || id || ':' || email, updated_at = \(bind: now)
+            WHERE email = \(bind: profile.email) AND authorizer_id <> \(bind: profile.authorizerID) AND status = 'DELETED'
+            """
+        ).run()
         let row = try await sql.insert(into: "users")
             .columns(
                 "id", "authorizer_id", "email", "first_name", "last_name", "role", "status", "created_at",
