@@ -31,13 +31,13 @@ import Glibc
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func start(database: String, port: Int) async throws -> Process {
+    static func start(database: String, port: Int, migrate: Bool = true) async throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: platformBinary)
         process.arguments = [
             "serve", "--database-url", database, "--port", String(port), "--webhook-authorizer-secret", "crash-secret",
             "--log-level", "warning",
-        ]
+        ] + (migrate ? [] : ["--no-migrate"])
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         for _ in 0..<200 {
