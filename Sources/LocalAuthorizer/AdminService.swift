@@ -50,18 +50,7 @@ struct AdminService: Sendable {
     func updateUser(_ params: Map) async throws -> AuthorizerUser {
         guard let id = params["id"].string else { throw AuthorizerError.invalid("id is required") }
         var user = try await user(id: id, email: nil)
-        if let email = params["email"].string {
-            let email = email.lowercased()
-            guard AuthService.isEmail(email) else { throw AuthorizerError.invalid("invalid email address") }
-            user.email = email
-        }
-        for (field, path) in [
-            ("given_name", \AuthorizerUser.givenName), ("family_name", \.familyName), ("middle_name", \.middleName),
-            ("nickname", \.nickname), ("gender", \.gender), ("birthdate", \.birthdate),
-            ("phone_number", \.phoneNumber), ("picture", \.picture),
-        ] {
-            if case .string(let value) = params[field] { user[keyPath: path] = value }
-        }
+        try user.applyProfile(params)
         if case .bool(let verified) = params["email_verified"] {
             user.emailVerifiedAt = verified ? (user.emailVerifiedAt ?? now) : nil
         }
@@ -72,15 +61,8 @@ struct AdminService: Sendable {
             }
             user.roles = names
         }
-        if case .dictionary = params["app_data"], let data = try? JSONEncoder().encode(params["app_data"]) {
-            user.appData = String(decoding: data, as: UTF8.self)
-        }
         user.updatedAt = now
-        do {
-            try await store.update(user)
-        } catch PlatformDBError.alreadyExists {
-            throw AuthorizerError(message: "user with this email already exists", code: .alreadyExists)
-        }
+        try await store.saveProfile(user)
         return user
     }
 

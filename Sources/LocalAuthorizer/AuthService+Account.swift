@@ -62,17 +62,7 @@ extension AuthService {
     /// `update_profile`: names and other fields, and a password change that needs the old one.
     func updateProfile(accessToken: String?, _ params: Map) async throws {
         var user = try await authenticate(accessToken).user
-        for (field, path) in [
-            ("given_name", \AuthorizerUser.givenName), ("family_name", \.familyName), ("middle_name", \.middleName),
-            ("nickname", \.nickname), ("gender", \.gender), ("birthdate", \.birthdate),
-            ("phone_number", \.phoneNumber), ("picture", \.picture),
-        ] {
-            if case .string(let value) = params[field] { user[keyPath: path] = value }
-        }
-        if case .string(let email) = params["email"], email.lowercased() != user.email {
-            guard AuthService.isEmail(email.lowercased()) else { throw AuthorizerError.invalid("invalid email address") }
-            user.email = email.lowercased()
-        }
+        try user.applyProfile(params)
         if case .string(let newPassword) = params["new_password"] {
             guard case .string(let old) = params["old_password"], let hash = user.passwordHash,
                 try await verifyPassword(old, hash: hash)
@@ -81,15 +71,8 @@ extension AuthService {
             try PasswordPolicy.check(newPassword, strong: configuration.enableStrongPassword)
             user.passwordHash = try await hashPassword(newPassword)
         }
-        if case .dictionary = params["app_data"], let data = try? JSONEncoder().encode(params["app_data"]) {
-            user.appData = String(decoding: data, as: UTF8.self)
-        }
         user.updatedAt = now
-        do {
-            try await store.update(user)
-        } catch PlatformDBError.alreadyExists {
-            throw AuthorizerError(message: "user with this email already exists", code: .alreadyExists)
-        }
+        try await store.saveProfile(user)
     }
 
     /// `deactivate_account`: the user revokes their own access; every session ends.

@@ -42,6 +42,15 @@ struct AuthorizerStore: Sendable {
         }
     }
 
+    /// Saves a profile change; a taken email is Authorizer's ALREADY_EXISTS.
+    func saveProfile(_ user: AuthorizerUser) async throws {
+        do {
+            try await update(user)
+        } catch PlatformDBError.alreadyExists {
+            throw AuthorizerError(message: "user with this email already exists", code: .alreadyExists)
+        }
+    }
+
     func user(id: String) async throws -> AuthorizerUser? {
         try await firstUser(where: "id", equals: id)
     }

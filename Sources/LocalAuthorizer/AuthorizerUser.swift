@@ -111,3 +111,24 @@ struct AuthorizerUser: Sendable, Equatable {
         return user
     }
 }
+
+extension AuthorizerUser {
+    /// Applies the profile fields of an `update_profile` or `_update_user` input: names and the
+    /// like, a new email, and `app_data`.
+    mutating func applyProfile(_ params: Map) throws(AuthorizerError) {
+        for (field, path) in [
+            ("given_name", \AuthorizerUser.givenName), ("family_name", \.familyName), ("middle_name", \.middleName),
+            ("nickname", \.nickname), ("gender", \.gender), ("birthdate", \.birthdate),
+            ("phone_number", \.phoneNumber), ("picture", \.picture),
+        ] {
+            if case .string(let value) = params[field] { self[keyPath: path] = value }
+        }
+        if case .string(let text) = params["email"], text.lowercased() != email {
+            guard AuthService.isEmail(text.lowercased()) else { throw .invalid("invalid email address") }
+            email = text.lowercased()
+        }
+        if case .dictionary = params["app_data"], let data = try? JSONEncoder().encode(params["app_data"]) {
+            appData = String(decoding: data, as: UTF8.self)
+        }
+    }
+}
