@@ -1,6 +1,7 @@
 import AuthorizerClient
 import Foundation
 import Logging
+import Metrics
 import PlatformDB
 import SQLKit
 import ServiceLifecycle
@@ -72,6 +73,11 @@ public struct Reconciler: Sendable {
             }
         }
         logger.info("\(report)")
+        if !dryRun {
+            for (kind, count) in [("created", report.created), ("updated", report.updated), ("deleted", report.deleted)] {
+                Counter(label: "reconcile_drift_total", dimensions: [("kind", kind)]).increment(by: count)
+            }
+        }
         return report
     }
 

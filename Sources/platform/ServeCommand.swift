@@ -77,6 +77,8 @@ struct AuthorizerOptions: ParsableArguments {
     var sessionCheckInterval: Int?
     @Option(name: .customLong("super-admin"), help: "Email or Authorizer id of a platform operator (SUPER_ADMIN); repeatable. Env: SUPER_ADMINS (comma-separated)")
     var superAdmins: [String] = []
+    @Option(name: .customLong("role-mapping"), help: "authorizerRole=USER|ADMIN: the platform role a new user gets for an Authorizer role; repeatable. Env: ROLE_MAPPING (comma-separated)")
+    var roleMappings: [String] = []
     @Option(name: .customLong("reconcile-interval"), help: "Minutes between scheduled reconciles with Authorizer (needs the admin secret); 0 turns it off. Env: RECONCILE_INTERVAL. Default: 15")
     var reconcileInterval: Int?
 
@@ -102,7 +104,17 @@ struct AuthorizerOptions: ParsableArguments {
         }
         settings.guardMode = mode
         let operators = superAdmins.isEmpty ? (environment["SUPER_ADMINS"] ?? "").split(separator: ",").map(String.init) : superAdmins
-        settings.roles = RoleMapping(superAdmins: Set(operators.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }))
+        var byRole: [String: Role] = [:]
+        let mappings = roleMappings.isEmpty ? (environment["ROLE_MAPPING"] ?? "").split(separator: ",").map(String.init) : roleMappings
+        for mapping in mappings where !mapping.isEmpty {
+            let parts = mapping.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let role = Role(rawValue: parts[1].uppercased()), role != .superAdmin else {
+                throw ValidationError("--role-mapping: '\(mapping)' is not authorizerRole=USER|ADMIN (SUPER_ADMIN only through --super-admin)")
+            }
+            byRole[parts[0]] = role
+        }
+        settings.roles = RoleMapping(
+            byAuthorizerRole: byRole, superAdmins: Set(operators.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }))
         if let minutes = reconcileInterval ?? environment["RECONCILE_INTERVAL"].flatMap(Int.init) {
             guard minutes >= 0 else { throw ValidationError("--reconcile-interval must be 0 (off) or more minutes") }
             settings.reconcileInterval = minutes == 0 ? nil : .seconds(minutes * 60)
