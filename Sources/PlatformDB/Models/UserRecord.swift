@@ -3,19 +3,19 @@ import SQLKit
 
 /// A row of `users`. It has no password and no email-verified flag: Authorizer owns those.
 public struct UserRecord: Sendable, Equatable {
-    public var id: String
+    public internal(set) var id: String
     /// The user's id at Authorizer, the link between the two systems.
-    public var authorizerID: String
-    public var email: String
-    public var firstName: String?
-    public var lastName: String?
-    public var role: Role
-    public var status: UserStatus
+    public internal(set) var authorizerID: String
+    public internal(set) var email: String
+    public internal(set) var firstName: String?
+    public internal(set) var lastName: String?
+    public internal(set) var role: Role
+    public internal(set) var status: UserStatus
     /// The tenant, or nil before the user has joined or created one.
-    public var clientID: String?
-    public var createdAt: Date
-    public var updatedAt: Date
-    public var lastLoginAt: Date?
+    public internal(set) var clientID: String?
+    public internal(set) var createdAt: Date
+    public internal(set) var updatedAt: Date
+    public internal(set) var lastLoginAt: Date?
 
     static let columns = [
         "id", "authorizer_id", "email", "first_name", "last_name", "role", "status", "client_id",

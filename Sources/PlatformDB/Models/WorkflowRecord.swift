@@ -1,0 +1,61 @@
+import Foundation
+import SQLKit
+
+/// A row of `workflows`, always read within a ``TenantScope``.
+public struct WorkflowRecord: Sendable, Equatable {
+    public let id: String
+    public let clientID: String
+    public let name: String
+    public let description: String?
+    public let status: WorkflowStatus
+    /// The JSON definition, as text.
+    public let definition: String
+    /// Increments on every change; the ETag.
+    public let version: Int
+    public let createdBy: String?
+    public let createdAt: Date
+    public let updatedAt: Date
+
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: String.self)
+        clientID = try row.decode(column: "client_id", as: String.self)
+        name = try row.decode(column: "name", as: String.self)
+        description = try row.decode(column: "description", as: String?.self)
+        let statusText = try row.decode(column: "status", as: String.self)
+        guard let status = WorkflowStatus(rawValue: statusText) else {
+            throw PlatformDBError.constraintViolation("workflow \(id) has status \(statusText)")
+        }
+        self.status = status
+        definition = try row.decode(column: "definition", as: String.self)
+        version = try row.decode(column: "version", as: Int.self)
+        createdBy = try row.decode(column: "created_by", as: String?.self)
+        createdAt = try row.decode(column: "created_at", as: Date.self)
+        updatedAt = try row.decode(column: "updated_at", as: Date.self)
+    }
+}
+
+/// The fields a workflow is created or changed with.
+public struct WorkflowInput: Sendable {
+    public var name: String?
+    public var description: String??
+    public var status: WorkflowStatus?
+    public var definition: String?
+
+    public init(name: String? = nil, description: String?? = nil, status: WorkflowStatus? = nil, definition: String? = nil) {
+        self.name = name
+        self.description = description
+        self.status = status
+        self.definition = definition
+    }
+}
+
+/// Where a page of a list starts: after this row (keyset pagination, newest first).
+public struct PageCursor: Sendable, Equatable {
+    public var createdAt: Date
+    public var id: String
+
+    public init(createdAt: Date, id: String) {
+        self.createdAt = createdAt
+        self.id = id
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import SQLKit
+
+/// Workflows of one tenant. Every method takes a ``TenantScope`` and filters by its `client_id`.
+public struct WorkflowStore: Sendable {
+    let database: PlatformDatabase
+
+    public init(_ database: PlatformDatabase) {
+        self.database = database
+    }
+
+    /// The outcome of a conditional write.
+    public enum WriteResult: Sendable, Equatable {
+        case written(WorkflowRecord)
+        case notFound
+        /// The stored version differs from the one the caller expected.
+        case versionMismatch(current: Int)
+    }
+
+    public func create(_ input: WorkflowInput, in scope: TenantScope, now: Date = Date()) async throws -> WorkflowRecord {
+        try await database.withConnection { sql in
+            let row = try await sql.insert(into: "workflows")
+                .columns("id", "client_id", "name", "description", "status", "definition", "version", "created_by", "created_at", "updated_at")
+                .values(
+                    SQLBind(Identifier.make(now: now)), SQLBind(scope.clientID), SQLBind(input.name ?? ""),
+                    SQLBind(input.description ?? nil), SQLBind((input.status ?? .draft).rawValue), SQLBind(input.definition ?? "{}"),
+                    SQLBind(1), SQLBind(scope.actorID), SQLBind(now), SQLBind(now)
+                )
+                .returning(SQLColumn("*"))
+                .first()
+            guard let row else { throw PlatformDBError.unavailable("insert returned no row") }
+            return try WorkflowRecord(row: row)
+        }
+    }
+
+    public func find(_ id: String, in scope: TenantScope) async throws -> WorkflowRecord? {
+        try await database.withConnection { sql in
+            try await sql.select().column("*").from("workflows")
+                .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+                .first().map(WorkflowRecord.init(row:))
+        }
+    }
+
+    /// A page, newest first, after `cursor`, filtered by status and a name substring.
+    public func list(
+        in scope: TenantScope, status: WorkflowStatus?, nameContains: String?, limit: Int, after cursor: PageCursor?
+    ) async throws -> [WorkflowRecord] {
+        try await database.withConnection { sql in
+            var query = sql.select().column("*").from("workflows").where("client_id", .equal, SQLBind(scope.clientID))
+            if let status { query = query.where("status", .equal, SQLBind(status.rawValue)) }
+            if let nameContains, !nameContains.isEmpty {
+                let escaped = nameContains.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+                    .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+                query = query.where(
+                    SQLBinaryExpression(
+                        SQLFunction("LOWER", args: SQLColumn("name")), .like,
+                        SQLList([SQLBind("%" + escaped + "%"), SQLRaw("ESCAPE '\\'")], separator: SQLRaw(" "))))
+            }
+            if let cursor {
+                query = query.where {
+                    $0.where("created_at", .lessThan, SQLBind(cursor.createdAt)).orWhere {
+                        $0.where("created_at", .equal, SQLBind(cursor.createdAt)).where("id", .lessThan, SQLBind(cursor.id))
+                    }
+                }
+            }
+            return try await query.orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all()
+                .map(WorkflowRecord.init(row:))
+        }
+    }
+
+    /// Applies `input`, bumping the version, if the stored version is `expectedVersion` (when given).
+    public func update(
+        _ id: String, with input: WorkflowInput, expectedVersion: Int?, in scope: TenantScope, now: Date = Date()
+    ) async throws -> WriteResult {
+        try await database.withConnection { sql in
+            var query = sql.update("workflows")
+                .set("version", to: SQLRaw("version + 1")).set("updated_at", to: SQLBind(now))
+            if let name = input.name { query = query.set("name", to: SQLBind(name)) }
+            if let description = input.description { query = query.set("description", to: SQLBind(description)) }
+            if let status = input.status { query = query.set("status", to: SQLBind(status.rawValue)) }
+            if let definition = input.definition { query = query.set("definition", to: SQLBind(definition)) }
+            query = query.where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+            if let expectedVersion { query = query.where("version", .equal, SQLBind(expectedVersion)) }
+            if let row = try await query.returning(SQLColumn("*")).first() {
+                return .written(try WorkflowRecord(row: row))
+            }
+            return try await Self.miss(id, scope: scope, on: sql)
+        }
+    }
+
+    /// Deletes if the stored version is `expectedVersion` (when given).
+    public func delete(_ id: String, expectedVersion: Int?, in scope: TenantScope) async throws -> WriteResult {
+        try await database.withConnection { sql in
+            var query = sql.delete(from: "workflows")
+                .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+            if let expectedVersion { query = query.where("version", .equal, SQLBind(expectedVersion)) }
+            if let row = try await query.returning(SQLColumn("*")).first() {
+                return .written(try WorkflowRecord(row: row))
+            }
+            return try await Self.miss(id, scope: scope, on: sql)
+        }
+    }
+
+    /// Why a conditional write matched nothing: gone (or another tenant's), or a newer version.
+    private static func miss(_ id: String, scope: TenantScope, on sql: any SQLDatabase) async throws -> WriteResult {
+        let current = try await sql.select().column("version").from("workflows")
+            .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+            .first()?.decode(column: "version", as: Int.self)
+        return current.map { .versionMismatch(current: $0) } ?? .notFound
+    }
+}

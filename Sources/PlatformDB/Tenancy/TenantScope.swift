@@ -1,0 +1,35 @@
+import Foundation
+
+/// Proof that a query runs for one tenant. Every store method that touches a tenant-owned table
+/// takes one, and only two things can make one: a platform user loaded from the database who
+/// belongs to a tenant, and an explicit, audited `SUPER_ADMIN` operation. So no code path can
+/// query tenant data without a scope, and the compiler checks it.
+public struct TenantScope: Sendable, Equatable {
+    /// The tenant every query of this scope is filtered by.
+    public let clientID: String
+    /// Who acts, for the audit log.
+    public let actorID: String
+
+    private init(clientID: String, actorID: String) {
+        self.clientID = clientID
+        self.actorID = actorID
+    }
+
+    /// The scope of a signed-in member of a tenant; nil for a user without one. `UserRecord`s
+    /// come only from the database and cannot be edited outside this module, so the tenant is real.
+    public static func member(_ user: UserRecord) -> TenantScope? {
+        guard let clientID = user.clientID, user.status == .active else { return nil }
+        return TenantScope(clientID: clientID, actorID: user.id)
+    }
+
+    /// A platform operator acting inside `clientID`, written to the audit log first.
+    public static func superAdmin(
+        _ user: UserRecord, actingIn clientID: String, reason: String, audit: AuditLog
+    ) async throws -> TenantScope {
+        guard user.role == .superAdmin, user.status == .active else {
+            throw PlatformDBError.constraintViolation("only an active SUPER_ADMIN may act across tenants")
+        }
+        try await audit.record(actor: user.id, action: "tenant.override", target: clientID, detail: reason, clientID: clientID)
+        return TenantScope(clientID: clientID, actorID: user.id)
+    }
+}
