@@ -47,6 +47,10 @@ public func buildApplication(
         }
         AdminController(inbox: WebhookInbox(database), worker: worker, reconciler: reconciler)
             .addRoutes(to: router, signedIn: auth.signedIn)
+        // Tenant routes: a signed-in member of a tenant, or the route does not run.
+        let tenant = router.group().add(middleware: auth.signedIn)
+            .group(context: AuthenticatedContext.self).group(context: TenantContext.self)
+        WorkflowController(store: WorkflowStore(database)).addRoutes(to: tenant)
         if let reconciler, let interval = settings.reconcileInterval {
             services.append(ReconcileService(reconciler: reconciler, database: database, interval: interval, logger: logger))
         }

@@ -7,7 +7,9 @@ import Hummingbird
 enum JSONBody {
     static let maxBytes = 64 * 1024
 
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, allowed: Set<String>) async throws -> T {
+    static func decode<T: Decodable>(
+        _ type: T.Type, from request: Request, allowed: Set<String>, maxBytes: Int = JSONBody.maxBytes
+    ) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maxBytes)

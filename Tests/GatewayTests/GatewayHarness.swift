@@ -83,9 +83,10 @@ struct GatewayHarness: Sendable {
 
     func request(
         _ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, body: Data? = nil,
-        authorization: [String] = [], bearer: String? = nil
+        authorization: [String] = [], bearer: String? = nil, ifMatch: String? = nil
     ) async throws -> Reply {
         var headers: HTTPFields = [.contentType: "application/json"]
+        if let ifMatch { headers[.ifMatch] = ifMatch }
         for value in authorization { headers.append(HTTPField(name: .authorization, value: value)) }
         if let bearer { headers[.authorization] = "Bearer \(bearer)" }
         let data = try body ?? json.map { try JSONSerialization.data(withJSONObject: $0) }

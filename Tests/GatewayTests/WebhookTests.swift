@@ -202,4 +202,4 @@ import Testing
     }
 }
 
-extension WebhookAuthentication.Refusal: Equatable {}
+

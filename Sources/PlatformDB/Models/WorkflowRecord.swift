@@ -59,3 +59,12 @@ public struct PageCursor: Sendable, Equatable {
         self.id = id
     }
 }
+
+extension Date {
+    /// This time at the databases' common precision (microseconds): written so, it reads back
+    /// equal on both, which keyset cursors rely on.
+    var databasePrecision: Date {
+        let seconds = timeIntervalSinceReferenceDate
+        return Date(timeIntervalSinceReferenceDate: (seconds * 1e6).rounded() / 1e6)
+    }
+}

@@ -18,7 +18,8 @@ public struct WorkflowStore: Sendable {
     }
 
     public func create(_ input: WorkflowInput, in scope: TenantScope, now: Date = Date()) async throws -> WorkflowRecord {
-        try await database.withConnection { sql in
+        let now = now.databasePrecision
+        return try await database.withConnection { sql in
             let row = try await sql.insert(into: "workflows")
                 .columns("id", "client_id", "name", "description", "status", "definition", "version", "created_by", "created_at", "updated_at")
                 .values(
@@ -72,7 +73,8 @@ public struct WorkflowStore: Sendable {
     public func update(
         _ id: String, with input: WorkflowInput, expectedVersion: Int?, in scope: TenantScope, now: Date = Date()
     ) async throws -> WriteResult {
-        try await database.withConnection { sql in
+        let now = now.databasePrecision
+        return try await database.withConnection { sql in
             var query = sql.update("workflows")
                 .set("version", to: SQLRaw("version + 1")).set("updated_at", to: SQLBind(now))
             if let name = input.name { query = query.set("name", to: SQLBind(name)) }

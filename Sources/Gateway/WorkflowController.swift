@@ -1,0 +1,228 @@
+import AuthorizerClient
+import Foundation
+import Hummingbird
+import PlatformDB
+
+/// `/workflows`: the tenant's workflows, with optimistic concurrency (ETag / If-Match).
+struct WorkflowController: Sendable {
+    let store: WorkflowStore
+
+    static let maxDefinitionBytes = 256 * 1024
+
+    func addRoutes(to group: RouterGroup<TenantContext>) {
+        group.get("/workflows") { request, context in try await list(request, context) }
+        group.post("/workflows") { request, context in try await create(request, context) }
+        group.get("/workflows/:id") { _, context in try await read(context) }
+        group.patch("/workflows/:id") { request, context in try await update(request, context) }
+        group.delete("/workflows/:id") { request, context in try await delete(request, context) }
+    }
+
+    struct WorkflowDTO: ResponseEncodable {
+        var id: String
+        var name: String
+        var description: String?
+        var status: String
+        var definition: JSONInput
+        var version: Int
+        var createdBy: String?
+        var createdAt: Date
+        var updatedAt: Date
+
+        init(_ record: WorkflowRecord) {
+            id = record.id
+            name = record.name
+            description = record.description
+            status = record.status.rawValue
+            definition = (try? JSONDecoder().decode(JSONInput.self, from: Data(record.definition.utf8))) ?? .object([:])
+            version = record.version
+            createdBy = record.createdBy
+            createdAt = record.createdAt
+            updatedAt = record.updatedAt
+        }
+    }
+
+    struct PageDTO: ResponseEncodable {
+        var items: [WorkflowDTO]
+        var nextCursor: String?
+    }
+
+    struct Body: Decodable {
+        var name: String?
+        var description: String??
+        var status: String?
+        var definition: JSONInput?
+        static let fields: Set<String> = ["name", "description", "status", "definition"]
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            // Absent leaves the description alone; null clears it.
+            description = container.contains(.description) ? .some(try container.decodeIfPresent(String.self, forKey: .description)) : .none
+            status = try container.decodeIfPresent(String.self, forKey: .status)
+            definition = try container.decodeIfPresent(JSONInput.self, forKey: .definition)
+        }
+
+        enum CodingKeys: String, CodingKey { case name, description, status, definition }
+    }
+
+    private func list(_ request: Request, _ context: TenantContext) async throws -> PageDTO {
+        try context.require(.readWorkflows)
+        let query = request.uri.queryParameters
+        let limit = try Pagination.limit(query.get("limit"))
+        let cursor = try query.get("cursor").map(Pagination.decode)
+        let status = try query.get("status").map { try Self.status($0, field: "status") }
+        let search = query.get("search")
+        if let search, search.count > 200 { throw Problem.badRequest("'search' is longer than 200 characters", field: "search") }
+        let rows = try await store.list(in: context.scope, status: status, nameContains: search, limit: limit + 1, after: cursor)
+        let page = Array(rows.prefix(limit))
+        let next = rows.count > limit ? page.last.map { Pagination.encode(PageCursor(createdAt: $0.createdAt, id: $0.id)) } : nil
+        return PageDTO(items: page.map(WorkflowDTO.init), nextCursor: next)
+    }
+
+    private func create(_ request: Request, _ context: TenantContext) async throws -> EditedResponse<WorkflowDTO> {
+        try context.require(.manageWorkflows)
+        let body = try await JSONBody.decode(Body.self, from: request, allowed: Body.fields, maxBytes: Self.maxDefinitionBytes + 16 * 1024)
+        guard let name = body.name else { throw Problem.badRequest("'name' is required", field: "name") }
+        guard let definition = body.definition else { throw Problem.badRequest("'definition' is required", field: "definition") }
+        let input = try Self.input(name: name, description: body.description, status: body.status, definition: definition)
+        let record = try await store.create(input, in: context.scope)
+        return Self.response(record, status: .created)
+    }
+
+    private func read(_ context: TenantContext) async throws -> EditedResponse<WorkflowDTO> {
+        try context.require(.readWorkflows)
+        let id = try Self.id(context)
+        guard let record = try await store.find(id, in: context.scope) else { throw Self.notFound }
+        return Self.response(record, status: .ok)
+    }
+
+    private func update(_ request: Request, _ context: TenantContext) async throws -> EditedResponse<WorkflowDTO> {
+        try context.require(.manageWorkflows)
+        let id = try Self.id(context)
+        let body = try await JSONBody.decode(Body.self, from: request, allowed: Body.fields, maxBytes: Self.maxDefinitionBytes + 16 * 1024)
+        let input = try Self.input(name: body.name, description: body.description, status: body.status, definition: body.definition)
+        switch try await store.update(id, with: input, expectedVersion: try Self.ifMatch(request), in: context.scope) {
+        case .written(let record): return Self.response(record, status: .ok)
+        case .notFound: throw Self.notFound
+        case .versionMismatch(let current): throw Self.stale(current)
+        }
+    }
+
+    private func delete(_ request: Request, _ context: TenantContext) async throws -> Response {
+        try context.require(.manageWorkflows)
+        switch try await store.delete(try Self.id(context), expectedVersion: try Self.ifMatch(request), in: context.scope) {
+        case .written: return Response(status: .noContent)
+        case .notFound: throw Self.notFound
+        case .versionMismatch(let current): throw Self.stale(current)
+        }
+    }
+
+    // MARK: Validation
+
+    static let notFound = Problem(.notFound, type: "not-found", title: "Not found", detail: "no such workflow")
+
+    static func stale(_ current: Int) -> Problem {
+        Problem(.preconditionFailed, type: "stale-version", title: "Stale version",
+            detail: "the workflow changed (now version \(current)); read it again and retry")
+    }
+
+    static func id(_ context: TenantContext) throws -> String {
+        let id = try context.parameters.require("id")
+        guard Identifier.isWellFormed(id) else { throw Problem.badRequest("not a workflow id", field: "id") }
+        return id
+    }
+
+    /// `If-Match: "3"` → 3; absent → unconditional.
+    static func ifMatch(_ request: Request) throws -> Int? {
+        guard let header = request.headers[.ifMatch] else { return nil }
+        let text = header.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        guard let version = Int(text), version > 0 else { throw Problem.badRequest("If-Match must be an ETag of this API", field: "If-Match") }
+        return version
+    }
+
+    static func status(_ text: String, field: String) throws -> WorkflowStatus {
+        guard let status = WorkflowStatus(rawValue: text.uppercased()) else {
+            throw Problem.badRequest("'\(field)' must be one of DRAFT, ACTIVE, PAUSED, ARCHIVED", field: field)
+        }
+        return status
+    }
+
+    static func input(name: String?, description: String??, status: String?, definition: JSONInput?) throws -> WorkflowInput {
+        var input = WorkflowInput()
+        if let name {
+            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard (1...200).contains(trimmed.count) else { throw Problem.badRequest("'name' must be 1–200 characters", field: "name") }
+            input.name = trimmed
+        }
+        if let description {
+            if let text = description, text.count > 2000 {
+                throw Problem.badRequest("'description' is longer than 2000 characters", field: "description")
+            }
+            input.description = description
+        }
+        input.status = try status.map { try Self.status($0, field: "status") }
+        if let definition {
+            try DefinitionValidator.validate(definition)
+            let data = try JSONEncoder().encode(definition)
+            guard data.count <= maxDefinitionBytes else {
+                throw Problem(.contentTooLarge, type: "definition-too-large", title: "Definition too large", detail: "at most 256 KiB")
+            }
+            input.definition = String(decoding: data, as: UTF8.self)
+        }
+        return input
+    }
+
+    /// The workflow with its version as the ETag.
+    static func response(_ record: WorkflowRecord, status: HTTPResponse.Status) -> EditedResponse<WorkflowDTO> {
+        EditedResponse(status: status, headers: [.eTag: "\"\(record.version)\""], response: WorkflowDTO(record))
+    }
+}
+
+/// A workflow definition: an object with a `trigger` object and a `steps` array of objects,
+/// each naming its `type`. Errors name the path.
+enum DefinitionValidator {
+    static func validate(_ definition: JSONInput) throws {
+        guard case .object(let root) = definition else { throw problem("definition", "must be an object") }
+        guard case .object(let trigger)? = root["trigger"] else { throw problem("definition.trigger", "must be an object") }
+        guard case .string(let type)? = trigger["type"], !type.isEmpty else { throw problem("definition.trigger.type", "must be a non-empty string") }
+        guard case .array(let steps)? = root["steps"] else { throw problem("definition.steps", "must be an array") }
+        for (index, step) in steps.enumerated() {
+            guard case .object(let fields) = step else { throw problem("definition.steps[\(index)]", "must be an object") }
+            guard case .string(let type)? = fields["type"], !type.isEmpty else {
+                throw problem("definition.steps[\(index)].type", "must be a non-empty string")
+            }
+        }
+    }
+
+    static func problem(_ path: String, _ message: String) -> Problem {
+        Problem.badRequest("'\(path)' \(message)", field: path)
+    }
+}
+
+/// Opaque cursors and the `limit` parameter shared by every list.
+enum Pagination {
+    static func limit(_ text: String?) throws -> Int {
+        guard let text else { return 20 }
+        guard let value = Int(text), (1...100).contains(value) else { throw Problem.badRequest("'limit' must be 1–100", field: "limit") }
+        return value
+    }
+
+    static func encode(_ cursor: PageCursor) -> String {
+        let text = "\(cursor.createdAt.timeIntervalSince1970)|\(cursor.id)"
+        return Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: String) throws -> PageCursor {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard text.count <= 200, let data = Data(base64Encoded: base64) else { throw malformed }
+        let parts = String(decoding: data, as: UTF8.self).split(separator: "|", maxSplits: 1)
+        guard parts.count == 2, let seconds = TimeInterval(parts[0]), seconds.isFinite, Identifier.isWellFormed(parts[1]) else {
+            throw malformed
+        }
+        return PageCursor(createdAt: Date(timeIntervalSince1970: seconds), id: String(parts[1]))
+    }
+
+    static let malformed = Problem.badRequest("'cursor' is not a cursor this API gave out", field: "cursor")
+}
