@@ -48,9 +48,11 @@ public func buildApplication(
         AdminController(inbox: WebhookInbox(database), worker: worker, reconciler: reconciler)
             .addRoutes(to: router, signedIn: auth.signedIn)
         // Tenant routes: a signed-in member of a tenant, or the route does not run.
-        let tenant = router.group().add(middleware: auth.signedIn)
-            .group(context: AuthenticatedContext.self).group(context: TenantContext.self)
+        let signedIn = router.group().add(middleware: auth.signedIn).group(context: AuthenticatedContext.self)
+        let tenant = signedIn.group(context: TenantContext.self)
         WorkflowController(store: WorkflowStore(database)).addRoutes(to: tenant)
+        TenantController(clients: ClientStore(database), members: TenantUserStore(database), loader: auth.loader)
+            .addRoutes(signedIn: signedIn, tenant: tenant)
         if let reconciler, let interval = settings.reconcileInterval {
             services.append(ReconcileService(reconciler: reconciler, database: database, interval: interval, logger: logger))
         }

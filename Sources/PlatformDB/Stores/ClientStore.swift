@@ -58,6 +58,28 @@ public struct ClientStore: Sendable {
         return (collapsed.isEmpty ? "tenant" : String(collapsed)) + "-" + suffix
     }
 
+    /// The scope's own tenant.
+    public func current(in scope: TenantScope) async throws -> ClientRecord? {
+        try await find(id: scope.clientID)
+    }
+
+    /// Renames the scope's tenant, and records it.
+    public func rename(to name: String, in scope: TenantScope, now: Date = Date()) async throws -> ClientRecord? {
+        try await database.transaction { sql in
+            guard let row = try await sql.update("clients").set("name", to: SQLBind(name)).set("updated_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(scope.clientID)).returning(SQLColumn("*")).first()
+            else { return nil }
+            try await sql.insert(into: "audit_log")
+                .columns("id", "client_id", "actor", "action", "target", "detail", "created_at")
+                .values(
+                    SQLBind(Identifier.make(now: now)), SQLBind(scope.clientID), SQLBind(scope.actorID), SQLBind("tenant.renamed"),
+                    SQLBind(scope.clientID), SQLBind(name), SQLBind(now)
+                )
+                .run()
+            return try ClientRecord(row: row)
+        }
+    }
+
     /// The tenant with id `id`.
     public func find(id: String) async throws -> ClientRecord? {
         try await database.withConnection { sql in

@@ -1,0 +1,114 @@
+import Foundation
+import SQLKit
+
+/// The users of one tenant, as its ADMINs manage them. Every method takes a ``TenantScope``.
+public struct TenantUserStore: Sendable {
+    let database: PlatformDatabase
+
+    public init(_ database: PlatformDatabase) {
+        self.database = database
+    }
+
+    public func list(in scope: TenantScope, limit: Int, after cursor: PageCursor?) async throws -> [UserRecord] {
+        try await database.withConnection { sql in
+            var query = sql.select().columns(UserRecord.columns.map { SQLColumn($0) }).from("users")
+                .where("client_id", .equal, SQLBind(scope.clientID))
+            if let cursor {
+                query = query.where {
+                    $0.where("created_at", .lessThan, SQLBind(cursor.createdAt)).orWhere {
+                        $0.where("created_at", .equal, SQLBind(cursor.createdAt)).where("id", .lessThan, SQLBind(cursor.id))
+                    }
+                }
+            }
+            return try await query.orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all()
+                .map(UserRecord.init(row:))
+        }
+    }
+
+    public func find(_ id: String, in scope: TenantScope) async throws -> UserRecord? {
+        try await database.withConnection { sql in
+            try await sql.select().columns(UserRecord.columns.map { SQLColumn($0) }).from("users")
+                .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+                .first().map(UserRecord.init(row:))
+        }
+    }
+
+    /// Why a member change was refused.
+    public enum ChangeError: Error, Equatable, Sendable {
+        case notFound
+        /// The tenant would be left without an active ADMIN.
+        case lastAdmin
+        case notAllowed(String)
+    }
+
+    /// Changes a member's role (USER/ADMIN) and/or status (ACTIVE/SUSPENDED), in one transaction
+    /// that keeps at least one active ADMIN, and records it in the audit log.
+    public func change(_ id: String, role: Role?, status: UserStatus?, in scope: TenantScope, now: Date = Date()) async throws
+        -> Result<UserRecord, ChangeError>
+    {
+        if role == .superAdmin { return .failure(.notAllowed("role must be USER or ADMIN")) }
+        if let status, ![.active, .suspended].contains(status) { return .failure(.notAllowed("status must be ACTIVE or SUSPENDED")) }
+        let dialect = database.dialect
+        return try await database.transaction { sql in
+            let lock = dialect == .postgres ? " FOR UPDATE" : ""
+            let rows = try await sql.raw(
+                "SELECT id, role, status FROM users WHERE client_id = \(bind: scope.clientID)\(unsafeRaw: lock)"
+            ).all()
+            let members = try rows.map {
+                (id: try $0.decode(column: "id", as: String.self), role: try $0.decode(column: "role", as: String.self),
+                    status: try $0.decode(column: "status", as: String.self))
+            }
+            guard let target = members.first(where: { $0.id == id }) else { return .failure(.notFound) }
+            let staysAdmin = (role ?? Role(rawValue: target.role)) == .admin && (status ?? UserStatus(rawValue: target.status)) == .active
+            let otherAdmins = members.filter { $0.id != id && $0.role == Role.admin.rawValue && $0.status == UserStatus.active.rawValue }
+            if target.role == Role.admin.rawValue, target.status == UserStatus.active.rawValue, !staysAdmin, otherAdmins.isEmpty {
+                return .failure(.lastAdmin)
+            }
+            var update = sql.update("users").set("updated_at", to: SQLBind(now))
+            if let role { update = update.set("role", to: SQLBind(role.rawValue)) }
+            if let status { update = update.set("status", to: SQLBind(status.rawValue)) }
+            guard let row = try await update.where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+                .returning(UserRecord.columns.map { SQLColumn($0) }).first()
+            else { return .failure(.notFound) }
+            var changes: [String] = []
+            if let role { changes.append("role=\(role.rawValue)") }
+            if let status { changes.append("status=\(status.rawValue)") }
+            try await sql.insert(into: "audit_log")
+                .columns("id", "client_id", "actor", "action", "target", "detail", "created_at")
+                .values(
+                    SQLBind(Identifier.make(now: now)), SQLBind(scope.clientID), SQLBind(scope.actorID), SQLBind("user.changed"),
+                    SQLBind(id), SQLBind(changes.joined(separator: ", ")), SQLBind(now)
+                )
+                .run()
+            return .success(try UserRecord(row: row))
+        }
+    }
+
+    /// The tenant's audit log, newest first.
+    public func auditLog(in scope: TenantScope, limit: Int) async throws -> [AuditEntry] {
+        try await database.withConnection { sql in
+            try await sql.select().column("*").from("audit_log").where("client_id", .equal, SQLBind(scope.clientID))
+                .orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all()
+                .map(AuditEntry.init(row:))
+        }
+    }
+}
+
+/// One line of `audit_log`.
+public struct AuditEntry: Sendable, Equatable {
+    public let id: String
+    public let actor: String
+    public let action: String
+    public let target: String?
+    public let detail: String?
+    public let createdAt: Date
+
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: String.self)
+        actor = try row.decode(column: "actor", as: String.self)
+        action = try row.decode(column: "action", as: String.self)
+        target = try row.decode(column: "target", as: String?.self)
+        detail = try row.decode(column: "detail", as: String?.self)
+        createdAt = try row.decode(column: "created_at", as: Date.self)
+    }
+}
