@@ -51,6 +51,7 @@ public func buildApplication(
         let signedIn = router.group().add(middleware: auth.signedIn).group(context: AuthenticatedContext.self)
         let tenant = signedIn.group(context: TenantContext.self)
         WorkflowController(store: WorkflowStore(database)).addRoutes(to: tenant)
+        ReportController(store: ReportStore(database)).addRoutes(to: tenant)
         TenantController(clients: ClientStore(database), members: TenantUserStore(database), loader: auth.loader)
             .addRoutes(signedIn: signedIn, tenant: tenant)
         if let reconciler, let interval = settings.reconcileInterval {

@@ -1,0 +1,175 @@
+import AuthorizerClient
+import Foundation
+import Hummingbird
+import PlatformDB
+
+/// `/reports`: everyone in the tenant reads them and creates them; a USER edits and deletes their
+/// own, an ADMIN any.
+struct ReportController: Sendable {
+    let store: ReportStore
+
+    static let maxJSONBytes = 256 * 1024
+
+    func addRoutes(to group: RouterGroup<TenantContext>) {
+        group.get("/reports") { request, context in try await list(request, context) }
+        group.post("/reports") { request, context in try await create(request, context) }
+        group.get("/reports/:id") { _, context in try await read(context) }
+        group.patch("/reports/:id") { request, context in try await update(request, context) }
+        group.delete("/reports/:id") { _, context in try await delete(context) }
+    }
+
+    struct ReportDTO: ResponseEncodable {
+        var id: String
+        var title: String
+        var workflowId: String?
+        var status: String
+        var parameters: JSONInput
+        var content: JSONInput?
+        var createdBy: String?
+        var createdAt: Date
+        var updatedAt: Date
+
+        init(_ record: ReportRecord) {
+            id = record.id
+            title = record.title
+            workflowId = record.workflowID
+            status = record.status.rawValue
+            parameters = (try? JSONDecoder().decode(JSONInput.self, from: Data(record.parameters.utf8))) ?? .object([:])
+            content = record.content.flatMap { try? JSONDecoder().decode(JSONInput.self, from: Data($0.utf8)) }
+            createdBy = record.createdBy
+            createdAt = record.createdAt
+            updatedAt = record.updatedAt
+        }
+    }
+
+    struct PageDTO: ResponseEncodable {
+        var items: [ReportDTO]
+        var nextCursor: String?
+    }
+
+    struct Body: Decodable {
+        var title: String?
+        var workflowId: String??
+        var status: String?
+        var parameters: JSONInput?
+        var content: JSONInput??
+        static let fields: Set<String> = ["title", "workflowId", "status", "parameters", "content"]
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            title = try container.decodeIfPresent(String.self, forKey: .title)
+            workflowId = container.contains(.workflowId) ? .some(try container.decodeIfPresent(String.self, forKey: .workflowId)) : .none
+            status = try container.decodeIfPresent(String.self, forKey: .status)
+            parameters = try container.decodeIfPresent(JSONInput.self, forKey: .parameters)
+            content = container.contains(.content) ? .some(try container.decodeIfPresent(JSONInput.self, forKey: .content)) : .none
+        }
+
+        enum CodingKeys: String, CodingKey { case title, workflowId, status, parameters, content }
+    }
+
+    private func list(_ request: Request, _ context: TenantContext) async throws -> PageDTO {
+        try context.require(.readReports)
+        let query = request.uri.queryParameters
+        let limit = try Pagination.limit(query.get("limit"))
+        let cursor = try query.get("cursor").map(Pagination.decode)
+        var filter = ReportFilter()
+        filter.workflowID = try query.get("workflowId").map { try Self.wellFormed($0, field: "workflowId") }
+        filter.createdBy = try query.get("createdBy").map { try Self.wellFormed($0, field: "createdBy") }
+        filter.status = try query.get("status").map { try Self.status($0) }
+        filter.createdFrom = try query.get("createdFrom").map { try Self.date($0, field: "createdFrom") }
+        filter.createdTo = try query.get("createdTo").map { try Self.date($0, field: "createdTo") }
+        let rows = try await store.list(in: context.scope, filter: filter, limit: limit + 1, after: cursor)
+        let page = Array(rows.prefix(limit))
+        let next = rows.count > limit ? page.last.map { Pagination.encode(PageCursor(createdAt: $0.createdAt, id: $0.id)) } : nil
+        return PageDTO(items: page.map(ReportDTO.init), nextCursor: next)
+    }
+
+    private func create(_ request: Request, _ context: TenantContext) async throws -> EditedResponse<ReportDTO> {
+        try context.require(.createReports)
+        let body = try await JSONBody.decode(Body.self, from: request, allowed: Body.fields, maxBytes: 2 * Self.maxJSONBytes)
+        guard body.title != nil else { throw Problem.badRequest("'title' is required", field: "title") }
+        switch try await store.create(try Self.input(body), in: context.scope) {
+        case .success(let report): return EditedResponse(status: .created, response: ReportDTO(report))
+        case .failure(let error): throw Self.problem(error)
+        }
+    }
+
+    private func read(_ context: TenantContext) async throws -> ReportDTO {
+        try context.require(.readReports)
+        guard let report = try await store.find(try Self.id(context), in: context.scope) else { throw Self.problem(.notFound) }
+        return ReportDTO(report)
+    }
+
+    private func update(_ request: Request, _ context: TenantContext) async throws -> ReportDTO {
+        let owner = try Self.ownerLimit(context)
+        let body = try await JSONBody.decode(Body.self, from: request, allowed: Body.fields, maxBytes: 2 * Self.maxJSONBytes)
+        switch try await store.update(try Self.id(context), with: try Self.input(body), onlyCreatedBy: owner, in: context.scope) {
+        case .success(let report): return ReportDTO(report)
+        case .failure(let error): throw Self.problem(error)
+        }
+    }
+
+    private func delete(_ context: TenantContext) async throws -> Response {
+        let owner = try Self.ownerLimit(context)
+        guard try await store.delete(try Self.id(context), onlyCreatedBy: owner, in: context.scope) else { throw Self.problem(.notFound) }
+        return Response(status: .noContent)
+    }
+
+    /// An ADMIN may change any report; a USER only their own (someone else's reads as not found).
+    static func ownerLimit(_ context: TenantContext) throws -> String? {
+        if (try? context.require(.manageReports)) != nil { return nil }
+        try context.require(.editOwnReports)
+        return context.user.id
+    }
+
+    static func input(_ body: Body) throws -> ReportInput {
+        var input = ReportInput()
+        if let title = body.title { input.title = try JSONBody.text(title, field: "title", max: 200) }
+        if let workflow = body.workflowId { input.workflowID = try workflow.map { try wellFormed($0, field: "workflowId") } }
+        input.status = try body.status.map(status)
+        if let parameters = body.parameters {
+            guard case .object = parameters else { throw Problem.badRequest("'parameters' must be an object", field: "parameters") }
+            input.parameters = try encoded(parameters, field: "parameters")
+        }
+        if let content = body.content { input.content = try content.map { try encoded($0, field: "content") } }
+        return input
+    }
+
+    static func encoded(_ value: JSONInput, field: String) throws -> String {
+        let data = try JSONEncoder().encode(value)
+        guard data.count <= maxJSONBytes else {
+            throw Problem(.contentTooLarge, type: "field-too-large", title: "Too large", detail: "'\(field)' is over 256 KiB")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func status(_ text: String) throws -> ReportStatus {
+        guard let status = ReportStatus(rawValue: text.uppercased()) else {
+            throw Problem.badRequest("'status' must be one of PENDING, READY, FAILED", field: "status")
+        }
+        return status
+    }
+
+    static func wellFormed(_ id: String, field: String) throws -> String {
+        guard Identifier.isWellFormed(id) else { throw Problem.badRequest("'\(field)' is not an id", field: field) }
+        return id
+    }
+
+    static func date(_ text: String, field: String) throws -> Date {
+        guard let date = try? Date(text, strategy: .iso8601) else {
+            throw Problem.badRequest("'\(field)' must be an ISO 8601 date-time", field: field)
+        }
+        return date
+    }
+
+    static func id(_ context: TenantContext) throws -> String {
+        try wellFormed(try context.parameters.require("id"), field: "id")
+    }
+
+    static func problem(_ error: ReportStore.WriteError) -> Problem {
+        switch error {
+        case .notFound: Problem(.notFound, type: "not-found", title: "Not found", detail: "no such report")
+        case .unknownWorkflow: Problem.badRequest("'workflowId' names no workflow of this tenant", field: "workflowId")
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import SQLKit
+
+/// A row of `reports`, always read within a ``TenantScope``.
+public struct ReportRecord: Sendable, Equatable {
+    public let id: String
+    public let clientID: String
+    public let workflowID: String?
+    public let title: String
+    public let status: ReportStatus
+    public let parameters: String
+    public let content: String?
+    public let createdBy: String?
+    public let createdAt: Date
+    public let updatedAt: Date
+
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: String.self)
+        clientID = try row.decode(column: "client_id", as: String.self)
+        workflowID = try row.decode(column: "workflow_id", as: String?.self)
+        title = try row.decode(column: "title", as: String.self)
+        let statusText = try row.decode(column: "status", as: String.self)
+        guard let status = ReportStatus(rawValue: statusText) else {
+            throw PlatformDBError.constraintViolation("report \(id) has status \(statusText)")
+        }
+        self.status = status
+        parameters = try row.decode(column: "parameters", as: String.self)
+        content = try row.decode(column: "content", as: String?.self)
+        createdBy = try row.decode(column: "created_by", as: String?.self)
+        createdAt = try row.decode(column: "created_at", as: Date.self)
+        updatedAt = try row.decode(column: "updated_at", as: Date.self)
+    }
+}
+
+/// The fields a report is created or changed with. `workflowID` is checked against the tenant.
+public struct ReportInput: Sendable {
+    public var title: String?
+    public var workflowID: String??
+    public var status: ReportStatus?
+    public var parameters: String?
+    public var content: String??
+
+    public init(title: String? = nil, workflowID: String?? = nil, status: ReportStatus? = nil, parameters: String? = nil, content: String?? = nil) {
+        self.title = title
+        self.workflowID = workflowID
+        self.status = status
+        self.parameters = parameters
+        self.content = content
+    }
+}
+
+/// How a report list is filtered.
+public struct ReportFilter: Sendable {
+    public var workflowID: String?
+    public var status: ReportStatus?
+    public var createdBy: String?
+    public var createdFrom: Date?
+    public var createdTo: Date?
+
+    public init(workflowID: String? = nil, status: ReportStatus? = nil, createdBy: String? = nil, createdFrom: Date? = nil, createdTo: Date? = nil) {
+        self.workflowID = workflowID
+        self.status = status
+        self.createdBy = createdBy
+        self.createdFrom = createdFrom
+        self.createdTo = createdTo
+    }
+}
+
+/// Reports of one tenant. Every method takes a ``TenantScope`` and filters by its `client_id`.
+public struct ReportStore: Sendable {
+    let database: PlatformDatabase
+
+    public init(_ database: PlatformDatabase) {
+        self.database = database
+    }
+
+    /// Why a write was refused.
+    public enum WriteError: Error, Equatable, Sendable {
+        case notFound
+        /// The workflow is not one of this tenant's (missing or foreign: the same answer).
+        case unknownWorkflow
+    }
+
+    public func create(_ input: ReportInput, in scope: TenantScope, now: Date = Date()) async throws -> Result<ReportRecord, WriteError> {
+        let now = now.databasePrecision
+        return try await database.transaction { sql in
+            if let workflow = input.workflowID ?? nil, try await !Self.workflowExists(workflow, scope, sql) {
+                return .failure(.unknownWorkflow)
+            }
+            guard let row = try await sql.insert(into: "reports")
+                .columns("id", "client_id", "workflow_id", "title", "status", "parameters", "content", "created_by", "created_at", "updated_at")
+                .values(
+                    SQLBind(Identifier.make(now: now)), SQLBind(scope.clientID), SQLBind(input.workflowID ?? nil),
+                    SQLBind(input.title ?? ""), SQLBind((input.status ?? .pending).rawValue), SQLBind(input.parameters ?? "{}"),
+                    SQLBind(input.content ?? nil), SQLBind(scope.actorID), SQLBind(now), SQLBind(now)
+                )
+                .returning(SQLColumn("*")).first()
+            else { throw PlatformDBError.unavailable("insert returned no row") }
+            return .success(try ReportRecord(row: row))
+        }
+    }
+
+    public func find(_ id: String, in scope: TenantScope) async throws -> ReportRecord? {
+        try await database.withConnection { sql in
+            try await sql.select().column("*").from("reports")
+                .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+                .first().map(ReportRecord.init(row:))
+        }
+    }
+
+    public func list(in scope: TenantScope, filter: ReportFilter, limit: Int, after cursor: PageCursor?) async throws -> [ReportRecord] {
+        try await database.withConnection { sql in
+            var query = sql.select().column("*").from("reports").where("client_id", .equal, SQLBind(scope.clientID))
+            if let workflow = filter.workflowID { query = query.where("workflow_id", .equal, SQLBind(workflow)) }
+            if let status = filter.status { query = query.where("status", .equal, SQLBind(status.rawValue)) }
+            if let createdBy = filter.createdBy { query = query.where("created_by", .equal, SQLBind(createdBy)) }
+            if let from = filter.createdFrom { query = query.where("created_at", .greaterThanOrEqual, SQLBind(from)) }
+            if let to = filter.createdTo { query = query.where("created_at", .lessThan, SQLBind(to)) }
+            if let cursor {
+                query = query.where {
+                    $0.where("created_at", .lessThan, SQLBind(cursor.createdAt)).orWhere {
+                        $0.where("created_at", .equal, SQLBind(cursor.createdAt)).where("id", .lessThan, SQLBind(cursor.id))
+                    }
+                }
+            }
+            return try await query.orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all()
+                .map(ReportRecord.init(row:))
+        }
+    }
+
+    /// Changes a report; `onlyCreatedBy` limits the write to the caller's own reports (USER).
+    public func update(
+        _ id: String, with input: ReportInput, onlyCreatedBy: String?, in scope: TenantScope, now: Date = Date()
+    ) async throws -> Result<ReportRecord, WriteError> {
+        let now = now.databasePrecision
+        return try await database.transaction { sql in
+            if let workflow = input.workflowID ?? nil, try await !Self.workflowExists(workflow, scope, sql) {
+                return .failure(.unknownWorkflow)
+            }
+            var query = sql.update("reports").set("updated_at", to: SQLBind(now))
+            if let title = input.title { query = query.set("title", to: SQLBind(title)) }
+            if let workflow = input.workflowID { query = query.set("workflow_id", to: SQLBind(workflow)) }
+            if let status = input.status { query = query.set("status", to: SQLBind(status.rawValue)) }
+            if let parameters = input.parameters { query = query.set("parameters", to: SQLBind(parameters)) }
+            if let content = input.content { query = query.set("content", to: SQLBind(content)) }
+            query = query.where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+            if let owner = onlyCreatedBy { query = query.where("created_by", .equal, SQLBind(owner)) }
+            guard let row = try await query.returning(SQLColumn("*")).first() else { return .failure(.notFound) }
+            return .success(try ReportRecord(row: row))
+        }
+    }
+
+    /// Deletes a report; `onlyCreatedBy` limits it to the caller's own. Returns whether one was deleted.
+    public func delete(_ id: String, onlyCreatedBy: String?, in scope: TenantScope) async throws -> Bool {
+        try await database.withConnection { sql in
+            var query = sql.delete(from: "reports").where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+            if let owner = onlyCreatedBy { query = query.where("created_by", .equal, SQLBind(owner)) }
+            return try await !query.returning("id").all().isEmpty
+        }
+    }
+
+    private static func workflowExists(_ id: String, _ scope: TenantScope, _ sql: any SQLDatabase) async throws -> Bool {
+        try await sql.select().column("id").from("workflows")
+            .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id)).first() != nil
+    }
+}
