@@ -32,6 +32,7 @@ let package = Package(
         .target(
             name: "PlatformDB",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

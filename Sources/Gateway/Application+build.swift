@@ -54,6 +54,7 @@ public func buildApplication(
         ReportController(store: ReportStore(database)).addRoutes(to: tenant)
         TenantController(clients: ClientStore(database), members: TenantUserStore(database), loader: auth.loader)
             .addRoutes(signedIn: signedIn, tenant: tenant)
+        InvitationController(store: InvitationStore(database), loader: auth.loader).addRoutes(signedIn: signedIn, tenant: tenant)
         if let reconciler, let interval = settings.reconcileInterval {
             services.append(ReconcileService(reconciler: reconciler, database: database, interval: interval, logger: logger))
         }
@@ -123,8 +124,8 @@ private func addAuthRoutes(
         users: users, clients: ClientStore(database), client: client, ttl: settings.userCacheTTL, roles: settings.roles,
         logger: logger)
     AuthController(
-        client: client, users: users, clients: ClientStore(database), authGuard: authGuard, loader: loader,
-        revocations: revocations, roles: settings.roles
+        client: client, users: users, clients: ClientStore(database), invitations: InvitationStore(database),
+        authGuard: authGuard, loader: loader, revocations: revocations, roles: settings.roles
     ).addRoutes(
         to: router, signedIn: AuthenticationMiddleware(authGuard: authGuard, loader: loader, allowPendingVerification: true))
     let signedIn = AuthenticationMiddleware(authGuard: authGuard, loader: loader, allowPendingVerification: false)

@@ -9,6 +9,7 @@ struct AuthController: Sendable {
     let client: AuthorizerClient
     let users: UserStore
     let clients: ClientStore
+    let invitations: InvitationStore
     let authGuard: AuthGuard
     let loader: UserContextLoader
     let revocations: RevocationList
@@ -33,10 +34,14 @@ struct AuthController: Sendable {
     private func signup(_ request: Request) async throws -> EditedResponse<SessionDTO> {
         let body = try await JSONBody.decode(SignupRequest.self, from: request, allowed: SignupRequest.fields)
         let email = try JSONBody.text(body.email, field: "email")
-        if body.invitationToken != nil {
-            throw Problem.badRequest("invitations are not enabled on this server yet", field: "invitationToken")
-        }
         let clientName = try body.clientName.map { try JSONBody.text($0, field: "clientName", max: 200) }
+        if body.invitationToken != nil, clientName != nil {
+            throw Problem.badRequest("give either 'clientName' or 'invitationToken', not both", field: "invitationToken")
+        }
+        // A bad invitation is refused before the account is made at Authorizer.
+        if let token = body.invitationToken, let refusal = try await invitations.check(token: token, email: email) {
+            throw InvitationController.problem(refusal)
+        }
         let answer = try await authorizer {
             try await client.signup(
                 email: email, password: body.password, confirmPassword: body.confirmPassword,
@@ -47,6 +52,11 @@ struct AuthController: Sendable {
         var user = try await upsert(answer, loginAt: nil)
         if let clientName {
             user = try await database { try await clients.createTenant(name: clientName, ownerAuthorizerID: user.authorizerID) }
+        } else if let token = body.invitationToken {
+            switch try await invitations.accept(token: token, for: user) {
+            case .success(let joined): user = joined
+            case .failure(let refusal): throw InvitationController.problem(refusal)
+            }
         }
         await loader.invalidate(authorizerID: user.authorizerID)
         return EditedResponse(status: .created, response: session(answer, user))

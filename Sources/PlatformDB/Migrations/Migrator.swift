@@ -14,6 +14,7 @@ public struct Migrator: Sendable {
         CreateWebhookEvents(),
         AddUserChangeNotifications(),
         CreateAuditLog(),
+        CreateInvitations(),
     ]
 
     let migrations: [any Migration]

@@ -1,0 +1,140 @@
+import Crypto
+import Foundation
+import SQLKit
+
+/// A row of `invitations` (never its token).
+public struct InvitationRecord: Sendable, Equatable {
+    public let id: String
+    public let email: String
+    public let role: Role
+    public let createdAt: Date
+    public let expiresAt: Date
+    public let acceptedAt: Date?
+    public let revokedAt: Date?
+
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: String.self)
+        email = try row.decode(column: "email", as: String.self)
+        role = Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .user
+        createdAt = try row.decode(column: "created_at", as: Date.self)
+        expiresAt = try row.decode(column: "expires_at", as: Date.self)
+        acceptedAt = try row.decode(column: "accepted_at", as: Date?.self)
+        revokedAt = try row.decode(column: "revoked_at", as: Date?.self)
+    }
+}
+
+/// Invitations to join a tenant: made and revoked within a ``TenantScope``, accepted by token.
+public struct InvitationStore: Sendable {
+    let database: PlatformDatabase
+    public static let lifetime: TimeInterval = 7 * 24 * 3600
+
+    public init(_ database: PlatformDatabase) {
+        self.database = database
+    }
+
+    /// Makes an invitation and returns it with its token, which is stored only as a hash and
+    /// cannot be shown again.
+    public func create(email: String, role: Role, in scope: TenantScope, now: Date = Date()) async throws -> (InvitationRecord, String) {
+        var generator = SystemRandomNumberGenerator()
+        let token = "inv_" + Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let record = try await database.transaction { sql in
+            guard let row = try await sql.insert(into: "invitations")
+                .columns("id", "client_id", "email", "role", "token_hash", "created_by", "created_at", "expires_at")
+                .values(
+                    SQLBind(Identifier.make(now: now)), SQLBind(scope.clientID), SQLBind(email.lowercased()), SQLBind(role.rawValue),
+                    SQLBind(Self.hash(token)), SQLBind(scope.actorID), SQLBind(now), SQLBind(now.addingTimeInterval(Self.lifetime))
+                )
+                .returning(SQLColumn("*")).first()
+            else { throw PlatformDBError.unavailable("insert returned no row") }
+            let record = try InvitationRecord(row: row)
+            try await Self.audit(sql, scope.clientID, actor: scope.actorID, "invitation.created", record.id, "\(record.email) as \(role.rawValue)", now)
+            return record
+        }
+        return (record, token)
+    }
+
+    public func list(in scope: TenantScope) async throws -> [InvitationRecord] {
+        try await database.withConnection { sql in
+            try await sql.select().column("*").from("invitations").where("client_id", .equal, SQLBind(scope.clientID))
+                .orderBy("created_at", .descending).limit(500).all().map(InvitationRecord.init(row:))
+        }
+    }
+
+    /// Revokes an open invitation; false when there is none of that id in this tenant.
+    public func revoke(_ id: String, in scope: TenantScope, now: Date = Date()) async throws -> Bool {
+        try await database.transaction { sql in
+            let rows = try await sql.update("invitations").set("revoked_at", to: SQLBind(now))
+                .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+                .where("accepted_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
+                .returning("id").all()
+            guard !rows.isEmpty else { return false }
+            try await Self.audit(sql, scope.clientID, actor: scope.actorID, "invitation.revoked", id, nil, now)
+            return true
+        }
+    }
+
+    /// Why an invitation could not be accepted; each is said plainly to the user.
+    public enum AcceptError: Error, Equatable, Sendable {
+        case unknown, used, revoked, expired, otherEmail, alreadyInTenant
+    }
+
+    /// Accepts by token for `user`: the email must match and the user must not be in a tenant.
+    /// One transaction: the user joins with the invited role, the invitation is used up.
+    public func accept(token: String, for user: UserRecord, now: Date = Date()) async throws -> Result<UserRecord, AcceptError> {
+        try await database.transaction { sql in
+            guard let row = try await sql.select().column("*").from("invitations")
+                .where("token_hash", .equal, SQLBind(Self.hash(token))).first()
+            else { return .failure(.unknown) }
+            let invitation = try InvitationRecord(row: row)
+            let clientID = try row.decode(column: "client_id", as: String.self)
+            if invitation.acceptedAt != nil { return .failure(.used) }
+            if invitation.revokedAt != nil { return .failure(.revoked) }
+            if invitation.expiresAt <= now { return .failure(.expired) }
+            if invitation.email != user.email.lowercased() { return .failure(.otherEmail) }
+            if user.clientID != nil { return .failure(.alreadyInTenant) }
+            let claimed = try await sql.update("invitations").set("accepted_at", to: SQLBind(now)).set("accepted_by", to: SQLBind(user.id))
+                .where("id", .equal, SQLBind(invitation.id)).where("accepted_at", .is, SQLLiteral.null).returning("id").all()
+            guard !claimed.isEmpty else { return .failure(.used) }
+            guard let updated = try await sql.update("users")
+                .set("client_id", to: SQLBind(clientID)).set("role", to: SQLBind(invitation.role.rawValue)).set("updated_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(user.id)).where("client_id", .is, SQLLiteral.null)
+                .returning(UserRecord.columns.map { SQLColumn($0) }).first()
+            else { throw PlatformDBError.constraintViolation("the user joined a tenant meanwhile") }
+            try await Self.audit(sql, clientID, actor: user.id, "invitation.accepted", invitation.id, user.email, now)
+            return .success(try UserRecord(row: updated))
+        }
+    }
+
+    /// Whether `token` could be accepted by `email` now, without using it (checked before a
+    /// signup, so a bad token does not leave an account behind at Authorizer).
+    public func check(token: String, email: String, now: Date = Date()) async throws -> AcceptError? {
+        try await database.withConnection { sql in
+            guard let row = try await sql.select().column("*").from("invitations")
+                .where("token_hash", .equal, SQLBind(Self.hash(token))).first()
+            else { return .unknown }
+            let invitation = try InvitationRecord(row: row)
+            if invitation.acceptedAt != nil { return .used }
+            if invitation.revokedAt != nil { return .revoked }
+            if invitation.expiresAt <= now { return .expired }
+            if invitation.email != email.lowercased() { return .otherEmail }
+            return nil
+        }
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func audit(
+        _ sql: any SQLDatabase, _ clientID: String, actor: String, _ action: String, _ target: String, _ detail: String?, _ now: Date
+    ) async throws {
+        try await sql.insert(into: "audit_log")
+            .columns("id", "client_id", "actor", "action", "target", "detail", "created_at")
+            .values(
+                SQLBind(Identifier.make(now: now)), SQLBind(clientID), SQLBind(actor), SQLBind(action), SQLBind(target),
+                SQLBind(detail), SQLBind(now)
+            )
+            .run()
+    }
+}
