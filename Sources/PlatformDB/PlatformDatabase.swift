@@ -127,9 +127,19 @@ public final class PlatformDatabase: Service, Sendable {
     }
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
-    public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await withConnection { sql in
+    /// On PostgreSQL, `settings` are set for the transaction only (`set_config(…, true)`), which is
+    /// what the row-level security policies read.
+    public func transaction<T: Sendable>(
+        settings: [(String, String)] = [], _ body: (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let dialect = self.dialect
+        return try await withConnection { sql in
             try await sql.raw("BEGIN").run()
+            if dialect == .postgres {
+                for (name, value) in settings {
+                    try await sql.raw("SELECT set_config(\(bind: name), \(bind: value), true)").run()
+                }
+            }
             do {
                 let result = try await body(sql)
                 try await sql.raw("COMMIT").run()
@@ -160,6 +170,15 @@ public final class PlatformDatabase: Service, Sendable {
             }
         }
     }
+
+    /// Runs `body` in a transaction of `scope`'s tenant: on PostgreSQL, row-level security then
+    /// admits that tenant's rows only, a second guard behind every query's own `client_id` filter.
+    public func scoped<T: Sendable>(_ scope: TenantScope, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await transaction(settings: [(Self.tenantSetting, scope.clientID)], body)
+    }
+
+    /// The per-transaction setting the row-level security policies compare `client_id` with.
+    public static let tenantSetting = "app.client_id"
 
     /// Whether the database answers a trivial query within `timeout`. PostgreSQL's pool waits
     /// for a connection while the server is down, so the wait is bounded here.

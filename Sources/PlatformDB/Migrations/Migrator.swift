@@ -15,6 +15,7 @@ public struct Migrator: Sendable {
         AddUserChangeNotifications(),
         CreateAuditLog(),
         CreateInvitations(),
+        EnableRowLevelSecurity(),
     ]
 
     let migrations: [any Migration]

@@ -14,7 +14,7 @@ public struct AuditLog: Sendable {
         actor: String, action: String, target: String? = nil, detail: String? = nil, clientID: String? = nil,
         now: Date = Date()
     ) async throws {
-        try await database.withConnection { sql in
+        try await database.transaction(settings: clientID.map { [(PlatformDatabase.tenantSetting, $0)] } ?? []) { sql in
             try await sql.insert(into: "audit_log")
                 .columns("id", "client_id", "actor", "action", "target", "detail", "created_at")
                 .values(

@@ -65,7 +65,7 @@ public struct ClientStore: Sendable {
 
     /// Renames the scope's tenant, and records it.
     public func rename(to name: String, in scope: TenantScope, now: Date = Date()) async throws -> ClientRecord? {
-        try await database.transaction { sql in
+        try await database.scoped(scope) { sql in
             guard let row = try await sql.update("clients").set("name", to: SQLBind(name)).set("updated_at", to: SQLBind(now))
                 .where("id", .equal, SQLBind(scope.clientID)).returning(SQLColumn("*")).first()
             else { return nil }

@@ -38,7 +38,7 @@ public struct InvitationStore: Sendable {
         var generator = SystemRandomNumberGenerator()
         let token = "inv_" + Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        let record = try await database.transaction { sql in
+        let record = try await database.scoped(scope) { sql in
             guard let row = try await sql.insert(into: "invitations")
                 .columns("id", "client_id", "email", "role", "token_hash", "created_by", "created_at", "expires_at")
                 .values(
@@ -55,7 +55,7 @@ public struct InvitationStore: Sendable {
     }
 
     public func list(in scope: TenantScope) async throws -> [InvitationRecord] {
-        try await database.withConnection { sql in
+        try await database.scoped(scope) { sql in
             try await sql.select().column("*").from("invitations").where("client_id", .equal, SQLBind(scope.clientID))
                 .orderBy("created_at", .descending).limit(500).all().map(InvitationRecord.init(row:))
         }
@@ -63,7 +63,7 @@ public struct InvitationStore: Sendable {
 
     /// Revokes an open invitation; false when there is none of that id in this tenant.
     public func revoke(_ id: String, in scope: TenantScope, now: Date = Date()) async throws -> Bool {
-        try await database.transaction { sql in
+        try await database.scoped(scope) { sql in
             let rows = try await sql.update("invitations").set("revoked_at", to: SQLBind(now))
                 .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
                 .where("accepted_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
@@ -82,7 +82,8 @@ public struct InvitationStore: Sendable {
     /// Accepts by token for `user`: the email must match and the user must not be in a tenant.
     /// One transaction: the user joins with the invited role, the invitation is used up.
     public func accept(token: String, for user: UserRecord, now: Date = Date()) async throws -> Result<UserRecord, AcceptError> {
-        try await database.transaction { sql in
+        // Before the tenant is known, row-level security admits the one invitation whose hash this is.
+        try await database.transaction(settings: [(Self.tokenSetting, Self.hash(token))]) { sql in
             guard let row = try await sql.select().column("*").from("invitations")
                 .where("token_hash", .equal, SQLBind(Self.hash(token))).first()
             else { return .failure(.unknown) }
@@ -93,6 +94,9 @@ public struct InvitationStore: Sendable {
             if invitation.expiresAt <= now { return .failure(.expired) }
             if invitation.email != user.email.lowercased() { return .failure(.otherEmail) }
             if user.clientID != nil { return .failure(.alreadyInTenant) }
+            if database.dialect == .postgres {
+                try await sql.raw("SELECT set_config(\(bind: PlatformDatabase.tenantSetting), \(bind: clientID), true)").run()
+            }
             let claimed = try await sql.update("invitations").set("accepted_at", to: SQLBind(now)).set("accepted_by", to: SQLBind(user.id))
                 .where("id", .equal, SQLBind(invitation.id)).where("accepted_at", .is, SQLLiteral.null).returning("id").all()
             guard !claimed.isEmpty else { return .failure(.used) }
@@ -109,7 +113,7 @@ public struct InvitationStore: Sendable {
     /// Whether `token` could be accepted by `email` now, without using it (checked before a
     /// signup, so a bad token does not leave an account behind at Authorizer).
     public func check(token: String, email: String, now: Date = Date()) async throws -> AcceptError? {
-        try await database.withConnection { sql in
+        try await database.transaction(settings: [(Self.tokenSetting, Self.hash(token))]) { sql in
             guard let row = try await sql.select().column("*").from("invitations")
                 .where("token_hash", .equal, SQLBind(Self.hash(token))).first()
             else { return .unknown }
@@ -121,6 +125,9 @@ public struct InvitationStore: Sendable {
             return nil
         }
     }
+
+    /// The per-transaction setting that lets a token find its invitation under row-level security.
+    static let tokenSetting = "app.invitation_token_hash"
 
     static func hash(_ token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()

@@ -83,7 +83,7 @@ public struct ReportStore: Sendable {
 
     public func create(_ input: ReportInput, in scope: TenantScope, now: Date = Date()) async throws -> Result<ReportRecord, WriteError> {
         let now = now.databasePrecision
-        return try await database.transaction { sql in
+        return try await database.scoped(scope) { sql in
             if let workflow = input.workflowID ?? nil, try await !Self.workflowExists(workflow, scope, sql) {
                 return .failure(.unknownWorkflow)
             }
@@ -101,7 +101,7 @@ public struct ReportStore: Sendable {
     }
 
     public func find(_ id: String, in scope: TenantScope) async throws -> ReportRecord? {
-        try await database.withConnection { sql in
+        try await database.scoped(scope) { sql in
             try await sql.select().column("*").from("reports")
                 .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
                 .first().map(ReportRecord.init(row:))
@@ -109,7 +109,7 @@ public struct ReportStore: Sendable {
     }
 
     public func list(in scope: TenantScope, filter: ReportFilter, limit: Int, after cursor: PageCursor?) async throws -> [ReportRecord] {
-        try await database.withConnection { sql in
+        try await database.scoped(scope) { sql in
             var query = sql.select().column("*").from("reports").where("client_id", .equal, SQLBind(scope.clientID))
             if let workflow = filter.workflowID { query = query.where("workflow_id", .equal, SQLBind(workflow)) }
             if let status = filter.status { query = query.where("status", .equal, SQLBind(status.rawValue)) }
@@ -133,7 +133,7 @@ public struct ReportStore: Sendable {
         _ id: String, with input: ReportInput, onlyCreatedBy: String?, in scope: TenantScope, now: Date = Date()
     ) async throws -> Result<ReportRecord, WriteError> {
         let now = now.databasePrecision
-        return try await database.transaction { sql in
+        return try await database.scoped(scope) { sql in
             if let workflow = input.workflowID ?? nil, try await !Self.workflowExists(workflow, scope, sql) {
                 return .failure(.unknownWorkflow)
             }
@@ -152,7 +152,7 @@ public struct ReportStore: Sendable {
 
     /// Deletes a report; `onlyCreatedBy` limits it to the caller's own. Returns whether one was deleted.
     public func delete(_ id: String, onlyCreatedBy: String?, in scope: TenantScope) async throws -> Bool {
-        try await database.withConnection { sql in
+        try await database.scoped(scope) { sql in
             var query = sql.delete(from: "reports").where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
             if let owner = onlyCreatedBy { query = query.where("created_by", .equal, SQLBind(owner)) }
             return try await !query.returning("id").all().isEmpty

@@ -10,7 +10,7 @@ public struct TenantUserStore: Sendable {
     }
 
     public func list(in scope: TenantScope, limit: Int, after cursor: PageCursor?) async throws -> [UserRecord] {
-        try await database.withConnection { sql in
+        try await database.scoped(scope) { sql in
             var query = sql.select().columns(UserRecord.columns.map { SQLColumn($0) }).from("users")
                 .where("client_id", .equal, SQLBind(scope.clientID))
             if let cursor {
@@ -26,7 +26,7 @@ public struct TenantUserStore: Sendable {
     }
 
     public func find(_ id: String, in scope: TenantScope) async throws -> UserRecord? {
-        try await database.withConnection { sql in
+        try await database.scoped(scope) { sql in
             try await sql.select().columns(UserRecord.columns.map { SQLColumn($0) }).from("users")
                 .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
                 .first().map(UserRecord.init(row:))
@@ -49,7 +49,7 @@ public struct TenantUserStore: Sendable {
         if role == .superAdmin { return .failure(.notAllowed("role must be USER or ADMIN")) }
         if let status, ![.active, .suspended].contains(status) { return .failure(.notAllowed("status must be ACTIVE or SUSPENDED")) }
         let dialect = database.dialect
-        return try await database.transaction { sql in
+        return try await database.scoped(scope) { sql in
             let lock = dialect == .postgres ? " FOR UPDATE" : ""
             let rows = try await sql.raw(
                 "SELECT id, role, status FROM users WHERE client_id = \(bind: scope.clientID)\(unsafeRaw: lock)"
@@ -86,7 +86,7 @@ public struct TenantUserStore: Sendable {
 
     /// The tenant's audit log, newest first.
     public func auditLog(in scope: TenantScope, limit: Int) async throws -> [AuditEntry] {
-        try await database.withConnection { sql in
+        try await database.scoped(scope) { sql in
             try await sql.select().column("*").from("audit_log").where("client_id", .equal, SQLBind(scope.clientID))
                 .orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all()
                 .map(AuditEntry.init(row:))

@@ -19,7 +19,7 @@ public struct WorkflowStore: Sendable {
 
     public func create(_ input: WorkflowInput, in scope: TenantScope, now: Date = Date()) async throws -> WorkflowRecord {
         let now = now.databasePrecision
-        return try await database.withConnection { sql in
+        return try await database.scoped(scope) { sql in
             let row = try await sql.insert(into: "workflows")
                 .columns("id", "client_id", "name", "description", "status", "definition", "version", "created_by", "created_at", "updated_at")
                 .values(
@@ -35,7 +35,7 @@ public struct WorkflowStore: Sendable {
     }
 
     public func find(_ id: String, in scope: TenantScope) async throws -> WorkflowRecord? {
-        try await database.withConnection { sql in
+        try await database.scoped(scope) { sql in
             try await sql.select().column("*").from("workflows")
                 .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
                 .first().map(WorkflowRecord.init(row:))
@@ -46,7 +46,7 @@ public struct WorkflowStore: Sendable {
     public func list(
         in scope: TenantScope, status: WorkflowStatus?, nameContains: String?, limit: Int, after cursor: PageCursor?
     ) async throws -> [WorkflowRecord] {
-        try await database.withConnection { sql in
+        try await database.scoped(scope) { sql in
             var query = sql.select().column("*").from("workflows").where("client_id", .equal, SQLBind(scope.clientID))
             if let status { query = query.where("status", .equal, SQLBind(status.rawValue)) }
             if let nameContains, !nameContains.isEmpty {
@@ -74,7 +74,7 @@ public struct WorkflowStore: Sendable {
         _ id: String, with input: WorkflowInput, expectedVersion: Int?, in scope: TenantScope, now: Date = Date()
     ) async throws -> WriteResult {
         let now = now.databasePrecision
-        return try await database.withConnection { sql in
+        return try await database.scoped(scope) { sql in
             var query = sql.update("workflows")
                 .set("version", to: SQLRaw("version + 1")).set("updated_at", to: SQLBind(now))
             if let name = input.name { query = query.set("name", to: SQLBind(name)) }
@@ -92,7 +92,7 @@ public struct WorkflowStore: Sendable {
 
     /// Deletes if the stored version is `expectedVersion` (when given).
     public func delete(_ id: String, expectedVersion: Int?, in scope: TenantScope) async throws -> WriteResult {
-        try await database.withConnection { sql in
+        try await database.scoped(scope) { sql in
             var query = sql.delete(from: "workflows")
                 .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
             if let expectedVersion { query = query.where("version", .equal, SQLBind(expectedVersion)) }
