@@ -8,7 +8,8 @@ import ServiceLifecycle
 public func buildApplication(
     configuration: GatewayConfiguration,
     database: PlatformDatabase,
-    logger: Logger
+    logger: Logger,
+    catalog: RouteCatalog? = nil
 ) async throws -> some ApplicationProtocol {
     let migrator = Migrator(logger: logger)
     let router = Router(context: GatewayRequestContext.self)
@@ -60,6 +61,7 @@ public func buildApplication(
         }
     }
 
+    catalog?.record(router.routes.map { ($0.method.rawValue, $0.path.description) })
     var app = Application(
         router: router,
         // Headers up to 128 KiB reach the guard, so an oversized token is a 401 problem, not a bare 400.
@@ -137,3 +139,20 @@ public struct GatewayConfigurationError: Error, CustomStringConvertible {
     public var description: String
     init(_ description: String) { self.description = description }
 }
+
+/// Every route the gateway serves, for tools and tests that must cover them all (the
+/// cross-tenant harness, the OpenAPI check).
+public final class RouteCatalog: Sendable {
+    private let storage = Mutex<[(method: String, path: String)]>([])
+
+    public init() {}
+
+    func record(_ routes: [(String, String)]) {
+        storage.withLock { $0 = routes.map { (method: $0.0, path: $0.1) } }
+    }
+
+    /// `(method, path)` pairs, parameters written `{name}`.
+    public var routes: [(method: String, path: String)] { storage.withLock { $0 } }
+}
+
+import Synchronization

@@ -20,6 +20,8 @@ struct GatewayHarness: Sendable {
     let database: PlatformDatabase
     /// The key the local Authorizer signs with, so tests can forge tokens with it.
     let signingKeyPEM: String
+    /// Every route the gateway serves.
+    let catalog: RouteCatalog
 
     static let logger = Logger(label: "test.gateway")
     static let password = "Str0ng!pass"
@@ -57,9 +59,10 @@ struct GatewayHarness: Sendable {
             let database = try await PlatformDatabase.open(.sqliteMemory, logger: logger)
             var webhooks = WebhookAuthentication()
             webhooks.authorizerSecret = settled.clientSecret
+            let catalog = RouteCatalog()
             let app = try await buildApplication(
                 configuration: .init(port: 0, databaseURL: .sqliteMemory, authorizer: settings, webhooks: webhooks),
-                database: database, logger: logger)
+                database: database, logger: logger, catalog: catalog)
             try await app.test(.ahc(.http)) { gateway in
                 // Authorizer's webhooks go to the gateway, as `platform dev` wires them.
                 for event in webhooksDelivered ? ["user.signup", "user.login", "user.deleted", "user.deactivated", "user.access_revoked", "user.access_enabled"] : [] {
@@ -69,7 +72,7 @@ struct GatewayHarness: Sendable {
                 try await body(
                     GatewayHarness(
                         gateway: gateway, authorizerURL: url, authorizer: settled, database: database,
-                        signingKeyPEM: signingKeyPEM))
+                        signingKeyPEM: signingKeyPEM, catalog: catalog))
             }
         }
     }
