@@ -21,6 +21,9 @@ struct AdminController: Sendable {
     let inbox: WebhookInbox
     let worker: WebhookWorker?
     let reconciler: Reconciler?
+    let clients: ClientStore
+    let users: UserStore
+    let audit: AuditLog
 
     func addRoutes(to router: Router<GatewayRequestContext>, signedIn: AuthenticationMiddleware) {
         let admin = router.group("/admin").add(middleware: signedIn)
@@ -28,6 +31,59 @@ struct AdminController: Sendable {
         admin.get("/webhook-events") { request, _ in try await events(request) }
         admin.post("/webhook-events/:id/replay") { _, context in try await replay(context) }
         admin.post("/reconcile") { request, _ in try await reconcile(request) }
+        admin.get("/clients") { request, _ in try await listClients(request) }
+        admin.post("/clients") { request, context in try await createClient(request, context) }
+        admin.patch("/clients/:id") { request, context in try await changeClient(request, context) }
+        admin.get("/users") { request, _ in try await listUsers(request) }
+    }
+
+    struct ClientsPage: ResponseEncodable {
+        var items: [TenantController.ClientDTO]
+        var nextCursor: String?
+    }
+
+    private func listClients(_ request: Request) async throws -> ClientsPage {
+        let limit = try Pagination.limit(request.uri.queryParameters.get("limit"))
+        let cursor = try request.uri.queryParameters.get("cursor").map(Pagination.decode)
+        let rows = try await clients.all(limit: limit + 1, after: cursor)
+        let page = Array(rows.prefix(limit))
+        let next = rows.count > limit ? page.last.map { Pagination.encode(PageCursor(createdAt: $0.createdAt, id: $0.id)) } : nil
+        return ClientsPage(items: page.map(TenantController.ClientDTO.init), nextCursor: next)
+    }
+
+    private func createClient(_ request: Request, _ context: SuperAdminContext) async throws -> EditedResponse<TenantController.ClientDTO> {
+        let body = try await JSONBody.decode(TenantController.NameBody.self, from: request, allowed: ["name"])
+        let client = try await clients.create(name: try JSONBody.text(body.name, field: "name", max: 200), by: context.user, audit: audit)
+        return EditedResponse(status: .created, response: TenantController.ClientDTO(client))
+    }
+
+    struct StatusBody: Decodable { var status: String }
+
+    private func changeClient(_ request: Request, _ context: SuperAdminContext) async throws -> TenantController.ClientDTO {
+        let id = try context.parameters.require("id")
+        guard Identifier.isWellFormed(id) else { throw Problem.badRequest("not a client id", field: "id") }
+        let body = try await JSONBody.decode(StatusBody.self, from: request, allowed: ["status"])
+        guard let status = ClientStatus(rawValue: body.status.uppercased()) else {
+            throw Problem.badRequest("'status' must be ACTIVE or SUSPENDED", field: "status")
+        }
+        guard let client = try await clients.setStatus(status, of: id, by: context.user, audit: audit) else {
+            throw Problem(.notFound, type: "not-found", title: "Not found", detail: "no such client")
+        }
+        return TenantController.ClientDTO(client)
+    }
+
+    struct UsersPage: ResponseEncodable {
+        var items: [UserDTO]
+        var nextCursor: String?
+    }
+
+    private func listUsers(_ request: Request) async throws -> UsersPage {
+        let limit = try Pagination.limit(request.uri.queryParameters.get("limit"))
+        let cursor = try request.uri.queryParameters.get("cursor").map(Pagination.decode)
+        let rows = try await users.all(limit: limit + 1, after: cursor)
+        let page = Array(rows.prefix(limit))
+        let next = rows.count > limit ? page.last.map { Pagination.encode(PageCursor(createdAt: $0.createdAt, id: $0.id)) } : nil
+        return UsersPage(items: page.map(UserDTO.init), nextCursor: next)
     }
 
     struct EventDTO: ResponseCodable {

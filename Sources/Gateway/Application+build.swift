@@ -46,7 +46,9 @@ public func buildApplication(
         let reconciler = settings.adminSecret.map { _ in
             Reconciler(client: auth.client, database: database, roles: settings.roles, logger: logger)
         }
-        AdminController(inbox: WebhookInbox(database), worker: worker, reconciler: reconciler)
+        AdminController(
+            inbox: WebhookInbox(database), worker: worker, reconciler: reconciler, clients: ClientStore(database),
+            users: UserStore(database), audit: AuditLog(database))
             .addRoutes(to: router, signedIn: auth.signedIn)
         // Tenant routes: a signed-in member of a tenant, or the route does not run.
         let signedIn = router.group().add(middleware: auth.signedIn).group(context: AuthenticatedContext.self)

@@ -61,6 +61,21 @@ import Testing
             #expect(missing.status == .notFound)
             let malformed = try await h.request(.post, "/admin/webhook-events/x'--/replay", bearer: root)
             #expect(malformed.status == .badRequest)
+
+            // Operators list, create and suspend tenants, and see users across tenants.
+            let created = try await h.request(.post, "/admin/clients", json: ["name": "Ops-made"], bearer: root)
+            #expect(created.status == .created, "\(created.text)")
+            let clients = try await h.request(.get, "/admin/clients", bearer: root)
+            #expect(clients.text.contains("Ops-made") && clients.text.contains("Plain"))
+            #expect(try await h.request(.get, "/admin/users", bearer: root).text.contains("plain@example.com"))
+            let plainClient = try #require(try await h.request(.get, "/clients/current", bearer: plain).json["id"].string)
+            let suspended = try await h.request(.patch, "/admin/clients/\(plainClient)", json: ["status": "SUSPENDED"], bearer: root)
+            #expect(suspended.json["status"].string == "SUSPENDED")
+            let blocked = try await h.request(.get, "/workflows", bearer: plain)
+            #expect(blocked.status == .forbidden)
+            #expect(blocked.json["type"].string?.hasSuffix("/tenant-suspended") == true)
+            #expect(try await h.request(.get, "/admin/clients", bearer: plain).status == .forbidden)
+            #expect(try await h.request(.get, "/workflows", bearer: root).status == .forbidden, "no implicit cross-tenant access")
         }
     }
 }

@@ -58,6 +58,45 @@ public struct ClientStore: Sendable {
         return (collapsed.isEmpty ? "tenant" : String(collapsed)) + "-" + suffix
     }
 
+    /// Every tenant, newest first (platform operators only).
+    public func all(limit: Int, after cursor: PageCursor?) async throws -> [ClientRecord] {
+        try await database.withConnection { sql in
+            var query = sql.select().column("*").from("clients")
+            if let cursor {
+                query = query.where {
+                    $0.where("created_at", .lessThan, SQLBind(cursor.createdAt)).orWhere {
+                        $0.where("created_at", .equal, SQLBind(cursor.createdAt)).where("id", .lessThan, SQLBind(cursor.id))
+                    }
+                }
+            }
+            return try await query.orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all()
+                .map(ClientRecord.init(row:))
+        }
+    }
+
+    /// Creates an empty tenant (platform operators; its first ADMIN joins by invitation).
+    public func create(name: String, by actor: UserRecord, audit: AuditLog, now: Date = Date()) async throws -> ClientRecord {
+        guard actor.role == .superAdmin else { throw PlatformDBError.constraintViolation("only a SUPER_ADMIN creates tenants") }
+        let client = try await create(name: name, slug: Self.slug(for: name), now: now.databasePrecision)
+        try await audit.record(actor: actor.id, action: "tenant.created", target: client.id, detail: name, clientID: client.id)
+        return client
+    }
+
+    /// Suspends or reactivates a tenant (platform operators), audited.
+    public func setStatus(_ status: ClientStatus, of id: String, by actor: UserRecord, audit: AuditLog, now: Date = Date()) async throws
+        -> ClientRecord?
+    {
+        guard actor.role == .superAdmin else { throw PlatformDBError.constraintViolation("only a SUPER_ADMIN changes tenants") }
+        let updated = try await database.withConnection { sql in
+            try await sql.update("clients").set("status", to: SQLBind(status.rawValue)).set("updated_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(id)).returning(SQLColumn("*")).first().map(ClientRecord.init(row:))
+        }
+        if updated != nil {
+            try await audit.record(actor: actor.id, action: "tenant.\(status.rawValue.lowercased())", target: id, clientID: id)
+        }
+        return updated
+    }
+
     /// The scope's own tenant.
     public func current(in scope: TenantScope) async throws -> ClientRecord? {
         try await find(id: scope.clientID)
