@@ -50,6 +50,10 @@ import Testing
                 #expect(try await h.request(.get, "/reports?\(query)", bearer: member).status == .badRequest, "\(query)")
             }
             #expect(try await h.request(.delete, "/reports/\(memberReport)", bearer: member).status == .noContent)
+            #expect(try await h.request(.delete, "/workflows/\(workflow)", bearer: admin).status == .noContent)
+            let audit = try await h.request(.get, "/audit-log", bearer: admin)
+            #expect(audit.text.contains("report.deleted") && audit.text.contains(memberReport))
+            #expect(audit.text.contains("workflow.deleted"))
         }
     }
 }

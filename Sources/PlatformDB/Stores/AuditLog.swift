@@ -15,14 +15,22 @@ public struct AuditLog: Sendable {
         now: Date = Date()
     ) async throws {
         try await database.transaction(settings: clientID.map { [(PlatformDatabase.tenantSetting, $0)] } ?? []) { sql in
-            try await sql.insert(into: "audit_log")
-                .columns("id", "client_id", "actor", "action", "target", "detail", "created_at")
-                .values(
-                    SQLBind(Identifier.make(now: now)), SQLBind(clientID), SQLBind(actor), SQLBind(action), SQLBind(target),
-                    SQLBind(detail), SQLBind(now)
-                )
-                .run()
+            try await Self.insert(on: sql, clientID: clientID, actor: actor, action: action, target: target, detail: detail, now: now)
         }
+    }
+
+    /// Appends an entry on a connection the caller holds, inside its (scoped) transaction.
+    static func insert(
+        on sql: any SQLDatabase, clientID: String?, actor: String, action: String, target: String?, detail: String? = nil,
+        now: Date
+    ) async throws {
+        try await sql.insert(into: "audit_log")
+            .columns("id", "client_id", "actor", "action", "target", "detail", "created_at")
+            .values(
+                SQLBind(Identifier.make(now: now)), SQLBind(clientID), SQLBind(actor), SQLBind(action), SQLBind(target),
+                SQLBind(detail), SQLBind(now)
+            )
+            .run()
     }
 
     /// Platform-wide entries of `action`, newest first (tests and operators).

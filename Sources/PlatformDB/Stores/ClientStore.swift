@@ -108,13 +108,9 @@ public struct ClientStore: Sendable {
             guard let row = try await sql.update("clients").set("name", to: SQLBind(name)).set("updated_at", to: SQLBind(now))
                 .where("id", .equal, SQLBind(scope.clientID)).returning(SQLColumn("*")).first()
             else { return nil }
-            try await sql.insert(into: "audit_log")
-                .columns("id", "client_id", "actor", "action", "target", "detail", "created_at")
-                .values(
-                    SQLBind(Identifier.make(now: now)), SQLBind(scope.clientID), SQLBind(scope.actorID), SQLBind("tenant.renamed"),
-                    SQLBind(scope.clientID), SQLBind(name), SQLBind(now)
-                )
-                .run()
+            try await AuditLog.insert(
+                on: sql, clientID: scope.clientID, actor: scope.actorID, action: "tenant.renamed", target: scope.clientID,
+                detail: name, now: now)
             return try ClientRecord(row: row)
         }
     }

@@ -48,7 +48,9 @@ public struct InvitationStore: Sendable {
                 .returning(SQLColumn("*")).first()
             else { throw PlatformDBError.unavailable("insert returned no row") }
             let record = try InvitationRecord(row: row)
-            try await Self.audit(sql, scope.clientID, actor: scope.actorID, "invitation.created", record.id, "\(record.email) as \(role.rawValue)", now)
+            try await AuditLog.insert(
+                on: sql, clientID: scope.clientID, actor: scope.actorID, action: "invitation.created", target: record.id,
+                detail: "\(record.email) as \(role.rawValue)", now: now)
             return record
         }
         return (record, token)
@@ -69,7 +71,8 @@ public struct InvitationStore: Sendable {
                 .where("accepted_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
                 .returning("id").all()
             guard !rows.isEmpty else { return false }
-            try await Self.audit(sql, scope.clientID, actor: scope.actorID, "invitation.revoked", id, nil, now)
+            try await AuditLog.insert(
+                on: sql, clientID: scope.clientID, actor: scope.actorID, action: "invitation.revoked", target: id, now: now)
             return true
         }
     }
@@ -105,7 +108,9 @@ public struct InvitationStore: Sendable {
                 .where("id", .equal, SQLBind(user.id)).where("client_id", .is, SQLLiteral.null)
                 .returning(UserRecord.columns.map { SQLColumn($0) }).first()
             else { throw PlatformDBError.constraintViolation("the user joined a tenant meanwhile") }
-            try await Self.audit(sql, clientID, actor: user.id, "invitation.accepted", invitation.id, user.email, now)
+            try await AuditLog.insert(
+                on: sql, clientID: clientID, actor: user.id, action: "invitation.accepted", target: invitation.id,
+                detail: user.email, now: now)
             return .success(try UserRecord(row: updated))
         }
     }
@@ -133,15 +138,4 @@ public struct InvitationStore: Sendable {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    static func audit(
-        _ sql: any SQLDatabase, _ clientID: String, actor: String, _ action: String, _ target: String, _ detail: String?, _ now: Date
-    ) async throws {
-        try await sql.insert(into: "audit_log")
-            .columns("id", "client_id", "actor", "action", "target", "detail", "created_at")
-            .values(
-                SQLBind(Identifier.make(now: now)), SQLBind(clientID), SQLBind(actor), SQLBind(action), SQLBind(target),
-                SQLBind(detail), SQLBind(now)
-            )
-            .run()
-    }
 }

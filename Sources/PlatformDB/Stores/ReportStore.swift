@@ -155,7 +155,10 @@ public struct ReportStore: Sendable {
         try await database.scoped(scope) { sql in
             var query = sql.delete(from: "reports").where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
             if let owner = onlyCreatedBy { query = query.where("created_by", .equal, SQLBind(owner)) }
-            return try await !query.returning("id").all().isEmpty
+            guard try await !query.returning("id").all().isEmpty else { return false }
+            try await AuditLog.insert(
+                on: sql, clientID: scope.clientID, actor: scope.actorID, action: "report.deleted", target: id, now: Date())
+            return true
         }
     }
 

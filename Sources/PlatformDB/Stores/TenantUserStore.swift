@@ -73,13 +73,9 @@ public struct TenantUserStore: Sendable {
             var changes: [String] = []
             if let role { changes.append("role=\(role.rawValue)") }
             if let status { changes.append("status=\(status.rawValue)") }
-            try await sql.insert(into: "audit_log")
-                .columns("id", "client_id", "actor", "action", "target", "detail", "created_at")
-                .values(
-                    SQLBind(Identifier.make(now: now)), SQLBind(scope.clientID), SQLBind(scope.actorID), SQLBind("user.changed"),
-                    SQLBind(id), SQLBind(changes.joined(separator: ", ")), SQLBind(now)
-                )
-                .run()
+            try await AuditLog.insert(
+                on: sql, clientID: scope.clientID, actor: scope.actorID, action: "user.changed", target: id,
+                detail: changes.joined(separator: ", "), now: now)
             return .success(try UserRecord(row: row))
         }
     }

@@ -97,7 +97,11 @@ public struct WorkflowStore: Sendable {
                 .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
             if let expectedVersion { query = query.where("version", .equal, SQLBind(expectedVersion)) }
             if let row = try await query.returning(SQLColumn("*")).first() {
-                return .written(try WorkflowRecord(row: row))
+                let record = try WorkflowRecord(row: row)
+                try await AuditLog.insert(
+                    on: sql, clientID: scope.clientID, actor: scope.actorID, action: "workflow.deleted", target: id,
+                    detail: record.name, now: Date())
+                return .written(record)
             }
             return try await Self.miss(id, scope: scope, on: sql)
         }
