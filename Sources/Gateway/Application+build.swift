@@ -13,7 +13,16 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let migrator = Migrator(logger: logger)
     let router = Router(context: GatewayRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
+    if let registry = configuration.metrics {
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+    }
     HealthController(database: database, migrator: migrator).addRoutes(to: router)
     var services: [any Service] = [database]
     var auth: AuthParts?

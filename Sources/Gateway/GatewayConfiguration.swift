@@ -1,5 +1,6 @@
 import AuthorizerClient
 import PlatformDB
+import Prometheus
 
 /// Everything `platform serve` needs, read once at start.
 public struct GatewayConfiguration: Sendable {
@@ -16,6 +17,8 @@ public struct GatewayConfiguration: Sendable {
     /// How webhook senders authenticate; the gateway refuses to start with Authorizer configured
     /// and no scheme, unless `insecure` is set explicitly.
     public var webhooks: WebhookAuthentication
+    /// Where `/metrics` reads from; the executable bootstraps swift-metrics with it. Nil: no `/metrics`.
+    public var metrics: PrometheusCollectorRegistry?
 
     public init(
         host: String = "127.0.0.1",

@@ -6,6 +6,8 @@ import PlatformDB
 /// The request context of every route: the authentication middleware fills `identity` and `user`.
 public struct GatewayRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// This request's id (`X-Request-Id`), set first thing.
+    public var requestID: String?
     /// The verified token, once the guard passed.
     public var identity: Identity?
     /// The platform user, once loaded.

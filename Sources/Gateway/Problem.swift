@@ -33,10 +33,13 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         var status: Int
         var detail: String?
         var field: String?
+        var requestId: String?
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = try JSONEncoder().encode(Body(type: type, title: title, status: status.code, detail: detail, field: field))
+        let requestID = (context as? GatewayRequestContext)?.requestID
+        let body = try JSONEncoder().encode(
+            Body(type: type, title: title, status: status.code, detail: detail, field: field, requestId: requestID))
         var headers = self.headers
         headers[.contentType] = "application/problem+json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))

@@ -48,3 +48,15 @@ enum LoggingBootstrap {
         }
     }
 }
+
+/// Bootstraps swift-metrics with a Prometheus registry exactly once per process; `/metrics` reads it.
+enum MetricsBootstrap {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}
+
+import Metrics
+import Prometheus

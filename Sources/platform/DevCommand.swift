@@ -45,9 +45,10 @@ struct DevCommand: AsyncParsableCommand {
             url: "http://127.0.0.1:\(authorizerPort)", clientID: authorizer.clientID, adminSecret: secrets.adminSecret)
         settings.version = .v2
         settings.guardMode = .hybrid
-        let gateway = GatewayConfiguration(
+        var gateway = GatewayConfiguration(
             host: "127.0.0.1", port: port, databaseURL: try options.resolvedDatabaseURL(), migrateOnStart: true,
             authorizer: settings, webhooks: webhooks)
+        gateway.metrics = MetricsBootstrap.registry
 
         // Written unbuffered so it shows before the servers' own log lines.
         FileHandle.standardOutput.write(Data(

@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let configuration = GatewayConfiguration(
+        var configuration = GatewayConfiguration(
             host: host ?? environment["HOST"] ?? "127.0.0.1",
             port: try port ?? environment["PORT"].map(Self.parsePort) ?? 8080,
             databaseURL: try options.resolvedDatabaseURL(),
@@ -36,6 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
             authorizer: try authorizer.settings(),
             webhooks: try webhooks.authentication()
         )
+        configuration.metrics = MetricsBootstrap.registry
         let logger = try options.makeLogger(label: "platform.gateway")
         try await Self.runGateway(configuration, logger: logger)
     }

@@ -1,0 +1,52 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// One log line per request (request id, route, status, duration), and the request id carried
+/// everywhere: taken from `X-Request-Id` when the caller sent a sane one, made otherwise, put on
+/// every log line of the request, echoed in the response and in problem bodies.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+
+    static let header = HTTPField.Name("X-Request-Id")!
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let id = request.headers[Self.header].flatMap(Self.sane) ?? Self.make()
+        var context = context
+        context.requestID = id
+        context.logger[metadataKey: "request_id"] = .string(id)
+        let started = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        response.headers[Self.header] = id
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue),
+                "route": .string(context.endpointPath ?? "unmatched"),
+                "status": .stringConvertible(response.status.code),
+                "duration_ms": .string(String(format: "%.2f", milliseconds)),
+            ])
+        return response
+    }
+
+    /// A caller's id is kept only if short and plain, so it cannot forge log lines.
+    static func sane(_ text: String) -> String? {
+        guard (1...128).contains(text.utf8.count),
+            text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E })
+        else { return nil }
+        return text
+    }
+
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}
