@@ -68,3 +68,18 @@ extension Date {
         return Date(timeIntervalSinceReferenceDate: (seconds * 1e6).rounded() / 1e6)
     }
 }
+
+extension SQLSelectBuilder {
+    /// Keyset pagination, newest first: the rows after `cursor` in `created_at DESC, id DESC` order.
+    func page(after cursor: PageCursor?, limit: Int) -> SQLSelectBuilder {
+        var query = self
+        if let cursor {
+            query = query.where {
+                $0.where("created_at", .lessThan, SQLBind(cursor.createdAt)).orWhere {
+                    $0.where("created_at", .equal, SQLBind(cursor.createdAt)).where("id", .lessThan, SQLBind(cursor.id))
+                }
+            }
+        }
+        return query.orderBy("created_at", .descending).orderBy("id", .descending).limit(limit)
+    }
+}

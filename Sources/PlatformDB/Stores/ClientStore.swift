@@ -61,15 +61,8 @@ public struct ClientStore: Sendable {
     /// Every tenant, newest first (platform operators only).
     public func all(limit: Int, after cursor: PageCursor?) async throws -> [ClientRecord] {
         try await database.withConnection { sql in
-            var query = sql.select().column("*").from("clients")
-            if let cursor {
-                query = query.where {
-                    $0.where("created_at", .lessThan, SQLBind(cursor.createdAt)).orWhere {
-                        $0.where("created_at", .equal, SQLBind(cursor.createdAt)).where("id", .lessThan, SQLBind(cursor.id))
-                    }
-                }
-            }
-            return try await query.orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all()
+            try await sql.select().column("*").from("clients")
+                .page(after: cursor, limit: limit).all()
                 .map(ClientRecord.init(row:))
         }
     }

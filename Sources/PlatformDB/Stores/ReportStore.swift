@@ -116,14 +116,7 @@ public struct ReportStore: Sendable {
             if let createdBy = filter.createdBy { query = query.where("created_by", .equal, SQLBind(createdBy)) }
             if let from = filter.createdFrom { query = query.where("created_at", .greaterThanOrEqual, SQLBind(from)) }
             if let to = filter.createdTo { query = query.where("created_at", .lessThan, SQLBind(to)) }
-            if let cursor {
-                query = query.where {
-                    $0.where("created_at", .lessThan, SQLBind(cursor.createdAt)).orWhere {
-                        $0.where("created_at", .equal, SQLBind(cursor.createdAt)).where("id", .lessThan, SQLBind(cursor.id))
-                    }
-                }
-            }
-            return try await query.orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all()
+            return try await query.page(after: cursor, limit: limit).all()
                 .map(ReportRecord.init(row:))
         }
     }

@@ -11,16 +11,9 @@ public struct TenantUserStore: Sendable {
 
     public func list(in scope: TenantScope, limit: Int, after cursor: PageCursor?) async throws -> [UserRecord] {
         try await database.scoped(scope) { sql in
-            var query = sql.select().columns(UserRecord.columns.map { SQLColumn($0) }).from("users")
+            let query = sql.select().columns(UserRecord.columns.map { SQLColumn($0) }).from("users")
                 .where("client_id", .equal, SQLBind(scope.clientID))
-            if let cursor {
-                query = query.where {
-                    $0.where("created_at", .lessThan, SQLBind(cursor.createdAt)).orWhere {
-                        $0.where("created_at", .equal, SQLBind(cursor.createdAt)).where("id", .lessThan, SQLBind(cursor.id))
-                    }
-                }
-            }
-            return try await query.orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all()
+            return try await query.page(after: cursor, limit: limit).all()
                 .map(UserRecord.init(row:))
         }
     }

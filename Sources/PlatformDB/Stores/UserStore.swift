@@ -144,15 +144,8 @@ public struct UserStore: Sendable {
     /// Users across all tenants, newest first (platform operators only).
     public func all(limit: Int, after cursor: PageCursor?) async throws -> [UserRecord] {
         try await database.withConnection { sql in
-            var query = sql.select().columns(UserRecord.columns.map { SQLColumn($0) }).from("users")
-            if let cursor {
-                query = query.where {
-                    $0.where("created_at", .lessThan, SQLBind(cursor.createdAt)).orWhere {
-                        $0.where("created_at", .equal, SQLBind(cursor.createdAt)).where("id", .lessThan, SQLBind(cursor.id))
-                    }
-                }
-            }
-            return try await query.orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all()
+            try await sql.select().columns(UserRecord.columns.map { SQLColumn($0) }).from("users")
+                .page(after: cursor, limit: limit).all()
                 .map(UserRecord.init(row:))
         }
     }

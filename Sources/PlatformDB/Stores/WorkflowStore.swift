@@ -57,14 +57,7 @@ public struct WorkflowStore: Sendable {
                         SQLFunction("LOWER", args: SQLColumn("name")), .like,
                         SQLList([SQLBind("%" + escaped + "%"), SQLRaw("ESCAPE '\\'")], separator: SQLRaw(" "))))
             }
-            if let cursor {
-                query = query.where {
-                    $0.where("created_at", .lessThan, SQLBind(cursor.createdAt)).orWhere {
-                        $0.where("created_at", .equal, SQLBind(cursor.createdAt)).where("id", .lessThan, SQLBind(cursor.id))
-                    }
-                }
-            }
-            return try await query.orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all()
+            return try await query.page(after: cursor, limit: limit).all()
                 .map(WorkflowRecord.init(row:))
         }
     }
