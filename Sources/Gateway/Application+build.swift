@@ -62,11 +62,14 @@ public func buildApplication(
         // Tenant routes: a signed-in member of a tenant, or the route does not run.
         let signedIn = router.group().add(middleware: auth.signedIn).group(context: AuthenticatedContext.self)
         let tenant = signedIn.group(context: TenantContext.self)
-        WorkflowController(store: WorkflowStore(database)).addRoutes(to: tenant)
-        ReportController(store: ReportStore(database)).addRoutes(to: tenant)
-        TenantController(clients: ClientStore(database), members: TenantUserStore(database), loader: auth.loader)
+        let crossTenant = CrossTenantAudit(database)
+        WorkflowController(store: WorkflowStore(database), crossTenant: crossTenant).addRoutes(to: tenant)
+        ReportController(store: ReportStore(database), crossTenant: crossTenant).addRoutes(to: tenant)
+        TenantController(
+            clients: ClientStore(database), members: TenantUserStore(database), loader: auth.loader, crossTenant: crossTenant
+        ).addRoutes(signedIn: signedIn, tenant: tenant)
+        InvitationController(store: InvitationStore(database), loader: auth.loader, crossTenant: crossTenant)
             .addRoutes(signedIn: signedIn, tenant: tenant)
-        InvitationController(store: InvitationStore(database), loader: auth.loader).addRoutes(signedIn: signedIn, tenant: tenant)
         if let reconciler, let interval = settings.reconcileInterval {
             services.append(ReconcileService(reconciler: reconciler, database: database, interval: interval, logger: logger))
         }

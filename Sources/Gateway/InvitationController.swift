@@ -6,6 +6,7 @@ import PlatformDB
 struct InvitationController: Sendable {
     let store: InvitationStore
     let loader: UserContextLoader
+    let crossTenant: CrossTenantAudit
 
     func addRoutes(signedIn: RouterGroup<AuthenticatedContext>, tenant: RouterGroup<TenantContext>) {
         tenant.post("/invitations") { request, context in try await create(request, context) }
@@ -65,6 +66,7 @@ struct InvitationController: Sendable {
         let id = try context.parameters.require("id")
         guard Identifier.isWellFormed(id) else { throw Problem.badRequest("not an invitation id", field: "id") }
         guard try await store.revoke(id, in: context.scope) else {
+            await crossTenant.recordIfForeign(.invitations, id: id, in: context.scope)
             throw Problem(.notFound, type: "not-found", title: "Not found", detail: "no open invitation with this id")
         }
         return Response(status: .noContent)

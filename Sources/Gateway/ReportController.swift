@@ -7,6 +7,7 @@ import PlatformDB
 /// own, an ADMIN any.
 struct ReportController: Sendable {
     let store: ReportStore
+    let crossTenant: CrossTenantAudit
 
     static let maxJSONBytes = 256 * 1024
 
@@ -88,30 +89,37 @@ struct ReportController: Sendable {
         try context.require(.createReports)
         let body = try await JSONBody.decode(Body.self, from: request, allowed: Body.fields, maxBytes: 2 * Self.maxJSONBytes)
         guard body.title != nil else { throw Problem.badRequest("'title' is required", field: "title") }
-        switch try await store.create(try Self.input(body), in: context.scope) {
+        let input = try Self.input(body)
+        switch try await store.create(input, in: context.scope) {
         case .success(let report): return EditedResponse(status: .created, response: ReportDTO(report))
-        case .failure(let error): throw Self.problem(error)
+        case .failure(let error): throw await problem(error, id: nil, input: input, context)
         }
     }
 
     private func read(_ context: TenantContext) async throws -> ReportDTO {
         try context.require(.readReports)
-        guard let report = try await store.find(try Self.id(context), in: context.scope) else { throw Self.problem(.notFound) }
+        let id = try Self.id(context)
+        guard let report = try await store.find(id, in: context.scope) else { throw await problem(.notFound, id: id, input: nil, context) }
         return ReportDTO(report)
     }
 
     private func update(_ request: Request, _ context: TenantContext) async throws -> ReportDTO {
         let owner = try Self.ownerLimit(context)
         let body = try await JSONBody.decode(Body.self, from: request, allowed: Body.fields, maxBytes: 2 * Self.maxJSONBytes)
-        switch try await store.update(try Self.id(context), with: try Self.input(body), onlyCreatedBy: owner, in: context.scope) {
+        let id = try Self.id(context)
+        let input = try Self.input(body)
+        switch try await store.update(id, with: input, onlyCreatedBy: owner, in: context.scope) {
         case .success(let report): return ReportDTO(report)
-        case .failure(let error): throw Self.problem(error)
+        case .failure(let error): throw await problem(error, id: id, input: input, context)
         }
     }
 
     private func delete(_ context: TenantContext) async throws -> Response {
         let owner = try Self.ownerLimit(context)
-        guard try await store.delete(try Self.id(context), onlyCreatedBy: owner, in: context.scope) else { throw Self.problem(.notFound) }
+        let id = try Self.id(context)
+        guard try await store.delete(id, onlyCreatedBy: owner, in: context.scope) else {
+            throw await problem(.notFound, id: id, input: nil, context)
+        }
         return Response(status: .noContent)
     }
 
@@ -164,6 +172,16 @@ struct ReportController: Sendable {
 
     static func id(_ context: TenantContext) throws -> String {
         try wellFormed(try context.parameters.require("id"), field: "id")
+    }
+
+    /// The problem for a refused write; a foreign report or workflow is audited, and answered like a missing one.
+    private func problem(_ error: ReportStore.WriteError, id: String?, input: ReportInput?, _ context: TenantContext) async -> Problem {
+        switch error {
+        case .notFound: if let id { await crossTenant.recordIfForeign(.reports, id: id, in: context.scope) }
+        case .unknownWorkflow:
+            if let workflow = input?.workflowID ?? nil { await crossTenant.recordIfForeign(.workflows, id: workflow, in: context.scope) }
+        }
+        return Self.problem(error)
     }
 
     static func problem(_ error: ReportStore.WriteError) -> Problem {

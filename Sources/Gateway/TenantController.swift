@@ -7,6 +7,7 @@ struct TenantController: Sendable {
     let clients: ClientStore
     let members: TenantUserStore
     let loader: UserContextLoader
+    let crossTenant: CrossTenantAudit
 
     func addRoutes(signedIn: RouterGroup<AuthenticatedContext>, tenant: RouterGroup<TenantContext>) {
         signedIn.post("/clients") { request, context in try await createTenant(request, context) }
@@ -88,7 +89,11 @@ struct TenantController: Sendable {
 
     private func member(_ context: TenantContext) async throws -> UserDTO {
         try context.require(.manageUsers)
-        guard let user = try await members.find(try Self.userID(context), in: context.scope) else { throw Self.notFound }
+        let id = try Self.userID(context)
+        guard let user = try await members.find(id, in: context.scope) else {
+            await crossTenant.recordIfForeign(.users, id: id, in: context.scope)
+            throw Self.notFound
+        }
         return UserDTO(user)
     }
 
@@ -118,7 +123,9 @@ struct TenantController: Sendable {
         case .success(let user):
             await loader.invalidate(authorizerID: user.authorizerID)
             return UserDTO(user)
-        case .failure(.notFound): throw Self.notFound
+        case .failure(.notFound):
+            await crossTenant.recordIfForeign(.users, id: id, in: context.scope)
+            throw Self.notFound
         case .failure(.lastAdmin):
             throw Problem(.conflict, type: "last-admin", title: "Last admin", detail: "the tenant must keep at least one active ADMIN")
         case .failure(.notAllowed(let why)): throw Problem.badRequest(why)

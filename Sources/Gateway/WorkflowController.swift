@@ -6,6 +6,7 @@ import PlatformDB
 /// `/workflows`: the tenant's workflows, with optimistic concurrency (ETag / If-Match).
 struct WorkflowController: Sendable {
     let store: WorkflowStore
+    let crossTenant: CrossTenantAudit
 
     static let maxDefinitionBytes = 256 * 1024
 
@@ -92,7 +93,7 @@ struct WorkflowController: Sendable {
     private func read(_ context: TenantContext) async throws -> EditedResponse<WorkflowDTO> {
         try context.require(.readWorkflows)
         let id = try Self.id(context)
-        guard let record = try await store.find(id, in: context.scope) else { throw Self.notFound }
+        guard let record = try await store.find(id, in: context.scope) else { throw await notFound(id, context) }
         return Self.response(record, status: .ok)
     }
 
@@ -103,16 +104,17 @@ struct WorkflowController: Sendable {
         let input = try Self.input(name: body.name, description: body.description, status: body.status, definition: body.definition)
         switch try await store.update(id, with: input, expectedVersion: try Self.ifMatch(request), in: context.scope) {
         case .written(let record): return Self.response(record, status: .ok)
-        case .notFound: throw Self.notFound
+        case .notFound: throw await notFound(id, context)
         case .versionMismatch(let current): throw Self.stale(current)
         }
     }
 
     private func delete(_ request: Request, _ context: TenantContext) async throws -> Response {
         try context.require(.manageWorkflows)
-        switch try await store.delete(try Self.id(context), expectedVersion: try Self.ifMatch(request), in: context.scope) {
+        let id = try Self.id(context)
+        switch try await store.delete(id, expectedVersion: try Self.ifMatch(request), in: context.scope) {
         case .written: return Response(status: .noContent)
-        case .notFound: throw Self.notFound
+        case .notFound: throw await notFound(id, context)
         case .versionMismatch(let current): throw Self.stale(current)
         }
     }
@@ -120,6 +122,12 @@ struct WorkflowController: Sendable {
     // MARK: Validation
 
     static let notFound = Problem(.notFound, type: "not-found", title: "Not found", detail: "no such workflow")
+
+    /// 404, the same for a missing and a foreign workflow; a foreign one is audited.
+    private func notFound(_ id: String, _ context: TenantContext) async -> Problem {
+        await crossTenant.recordIfForeign(.workflows, id: id, in: context.scope)
+        return Self.notFound
+    }
 
     static func stale(_ current: Int) -> Problem {
         Problem(.preconditionFailed, type: "stale-version", title: "Stale version",

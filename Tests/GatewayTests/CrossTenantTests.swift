@@ -56,6 +56,11 @@ import Testing
                     checked += 1
                 }
             }
+            // Each refusal is in A's audit log (without B's ids), and in the platform's.
+            let audit = try await h.request(.get, "/audit-log?limit=100", bearer: tokens["admin-a"])
+            #expect(audit.text.contains("cross_tenant.refused"), "\(audit.text)")
+            for secret in secrets { #expect(!audit.text.contains(secret), "the audit log revealed \(secret)") }
+            #expect(try await AuditLog(h.database).entries(action: "cross_tenant.refused").count >= 10)
             #expect(checked >= 20, "\(routes.map { "\($0.method) \($0.path)" })")
 
             // Every list, and every filter that takes an id, shows nothing of B.

@@ -85,6 +85,16 @@ import Testing
                 return
             }
             #expect(joined.clientID == a.clientID)
+            // A refused cross-tenant attempt is still recognised and audited as the application role.
+            await CrossTenantAudit(db).recordIfForeign(.workflows, id: bWorkflow, in: a)
+            await CrossTenantAudit(db).recordIfForeign(.workflows, id: Identifier.make(), in: a)
         }
+        let attempts = try await PlatformDatabase.withOpened(.postgres(owner), logger: logger) { db in
+            try await AuditLog(db).entries(action: "cross_tenant.refused")
+        }
+        // One entry in A's log (no foreign id in it) and one platform-wide; a missing id records nothing.
+        #expect(attempts.count == 2)
+        #expect(attempts.contains { $0.target == "workflows/\(bWorkflow)" })
+        #expect(attempts.contains { $0.target == "workflows" })
     }
 }

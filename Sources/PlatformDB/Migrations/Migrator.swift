@@ -16,6 +16,7 @@ public struct Migrator: Sendable {
         CreateAuditLog(),
         CreateInvitations(),
         EnableRowLevelSecurity(),
+        AddRowTenantLookup(),
     ]
 
     let migrations: [any Migration]
