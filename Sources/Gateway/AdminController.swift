@@ -46,9 +46,8 @@ struct AdminController: Sendable {
         let limit = try Pagination.limit(request.uri.queryParameters.get("limit"))
         let cursor = try request.uri.queryParameters.get("cursor").map(Pagination.decode)
         let rows = try await clients.all(limit: limit + 1, after: cursor)
-        let page = Array(rows.prefix(limit))
-        let next = rows.count > limit ? page.last.map { Pagination.encode(PageCursor(createdAt: $0.createdAt, id: $0.id)) } : nil
-        return ClientsPage(items: page.map(TenantController.ClientDTO.init), nextCursor: next)
+        let (items, next) = Pagination.page(rows, limit: limit, TenantController.ClientDTO.init)
+        return ClientsPage(items: items, nextCursor: next)
     }
 
     private func createClient(_ request: Request, _ context: SuperAdminContext) async throws -> EditedResponse<TenantController.ClientDTO> {
@@ -81,9 +80,8 @@ struct AdminController: Sendable {
         let limit = try Pagination.limit(request.uri.queryParameters.get("limit"))
         let cursor = try request.uri.queryParameters.get("cursor").map(Pagination.decode)
         let rows = try await users.all(limit: limit + 1, after: cursor)
-        let page = Array(rows.prefix(limit))
-        let next = rows.count > limit ? page.last.map { Pagination.encode(PageCursor(createdAt: $0.createdAt, id: $0.id)) } : nil
-        return UsersPage(items: page.map(UserDTO.init), nextCursor: next)
+        let (items, next) = Pagination.page(rows, limit: limit, UserDTO.init)
+        return UsersPage(items: items, nextCursor: next)
     }
 
     struct EventDTO: ResponseCodable {

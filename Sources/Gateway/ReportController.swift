@@ -80,9 +80,8 @@ struct ReportController: Sendable {
         filter.createdFrom = try query.get("createdFrom").map { try Self.date($0, field: "createdFrom") }
         filter.createdTo = try query.get("createdTo").map { try Self.date($0, field: "createdTo") }
         let rows = try await store.list(in: context.scope, filter: filter, limit: limit + 1, after: cursor)
-        let page = Array(rows.prefix(limit))
-        let next = rows.count > limit ? page.last.map { Pagination.encode(PageCursor(createdAt: $0.createdAt, id: $0.id)) } : nil
-        return PageDTO(items: page.map(ReportDTO.init), nextCursor: next)
+        let (items, next) = Pagination.page(rows, limit: limit, ReportDTO.init)
+        return PageDTO(items: items, nextCursor: next)
     }
 
     private func create(_ request: Request, _ context: TenantContext) async throws -> EditedResponse<ReportDTO> {

@@ -82,9 +82,8 @@ struct TenantController: Sendable {
         let limit = try Pagination.limit(request.uri.queryParameters.get("limit"))
         let cursor = try request.uri.queryParameters.get("cursor").map(Pagination.decode)
         let rows = try await members.list(in: context.scope, limit: limit + 1, after: cursor)
-        let page = Array(rows.prefix(limit))
-        let next = rows.count > limit ? page.last.map { Pagination.encode(PageCursor(createdAt: $0.createdAt, id: $0.id)) } : nil
-        return UsersPage(items: page.map(UserDTO.init), nextCursor: next)
+        let (items, next) = Pagination.page(rows, limit: limit, UserDTO.init)
+        return UsersPage(items: items, nextCursor: next)
     }
 
     private func member(_ context: TenantContext) async throws -> UserDTO {

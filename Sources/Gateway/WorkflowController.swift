@@ -75,9 +75,8 @@ struct WorkflowController: Sendable {
         let search = query.get("search")
         if let search, search.count > 200 { throw Problem.badRequest("'search' is longer than 200 characters", field: "search") }
         let rows = try await store.list(in: context.scope, status: status, nameContains: search, limit: limit + 1, after: cursor)
-        let page = Array(rows.prefix(limit))
-        let next = rows.count > limit ? page.last.map { Pagination.encode(PageCursor(createdAt: $0.createdAt, id: $0.id)) } : nil
-        return PageDTO(items: page.map(WorkflowDTO.init), nextCursor: next)
+        let (items, next) = Pagination.page(rows, limit: limit, WorkflowDTO.init)
+        return PageDTO(items: items, nextCursor: next)
     }
 
     private func create(_ request: Request, _ context: TenantContext) async throws -> EditedResponse<WorkflowDTO> {
@@ -213,6 +212,14 @@ enum Pagination {
         guard let text else { return 20 }
         guard let value = Int(text), (1...100).contains(value) else { throw Problem.badRequest("'limit' must be 1–100", field: "limit") }
         return value
+    }
+
+    /// One page from `limit + 1` fetched rows: the first `limit`, mapped, and the cursor after the
+    /// last of them when there is more.
+    static func page<Row: Pageable, Item>(_ rows: [Row], limit: Int, _ map: (Row) -> Item) -> (items: [Item], next: String?) {
+        let page = rows.prefix(limit)
+        let next = rows.count > limit ? page.last.map { encode(PageCursor(createdAt: $0.createdAt, id: $0.id)) } : nil
+        return (page.map(map), next)
     }
 
     static func encode(_ cursor: PageCursor) -> String {

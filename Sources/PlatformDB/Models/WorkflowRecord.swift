@@ -49,6 +49,17 @@ public struct WorkflowInput: Sendable {
     }
 }
 
+/// A row listed newest first with keyset pagination.
+public protocol Pageable {
+    var id: String { get }
+    var createdAt: Date { get }
+}
+
+extension WorkflowRecord: Pageable {}
+extension ReportRecord: Pageable {}
+extension UserRecord: Pageable {}
+extension ClientRecord: Pageable {}
+
 /// Where a page of a list starts: after this row (keyset pagination, newest first).
 public struct PageCursor: Sendable, Equatable {
     public var createdAt: Date
