@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -65,6 +66,20 @@ public struct AuthorizerClient: Sendable {
 
     public func meta() async throws -> AuthorizerMeta {
         try await call(AuthorizerDocuments.meta, field: "meta", idempotent: true)
+    }
+
+    /// One `meta` call without retries, bounded by `timeout`: whether Authorizer answers now (readiness).
+    public func isReachable(timeout: TimeAmount = .seconds(1)) async -> Bool {
+        do {
+            let body = try JSONEncoder().encode(GraphQLRequest(query: version.document(AuthorizerDocuments.meta), variables: [:]))
+            let (status, data, _) = try await send(
+                path: "/graphql", body: body, contentType: "application/json", admin: false, timeout: timeout)
+            guard status == 200 else { return false }
+            let _: AuthorizerMeta = try Self.decode(data, field: "meta")
+            return true
+        } catch {
+            return false
+        }
     }
 
     public func signup(
@@ -159,6 +174,10 @@ public struct AuthorizerClient: Sendable {
 
     /// Exchanges a refresh token at `/oauth/token` (never retried: a used token is spent).
     public func refresh(_ refreshToken: String) async throws -> AuthorizerTokenResponse {
+        try await Self.measured("oauth_token") { try await exchange(refreshToken) }
+    }
+
+    private func exchange(_ refreshToken: String) async throws -> AuthorizerTokenResponse {
         let form = "grant_type=refresh_token&client_id=\(Self.formEncode(configuration.clientID))&refresh_token=\(Self.formEncode(refreshToken))"
         let (status, body, _) = try await send(
             path: "/oauth/token", body: Data(form.utf8), contentType: "application/x-www-form-urlencoded", admin: false)
@@ -209,6 +228,8 @@ public struct AuthorizerClient: Sendable {
         struct Extensions: Decodable { var code: String? }
     }
 
+    /// Every operation is timed and its failures counted by kind (`authorizer_call_duration_seconds`,
+    /// `authorizer_call_errors_total`), labelled with the GraphQL field.
     func call<Result: Decodable>(
         _ document: String,
         field: String,
@@ -216,6 +237,29 @@ public struct AuthorizerClient: Sendable {
         bearer: String? = nil,
         admin: Bool = false,
         idempotent: Bool
+    ) async throws -> Result {
+        try await Self.measured(field) {
+            try await attempt(document, field: field, variables: variables, bearer: bearer, admin: admin, idempotent: idempotent)
+        }
+    }
+
+    static func measured<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        defer {
+            let elapsed = ContinuousClock.now - started
+            Timer(label: "authorizer_call_duration_seconds", dimensions: [("operation", operation)], preferredDisplayUnit: .seconds)
+                .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        }
+        do {
+            return try await body()
+        } catch let error as AuthorizerClientError {
+            Counter(label: "authorizer_call_errors_total", dimensions: [("operation", operation), ("kind", error.kind)]).increment()
+            throw error
+        }
+    }
+
+    private func attempt<Result: Decodable>(
+        _ document: String, field: String, variables: [String: JSONInput], bearer: String?, admin: Bool, idempotent: Bool
     ) async throws -> Result {
         let body = try JSONEncoder().encode(
             GraphQLRequest(query: version.document(document), variables: variables))
@@ -262,7 +306,7 @@ public struct AuthorizerClient: Sendable {
     }
 
     private func send(
-        path: String, body: Data, contentType: String, bearer: String? = nil, admin: Bool
+        path: String, body: Data, contentType: String, bearer: String? = nil, admin: Bool, timeout: TimeAmount? = nil
     ) async throws -> (status: Int, body: Data, retryAfter: Int?) {
         var request = HTTPClientRequest(url: configuration.url + path)
         request.method = .POST
@@ -276,7 +320,7 @@ public struct AuthorizerClient: Sendable {
         }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await http.execute(request, timeout: configuration.timeout)
+            let response = try await http.execute(request, timeout: timeout ?? configuration.timeout)
             let data = Data(buffer: try await response.body.collect(upTo: 4 << 20))
             return (Int(response.status.code), data, response.headers.first(name: "Retry-After").flatMap(Int.init))
         } catch let error as AuthorizerClientError {

@@ -30,6 +30,21 @@ public enum AuthorizerClientError: Error, Sendable, Equatable, CustomStringConve
         }
     }
 
+    /// A short label for metrics.
+    public var kind: String {
+        switch self {
+        case .unauthenticated: "unauthenticated"
+        case .invalidArgument: "invalid_argument"
+        case .tooManyRequests: "too_many_requests"
+        case .csrfRejected: "csrf_rejected"
+        case .mfaRequired: "mfa_required"
+        case .notFound: "not_found"
+        case .refused: "refused"
+        case .unavailable: "unavailable"
+        case .protocolError: "protocol_error"
+        }
+    }
+
     /// Maps one `errors[]` entry, by 2.x code or by 1.x wording (1.x sends no code).
     static func fromGraphQL(message: String, code: String?) -> AuthorizerClientError {
         switch code {

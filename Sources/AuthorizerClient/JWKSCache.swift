@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import JWTKit
+import Metrics
 import Logging
 import NIOCore
 import NIOFoundationCompat
@@ -76,8 +77,10 @@ public actor JWKSCache {
             }
             keys = loaded
             fetchCount += 1
+            Counter(label: "jwks_refresh_total", dimensions: [("outcome", "loaded")]).increment()
             return true
         } catch {
+            Counter(label: "jwks_refresh_total", dimensions: [("outcome", "failed")]).increment()
             // Keep the last good keys: an Authorizer outage must not log everyone out.
             logger.warning("JWKS fetch failed; keeping the last good keys", metadata: ["error": "\(error)"])
             return false

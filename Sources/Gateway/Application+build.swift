@@ -14,6 +14,7 @@ public func buildApplication(
     let migrator = Migrator(logger: logger)
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: HTTPPolicyMiddleware(allowedOrigins: configuration.allowedOrigins))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
     if let registry = configuration.metrics {
@@ -23,7 +24,6 @@ public func buildApplication(
                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
     }
-    HealthController(database: database, migrator: migrator).addRoutes(to: router)
     var services: [any Service] = [database]
     var auth: AuthParts?
     if let settings = configuration.authorizer {
@@ -31,11 +31,15 @@ public func buildApplication(
             throw GatewayConfigurationError(
                 "no webhook authentication is configured: set --webhook-authorizer-secret (Authorizer's client secret) or another scheme, or --insecure-webhooks explicitly")
         }
-        auth = try await addAuthRoutes(to: router, settings: settings, database: database, logger: logger)
+        auth = try await addAuthRoutes(
+            to: router, settings: settings, throttle: AuthThrottle(configuration.authRateLimits), database: database, logger: logger)
         if let loader = auth?.loader, database.dialect == .postgres {
             services.append(UserChangeListener(database: database, loader: loader))
         }
     }
+    HealthController(
+        database: database, migrator: migrator, authorizer: auth?.client,
+        jwks: configuration.authorizer?.guardMode == .remote ? nil : auth?.jwks).addRoutes(to: router)
     var worker: WebhookWorker?
     if configuration.webhooks.isConfigured {
         let inbox = WebhookInbox(database)
@@ -103,10 +107,12 @@ private struct AuthParts {
     var revocations: RevocationList
     var loader: UserContextLoader
     var signedIn: AuthenticationMiddleware
+    var jwks: JWKSCache?
 }
 
 private func addAuthRoutes(
-    to router: Router<GatewayRequestContext>, settings: AuthorizerSettings, database: PlatformDatabase, logger: Logger
+    to router: Router<GatewayRequestContext>, settings: AuthorizerSettings, throttle: AuthThrottle, database: PlatformDatabase,
+    logger: Logger
 ) async throws -> AuthParts {
     var clientConfiguration = AuthorizerClient.Configuration(
         url: settings.url, clientID: settings.clientID, adminSecret: settings.adminSecret)
@@ -128,8 +134,8 @@ private func addAuthRoutes(
     if let secret = settings.jwtSecret, secret.utf8.count < 32 {
         throw GatewayConfigurationError("--authorizer-jwt-secret must be at least 32 bytes (HS256 keys shorter than the hash are unsafe)")
     }
-    let keys: TokenVerifier.Keys =
-        settings.jwtSecret.map { .hmac(secret: $0) } ?? .jwks(JWKSCache(authorizerURL: settings.url, logger: logger))
+    let jwks = settings.jwtSecret == nil ? JWKSCache(authorizerURL: settings.url, logger: logger) : nil
+    let keys: TokenVerifier.Keys = jwks.map { .jwks($0) } ?? .hmac(secret: settings.jwtSecret ?? "")
     let verifier = await TokenVerifier(keys: keys, issuer: settings.issuer ?? settings.url, audience: settings.clientID)
     let revocations = RevocationList()
     let authGuard = AuthGuard(
@@ -141,11 +147,11 @@ private func addAuthRoutes(
         logger: logger)
     AuthController(
         client: client, users: users, clients: ClientStore(database), invitations: InvitationStore(database),
-        authGuard: authGuard, loader: loader, revocations: revocations, roles: settings.roles
+        authGuard: authGuard, loader: loader, revocations: revocations, roles: settings.roles, throttle: throttle
     ).addRoutes(
         to: router, signedIn: AuthenticationMiddleware(authGuard: authGuard, loader: loader, allowPendingVerification: true))
     let signedIn = AuthenticationMiddleware(authGuard: authGuard, loader: loader, allowPendingVerification: false)
-    return AuthParts(client: client, revocations: revocations, loader: loader, signedIn: signedIn)
+    return AuthParts(client: client, revocations: revocations, loader: loader, signedIn: signedIn, jwks: jwks)
 }
 
 /// A setting that keeps the gateway from starting, named in the message.

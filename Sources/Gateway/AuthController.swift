@@ -14,13 +14,14 @@ struct AuthController: Sendable {
     let loader: UserContextLoader
     let revocations: RevocationList
     let roles: RoleMapping
+    let throttle: AuthThrottle
 
     func addRoutes(to router: Router<GatewayRequestContext>, signedIn: AuthenticationMiddleware) {
         let open = router.group("/auth")
-        open.post("/signup") { request, _ in try await signup(request) }
-        open.post("/login") { request, _ in try await login(request) }
+        open.post("/signup") { request, context in try await signup(request, context) }
+        open.post("/login") { request, context in try await login(request, context) }
         open.post("/refresh") { request, _ in try await refresh(request) }
-        open.post("/forgot-password") { request, _ in try await forgotPassword(request) }
+        open.post("/forgot-password") { request, context in try await forgotPassword(request, context) }
         open.post("/reset-password") { request, _ in try await resetPassword(request) }
         open.post("/verify-email") { request, _ in try await verifyEmail(request) }
         open.post("/verify") { request, _ in try await verify(request) }
@@ -31,9 +32,11 @@ struct AuthController: Sendable {
         mine.post("/logout") { _, context in try await logout(context) }
     }
 
-    private func signup(_ request: Request) async throws -> EditedResponse<SessionDTO> {
+    private func signup(_ request: Request, _ context: GatewayRequestContext) async throws -> EditedResponse<SessionDTO> {
+        try throttle.check(route: "signup", ip: context.remoteIP, email: nil)
         let body = try await JSONBody.decode(SignupRequest.self, from: request, allowed: SignupRequest.fields)
         let email = try JSONBody.text(body.email, field: "email")
+        try throttle.check(route: "signup", ip: nil, email: email)
         let clientName = try body.clientName.map { try JSONBody.text($0, field: "clientName", max: 200) }
         if body.invitationToken != nil, clientName != nil {
             throw Problem.badRequest("give either 'clientName' or 'invitationToken', not both", field: "invitationToken")
@@ -62,9 +65,11 @@ struct AuthController: Sendable {
         return EditedResponse(status: .created, response: session(answer, user))
     }
 
-    private func login(_ request: Request) async throws -> SessionDTO {
+    private func login(_ request: Request, _ context: GatewayRequestContext) async throws -> SessionDTO {
+        try throttle.check(route: "login", ip: context.remoteIP, email: nil)
         let body = try await JSONBody.decode(LoginRequest.self, from: request, allowed: LoginRequest.fields)
         let email = try JSONBody.text(body.email, field: "email")
+        try throttle.check(route: "login", ip: nil, email: email)
         let scope = body.offlineAccess == true ? ["openid", "email", "profile", "offline_access"] : nil
         let answer = try await authorizer { try await client.login(email: email, password: body.password, scope: scope) }
         let user = try await upsert(answer, loginAt: Date())
@@ -110,9 +115,12 @@ struct AuthController: Sendable {
         return UserDTO(updated ?? context.user)
     }
 
-    private func forgotPassword(_ request: Request) async throws -> EditedResponse<MessageDTO> {
+    private func forgotPassword(_ request: Request, _ context: GatewayRequestContext) async throws -> EditedResponse<MessageDTO> {
+        try throttle.check(route: "forgot-password", ip: context.remoteIP, email: nil)
         let body = try await JSONBody.decode(EmailRequest.self, from: request, allowed: EmailRequest.fields)
-        let message = try await authorizer { try await client.forgotPassword(email: try JSONBody.text(body.email, field: "email")) }
+        let email = try JSONBody.text(body.email, field: "email")
+        try throttle.check(route: "forgot-password", ip: nil, email: email)
+        let message = try await authorizer { try await client.forgotPassword(email: email) }
         return EditedResponse(status: .accepted, response: MessageDTO(message: message))
     }
 

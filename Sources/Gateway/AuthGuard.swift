@@ -1,6 +1,7 @@
 import AuthorizerClient
 import Foundation
 import Logging
+import Metrics
 
 /// The JWT guard: turns a bearer token into an ``Identity`` in the configured mode, or refuses it.
 public struct AuthGuard: Sendable {
@@ -16,7 +17,17 @@ public struct AuthGuard: Sendable {
         var reason: String
     }
 
+    /// Refusals are counted by reason (`jwt_refused_total`).
     func identity(for accessToken: String) async throws -> Identity {
+        do {
+            return try await check(accessToken)
+        } catch let refusal as Refusal {
+            Counter(label: "jwt_refused_total", dimensions: [("reason", refusal.reason)]).increment()
+            throw refusal
+        }
+    }
+
+    private func check(_ accessToken: String) async throws -> Identity {
         let token: VerifiedToken
         switch mode {
         case .remote:

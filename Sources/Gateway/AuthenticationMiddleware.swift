@@ -1,5 +1,6 @@
 import AuthorizerClient
 import Hummingbird
+import Metrics
 import Logging
 import PlatformDB
 
@@ -52,14 +53,19 @@ struct AuthenticationMiddleware: RouterMiddleware {
     /// Exactly one `Authorization: Bearer <token>`; the scheme matched case-insensitively (RFC 6750).
     static func bearerToken(_ headers: [String]) throws -> String {
         guard headers.count == 1, let header = headers.first else {
-            throw Problem.unauthenticated(headers.isEmpty ? "missing bearer token" : "more than one Authorization header")
+            throw refused(headers.isEmpty ? "missing" : "malformed", headers.isEmpty ? "missing bearer token" : "more than one Authorization header")
         }
         let parts = header.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw Problem.unauthenticated("expected 'Authorization: Bearer <token>'")
+            throw refused("malformed", "expected 'Authorization: Bearer <token>'")
         }
         let token = String(parts[1])
-        guard !token.contains(","), token.utf8.count <= 16 * 1024 else { throw Problem.unauthenticated("malformed bearer token") }
+        guard !token.contains(","), token.utf8.count <= 16 * 1024 else { throw refused("malformed", "malformed bearer token") }
         return token
+    }
+
+    private static func refused(_ reason: String, _ detail: String) -> Problem {
+        Counter(label: "jwt_refused_total", dimensions: [("reason", reason)]).increment()
+        return Problem.unauthenticated(detail)
     }
 }

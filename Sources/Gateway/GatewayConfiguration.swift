@@ -19,6 +19,12 @@ public struct GatewayConfiguration: Sendable {
     public var webhooks: WebhookAuthentication
     /// Where `/metrics` reads from; the executable bootstraps swift-metrics with it. Nil: no `/metrics`.
     public var metrics: PrometheusCollectorRegistry?
+    /// Browser origins allowed to call the API (CORS); none by default.
+    public var allowedOrigins: Set<String> = []
+    /// Per-IP and per-email limits on login, signup and forgot-password.
+    public var authRateLimits = AuthRateLimits()
+    /// How long a graceful shutdown (SIGTERM) may take before the process exits anyway.
+    public var shutdownTimeout: Duration = .seconds(30)
 
     public init(
         host: String = "127.0.0.1",

@@ -14,9 +14,12 @@ public struct GatewayRequestContext: RequestContext {
     public var user: UserRecord?
     /// The user's tenant, when it has one.
     public var client: ClientRecord?
+    /// The peer's IP address, for per-IP rate limits.
+    public var remoteIP: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteIP = source.channel.remoteAddress?.ipAddress
     }
 }
 

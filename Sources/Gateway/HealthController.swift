@@ -1,10 +1,14 @@
+import AuthorizerClient
 import Hummingbird
 import PlatformDB
 
-/// `/healthz` (the process is up) and `/readyz` (the database answers and is fully migrated).
+/// `/healthz` (the process is up) and `/readyz`: the database answers and is fully migrated,
+/// Authorizer answers, and its JWKS is loaded (when tokens are checked with it).
 struct HealthController: Sendable {
     let database: PlatformDatabase
     let migrator: Migrator
+    var authorizer: AuthorizerClient?
+    var jwks: JWKSCache?
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/healthz") { _, _ in Status(status: "ok", checks: [:]) }
@@ -29,6 +33,15 @@ struct HealthController: Sendable {
         } else {
             checks["database"] = "unreachable"
             checks["migrations"] = "unknown"
+        }
+        var reachable = true
+        if let authorizer {
+            reachable = await authorizer.isReachable()
+            checks["authorizer"] = reachable ? "ok" : "unreachable"
+        }
+        if let jwks {
+            if reachable, await !jwks.isLoaded { await jwks.refresh() }
+            checks["jwks"] = await jwks.isLoaded ? "ok" : "not loaded"
         }
         let failing = checks.filter { $0.value != "ok" }.keys.sorted()
         guard failing.isEmpty else {

@@ -1,6 +1,7 @@
 import AuthorizerClient
 import Foundation
 import Logging
+import Metrics
 import PlatformDB
 import ServiceLifecycle
 
@@ -33,13 +34,18 @@ public actor UserContextLoader {
         public var client: ClientRecord?
     }
 
+    private let hitCounter = Counter(label: "user_context_cache_total", dimensions: [("result", "hit")])
+    private let missCounter = Counter(label: "user_context_cache_total", dimensions: [("result", "miss")])
+
     func context(for identity: Identity) async throws -> UserContext {
         let id = identity.token.subject
         if let hit = cache[id], ContinuousClock.now - hit.at < ttl {
             hits += 1
+            hitCounter.increment()
             return hit.context
         }
         misses += 1
+        missCounter.increment()
         let user: UserRecord
         if let existing = try await users.find(authorizerID: id) {
             user = existing

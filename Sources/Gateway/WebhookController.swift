@@ -77,6 +77,7 @@ struct WebhookController: Sendable {
             throw Problem.from(error)
         }
         worker.wake()
+        Counter(label: "webhook_events_total", dimensions: [("event", event), ("outcome", stored ? "accepted" : "duplicate")]).increment()
         return EditedResponse(status: stored ? .accepted : .ok, response: Accepted(status: stored ? "accepted" : "duplicate"))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import PlatformDB
 import ServiceLifecycle
 
@@ -25,10 +26,13 @@ final class WebhookWorker: Service, Sendable {
     func wake() { continuation.yield() }
 
     func run() async throws {
-        // Wake at least every second, for retries that come due and events another instance stored.
-        let ticker = Task {
+        // Wake at least every second, for retries that come due and events another instance stored;
+        // the backlog gauge is refreshed on the same beat.
+        let backlog = Gauge(label: "webhook_inbox_backlog")
+        let ticker = Task { [inbox] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
+                if let pending = try? await inbox.pendingCount() { backlog.record(pending) }
                 continuation.yield()
             }
         }
@@ -44,7 +48,13 @@ final class WebhookWorker: Service, Sendable {
         while !Task.isCancelled {
             do {
                 let found = try await inbox.processNext(maxAttempts: maxAttempts) { event, sql in
-                    try await sync.apply(event, on: sql)
+                    do {
+                        try await sync.apply(event, on: sql)
+                        Counter(label: "webhook_events_total", dimensions: [("event", event.eventName), ("outcome", "applied")]).increment()
+                    } catch {
+                        Counter(label: "webhook_events_total", dimensions: [("event", event.eventName), ("outcome", "retry")]).increment()
+                        throw error
+                    }
                 }
                 if !found { return }
             } catch {

@@ -36,6 +36,7 @@ struct GatewayHarness: Sendable {
         emailVerification: Bool = false,
         webhooksDelivered: Bool = true,
         superAdmins: Set<String> = [],
+        configure: @Sendable (inout GatewayConfiguration) -> Void = { _ in },
         _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
         var authorizer = AuthorizerConfiguration(
@@ -60,8 +61,10 @@ struct GatewayHarness: Sendable {
             var webhooks = WebhookAuthentication()
             webhooks.authorizerSecret = settled.clientSecret
             let catalog = RouteCatalog()
+            var configuration = GatewayConfiguration(port: 0, databaseURL: .sqliteMemory, authorizer: settings, webhooks: webhooks)
+            configure(&configuration)
             let app = try await buildApplication(
-                configuration: .init(port: 0, databaseURL: .sqliteMemory, authorizer: settings, webhooks: webhooks),
+                configuration: configuration,
                 database: database, logger: logger, catalog: catalog)
             try await app.test(.ahc(.http)) { gateway in
                 // Authorizer's webhooks go to the gateway, as `platform dev` wires them.
@@ -86,9 +89,10 @@ struct GatewayHarness: Sendable {
 
     func request(
         _ method: HTTPRequest.Method, _ uri: String, json: [String: Any]? = nil, body: Data? = nil,
-        authorization: [String] = [], bearer: String? = nil, ifMatch: String? = nil
+        authorization: [String] = [], bearer: String? = nil, ifMatch: String? = nil, headers extra: HTTPFields = [:]
     ) async throws -> Reply {
         var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: extra)
         if let ifMatch { headers[.ifMatch] = ifMatch }
         for value in authorization { headers.append(HTTPField(name: .authorization, value: value)) }
         if let bearer { headers[.authorization] = "Bearer \(bearer)" }

@@ -91,6 +91,13 @@ public struct WebhookInbox: Sendable {
         }
     }
 
+    /// How many events wait to be applied (the backlog).
+    public func pendingCount() async throws -> Int {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'PENDING'").first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
     /// Events by status, oldest first.
     public func events(status: String?, limit: Int = 100) async throws -> [Event] {
         try await database.withConnection { sql in
