@@ -13,9 +13,11 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let migrator = Migrator(logger: logger)
     let router = Router(context: GatewayRequestContext.self)
+    // Outermost first: the request id and log line, the metrics (which see every answer as a
+    // response, errors included), the security headers and CORS, then errors into problems.
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: HTTPPolicyMiddleware(allowedOrigins: configuration.allowedOrigins))
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: HTTPPolicyMiddleware(allowedOrigins: configuration.allowedOrigins))
     router.add(middleware: ProblemMiddleware())
     if let registry = configuration.metrics {
         router.get("/metrics") { _, _ in
