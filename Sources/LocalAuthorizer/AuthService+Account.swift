@@ -4,15 +4,15 @@ import PlatformDB
 
 /// Email verification, password reset, profile changes and deactivation.
 extension AuthService {
-    /// "Sends" a link: there is no SMTP here, so it goes to the log and to the outbox that
-    /// `GET /_dev/outbox` shows with the admin secret.
+    /// "Sends" a link: there is no SMTP here, so it goes to the outbox that `GET /_dev/outbox`
+    /// shows with the admin secret. The log says a mail was queued, never its link (the token in
+    /// it is a credential).
     func sendMail(to user: AuthorizerUser, kind: String, path: String, lifetime: Int64) async throws {
         let token = try await store.makeVerification(kind: kind, userID: user.id, expiresAt: now + lifetime)
         let link = "\(configuration.issuer)\(path)?token=\(token)"
         try await store.addToOutbox(
             OutboxMessage(id: UUID().uuidString.lowercased(), recipient: user.email, kind: kind, link: link, createdAt: now))
-        // Development only: the link is the email; it is logged because there is no mail server.
-        logger.notice("mail to \(user.email): \(kind) \(link)")
+        logger.notice("mail queued; read it at GET /_dev/outbox", metadata: ["kind": "\(kind)", "user_id": "\(user.id)"])
     }
 
     func verifyEmail(token: String) async throws -> AuthResult {

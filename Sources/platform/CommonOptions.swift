@@ -11,6 +11,9 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env: LOG_LEVEL. Default: info")
     var logLevel: String?
 
+    @Option(help: "Log format: text (one readable line per event) or json (one JSON object per line). Env: LOG_FORMAT. Default: text")
+    var logFormat: String?
+
     /// The database URL after flags, environment and default are layered.
     func resolvedDatabaseURL() throws -> DatabaseURL {
         let text = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? DatabaseURL.defaultURLString
@@ -27,7 +30,11 @@ struct CommonOptions: ParsableArguments {
         guard let level = Logger.Level(rawValue: text.lowercased()) else {
             throw ValidationError("--log-level / LOG_LEVEL: '\(text)' is not one of trace, debug, info, notice, warning, error, critical")
         }
-        LoggingBootstrap.once(level: level)
+        let format = (logFormat ?? ProcessInfo.processInfo.environment["LOG_FORMAT"] ?? "text").lowercased()
+        guard ["text", "json"].contains(format) else {
+            throw ValidationError("--log-format / LOG_FORMAT: '\(format)' is not text or json")
+        }
+        LoggingBootstrap.once(level: level, json: format == "json")
         var logger = Logger(label: label)
         logger.logLevel = level
         return logger
@@ -38,10 +45,15 @@ struct CommonOptions: ParsableArguments {
 enum LoggingBootstrap {
     nonisolated(unsafe) private static var done = false  // touched only from the main task at start
 
-    static func once(level: Logger.Level) {
+    static func once(level: Logger.Level, json: Bool = false) {
         guard !done else { return }
         done = true
         LoggingSystem.bootstrap { label in
+            if json {
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler

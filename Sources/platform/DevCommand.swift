@@ -21,12 +21,16 @@ struct DevCommand: AsyncParsableCommand {
     @Option(name: .customLong("authorizer-port"), help: "Local Authorizer port.")
     var authorizerPort = 8081
 
-    @Option(help: "Log level.")
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
+
+    @Option(help: "Log format: text or json.")
+    var logFormat = "text"
 
     func run() async throws {
         var options = CommonOptions()
         options.logLevel = logLevel
+        options.logFormat = logFormat
         options.databaseURL = DatabaseURL.defaultURLString
         let logger = try options.makeLogger(label: "platform.dev")
         let secrets = try DevSecrets.loadOrCreate(at: "data/dev-secrets.json")
@@ -73,9 +77,7 @@ struct DevCommand: AsyncParsableCommand {
             try await buildAuthorizerApplication(configuration: authorizer, logger: logger),
             try await buildApplication(configuration: gateway, database: database, logger: logger),
         ]
-        let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await ServeCommand.runGracefully(services, timeout: gateway.shutdownTimeout, logger: logger)
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import Hummingbird
 import PlatformDB
+import ServiceLifecycle
 
 /// `platform serve`: the gateway over a configured database.
 struct ServeCommand: AsyncParsableCommand {
@@ -22,6 +23,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Apply pending migrations before accepting traffic.")
     var migrate = true
 
+    @Option(help: "Seconds a graceful shutdown (SIGTERM, SIGINT) may take: in-flight requests finish, the webhook worker stops, the pools close; then the process exits anyway. Env: SHUTDOWN_TIMEOUT. Default: 30")
+    var shutdownTimeout: Int?
+
+    @Option(help: "Browser origin allowed to call the API (CORS); repeatable. Env: CORS_ALLOWED_ORIGINS (comma-separated). Default: none")
+    var corsAllowedOrigin: [String] = []
+
+    @Option(help: "Attempts per minute per client IP on /auth/login, /auth/signup and /auth/forgot-password (each counted apart); 0 turns it off. Env: AUTH_RATE_LIMIT_PER_IP. Default: 30")
+    var authRateLimitPerIp: Int?
+
+    @Option(help: "Attempts per minute per email on the same routes; 0 turns it off. Env: AUTH_RATE_LIMIT_PER_EMAIL. Default: 10")
+    var authRateLimitPerEmail: Int?
+
     @OptionGroup var authorizer: AuthorizerOptions
 
     @OptionGroup var webhooks: WebhookOptions
@@ -37,15 +50,49 @@ struct ServeCommand: AsyncParsableCommand {
             webhooks: try webhooks.authentication()
         )
         configuration.metrics = MetricsBootstrap.registry
+        try applyProtection(to: &configuration, environment: environment)
         let logger = try options.makeLogger(label: "platform.gateway")
         try await Self.runGateway(configuration, logger: logger)
+    }
+
+    func applyProtection(to configuration: inout GatewayConfiguration, environment: [String: String]) throws {
+        if let seconds = shutdownTimeout ?? environment["SHUTDOWN_TIMEOUT"].flatMap(Int.init) {
+            guard seconds >= 1 else { throw ValidationError("--shutdown-timeout must be at least 1 second") }
+            configuration.shutdownTimeout = .seconds(seconds)
+        }
+        let origins = corsAllowedOrigin.isEmpty
+            ? (environment["CORS_ALLOWED_ORIGINS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            : corsAllowedOrigin
+        for origin in origins where !origin.isEmpty {
+            guard let url = URL(string: origin), url.scheme != nil, url.host != nil, url.path.isEmpty, origin != "*" else {
+                throw ValidationError("--cors-allowed-origin: '\(origin)' is not an origin like https://app.example.com")
+            }
+            configuration.allowedOrigins.insert(origin)
+        }
+        if let perIP = authRateLimitPerIp ?? environment["AUTH_RATE_LIMIT_PER_IP"].flatMap(Int.init) {
+            guard perIP >= 0 else { throw ValidationError("--auth-rate-limit-per-ip must be 0 (off) or more") }
+            configuration.authRateLimits.perIP = perIP
+        }
+        if let perEmail = authRateLimitPerEmail ?? environment["AUTH_RATE_LIMIT_PER_EMAIL"].flatMap(Int.init) {
+            guard perEmail >= 0 else { throw ValidationError("--auth-rate-limit-per-email must be 0 (off) or more") }
+            configuration.authRateLimits.perEmail = perEmail
+        }
     }
 
     static func runGateway(_ configuration: GatewayConfiguration, logger: Logger) async throws {
         logger.info("starting gateway", metadata: ["database": "\(configuration.databaseURL)"])
         let database = try await PlatformDatabase.open(configuration.databaseURL, logger: logger)
         let app = try await buildApplication(configuration: configuration, database: database, logger: logger)
-        try await app.runService()
+        try await runGracefully([app], timeout: configuration.shutdownTimeout, logger: logger)
+    }
+
+    /// Runs services until SIGTERM or SIGINT, then shuts them down in reverse order (the HTTP
+    /// server stops accepting and finishes in-flight requests first), within `timeout`.
+    static func runGracefully(_ services: [any Service], timeout: Duration, logger: Logger) async throws {
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = timeout
+        try await ServiceGroup(configuration: configuration).run()
+        logger.info("stopped")
     }
 
     static func parsePort(_ text: String) throws -> Int {
