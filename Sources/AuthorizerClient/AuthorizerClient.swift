@@ -363,3 +363,14 @@ extension AuthorizerClientError {
         return min(2000, 100 << (attempt - 1))
     }
 }
+
+extension AuthorizerClient.Configuration: CustomStringConvertible {
+    /// Secrets redacted: this may end up in a log.
+    public var description: String {
+        "AuthorizerClient.Configuration(url: \(url), clientID: \(clientID), adminSecret: \(adminSecret == nil ? "none" : "<redacted>"))"
+    }
+}
+
+extension AuthorizerClient: CustomStringConvertible {
+    public var description: String { "AuthorizerClient(\(configuration.url), \(version))" }
+}

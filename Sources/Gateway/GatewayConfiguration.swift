@@ -84,3 +84,10 @@ public enum GuardMode: String, Sendable, CaseIterable {
     /// In-process, plus a remote session check per session at most every interval.
     case hybrid
 }
+
+extension AuthorizerSettings: CustomStringConvertible {
+    /// Secrets redacted: this may end up in a log.
+    public var description: String {
+        "AuthorizerSettings(url: \(url), clientID: \(clientID), guardMode: \(guardMode.rawValue), adminSecret: \(adminSecret == nil ? "none" : "<redacted>"), jwtSecret: \(jwtSecret == nil ? "none" : "<redacted>"))"
+    }
+}

@@ -180,3 +180,8 @@ public struct RoleMapping: Sendable {
         return mapped.contains(.admin) ? .admin : .user
     }
 }
+
+extension ReconcileService: CustomStringConvertible {
+    /// What service lifecycle logs: the name only, never the client and its secrets.
+    var description: String { "ReconcileService" }
+}

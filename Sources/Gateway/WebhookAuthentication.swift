@@ -78,3 +78,16 @@ public struct WebhookAuthentication: Sendable {
         return false
     }
 }
+
+extension WebhookAuthentication: CustomStringConvertible {
+    /// The schemes configured, never their secrets.
+    public var description: String {
+        var schemes: [String] = []
+        if authorizerSecret != nil { schemes.append("x-authorizer-signature") }
+        if seedSecret != nil { schemes.append("x-webhook-signature") }
+        if !standardWebhookSecrets.isEmpty { schemes.append("standard-webhooks(\(standardWebhookSecrets.count) keys)") }
+        if staticHeader != nil { schemes.append("static-header") }
+        if insecure { schemes.append("insecure") }
+        return "WebhookAuthentication(\(schemes.joined(separator: ", ")))"
+    }
+}

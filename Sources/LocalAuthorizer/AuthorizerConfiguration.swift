@@ -71,3 +71,10 @@ public struct AuthorizerConfiguration: Sendable {
     /// The version `meta` reports; this server speaks Authorizer 2.4's contract.
     public static let version = "2.4.0-local"
 }
+
+extension AuthorizerConfiguration: CustomStringConvertible {
+    /// Secrets and keys redacted: this may end up in a log.
+    public var description: String {
+        "AuthorizerConfiguration(clientID: \(clientID), port: \(httpPort), jwt: \(jwtType), database: \(databaseURL))"
+    }
+}

@@ -3,6 +3,7 @@ import AuthorizerClient
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import PlatformDB
 import Synchronization
 import Testing
@@ -113,6 +114,103 @@ import Glibc
             }
         }
         try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// A full end-to-end run of `platform dev` (JSON logs at debug level): signup, login, refresh,
+    /// workflows, a bad token, password reset, logout and the webhooks behind them. No password,
+    /// token, reset token, signature or secret appears in its output, and every log line is JSON.
+    @Test func aFullRunLogsNoSecret() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("logs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let port = CrashRecoveryTests.freePort()
+        let authorizerPort = CrashRecoveryTests.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
+        process.currentDirectoryURL = folder
+        process.arguments = [
+            "dev", "--port", String(port), "--authorizer-port", String(authorizerPort), "--log-format", "json", "--log-level", "debug",
+        ]
+        let stdout = folder.appendingPathComponent("stdout.log")
+        let stderr = folder.appendingPathComponent("stderr.log")
+        FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: stdout)
+        process.standardError = try FileHandle(forWritingTo: stderr)
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let gateway = "http://127.0.0.1:\(port)"
+        var ready = false
+        for _ in 0..<300 where !ready {
+            var request = HTTPClientRequest(url: gateway + "/readyz")
+            request.method = .GET
+            ready = (try? await HTTPClient.shared.execute(request, timeout: .seconds(1)))?.status == .ok
+            if !ready { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        try #require(ready, "platform dev did not become ready")
+
+        func call(_ method: HTTPMethod, _ path: String, _ json: [String: Any]? = nil, bearer: String? = nil) async throws -> [String: Any] {
+            var request = HTTPClientRequest(url: gateway + path)
+            request.method = method
+            request.headers.add(name: "Content-Type", value: "application/json")
+            if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+            if let json { request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))) }
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+            return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        }
+        let password = "Secr3t!pass-\(UUID().uuidString.prefix(8))"
+        let newPassword = "N3w!secret-\(UUID().uuidString.prefix(8))"
+        let email = "logs@example.com"
+        var secrets: [String] = [password, newPassword]
+        _ = try await call(.POST, "/auth/signup", ["email": email, "password": password, "confirmPassword": password, "clientName": "Logs"])
+        let session = try await call(.POST, "/auth/login", ["email": email, "password": password, "offlineAccess": true])
+        let access = try #require(session["accessToken"] as? String)
+        let refresh = try #require(session["refreshToken"] as? String)
+        secrets += [access, refresh]
+        _ = try await call(.GET, "/auth/me", bearer: access)
+        _ = try await call(.POST, "/workflows", ["name": "W", "definition": ["steps": []]], bearer: access)
+        _ = try await call(.GET, "/workflows", bearer: access + "x")
+        let refreshed = try await call(.POST, "/auth/refresh", ["refreshToken": refresh])
+        secrets += [refreshed["accessToken"] as? String, refreshed["refreshToken"] as? String].compactMap { $0 }
+        _ = try await call(.POST, "/auth/forgot-password", ["email": email])
+        let devSecrets = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("data/dev-secrets.json"))) as? [String: String]
+        let adminSecret = try #require(devSecrets?["adminSecret"])
+        secrets += [adminSecret, try #require(devSecrets?["clientSecret"])]
+        var outbox = HTTPClientRequest(url: "http://127.0.0.1:\(authorizerPort)/_dev/outbox")
+        outbox.headers.add(name: "x-authorizer-admin-secret", value: adminSecret)
+        let mail = try await HTTPClient.shared.execute(outbox, timeout: .seconds(5)).body.collect(upTo: 1 << 20)
+        let messages = (try JSONSerialization.jsonObject(with: Data(buffer: mail)) as? [String: Any])?["messages"] as? [[String: Any]]
+        let link = try #require(messages?.last { $0["kind"] as? String == "forgot_password" }?["link"] as? String)
+        let resetToken = try #require(URLComponents(string: link)?.queryItems?.first { $0.name == "token" }?.value)
+        secrets.append(resetToken)
+        _ = try await call(.POST, "/auth/reset-password", ["token": resetToken, "password": newPassword, "confirmPassword": newPassword])
+        let again = try await call(.POST, "/auth/login", ["email": email, "password": newPassword])
+        let last = try #require(again["accessToken"] as? String)
+        secrets.append(last)
+        _ = try await call(.POST, "/auth/logout", bearer: last)
+        try await Task.sleep(for: .milliseconds(500))  // the webhooks of all this
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+
+        let logs = try String(contentsOf: stderr, encoding: .utf8)
+        let output = try String(contentsOf: stdout, encoding: .utf8) + logs
+        let lines = logs.split(separator: "\n")
+        print("log-secret run: \(lines.count) log lines, \(secrets.count) secrets checked")
+        #expect(lines.count > 30, "the run logged")
+        if let leak = secrets.first(where: { output.contains($0) }) { print(output.split(separator: "\n").filter { $0.contains(leak) }.joined(separator: "\n")) }
+        #expect(logs.contains("\"route\":\"/workflows\""), "request lines are there")
+        for line in lines {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not JSON: \(line.prefix(200))")
+        }
+        for secret in secrets {
+            #expect(!output.contains(secret), "a secret is in the output: \(secret.prefix(6))…")
+            // A JWT's signature alone is enough to reuse nothing, but its payload would leak claims.
+            if secret.split(separator: ".").count == 3 {
+                #expect(!output.contains(secret.split(separator: ".")[2]), "a token signature is in the output")
+            }
+        }
+        #expect(!output.lowercased().contains("x-authorizer-signature: "), "no webhook signature header is logged")
     }
 }
 
