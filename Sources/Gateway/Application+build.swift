@@ -1,6 +1,7 @@
 import AuthorizerClient
 import Hummingbird
 import Logging
+import NIOFoundationCompat
 import PlatformDB
 import ServiceLifecycle
 
@@ -25,6 +26,10 @@ public func buildApplication(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
+    }
+    let openAPI = ByteBuffer(data: OpenAPIDocument.render())
+    router.get("/openapi.json") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPI))
     }
     var services: [any Service] = [database]
     var auth: AuthParts?

@@ -1,0 +1,385 @@
+import Foundation
+
+/// The gateway's OpenAPI 3.1 document, served at `GET /openapi.json`.
+///
+/// It is written here, next to the routes, as data: one ``Operation`` per route. A test compares
+/// it with the router's routes both ways, and CI runs schemathesis against a live gateway with it.
+enum OpenAPIDocument {
+    /// One route: how it is called and every answer it gives.
+    struct Operation {
+        var method: String
+        var path: String
+        var summary: String
+        var tag: String
+        var secured = true
+        var query: [Parameter] = []
+        var body: Body?
+        var success: [Int: String?]
+        /// Error statuses besides the ones every operation of its kind can answer.
+        var errors: Set<Int> = []
+        var successHeaders: [String: Any] = [:]
+    }
+
+    struct Parameter {
+        var name: String
+        var description: String
+        var schema: [String: Any]
+    }
+
+    enum Body {
+        /// A JSON object with this component schema.
+        case json(String)
+        /// Bytes checked before they are parsed (webhooks).
+        case raw(String)
+    }
+
+    static var operations: [Operation] {
+        let page = [
+            Parameter(name: "limit", description: "Page size, 1–100 (default 20).", schema: ["type": "integer", "minimum": 1, "maximum": 100]),
+            Parameter(name: "cursor", description: "The `nextCursor` of the previous page.", schema: ["type": "string", "maxLength": 200]),
+        ]
+        let open = { (method: String, path: String, summary: String, body: String?, success: [Int: String?], errors: Set<Int>) in
+            Operation(
+                method: method, path: path, summary: summary, tag: "auth", secured: false, body: body.map { .json($0) }, success: success,
+                errors: errors)
+        }
+        var all: [Operation] = [
+            Operation(method: "GET", path: "/healthz", summary: "Liveness: the process is up.", tag: "operations", secured: false, success: [200: "Health"]),
+            Operation(
+                method: "GET", path: "/readyz",
+                summary: "Readiness: the database answers, migrations are applied, Authorizer answers and its JWKS is loaded. 503 names what fails.",
+                tag: "operations", secured: false, success: [200: "Health"], errors: [503]),
+            Operation(method: "GET", path: "/metrics", summary: "Prometheus metrics (text exposition format).", tag: "operations", secured: false, success: [200: "metrics"]),
+            Operation(method: "GET", path: "/openapi.json", summary: "This document.", tag: "operations", secured: false, success: [200: "document"]),
+
+            open("POST", "/auth/signup", "Sign up at Authorizer; the platform user is created before the answer. With `clientName` a tenant is created with the user as its ADMIN; with `invitationToken` the user joins the inviting tenant.", "SignupRequest", [201: "Session"], [400, 403, 409, 429, 502, 503]),
+            open("POST", "/auth/login", "Log in at Authorizer.", "LoginRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
+            open("POST", "/auth/refresh", "Exchange a refresh token (rotated) for new tokens.", "RefreshRequest", [200: "Tokens"], [400, 401, 502, 503]),
+            open("POST", "/auth/forgot-password", "Ask Authorizer to mail a password-reset link.", "EmailRequest", [202: "Message"], [400, 401, 403, 429, 502, 503]),
+            open("POST", "/auth/reset-password", "Set a new password with the mailed token.", "ResetPasswordRequest", [200: "Message"], [400, 401, 403, 429, 502, 503]),
+            open("POST", "/auth/verify-email", "Verify the email with the mailed token; answers a session.", "TokenRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
+            open("POST", "/auth/verify", "For internal services: whether a token is valid, and its user.", "TokenRequest", [200: "Verify"], [400, 503]),
+            Operation(method: "GET", path: "/auth/me", summary: "The signed-in user.", tag: "auth", success: [200: "User"]),
+            Operation(method: "PATCH", path: "/auth/me", summary: "Change the signed-in user's names (at Authorizer too).", tag: "auth", body: .json("ProfilePatch"), success: [200: "User"], errors: [400, 401, 403, 429, 502]),
+            Operation(method: "POST", path: "/auth/logout", summary: "End the session at Authorizer; the token is refused from now on.", tag: "auth", success: [204: nil], errors: [429, 502]),
+
+            Operation(method: "POST", path: "/clients", summary: "Create a tenant; the caller, who has none yet, becomes its ADMIN.", tag: "tenant", body: .json("NameRequest"), success: [201: "Client"], errors: [400, 409]),
+            Operation(method: "GET", path: "/clients/current", summary: "The caller's tenant.", tag: "tenant", success: [200: "Client"]),
+            Operation(method: "PATCH", path: "/clients/current", summary: "Rename the tenant (ADMIN).", tag: "tenant", body: .json("NameRequest"), success: [200: "Client"], errors: [400, 409]),
+            Operation(method: "GET", path: "/users", summary: "The tenant's users (ADMIN).", tag: "tenant", query: page, success: [200: "UserPage"], errors: [400]),
+            Operation(method: "GET", path: "/users/{id}", summary: "One user of the tenant (ADMIN).", tag: "tenant", success: [200: "User"], errors: [400, 404]),
+            Operation(method: "PATCH", path: "/users/{id}", summary: "Change a user's role or status (ADMIN); the last active ADMIN stays.", tag: "tenant", body: .json("UserChange"), success: [200: "User"], errors: [400, 404, 409]),
+            Operation(method: "GET", path: "/audit-log", summary: "The tenant's audit log, newest first (ADMIN).", tag: "tenant", query: [page[0]], success: [200: "AuditLog"], errors: [400]),
+
+            Operation(method: "POST", path: "/invitations", summary: "Invite an email with a role (ADMIN); the answer carries the one-time token, only this once.", tag: "invitations", body: .json("InvitationRequest"), success: [201: "Invitation"], errors: [400, 409]),
+            Operation(method: "GET", path: "/invitations", summary: "The tenant's invitations (ADMIN).", tag: "invitations", success: [200: "InvitationList"]),
+            Operation(method: "DELETE", path: "/invitations/{id}", summary: "Revoke an open invitation (ADMIN).", tag: "invitations", success: [204: nil], errors: [400, 404]),
+            Operation(method: "POST", path: "/invitations/accept", summary: "Join the inviting tenant as the signed-in user.", tag: "invitations", body: .json("TokenRequest"), success: [200: "User"], errors: [400, 409]),
+
+            Operation(
+                method: "GET", path: "/workflows", summary: "The tenant's workflows, newest first.", tag: "workflows",
+                query: page + [
+                    Parameter(name: "status", description: "Only this status.", schema: ["type": "string", "enum": ["DRAFT", "ACTIVE", "PAUSED", "ARCHIVED"]]),
+                    Parameter(name: "search", description: "Name contains this (case-insensitive), at most 200 characters.", schema: ["type": "string", "maxLength": 200]),
+                ], success: [200: "WorkflowPage"], errors: [400]),
+            Operation(method: "POST", path: "/workflows", summary: "Create a workflow (ADMIN).", tag: "workflows", body: .json("WorkflowCreate"), success: [201: "Workflow"], errors: [400], successHeaders: ["ETag": etag]),
+            Operation(method: "GET", path: "/workflows/{id}", summary: "One workflow, with its version as ETag.", tag: "workflows", success: [200: "Workflow"], errors: [400, 404], successHeaders: ["ETag": etag]),
+            Operation(method: "PATCH", path: "/workflows/{id}", summary: "Change a workflow (ADMIN); `If-Match` makes it conditional.", tag: "workflows", body: .json("WorkflowPatch"), success: [200: "Workflow"], errors: [400, 404, 412], successHeaders: ["ETag": etag]),
+            Operation(method: "DELETE", path: "/workflows/{id}", summary: "Delete a workflow (ADMIN); `If-Match` makes it conditional.", tag: "workflows", success: [204: nil], errors: [400, 404, 412]),
+
+            Operation(
+                method: "GET", path: "/reports", summary: "The tenant's reports, newest first.", tag: "reports",
+                query: page + [
+                    Parameter(name: "workflowId", description: "Only reports of this workflow.", schema: ["type": "string"]),
+                    Parameter(name: "createdBy", description: "Only reports by this user id.", schema: ["type": "string"]),
+                    Parameter(name: "status", description: "Only this status.", schema: ["type": "string", "enum": ["PENDING", "READY", "FAILED"]]),
+                    Parameter(name: "createdFrom", description: "Created at or after (ISO 8601).", schema: ["type": "string", "format": "date-time"]),
+                    Parameter(name: "createdTo", description: "Created before (ISO 8601).", schema: ["type": "string", "format": "date-time"]),
+                ], success: [200: "ReportPage"], errors: [400]),
+            Operation(method: "POST", path: "/reports", summary: "Create a report.", tag: "reports", body: .json("ReportCreate"), success: [201: "Report"], errors: [400, 404]),
+            Operation(method: "GET", path: "/reports/{id}", summary: "One report.", tag: "reports", success: [200: "Report"], errors: [400, 404]),
+            Operation(method: "PATCH", path: "/reports/{id}", summary: "Change a report (an ADMIN any, a USER their own).", tag: "reports", body: .json("ReportPatch"), success: [200: "Report"], errors: [400, 404]),
+            Operation(method: "DELETE", path: "/reports/{id}", summary: "Delete a report (an ADMIN any, a USER their own).", tag: "reports", success: [204: nil], errors: [400, 404]),
+
+            Operation(method: "GET", path: "/admin/webhook-events", summary: "The webhook inbox (SUPER_ADMIN).", tag: "admin", query: [
+                Parameter(name: "status", description: "PENDING, APPLIED or FAILED.", schema: ["type": "string", "enum": ["PENDING", "APPLIED", "FAILED", "pending", "applied", "failed"]]),
+                Parameter(name: "limit", description: "1–500 (default 100).", schema: ["type": "integer", "minimum": 1, "maximum": 500]),
+            ], success: [200: "WebhookEvents"], errors: [400]),
+            Operation(method: "POST", path: "/admin/webhook-events/{id}/replay", summary: "Apply a stored event again (SUPER_ADMIN).", tag: "admin", success: [202: nil], errors: [400, 404]),
+            Operation(method: "POST", path: "/admin/reconcile", summary: "Reconcile users with Authorizer now (SUPER_ADMIN); the body is optional.", tag: "admin", body: .json("ReconcileRequest"), success: [200: "ReconcileReport"], errors: [400, 502, 503]),
+            Operation(method: "GET", path: "/admin/clients", summary: "Every tenant (SUPER_ADMIN).", tag: "admin", query: page, success: [200: "ClientPage"], errors: [400]),
+            Operation(method: "POST", path: "/admin/clients", summary: "Create an empty tenant (SUPER_ADMIN).", tag: "admin", body: .json("NameRequest"), success: [201: "Client"], errors: [400, 409]),
+            Operation(method: "PATCH", path: "/admin/clients/{id}", summary: "Suspend or reactivate a tenant (SUPER_ADMIN).", tag: "admin", body: .json("ClientStatusChange"), success: [200: "Client"], errors: [400, 404]),
+            Operation(method: "GET", path: "/admin/users", summary: "Users across tenants (SUPER_ADMIN).", tag: "admin", query: page, success: [200: "UserPage"], errors: [400]),
+        ]
+        let webhookSummary =
+            "An Authorizer webhook. Authenticated on the raw bytes (X-Authorizer-Signature, x-webhook-signature, Standard Webhooks or a static header, as configured), stored durably before the answer: 202 stored, 200 a duplicate."
+        for path in ["/webhooks/authorizer"] + ["user-signup", "user-updated", "user-deleted", "user-login"].map({ "/webhooks/authorizer/" + $0 }) {
+            all.append(
+                Operation(
+                    method: "POST", path: path, summary: webhookSummary, tag: "webhooks", secured: false, body: .raw("WebhookEvent"),
+                    success: [202: "WebhookAccepted", 200: "WebhookAccepted"], errors: [400, 401, 413, 422, 503]))
+        }
+        return all
+    }
+
+    static var etag: [String: Any] { ["description": "The workflow's version, quoted.", "schema": ["type": "string"]] }
+
+    /// What every operation of its kind can answer besides its own errors.
+    static func commonErrors(_ operation: Operation) -> Set<Int> {
+        var errors: Set<Int> = operation.body == nil ? [] : [400, 413, 415]
+        if operation.secured { errors.formUnion([401, 403, 503]) }
+        return errors
+    }
+
+    static let reasons: [Int: String] = [
+        400: "The request is invalid; `field` names the culprit when there is one.",
+        401: "No valid bearer token (or, for webhooks, no valid signature).",
+        403: "Not allowed: role, account status, or no tenant yet.",
+        404: "No such resource in the caller's tenant.",
+        409: "Conflicts with the current state.",
+        412: "`If-Match` names an older version.",
+        413: "The body is too large.",
+        415: "The body is not JSON.",
+        422: "Understood but not processable.",
+        429: "Too many attempts; see `Retry-After`.",
+        502: "The identity provider answered something unexpected.",
+        503: "A dependency (database or identity provider) is unavailable.",
+    ]
+
+    // MARK: Rendering
+
+    /// The document as JSON bytes, keys sorted.
+    static func render() -> Data {
+        var paths: [String: [String: Any]] = [:]
+        for operation in operations {
+            paths[operation.path, default: [:]][operation.method.lowercased()] = render(operation)
+        }
+        let document: [String: Any] = [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "Automation platform gateway",
+                "version": "1.0.0",
+                "description": "Authentication is delegated to Authorizer; business data is tenant-scoped. Every error is application/problem+json (RFC 9457) with a stable `type` and the request id.",
+            ],
+            "paths": paths,
+            "components": [
+                "securitySchemes": ["bearerAuth": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"]],
+                "schemas": schemas,
+                "headers": ["X-Request-Id": ["description": "The request id: the caller's when sane, made otherwise.", "schema": ["type": "string"]]],
+            ],
+        ]
+        return (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+
+    private static func render(_ operation: Operation) -> [String: Any] {
+        var rendered: [String: Any] = [
+            "summary": operation.summary,
+            "tags": [operation.tag],
+            "operationId": operation.method.lowercased() + operation.path.split(separator: "/").map { part in
+                part.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: "-").map { $0.capitalized }.joined()
+            }.joined().replacingOccurrences(of: ".", with: ""),
+            "security": operation.secured ? [["bearerAuth": [String]()]] : [[String: [String]]](),
+        ]
+        var parameters: [[String: Any]] = operation.query.map {
+            ["name": $0.name, "in": "query", "required": false, "description": $0.description, "schema": $0.schema]
+        }
+        if operation.path.contains("{id}") {
+            parameters.append([
+                "name": "id", "in": "path", "required": true, "description": "A platform id (26 characters, starting with c).",
+                "schema": ["type": "string"],
+            ])
+        }
+        if ["PATCH", "DELETE"].contains(operation.method), operation.path.hasPrefix("/workflows/") {
+            parameters.append([
+                "name": "If-Match", "in": "header", "required": false,
+                "description": "The ETag read; a stale one answers 412.", "schema": ["type": "string"],
+            ])
+        }
+        if !parameters.isEmpty { rendered["parameters"] = parameters }
+        switch operation.body {
+        case .json(let schema):
+            rendered["requestBody"] = [
+                "required": operation.path != "/admin/reconcile",
+                "content": ["application/json": ["schema": ref(schema)]],
+            ]
+        case .raw(let schema):
+            rendered["requestBody"] = ["required": true, "content": ["application/json": ["schema": ref(schema)]]]
+        case nil: break
+        }
+        var responses: [String: Any] = [:]
+        let requestID: [String: Any] = ["X-Request-Id": ["$ref": "#/components/headers/X-Request-Id"]]
+        for (status, schema) in operation.success {
+            var response: [String: Any] = ["description": status == 204 || status == 202 && schema == nil ? "Done." : "Success."]
+            response["headers"] = requestID.merging(operation.successHeaders) { $1 }
+            switch schema {
+            case "metrics"?: response["content"] = ["text/plain": ["schema": ["type": "string"]]]
+            case "document"?: response["content"] = ["application/json": ["schema": ["type": "object"]]]
+            case let name?: response["content"] = ["application/json": ["schema": ref(name)]]
+            default: break
+            }
+            responses[String(status)] = response
+        }
+        for status in operation.errors.union(commonErrors(operation)).sorted() {
+            responses[String(status)] = [
+                "description": reasons[status] ?? "Error.",
+                "headers": requestID,
+                "content": ["application/problem+json": ["schema": ref("Problem")]],
+            ]
+        }
+        rendered["responses"] = responses
+        return rendered
+    }
+
+    private static func ref(_ name: String) -> [String: Any] { ["$ref": "#/components/schemas/\(name)"] }
+
+    // MARK: Schemas
+
+    private static func object(_ properties: [String: Any], required: [String], closed: Bool = true) -> [String: Any] {
+        var schema: [String: Any] = ["type": "object", "properties": properties, "required": required]
+        if closed { schema["additionalProperties"] = false }
+        return schema
+    }
+
+    private static var string: [String: Any] { ["type": "string"] }
+    private static var dateTime: [String: Any] { ["type": "string", "format": "date-time"] }
+    private static var id: [String: Any] { ["type": "string", "description": "A platform id."] }
+    private static var anyJSON: [String: Any] { [:] }
+    private static func page(of item: String) -> [String: Any] {
+        object(["items": ["type": "array", "items": ref(item)], "nextCursor": string], required: ["items"])
+    }
+
+    static var schemas: [String: Any] { [
+        "Problem": object(
+            [
+                "type": ["type": "string", "format": "uri"], "title": string, "status": ["type": "integer"], "detail": string,
+                "field": string, "requestId": string,
+            ], required: ["type", "title", "status"]),
+        "Health": object(
+            ["status": ["type": "string", "enum": ["ok", "ready"]], "checks": ["type": "object", "additionalProperties": string]],
+            required: ["status", "checks"]),
+        "User": object(
+            [
+                "id": id, "authorizerId": string, "email": string, "firstName": string, "lastName": string,
+                "role": ["type": "string", "enum": ["USER", "ADMIN", "SUPER_ADMIN"]],
+                "status": ["type": "string", "enum": ["ACTIVE", "PENDING_VERIFICATION", "SUSPENDED", "DELETED"]],
+                "clientId": id, "createdAt": dateTime, "lastLoginAt": dateTime,
+            ], required: ["id", "authorizerId", "email", "role", "status", "createdAt"]),
+        "UserPage": page(of: "User"),
+        "Session": object(
+            [
+                "accessToken": string, "refreshToken": string, "expiresIn": ["type": "integer"], "expiresAt": dateTime,
+                "message": string, "user": ref("User"),
+            ], required: ["message", "user"]),
+        "Tokens": object(
+            ["accessToken": string, "refreshToken": string, "expiresIn": ["type": "integer"]], required: ["accessToken"]),
+        "Message": object(["message": string], required: ["message"]),
+        "Verify": object(["valid": ["type": "boolean"], "user": ref("User"), "reason": string], required: ["valid"]),
+        "Client": object(
+            [
+                "id": id, "name": string, "slug": string, "status": ["type": "string", "enum": ["ACTIVE", "SUSPENDED"]],
+                "createdAt": dateTime,
+            ], required: ["id", "name", "slug", "status", "createdAt"]),
+        "ClientPage": page(of: "Client"),
+        "Workflow": object(
+            [
+                "id": id, "name": string, "description": string,
+                "status": ["type": "string", "enum": ["DRAFT", "ACTIVE", "PAUSED", "ARCHIVED"]],
+                "definition": ["type": "object"], "version": ["type": "integer", "minimum": 1], "createdBy": id,
+                "createdAt": dateTime, "updatedAt": dateTime,
+            ], required: ["id", "name", "status", "definition", "version", "createdAt", "updatedAt"]),
+        "WorkflowPage": page(of: "Workflow"),
+        "Report": object(
+            [
+                "id": id, "title": string, "workflowId": id, "status": ["type": "string", "enum": ["PENDING", "READY", "FAILED"]],
+                "parameters": ["type": "object"], "content": anyJSON, "createdBy": id, "createdAt": dateTime, "updatedAt": dateTime,
+            ], required: ["id", "title", "status", "parameters", "createdAt", "updatedAt"]),
+        "ReportPage": page(of: "Report"),
+        "Invitation": object(
+            [
+                "id": id, "email": string, "role": ["type": "string", "enum": ["USER", "ADMIN"]],
+                "status": ["type": "string", "enum": ["OPEN", "ACCEPTED", "REVOKED", "EXPIRED"]], "expiresAt": dateTime,
+                "token": ["type": "string", "description": "Only in the answer that created it."],
+            ], required: ["id", "email", "role", "status", "expiresAt"]),
+        "InvitationList": object(["items": ["type": "array", "items": ref("Invitation")]], required: ["items"]),
+        "AuditLog": object(
+            [
+                "items": [
+                    "type": "array",
+                    "items": object(
+                        ["id": id, "actor": string, "action": string, "target": string, "detail": string, "createdAt": dateTime],
+                        required: ["id", "actor", "action", "createdAt"]),
+                ]
+            ], required: ["items"]),
+        "WebhookEvents": object(
+            [
+                "events": [
+                    "type": "array",
+                    "items": object(
+                        [
+                            "id": id, "eventName": string, "authorizerId": string, "receivedAt": dateTime,
+                            "status": ["type": "string", "enum": ["PENDING", "APPLIED", "FAILED"]], "attempts": ["type": "integer"],
+                            "lastError": string,
+                        ], required: ["id", "eventName", "authorizerId", "receivedAt", "status", "attempts"]),
+                ]
+            ], required: ["events"]),
+        "ReconcileReport": object(
+            [
+                "created": ["type": "integer"], "updated": ["type": "integer"], "deleted": ["type": "integer"],
+                "unchanged": ["type": "integer"], "dryRun": ["type": "boolean"],
+            ], required: ["created", "updated", "deleted", "unchanged", "dryRun"]),
+        "WebhookAccepted": object(["status": ["type": "string", "enum": ["accepted", "duplicate"]]], required: ["status"]),
+        "WebhookEvent": object(
+            [
+                "event_name": ["type": "string", "description": "user.signup, user.login, user.deleted, user.deactivated, user.access_revoked, user.access_enabled (Authorizer 2.x may suffix a channel)."],
+                "event": string,
+                "webhook_id": string,
+                "user": object(["id": string, "email": string], required: ["id"], closed: false),
+            ], required: ["user"], closed: false),
+
+        "SignupRequest": object(
+            [
+                "email": ["type": "string", "format": "email"], "password": string, "confirmPassword": string,
+                "firstName": ["type": "string", "maxLength": 100], "lastName": ["type": "string", "maxLength": 100],
+                "clientName": ["type": "string", "maxLength": 200],
+                "invitationToken": ["type": "string", "description": "From an invitation; not with clientName."],
+            ], required: ["email", "password", "confirmPassword"]),
+        "LoginRequest": object(
+            ["email": ["type": "string", "format": "email"], "password": string, "offlineAccess": ["type": "boolean"]],
+            required: ["email", "password"]),
+        "RefreshRequest": object(["refreshToken": string], required: ["refreshToken"]),
+        "EmailRequest": object(["email": ["type": "string", "format": "email"]], required: ["email"]),
+        "ResetPasswordRequest": object(["token": string, "password": string, "confirmPassword": string], required: ["token", "password", "confirmPassword"]),
+        "TokenRequest": object(["token": string], required: ["token"]),
+        "ProfilePatch": object(["firstName": ["type": "string", "maxLength": 100], "lastName": ["type": "string", "maxLength": 100]], required: []),
+        "NameRequest": object(["name": ["type": "string", "minLength": 1, "maxLength": 200]], required: ["name"]),
+        "UserChange": object(
+            ["role": ["type": "string", "enum": ["USER", "ADMIN"]], "status": ["type": "string", "enum": ["ACTIVE", "SUSPENDED"]]],
+            required: []),
+        "InvitationRequest": object(
+            ["email": ["type": "string", "format": "email"], "role": ["type": "string", "enum": ["USER", "ADMIN"]]], required: ["email"]),
+        "WorkflowCreate": object(
+            [
+                "name": ["type": "string", "minLength": 1, "maxLength": 200], "description": ["type": ["string", "null"], "maxLength": 2000],
+                "status": ["type": "string", "enum": ["DRAFT", "ACTIVE", "PAUSED", "ARCHIVED"]],
+                "definition": ["type": "object", "description": "The workflow's JSON definition, at most 256 KiB."],
+            ], required: ["name", "definition"]),
+        "WorkflowPatch": object(
+            [
+                "name": ["type": "string", "minLength": 1, "maxLength": 200], "description": ["type": ["string", "null"], "maxLength": 2000],
+                "status": ["type": "string", "enum": ["DRAFT", "ACTIVE", "PAUSED", "ARCHIVED"]], "definition": ["type": "object"],
+            ], required: []),
+        "ReportCreate": object(
+            [
+                "title": ["type": "string", "minLength": 1, "maxLength": 200], "workflowId": ["type": ["string", "null"]],
+                "status": ["type": "string", "enum": ["PENDING", "READY", "FAILED"]], "parameters": ["type": "object"], "content": anyJSON,
+            ], required: ["title"]),
+        "ReportPatch": object(
+            [
+                "title": ["type": "string", "minLength": 1, "maxLength": 200], "workflowId": ["type": ["string", "null"]],
+                "status": ["type": "string", "enum": ["PENDING", "READY", "FAILED"]], "parameters": ["type": "object"], "content": anyJSON,
+            ], required: []),
+        "ReconcileRequest": object(["dryRun": ["type": "boolean"]], required: []),
+        "ClientStatusChange": object(["status": ["type": "string", "enum": ["ACTIVE", "SUSPENDED"]]], required: ["status"]),
+    ] }
+}
