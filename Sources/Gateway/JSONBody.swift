@@ -23,6 +23,10 @@ enum JSONBody {
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw Problem.badRequest("unknown field '\(unknown)'", field: unknown)
         }
+        // Neither database stores U+0000 in text; refuse it here, naming where it is.
+        if let path = nulPath(in: .object(object), at: "") {
+            throw Problem.badRequest("'\(path)' contains a NUL character (U+0000)", field: path)
+        }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let DecodingError.keyNotFound(key, _) {
@@ -38,6 +42,25 @@ enum JSONBody {
         } catch {
             throw Problem.badRequest("the body could not be read")
         }
+    }
+
+    /// The path of the first string or key holding U+0000, if any.
+    static func nulPath(in value: JSONInput, at path: String) -> String? {
+        switch value {
+        case .string(let text): return text.utf8.contains(0) ? path : nil
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                if let found = nulPath(in: item, at: "\(path)[\(index)]") { return found }
+            }
+        case .object(let fields):
+            for key in fields.keys.sorted() {
+                let child = path.isEmpty ? key : "\(path).\(key)"
+                if key.utf8.contains(0) { return child }
+                if let found = nulPath(in: fields[key]!, at: child) { return found }
+            }
+        case .number, .bool, .null: break
+        }
+        return nil
     }
 
     /// A required, trimmed, non-empty string of at most `max` characters.

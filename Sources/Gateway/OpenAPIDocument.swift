@@ -127,7 +127,7 @@ enum OpenAPIDocument {
 
     /// What every operation of its kind can answer besides its own errors.
     static func commonErrors(_ operation: Operation) -> Set<Int> {
-        var errors: Set<Int> = operation.body == nil ? [] : [400, 413, 415]
+        var errors: Set<Int> = operation.body == nil ? [] : [400, 413, 422]
         if operation.secured { errors.formUnion([401, 403, 503]) }
         return errors
     }
@@ -140,8 +140,7 @@ enum OpenAPIDocument {
         409: "Conflicts with the current state.",
         412: "`If-Match` names an older version.",
         413: "The body is too large.",
-        415: "The body is not JSON.",
-        422: "Understood but not processable.",
+        422: "Well-formed but refused: a value the database's constraints do not accept, or an unknown webhook event.",
         429: "Too many attempts; see `Retry-After`.",
         502: "The identity provider answered something unexpected.",
         503: "A dependency (database or identity provider) is unavailable.",
@@ -187,7 +186,7 @@ enum OpenAPIDocument {
         if operation.path.contains("{id}") {
             parameters.append([
                 "name": "id", "in": "path", "required": true, "description": "A platform id (26 characters, starting with c).",
-                "schema": ["type": "string"],
+                "schema": ["type": "string", "pattern": "^c[0-9a-z]{25}$"],
             ])
         }
         if ["PATCH", "DELETE"].contains(operation.method), operation.path.hasPrefix("/workflows/") {
@@ -285,10 +284,16 @@ enum OpenAPIDocument {
             [
                 "id": id, "name": string, "description": string,
                 "status": ["type": "string", "enum": ["DRAFT", "ACTIVE", "PAUSED", "ARCHIVED"]],
-                "definition": ["type": "object"], "version": ["type": "integer", "minimum": 1], "createdBy": id,
+                "definition": ref("WorkflowDefinition"), "version": ["type": "integer", "minimum": 1], "createdBy": id,
                 "createdAt": dateTime, "updatedAt": dateTime,
             ], required: ["id", "name", "status", "definition", "version", "createdAt", "updatedAt"]),
         "WorkflowPage": page(of: "Workflow"),
+        "WorkflowDefinition": object(
+            [
+                "trigger": object(["type": ["type": "string", "minLength": 1]], required: ["type"], closed: false),
+                "steps": ["type": "array", "items": object(["type": ["type": "string", "minLength": 1]], required: ["type"], closed: false)],
+            ], required: ["trigger", "steps"], closed: false).merging(
+                ["description": "The workflow's JSON definition, at most 256 KiB: a trigger and steps, each with a type."]) { $1 },
         "Report": object(
             [
                 "id": id, "title": string, "workflowId": id, "status": ["type": "string", "enum": ["PENDING", "READY", "FAILED"]],
@@ -362,12 +367,12 @@ enum OpenAPIDocument {
             [
                 "name": ["type": "string", "minLength": 1, "maxLength": 200], "description": ["type": ["string", "null"], "maxLength": 2000],
                 "status": ["type": "string", "enum": ["DRAFT", "ACTIVE", "PAUSED", "ARCHIVED"]],
-                "definition": ["type": "object", "description": "The workflow's JSON definition, at most 256 KiB."],
+                "definition": ref("WorkflowDefinition"),
             ], required: ["name", "definition"]),
         "WorkflowPatch": object(
             [
                 "name": ["type": "string", "minLength": 1, "maxLength": 200], "description": ["type": ["string", "null"], "maxLength": 2000],
-                "status": ["type": "string", "enum": ["DRAFT", "ACTIVE", "PAUSED", "ARCHIVED"]], "definition": ["type": "object"],
+                "status": ["type": "string", "enum": ["DRAFT", "ACTIVE", "PAUSED", "ARCHIVED"]], "definition": ref("WorkflowDefinition"),
             ], required: []),
         "ReportCreate": object(
             [

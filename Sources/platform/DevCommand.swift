@@ -27,6 +27,9 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "Log format: text or json.")
     var logFormat = "text"
 
+    @Option(name: .customLong("super-admin"), help: "Email of a platform operator (SUPER_ADMIN) once they sign up; repeatable.")
+    var superAdmins: [String] = []
+
     func run() async throws {
         var options = CommonOptions()
         options.logLevel = logLevel
@@ -49,6 +52,7 @@ struct DevCommand: AsyncParsableCommand {
             url: "http://127.0.0.1:\(authorizerPort)", clientID: authorizer.clientID, adminSecret: secrets.adminSecret)
         settings.version = .v2
         settings.guardMode = .hybrid
+        settings.roles = RoleMapping(superAdmins: Set(superAdmins))
         var gateway = GatewayConfiguration(
             host: "127.0.0.1", port: port, databaseURL: try options.resolvedDatabaseURL(), migrateOnStart: true,
             authorizer: settings, webhooks: webhooks)

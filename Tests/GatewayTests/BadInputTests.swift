@@ -106,6 +106,7 @@ import _CryptoExtras
                 ("wrong type", Data(#"{"email":42,"password":"x"}"#.utf8), "email"),
                 ("unknown field", Data(#"{"email":"a@b.co","password":"x","admin":true}"#.utf8), "admin"),
                 ("empty email", Data(#"{"email":"  ","password":"x"}"#.utf8), "email"),
+                ("NUL in a string", Data(#"{"email":"a\u0000@b.co","password":"x"}"#.utf8), "email"),
             ]
             for (name, body, field) in cases {
                 let reply = try await h.request(.post, "/auth/login", body: body)
@@ -119,6 +120,14 @@ import _CryptoExtras
                 .post, "/auth/signup",
                 json: ["email": "i@example.com", "password": "x", "confirmPassword": "x", "invitationToken": "t"])
             #expect(invitation.json["field"].string == "invitationToken")
+
+            // U+0000 deep in a workflow definition: neither database stores it, so it is a 400 naming the path.
+            try await h.signup("nul@example.com", clientName: "Nul")
+            let token = try await h.login("nul@example.com")
+            let workflow = Data(#"{"name":"W","definition":{"trigger":{"type":"manual"},"steps":[{"type":"a\u0000"}]}}"#.utf8)
+            let refused = try await h.request(.post, "/workflows", body: workflow, bearer: token)
+            #expect(refused.status == .badRequest, "\(refused.text)")
+            #expect(refused.json["field"].string == "definition.steps[0].type")
         }
     }
 }

@@ -74,7 +74,7 @@ public struct PageCursor: Sendable, Equatable {
 extension Date {
     /// This time at the databases' common precision (microseconds): written so, it reads back
     /// equal on both, which keyset cursors rely on.
-    var databasePrecision: Date {
+    public var databasePrecision: Date {
         let seconds = timeIntervalSinceReferenceDate
         return Date(timeIntervalSinceReferenceDate: (seconds * 1e6).rounded() / 1e6)
     }

@@ -51,7 +51,7 @@ public struct ClientStore: Sendable {
         }
     }
 
-    static func slug(for name: String) -> String {
+    public static func slug(for name: String) -> String {
         let base = name.lowercased().unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" }
         let collapsed = String(base).split(separator: "-").joined(separator: "-").prefix(40)
         let suffix = Identifier.make().suffix(6)

@@ -155,6 +155,11 @@ public struct UserStore: Sendable {
         try await first(where: "authorizer_id", equals: authorizerID)
     }
 
+    /// The user with this email, if one.
+    public func find(email: String) async throws -> UserRecord? {
+        try await first(where: "email", equals: email)
+    }
+
     /// The user with the platform id `id`.
     public func find(id: String) async throws -> UserRecord? {
         try await first(where: "id", equals: id)

@@ -32,4 +32,14 @@ public struct TenantScope: Sendable, Equatable {
         try await audit.record(actor: user.id, action: "tenant.override", target: clientID, detail: reason, clientID: clientID)
         return TenantScope(clientID: clientID, actorID: user.id)
     }
+
+    /// An operator at the console (`platform users …`) acting inside `clientID`: there is no
+    /// signed-in user, so the actor is named `cli:<name>`, and the override is audited first.
+    public static func console(operator name: String, actingIn clientID: String, reason: String, audit: AuditLog) async throws
+        -> TenantScope
+    {
+        let actor = "cli:\(name)"
+        try await audit.record(actor: actor, action: "tenant.override", target: clientID, detail: reason, clientID: clientID)
+        return TenantScope(clientID: clientID, actorID: actor)
+    }
 }

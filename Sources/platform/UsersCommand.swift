@@ -1,0 +1,215 @@
+import ArgumentParser
+import Foundation
+import PlatformDB
+
+/// `platform users list|show|set-role|suspend`: platform users, straight from the database, for
+/// an operator without a token. Changes inside a tenant keep its rules (the last active ADMIN
+/// stays) and are written to its audit log as `cli:<operator>`.
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users",
+        abstract: "List, inspect and change platform users (directly in the database).",
+        discussion: """
+            Examples:
+              platform users list --database-url postgres://platform@db/platform
+              platform users list --client c0mx1di5a812gwh3qt1rbji3ui
+              platform users show ada@example.com
+              platform users set-role ada@example.com ADMIN --reason "new team lead"
+              platform users suspend ada@example.com --reason "left the company"
+              platform users suspend ada@example.com --reactivate
+            A user is named by platform id, email or Authorizer id.
+            """,
+        subcommands: [List.self, Show.self, SetRole.self, Suspend.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users, newest first.")
+        @OptionGroup var options: CommonOptions
+        @Option(help: "Only the users of this tenant (client id).")
+        var client: String?
+        @Option(help: "At most this many (1–10000).")
+        var limit = 100
+
+        func run() async throws {
+            guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1–10000") }
+            let (client, limit) = (self.client, self.limit)
+            let logger = try options.makeLogger(label: "platform.users")
+            let users = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db in
+                var found: [UserRecord] = []
+                var cursor: PageCursor?
+                while found.count < limit {
+                    let page = try await UserStore(db).all(limit: 500, after: cursor)
+                    found += page.filter { client == nil || $0.clientID == client }
+                    guard page.count == 500, let last = page.last else { break }
+                    cursor = PageCursor(createdAt: last.createdAt, id: last.id)
+                }
+                return Array(found.prefix(limit))
+            }
+            for user in users { print(Self.line(user)) }
+            if users.isEmpty { print("no users") }
+        }
+
+        static func line(_ user: UserRecord) -> String {
+            [user.id, user.email, user.role.rawValue, user.status.rawValue, user.clientID ?? "-"].joined(separator: "  ")
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one user.")
+        @OptionGroup var options: CommonOptions
+        @Argument(help: "Platform id, email or Authorizer id.")
+        var user: String
+
+        func run() async throws {
+            let logger = try options.makeLogger(label: "platform.users")
+            let name = user
+            let found = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db in
+                try await UsersCommand.find(name, in: db)
+            }
+            print(
+                """
+                id             \(found.id)
+                email          \(found.email)
+                authorizer id  \(found.authorizerID)
+                name           \([found.firstName, found.lastName].compactMap { $0 }.joined(separator: " "))
+                role           \(found.role.rawValue)
+                status         \(found.status.rawValue)
+                tenant         \(found.clientID ?? "none")
+                created        \(found.createdAt.formatted(.iso8601))
+                last login     \(found.lastLoginAt.map { $0.formatted(.iso8601) } ?? "never")
+                """)
+        }
+    }
+
+    struct SetRole: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-role", abstract: "Make a tenant's user USER or ADMIN (the tenant keeps one active ADMIN).")
+        @OptionGroup var options: CommonOptions
+        @Argument(help: "Platform id, email or Authorizer id.")
+        var user: String
+        @Argument(help: "USER or ADMIN. SUPER_ADMIN is given by `platform serve --super-admin`.")
+        var role: String
+        @Option(help: "Why, for the tenant's audit log.")
+        var reason = "platform users set-role"
+
+        func run() async throws {
+            guard let role = Role(rawValue: role.uppercased()), role != .superAdmin else {
+                throw ValidationError("role must be USER or ADMIN (SUPER_ADMIN comes from `platform serve --super-admin`)")
+            }
+            try await UsersCommand.change(user, role: role, status: nil, reason: reason, options: options)
+        }
+    }
+
+    struct Suspend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Suspend a user (refused on every request from now on), or reactivate one with --reactivate.")
+        @OptionGroup var options: CommonOptions
+        @Argument(help: "Platform id, email or Authorizer id.")
+        var user: String
+        @Flag(help: "Make the user ACTIVE again.")
+        var reactivate = false
+        @Option(help: "Why, for the tenant's audit log.")
+        var reason = "platform users suspend"
+
+        func run() async throws {
+            try await UsersCommand.change(user, role: nil, status: reactivate ? .active : .suspended, reason: reason, options: options)
+        }
+    }
+
+    static func find(_ name: String, in db: PlatformDatabase) async throws -> UserRecord {
+        let store = UserStore(db)
+        if Identifier.isWellFormed(name), let user = try await store.find(id: name) { return user }
+        if let user = try await store.find(email: name) { return user }
+        if let user = try await store.find(authorizerID: name) { return user }
+        printError("no user '\(name)' (looked up by id, email and Authorizer id)")
+        throw ExitCode.failure
+    }
+
+    static func change(_ name: String, role: Role?, status: UserStatus?, reason: String, options: CommonOptions) async throws {
+        let logger = try options.makeLogger(label: "platform.users")
+        let operatorName = ProcessInfo.processInfo.environment["USER"] ?? "operator"
+        let changed = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db -> UserRecord in
+            let user = try await find(name, in: db)
+            guard let clientID = user.clientID else {
+                guard role == nil, let status else {
+                    printError("\(user.email) belongs to no tenant; only its status can change")
+                    throw ExitCode.failure
+                }
+                return try await db.transaction { sql in
+                    try await UserStore.setStatus(status, authorizerID: user.authorizerID, now: Date(), on: sql)
+                } ?? user
+            }
+            let scope = try await TenantScope.console(operator: operatorName, actingIn: clientID, reason: reason, audit: AuditLog(db))
+            switch try await TenantUserStore(db).change(user.id, role: role, status: status, in: scope) {
+            case .success(let updated): return updated
+            case .failure(.lastAdmin):
+                printError("refused: \(user.email) is the tenant's last active ADMIN; make another ADMIN first")
+                throw ExitCode.failure
+            case .failure(.notFound):
+                printError("no user '\(name)' in its tenant")
+                throw ExitCode.failure
+            case .failure(.notAllowed(let why)):
+                printError("refused: \(why)")
+                throw ExitCode.failure
+            }
+        }
+        print(List.line(changed))
+        if status == .suspended { print("running gateways refuse this user within their user-cache TTL (5 s by default)") }
+    }
+}
+
+/// `platform clients list|create`: tenants, straight from the database.
+struct ClientsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clients",
+        abstract: "List and create tenants (directly in the database).",
+        discussion: """
+            Examples:
+              platform clients list
+              platform clients create "Acme Corp"
+            A new tenant is empty: invite its first ADMIN from an operator account, or set one with
+            `platform users set-role` once they joined.
+            """,
+        subcommands: [List.self, Create.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tenants, newest first.")
+        @OptionGroup var options: CommonOptions
+        @Option(help: "At most this many (1–10000).")
+        var limit = 100
+
+        func run() async throws {
+            guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1–10000") }
+            let limit = self.limit
+            let logger = try options.makeLogger(label: "platform.clients")
+            let clients = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db in
+                try await ClientStore(db).all(limit: limit, after: nil)
+            }
+            for client in clients {
+                print([client.id, client.slug, client.status.rawValue, client.name].joined(separator: "  "))
+            }
+            if clients.isEmpty { print("no tenants") }
+        }
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an empty tenant.")
+        @OptionGroup var options: CommonOptions
+        @Argument(help: "The tenant's name (1–200 characters).")
+        var name: String
+
+        func run() async throws {
+            let name = self.name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard (1...200).contains(name.count), !name.utf8.contains(0) else { throw ValidationError("the name must be 1–200 characters") }
+            let logger = try options.makeLogger(label: "platform.clients")
+            let operatorName = ProcessInfo.processInfo.environment["USER"] ?? "operator"
+            let client = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db in
+                let client = try await ClientStore(db).create(name: name, slug: ClientStore.slug(for: name), now: Date().databasePrecision)
+                try await AuditLog(db).record(actor: "cli:\(operatorName)", action: "tenant.created", target: client.id, detail: name, clientID: client.id)
+                return client
+            }
+            print([client.id, client.slug, client.status.rawValue, client.name].joined(separator: "  "))
+        }
+    }
+}

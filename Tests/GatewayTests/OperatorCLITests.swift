@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import PlatformDB
+import Testing
+
+/// `platform users` and `platform clients`, run as an operator would: the real executable on a
+/// database file, no token.
+@Suite struct OperatorCLITests {
+    @discardableResult
+    static func platform(_ arguments: [String], expect status: Int32 = 0) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(process.terminationStatus == status, "platform \(arguments.joined(separator: " ")): \(text)")
+        return text
+    }
+
+    @Test func operatorsManageUsersAndTenantsWithoutAToken() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = "sqlite://\(folder.path)/platform.sqlite"
+        let db = ["--database-url", url, "--log-level", "error"]
+        try Self.platform(["migrate"] + db)
+
+        let created = try Self.platform(["clients", "create", "Acme Corp"] + db)
+        let clientID = String(try #require(created.split(separator: " ").first))
+        #expect(created.contains("acme-corp-"))
+        #expect(try Self.platform(["clients", "list"] + db).contains("Acme Corp"))
+
+        // Two members of the tenant: an ADMIN and a USER (as signup and an invitation would make them).
+        try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: Logger(label: "test")) { database in
+            let store = UserStore(database)
+            let admin = try await store.create(.init(authorizerID: "az-admin", email: "admin@acme.test", role: .admin, status: .active, clientID: clientID))
+            _ = try await store.create(.init(authorizerID: "az-user", email: "user@acme.test", role: .user, status: .active, clientID: clientID))
+            _ = admin
+        }
+        let listed = try Self.platform(["users", "list", "--client", clientID] + db)
+        #expect(listed.contains("admin@acme.test") && listed.contains("user@acme.test"))
+        #expect(try Self.platform(["users", "show", "az-user"] + db).contains("role           USER"))
+
+        // The last ADMIN cannot be demoted, from the console either.
+        let refused = try Self.platform(["users", "set-role", "admin@acme.test", "USER"] + db, expect: 1)
+        #expect(refused.contains("last active ADMIN"))
+        try Self.platform(["users", "set-role", "user@acme.test", "admin", "--reason", "team lead"] + db)
+        try Self.platform(["users", "set-role", "admin@acme.test", "USER"] + db)
+        #expect(try Self.platform(["users", "suspend", "user@acme.test"] + db, expect: 1).contains("last active ADMIN"))
+        try Self.platform(["users", "set-role", "admin@acme.test", "ADMIN"] + db)
+        let suspended = try Self.platform(["users", "suspend", "user@acme.test", "--reason", "left"] + db)
+        #expect(suspended.contains("SUSPENDED"))
+        #expect(try Self.platform(["users", "suspend", "user@acme.test", "--reactivate"] + db).contains("ACTIVE"))
+        #expect(try Self.platform(["users", "show", "nobody@acme.test"] + db, expect: 1).contains("no user 'nobody@acme.test'"))
+        #expect(try Self.platform(["users", "set-role", "user@acme.test", "SUPER_ADMIN"] + db, expect: 64).contains("--super-admin"))
+
+        // Each change is in the tenant's audit log, by the console operator.
+        try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: Logger(label: "test")) { database in
+            let changes = try await AuditLog(database).entries(action: "user.changed")
+            #expect(changes.count == 5, "\(changes)")
+            #expect(changes.allSatisfy { $0.actor.hasPrefix("cli:") })
+        }
+        for command in [["users"], ["clients"], ["users", "set-role"], ["users", "suspend"], ["clients", "create"]] {
+            let help = try Self.platform(command + ["--help"])
+            #expect(help.contains("USAGE") || help.contains("Usage") || help.contains("usage"), "\(command)")
+        }
+    }
+}
