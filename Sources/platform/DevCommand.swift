@@ -12,7 +12,14 @@ import ServiceLifecycle
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
-        abstract: "Run the system locally with no setup: the gateway and the local Authorizer, on SQLite under ./data/."
+        abstract: "Run the system locally with no setup: the gateway and the local Authorizer, on SQLite under ./data/.",
+        discussion: """
+            Examples:
+              platform dev
+              platform dev --port 9080 --authorizer-port 9081 --log-format json
+              platform dev --super-admin ops@example.com
+            Secrets are generated on the first run and kept in data/dev-secrets.json.
+            """
     )
 
     @Option(help: "Gateway port.")

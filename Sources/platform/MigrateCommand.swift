@@ -5,7 +5,12 @@ import PlatformDB
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Apply pending platform database migrations (idempotent)."
+        abstract: "Apply pending platform database migrations (idempotent).",
+        discussion: """
+            Examples:
+              platform migrate
+              platform migrate --database-url postgres://platform_owner:…@db/platform
+            """
     )
 
     @OptionGroup var options: CommonOptions

@@ -8,7 +8,14 @@ import PlatformDB
 struct ReconcileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
-        abstract: "Bring the platform's users in step with Authorizer (creates, updates, marks deleted)."
+        abstract: "Bring the platform's users in step with Authorizer (creates, updates, marks deleted).",
+        discussion: """
+            Examples:
+              platform reconcile --dry-run --authorizer-url https://auth.example.com --authorizer-client-id ID \\
+                --authorizer-admin-secret "$ADMIN_SECRET" --database-url postgres://platform_app:…@db/platform
+              platform reconcile   (with AUTHORIZER_URL, AUTHORIZER_CLIENT_ID, AUTHORIZER_ADMIN_SECRET and DATABASE_URL set)
+            A second run after a successful one reports no drift.
+            """
     )
 
     @OptionGroup var options: CommonOptions

@@ -9,7 +9,15 @@ import ServiceLifecycle
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the gateway (migrates the database first unless --no-migrate)."
+        abstract: "Run the gateway (migrates the database first unless --no-migrate).",
+        discussion: """
+            Examples:
+              platform serve --database-url postgres://platform_app:…@db/platform --no-migrate \\
+                --authorizer-url https://auth.example.com --authorizer-client-id ID \\
+                --authorizer-admin-secret "$ADMIN_SECRET" --webhook-authorizer-secret "$CLIENT_SECRET" --super-admin ops@example.com
+              platform serve --guard-mode local --cors-allowed-origin https://app.example.com --log-format json
+            Every flag has an environment variable (see the README's configuration reference).
+            """
     )
 
     @OptionGroup var options: CommonOptions

@@ -7,6 +7,11 @@ struct WebhooksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhooks",
         abstract: "Inspect and replay received webhook events.",
+        discussion: """
+            Examples:
+              platform webhooks list --status failed
+              platform webhooks replay c0mx1di5a65rhhoic15ycng8sc
+            """,
         subcommands: [List.self, Replay.self]
     )
 

@@ -85,7 +85,14 @@ import Glibc
         process.waitUntilExit()
         #expect(acknowledged.count >= 20)
 
-        let restarted = try await Self.start(database: database, port: port)
+        try await Self.expectAppliedAfterRestart(acknowledged, database: database, port: port)
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Restarts `platform serve` on `database` and checks that every acknowledged delivery was
+    /// applied, once: nothing left pending, a user per id, no event stored twice.
+    static func expectAppliedAfterRestart(_ acknowledged: [String], database: String, port: Int) async throws {
+        let restarted = try await start(database: database, port: port)
         defer { restarted.terminate() }
         try await PlatformDatabase.withOpened(try DatabaseURL(database), logger: Logger(label: "test")) { db in
             var pending = 1
@@ -102,6 +109,5 @@ import Glibc
             }
             #expect(perUser.isEmpty, "an event was stored twice")
         }
-        try? FileManager.default.removeItem(at: folder)
     }
 }

@@ -100,19 +100,7 @@ import Glibc
 
         // Every acknowledged delivery, the in-flight one included, is applied (after a restart
         // for those the worker had not reached).
-        let restarted = try await CrashRecoveryTests.start(database: database, port: port)
-        defer { restarted.terminate() }
-        try await PlatformDatabase.withOpened(try DatabaseURL(database), logger: Logger(label: "test")) { db in
-            var pending = 1
-            for _ in 0..<200 where pending > 0 {
-                pending = try await WebhookInbox(db).events(status: "PENDING").count
-                if pending > 0 { try await Task.sleep(for: .milliseconds(25)) }
-            }
-            #expect(pending == 0)
-            for id in acknowledged + ["slow"] {
-                #expect(try await UserStore(db).find(authorizerID: id) != nil, "\(id) was acknowledged but not applied")
-            }
-        }
+        try await CrashRecoveryTests.expectAppliedAfterRestart(acknowledged + ["slow"], database: database, port: port)
         try? FileManager.default.removeItem(at: folder)
     }
 
@@ -133,8 +121,8 @@ import Glibc
         ]
         let stdout = folder.appendingPathComponent("stdout.log")
         let stderr = folder.appendingPathComponent("stderr.log")
-        FileManager.default.createFile(atPath: stdout.path, contents: nil)
-        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: stdout)
         process.standardError = try FileHandle(forWritingTo: stderr)
         try process.run()
