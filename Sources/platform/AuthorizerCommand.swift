@@ -60,13 +60,17 @@ struct AuthorizerCommand: AsyncParsableCommand {
     var refreshTokenExpiresIn: Int64 = 2_592_000
     @Option(name: .customLong("log-level"), help: "Log level.")
     var logLevel = "info"
+    @Option(name: .customLong("log-format"), help: "Log format: text or json.")
+    var logFormat = "text"
     @Option(name: .customLong("webhook"), help: "Subscribe this URL to every event (repeatable).")
     var webhooks: [String] = []
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var options = CommonOptions()
+        // Built by hand, so every field makeLogger reads is set here.
         options.logLevel = logLevel
+        options.logFormat = logFormat
         let logger = try options.makeLogger(label: "platform.authorizer")
         guard let type = AuthorizerConfiguration.JWTType(rawValue: jwtType.uppercased()) else {
             throw ValidationError("--jwt-type: '\(jwtType)' is not one of HS256, RS256, ES256")

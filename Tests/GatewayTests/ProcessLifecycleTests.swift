@@ -200,6 +200,27 @@ import Glibc
         }
         #expect(!output.lowercased().contains("x-authorizer-signature: "), "no webhook signature header is logged")
     }
+
+    /// `platform authorizer` starts as a process and answers (its options are built by hand).
+    @Test func theAuthorizerCommandServes() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("az-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let port = CrashRecoveryTests.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
+        process.arguments = [
+            "authorizer", "--http-port", String(port), "--client-id", "c", "--client-secret", "s", "--admin-secret", "a",
+            "--database-url", "sqlite://\(folder.path)/az.sqlite", "--data-folder", folder.path, "--log-format", "json",
+        ]
+        try process.run()
+        defer { process.terminate() }
+        var status: HTTPResponseStatus?
+        for _ in 0..<200 where status != .ok {
+            status = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(1)).status
+            if status != .ok { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(status == .ok, "platform authorizer did not serve")
+    }
 }
 
 /// When something happened, set from any thread.
