@@ -18,33 +18,55 @@ struct WorkflowController: Sendable {
         group.delete("/workflows/:id") { request, context in try await delete(request, context) }
     }
 
-    struct WorkflowDTO: ResponseEncodable {
-        var id: String
-        var name: String
-        var description: String?
-        var status: String
-        var definition: JSONInput
-        var version: Int
-        var createdBy: String?
-        var createdAt: Date
-        var updatedAt: Date
+    /// A workflow as the API shows it. Its definition is stored as JSON text, written by this
+    /// controller from a validated value, and goes into the body as it is (see ``JSONWriter``).
+    struct WorkflowDTO: ResponseGenerator {
+        let record: WorkflowRecord
 
-        init(_ record: WorkflowRecord) {
-            id = record.id
-            name = record.name
-            description = record.description
-            status = record.status.rawValue
-            definition = (try? JSONDecoder().decode(JSONInput.self, from: Data(record.definition.utf8))) ?? .object([:])
-            version = record.version
-            createdBy = record.createdBy
-            createdAt = record.createdAt
-            updatedAt = record.updatedAt
+        init(_ record: WorkflowRecord) { self.record = record }
+
+        func write(to json: inout JSONWriter) {
+            json.raw("{")
+            json.field("id", first: true) { $0.string(record.id) }
+            json.field("name") { $0.string(record.name) }
+            if let description = record.description { json.field("description") { $0.string(description) } }
+            json.field("status") { $0.string(record.status.rawValue) }
+            json.field("definition") { $0.raw(Self.storedJSON(record.definition)) }
+            json.field("version") { $0.raw(String(record.version)) }
+            if let createdBy = record.createdBy { json.field("createdBy") { $0.string(createdBy) } }
+            json.field("createdAt") { $0.date(record.createdAt) }
+            json.field("updatedAt") { $0.date(record.updatedAt) }
+            json.raw("}")
+        }
+
+        /// The stored definition, or `{}` if the text is not an object (never written by this API).
+        static func storedJSON(_ text: String) -> String {
+            text.utf8.first == UInt8(ascii: "{") && text.utf8.last == UInt8(ascii: "}") ? text : "{}"
+        }
+
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            var json = JSONWriter()
+            write(to: &json)
+            return json.response()
         }
     }
 
-    struct PageDTO: ResponseEncodable {
+    struct PageDTO: ResponseGenerator {
         var items: [WorkflowDTO]
         var nextCursor: String?
+
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            var json = JSONWriter(capacity: 512 * max(items.count, 1))
+            json.raw("{\"items\":[")
+            for (index, item) in items.enumerated() {
+                if index > 0 { json.raw(",") }
+                item.write(to: &json)
+            }
+            json.raw("]")
+            if let nextCursor { json.field("nextCursor") { $0.string(nextCursor) } }
+            json.raw("}")
+            return json.response()
+        }
     }
 
     struct Body: Decodable {
