@@ -48,9 +48,11 @@ public struct Reconciler: Sendable {
         repeat {
             let (batch, reportedTotal) = try await client.users(page: page, limit: pageSize)
             total = reportedTotal
+            // The page's platform rows in one query, not one lookup per user.
+            let existing = try await users.find(authorizerIDs: batch.map(\.id))
             for info in batch {
                 seen.insert(info.id)
-                try await reconcile(info, users: users, dryRun: dryRun, report: &report)
+                try await reconcile(info, existing: existing[info.id], users: users, dryRun: dryRun, report: &report)
             }
             progress(seen.count, total)
             if batch.isEmpty { break }
@@ -81,10 +83,12 @@ public struct Reconciler: Sendable {
         return report
     }
 
-    private func reconcile(_ info: AuthorizerUserInfo, users: UserStore, dryRun: Bool, report: inout Report) async throws {
+    private func reconcile(
+        _ info: AuthorizerUserInfo, existing: UserRecord?, users: UserStore, dryRun: Bool, report: inout Report
+    ) async throws {
         guard let email = info.email else { return }
         let wanted: UserStatus = info.revokedTimestamp != nil ? .suspended : (info.emailVerified ? .active : .pendingVerification)
-        guard let existing = try await users.find(authorizerID: info.id) else {
+        guard let existing else {
             report.created += 1
             if !dryRun {
                 var created = try await users.upsertFromAuthorizer(

@@ -155,6 +155,20 @@ public struct UserStore: Sendable {
         try await first(where: "authorizer_id", equals: authorizerID)
     }
 
+    /// The users linked to these Authorizer ids, by id, in one query (reconcile reads a page at a time).
+    public func find(authorizerIDs: [String]) async throws -> [String: UserRecord] {
+        guard !authorizerIDs.isEmpty else { return [:] }
+        return try await database.withConnection { sql in
+            let rows = try await sql.select()
+                .columns(UserRecord.columns.map { SQLColumn($0) })
+                .from("users")
+                .where(SQLColumn("authorizer_id"), .in, SQLBind.group(authorizerIDs))
+                .all()
+            let users = try rows.map(UserRecord.init(row:))
+            return Dictionary(users.map { ($0.authorizerID, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
     /// The user with this email, if one.
     public func find(email: String) async throws -> UserRecord? {
         try await first(where: "email", equals: email)
