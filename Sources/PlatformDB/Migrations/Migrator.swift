@@ -17,6 +17,7 @@ public struct Migrator: Sendable {
         CreateInvitations(),
         EnableRowLevelSecurity(),
         AddRowTenantLookup(),
+        IndexPendingWebhookEvents(),
     ]
 
     let migrations: [any Migration]
