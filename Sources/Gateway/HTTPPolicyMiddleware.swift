@@ -5,7 +5,8 @@ import Hummingbird
 ///
 /// CORS: a request whose `Origin` is in the list gets `Access-Control-Allow-Origin` with that
 /// origin (never `*`, since the API takes bearer tokens); a preflight (`OPTIONS` with
-/// `Access-Control-Request-Method`) from such an origin is answered 204 here. Any other origin
+/// `Access-Control-Request-Method`) from such an origin is answered 204 here, from any other
+/// with a 403 problem. Any other origin
 /// gets no CORS headers, so browsers refuse to read the answer. The list is empty by default.
 struct HTTPPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
     let allowedOrigins: Set<String>
@@ -25,11 +26,14 @@ struct HTTPPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
         let origin = request.headers[.origin].flatMap { allowedOrigins.contains($0) ? $0 : nil }
         var response: Response
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
-            response = Response(status: origin == nil ? .forbidden : .noContent)
             if origin != nil {
+                response = Response(status: .noContent)
                 response.headers[.accessControlAllowMethods] = "GET, POST, PATCH, DELETE, OPTIONS"
                 response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type, If-Match, X-Request-Id"
                 response.headers[.accessControlMaxAge] = "600"
+            } else {
+                response = try Problem(.forbidden, type: "cors-origin-refused", title: "Origin not allowed",
+                    detail: "this origin may not call the API").response(from: request, context: context)
             }
         } else {
             do {

@@ -34,16 +34,9 @@ struct UsersCommand: AsyncParsableCommand {
             guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1–10000") }
             let (client, limit) = (self.client, self.limit)
             let logger = try options.makeLogger(label: "platform.users")
+            // Operator reads are not tenant actions: no scope, no audit entry; one filtered query.
             let users = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db in
-                var found: [UserRecord] = []
-                var cursor: PageCursor?
-                while found.count < limit {
-                    let page = try await UserStore(db).all(limit: 500, after: cursor)
-                    found += page.filter { client == nil || $0.clientID == client }
-                    guard page.count == 500, let last = page.last else { break }
-                    cursor = PageCursor(createdAt: last.createdAt, id: last.id)
-                }
-                return Array(found.prefix(limit))
+                try await UserStore(db).all(limit: limit, after: nil, clientID: client)
             }
             for user in users { print(Self.line(user)) }
             if users.isEmpty { print("no users") }
@@ -186,9 +179,7 @@ struct ClientsCommand: AsyncParsableCommand {
             let clients = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db in
                 try await ClientStore(db).all(limit: limit, after: nil)
             }
-            for client in clients {
-                print([client.id, client.slug, client.status.rawValue, client.name].joined(separator: "  "))
-            }
+            for client in clients { print(ClientsCommand.line(client)) }
             if clients.isEmpty { print("no tenants") }
         }
     }
@@ -209,7 +200,11 @@ struct ClientsCommand: AsyncParsableCommand {
                 try await AuditLog(db).record(actor: "cli:\(operatorName)", action: "tenant.created", target: client.id, detail: name, clientID: client.id)
                 return client
             }
-            print([client.id, client.slug, client.status.rawValue, client.name].joined(separator: "  "))
+            print(ClientsCommand.line(client))
         }
+    }
+
+    static func line(_ client: ClientRecord) -> String {
+        [client.id, client.slug, client.status.rawValue, client.name].joined(separator: "  ")
     }
 }

@@ -64,6 +64,8 @@ import Testing
             let refused = try await h.request(
                 .options, "/workflows", headers: [.origin: "https://evil.example.com", .accessControlRequestMethod: "POST"])
             #expect(refused.status == .forbidden)
+            #expect(refused.headers[.contentType] == "application/problem+json")
+            #expect(refused.headers[.xContentTypeOptions] == "nosniff")
             #expect(refused.headers[.accessControlAllowOrigin] == nil)
         }
     }

@@ -142,10 +142,11 @@ public struct UserStore: Sendable {
     }
 
     /// Users across all tenants, newest first (platform operators only).
-    public func all(limit: Int, after cursor: PageCursor?) async throws -> [UserRecord] {
+    public func all(limit: Int, after cursor: PageCursor?, clientID: String? = nil) async throws -> [UserRecord] {
         try await database.withConnection { sql in
-            try await sql.select().columns(UserRecord.columns.map { SQLColumn($0) }).from("users")
-                .page(after: cursor, limit: limit).all()
+            var select = sql.select().columns(UserRecord.columns.map { SQLColumn($0) }).from("users")
+            if let clientID { select = select.where("client_id", .equal, SQLBind(clientID)) }
+            return try await select.page(after: cursor, limit: limit).all()
                 .map(UserRecord.init(row:))
         }
     }
