@@ -79,7 +79,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
+            // reports-client: plain HTML, CSS and JavaScript modules, served as they are.
+            resources: [.copy("WebApp")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -31,6 +31,7 @@ public func buildApplication(
     router.get("/openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPI))
     }
+    try WebAppController.bundled().addRoutes(to: router)
     var services: [any Service] = [database]
     var auth: AuthParts?
     if let settings = configuration.authorizer {

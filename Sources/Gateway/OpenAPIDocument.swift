@@ -51,6 +51,8 @@ enum OpenAPIDocument {
                 tag: "operations", secured: false, success: [200: "Health"], errors: [503]),
             Operation(method: "GET", path: "/metrics", summary: "Prometheus metrics (text exposition format).", tag: "operations", secured: false, success: [200: "metrics"]),
             Operation(method: "GET", path: "/openapi.json", summary: "This document.", tag: "operations", secured: false, success: [200: "document"]),
+            Operation(method: "GET", path: "/", summary: "reports-client, the web front end (no-cache, ETag, strict Content-Security-Policy).", tag: "web", secured: false, success: [200: "page"]),
+            Operation(method: "GET", path: "/app/{file}", summary: "A file of reports-client: a JavaScript module, the stylesheet or the icon.", tag: "web", secured: false, success: [200: "asset"], errors: [404]),
 
             open("POST", "/auth/signup", "Sign up at Authorizer; the platform user is created before the answer. With `clientName` a tenant is created with the user as its ADMIN; with `invitationToken` the user joins the inviting tenant.", "SignupRequest", [201: "Session"], [400, 403, 409, 429, 502, 503]),
             open("POST", "/auth/login", "Log in at Authorizer.", "LoginRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
@@ -189,6 +191,12 @@ enum OpenAPIDocument {
                 "schema": ["type": "string", "pattern": "^c[0-9a-z]{25}$"],
             ])
         }
+        if operation.path.contains("{file}") {
+            parameters.append([
+                "name": "file", "in": "path", "required": true, "description": "A file name, such as main.js.",
+                "schema": ["type": "string"],
+            ])
+        }
         if ["PATCH", "DELETE"].contains(operation.method), operation.path.hasPrefix("/workflows/") {
             parameters.append([
                 "name": "If-Match", "in": "header", "required": false,
@@ -214,6 +222,11 @@ enum OpenAPIDocument {
             switch schema {
             case "metrics"?: response["content"] = ["text/plain": ["schema": ["type": "string"]]]
             case "document"?: response["content"] = ["application/json": ["schema": ["type": "object"]]]
+            case "page"?: response["content"] = ["text/html": ["schema": ["type": "string"]]]
+            case "asset"?:
+                response["content"] = Dictionary(uniqueKeysWithValues: ["text/javascript", "text/css", "image/svg+xml", "text/html"].map {
+                    ($0, ["schema": ["type": "string"]])
+                })
             case let name?: response["content"] = ["application/json": ["schema": ref(name)]]
             default: break
             }
