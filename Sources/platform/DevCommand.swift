@@ -69,6 +69,7 @@ struct DevCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(
             """
             platform dev
+              web app          http://127.0.0.1:\(port)/   (reports-client: sign up a company there)
               gateway          http://127.0.0.1:\(port)   (try: curl -s http://127.0.0.1:\(port)/readyz)
               local Authorizer http://127.0.0.1:\(authorizerPort)   (client id platform-dev, RS256)
               databases        \(gateway.databaseURL), \(authorizer.databaseURL)
