@@ -61,6 +61,12 @@ public struct UserSyncService: Sendable {
         let body = try JSONDecoder().decode(Body.self, from: Data(event.body.utf8))
         let user = body.user
         let now = Date()
+        // One user's events are applied one at a time across every gateway instance: two workers
+        // holding two events of the same user would both read the old state and the older event
+        // could be written last. The lock ends with the inbox's transaction.
+        if sql.dialect.name == "postgresql" {
+            try await sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.lockSpace)), hashtext(\(bind: user.id)))").run()
+        }
         let state = try await sql.select().column("*").from("user_sync_state")
             .where("authorizer_id", .equal, SQLBind(user.id)).first()
         let knownUpdatedAt = try state?.decode(column: "authorizer_updated_at", as: Int64.self)
@@ -68,6 +74,14 @@ public struct UserSyncService: Sendable {
         // Authorizer's timestamps may be seconds or (in the seed's example) milliseconds.
         let updatedAt = user.updatedAt.map { $0 > 100_000_000_000 ? $0 / 1000 : $0 } ?? 0
         let stale = knownUpdatedAt.map { updatedAt < $0 } ?? false
+
+        // A status event may arrive before the user's signup: the row is made from the event's
+        // user (Authorizer sends the whole user with every event), so the status has a row to land on.
+        if !stale, !deleted, Self.statusEvents.contains(event.eventName), let email = user.email,
+            try await sql.select().column("id").from("users").where("authorizer_id", .equal, SQLBind(user.id)).first() == nil
+        {
+            _ = try await UserStore.upsert(profile(user, email: email), loginAt: nil, now: now, on: sql)
+        }
 
         switch event.eventName {
         case "user.deleted":
@@ -95,18 +109,27 @@ public struct UserSyncService: Sendable {
                     .where { $0.where("last_login_at", .is, SQLLiteral.null).orWhere("last_login_at", .lessThan, SQLBind(event.receivedAt)) }
                     .run()
             } else if !stale, let email = user.email {
-                let profile = UserStore.AuthorizerProfile(
-                    authorizerID: user.id, email: email, firstName: user.givenName, lastName: user.familyName,
-                    status: user.isVerified ? .active : .pendingVerification,
-                    roleForNewUser: roles.role(email: email, authorizerID: user.id, authorizerRoles: user.roles ?? []))
                 try await UserStore.upsert(
-                    profile, loginAt: event.eventName == "user.login" ? event.receivedAt : nil, now: now, on: sql)
+                    profile(user, email: email), loginAt: event.eventName == "user.login" ? event.receivedAt : nil, now: now, on: sql)
             }
         }
         if event.eventName != "user.deleted" {
             try await recordState(user.id, updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: false, on: sql)
         }
         await loader?.invalidate(authorizerID: user.id)
+    }
+
+    /// The key space of the per-user advisory locks (the reconciler's run lock is another).
+    static let lockSpace: Int32 = 0x5359_4E43  // "SYNC"
+
+    /// The events that change a user's status rather than their profile.
+    static let statusEvents: Set<String> = ["user.deleted", "user.deactivated", "user.access_revoked", "user.access_enabled"]
+
+    private func profile(_ user: EventUser, email: String) -> UserStore.AuthorizerProfile {
+        UserStore.AuthorizerProfile(
+            authorizerID: user.id, email: email, firstName: user.givenName, lastName: user.familyName,
+            status: user.isVerified ? .active : .pendingVerification,
+            roleForNewUser: roles.role(email: email, authorizerID: user.id, authorizerRoles: user.roles ?? []))
     }
 
     private func recordState(_ id: String, updatedAt: Int64, deleted: Bool, on sql: any SQLDatabase) async throws {

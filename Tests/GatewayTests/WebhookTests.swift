@@ -155,6 +155,12 @@ import Testing
             // An old signup after a newer login does not overwrite the newer name.
             #expect(try await Self.deliver(client, Self.event("user.login", id: "c", email: "c@example.com", updatedAt: 50, name: "New")) == .accepted)
             #expect(try await Self.deliver(client, Self.event("user.signup", id: "c", email: "c@example.com", updatedAt: 40, name: "Old")) == .accepted)
+            // A deactivation before the signup it follows: the user exists, suspended, with the names.
+            #expect(try await Self.deliver(client, Self.event("user.deactivated", id: "d", email: "d@example.com", updatedAt: 70, name: "Dee")) == .accepted)
+            #expect(try await Self.deliver(client, Self.event("user.signup", id: "d", email: "d@example.com", updatedAt: 60, name: "Early")) == .accepted)
+            // A deletion of a user never seen: a tombstone row, which a late signup does not revive.
+            #expect(try await Self.deliver(client, Self.event("user.deleted", id: "e", email: "e@example.com", updatedAt: 90)) == .accepted)
+            #expect(try await Self.deliver(client, Self.event("user.signup", id: "e", email: "e@example.com", updatedAt: 80)) == .accepted)
 
             var done = false
             for _ in 0..<200 where !done {
@@ -168,6 +174,10 @@ import Testing
             #expect(a?.lastLoginAt != nil)
             #expect(try await users.find(authorizerID: "b")?.status == .deleted)
             #expect(try await users.find(authorizerID: "c")?.firstName == "New")
+            let d = try await users.find(authorizerID: "d")
+            #expect(d?.status == .suspended)
+            #expect(d?.firstName == "Dee")
+            #expect(try await users.find(authorizerID: "e")?.status == .deleted)
             #expect(try await WebhookInbox(database).events(status: "FAILED").isEmpty)
         }
     }
