@@ -39,8 +39,19 @@ public struct AuthorizerClient: Sendable {
     let http: HTTPClient
     let logger: Logger
 
+    /// The HTTP client for calls to Authorizer. A refused connection fails its attempt at once
+    /// (connect timeout 1 s), so that this client's own attempts and backoff decide what comes
+    /// next; AHC's default retries the connect until the request's deadline, which made a login
+    /// against a stopped Authorizer wait the whole 3 s.
+    public static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(1)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     public init(
-        configuration: Configuration, version: AuthorizerVersion, http: HTTPClient = .shared,
+        configuration: Configuration, version: AuthorizerVersion, http: HTTPClient = AuthorizerClient.http,
         logger: Logger = Logger(label: "authorizer.client")
     ) {
         self.configuration = configuration
@@ -51,7 +62,7 @@ public struct AuthorizerClient: Sendable {
 
     /// Asks the server its version with `meta { version }` and returns a client that speaks it.
     public static func connect(
-        configuration: Configuration, http: HTTPClient = .shared, logger: Logger = Logger(label: "authorizer.client")
+        configuration: Configuration, http: HTTPClient = AuthorizerClient.http, logger: Logger = Logger(label: "authorizer.client")
     ) async throws -> AuthorizerClient {
         // `meta` takes no input, so the document is the same for both versions.
         let probe = AuthorizerClient(configuration: configuration, version: .v2, http: http, logger: logger)

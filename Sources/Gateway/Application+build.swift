@@ -124,7 +124,8 @@ private func addAuthRoutes(
 ) async throws -> AuthParts {
     var clientConfiguration = AuthorizerClient.Configuration(
         url: settings.url, clientID: settings.clientID, adminSecret: settings.adminSecret)
-    clientConfiguration.timeout = .seconds(3)
+    // Under 3 s, so that a login or signup against a hung Authorizer is a 503 within 3 s.
+    clientConfiguration.timeout = .milliseconds(2500)
     let client: AuthorizerClient
     if let version = settings.version {
         client = AuthorizerClient(configuration: clientConfiguration, version: version, logger: logger)

@@ -110,6 +110,10 @@ public actor SessionChecker {
             if checked.count > 50_000 { checked = checked.filter { ContinuousClock.now - $0.value < interval } }
             return true
         } catch AuthorizerClientError.unavailable {
+            // Authorizer is down: the token's signature and expiry were checked locally, so the
+            // session counts as checked until the next interval (an outage must not make every
+            // request wait for a failing call).
+            checked[session] = .now
             return true
         } catch {
             checked[session] = nil

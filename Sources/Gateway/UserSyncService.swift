@@ -75,11 +75,10 @@ public struct UserSyncService: Sendable {
         let updatedAt = user.updatedAt.map { $0 > 100_000_000_000 ? $0 / 1000 : $0 } ?? 0
         let stale = knownUpdatedAt.map { updatedAt < $0 } ?? false
 
-        // A status event may arrive before the user's signup: the row is made from the event's
-        // user (Authorizer sends the whole user with every event), so the status has a row to land on.
-        if !stale, !deleted, Self.statusEvents.contains(event.eventName), let email = user.email,
-            try await sql.select().column("id").from("users").where("authorizer_id", .equal, SQLBind(user.id)).first() == nil
-        {
+        // Authorizer sends the whole user with every event: a status event that is not stale
+        // carries the newest profile too, and may come before the signup it follows, so the
+        // profile is written first and the status has a row to land on.
+        if !stale, !deleted, Self.statusEvents.contains(event.eventName), let email = user.email {
             _ = try await UserStore.upsert(profile(user, email: email), loginAt: nil, now: now, on: sql)
         }
 
@@ -109,7 +108,7 @@ public struct UserSyncService: Sendable {
                     .where { $0.where("last_login_at", .is, SQLLiteral.null).orWhere("last_login_at", .lessThan, SQLBind(event.receivedAt)) }
                     .run()
             } else if !stale, let email = user.email {
-                try await UserStore.upsert(
+                _ = try await UserStore.upsert(
                     profile(user, email: email), loginAt: event.eventName == "user.login" ? event.receivedAt : nil, now: now, on: sql)
             }
         }

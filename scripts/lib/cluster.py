@@ -60,9 +60,13 @@ def status_of(method, url, body=None, token=None, timeout=30, headers=None):
         return 0, None, time.time() - started
 
 
-def wait_ready(url, seconds=60):
+def wait_ready(url, seconds=60, process=None):
     deadline = time.time() + seconds
     while time.time() < deadline:
+        if process is not None and not process.alive():
+            process.log.flush()
+            tail = open(process.log_path).read()[-2000:]
+            raise SystemExit(f"{' '.join(process.args[:2])} exited before it was ready at {url}:\n{tail}")
         try:
             urllib.request.urlopen(url, timeout=1).read()
             return time.time()
@@ -176,7 +180,7 @@ class Cluster:
         process = Process([self.platform] + args, os.path.join(self.work, f"{name}.log"), cwd=cwd)
         self.processes.append(process)
         started = time.time()
-        ready_at = wait_ready(ready_url)
+        ready_at = wait_ready(ready_url, process=process)
         return process, ready_at - started
 
     def start_authorizer(self, port=None, extra=()):
