@@ -111,9 +111,9 @@ public final class PlatformDatabase: Service, Sendable {
         do {
             switch backend {
             case .postgres(let client):
-                return try await client.withConnection { connection in
-                    try await body(connection.sql(queryLogLevel: nil))
-                }
+                let connection = try await Self.lease(from: client, within: Self.leaseTimeout)
+                defer { connection.release() }
+                return try await body(connection.connection.sql(queryLogLevel: nil))
             case .sqlite(let connection, let lock):
                 return try await lock.withLock {
                     try await body(connection.sql(queryLogLevel: nil))
@@ -124,6 +124,51 @@ public final class PlatformDatabase: Service, Sendable {
         } catch let error as SQLiteError {
             throw PlatformDBError.from(error)
         }
+    }
+
+    /// How long a caller waits for a pooled PostgreSQL connection. PostgresClient waits without
+    /// bound while the server is down; past this the operation fails as `unavailable` (a 503), so
+    /// an outage answers fast instead of piling up requests.
+    static let leaseTimeout: Duration = .seconds(2)
+
+    /// A connection held for one caller by a task that leased it from the pool, until `release()`.
+    private struct Lease: Sendable {
+        let connection: PostgresConnection
+        let done: AsyncStream<Never>.Continuation
+        func release() { done.finish() }
+    }
+
+    /// Leases a connection, or throws `unavailable` after `timeout`. The pool's own lease is
+    /// scoped to a closure, so a task holds it and hands the connection over; when the wait
+    /// times out the task is cancelled, which withdraws its request from the pool.
+    private static func lease(from client: PostgresClient, within timeout: Duration) async throws -> Lease {
+        let (offers, offer) = AsyncStream.makeStream(of: Result<Lease, any Error>.self, bufferingPolicy: .bufferingNewest(1))
+        let holder = Task {
+            do {
+                try await client.withConnection { connection in
+                    let (done, finish) = AsyncStream.makeStream(of: Never.self)
+                    // Too late (the caller gave up): the connection goes straight back.
+                    guard case .enqueued = offer.yield(.success(Lease(connection: connection, done: finish))) else { return }
+                    offer.finish()
+                    for await _ in done {}
+                }
+            } catch {
+                offer.yield(.failure(error))
+            }
+            offer.finish()
+        }
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            offer.finish()
+        }
+        var iterator = offers.makeAsyncIterator()
+        let offered = await iterator.next()
+        timer.cancel()
+        guard let offered else {
+            holder.cancel()
+            throw PlatformDBError.unavailable("no PostgreSQL connection within \(timeout)")
+        }
+        return try offered.get()
     }
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
@@ -145,10 +190,23 @@ public final class PlatformDatabase: Service, Sendable {
                 try await sql.raw("COMMIT").run()
                 return result
             } catch {
-                try? await sql.raw("ROLLBACK").run()
+                // On a connection that is gone there is nothing to roll back (the server ended the
+                // transaction), and a ROLLBACK sent as it closes may never be answered.
+                if !Self.connectionIsGone(error) { try? await sql.raw("ROLLBACK").run() }
                 throw error
             }
         }
+    }
+
+    /// Whether `error` says the connection itself failed (closed, or ended by the server).
+    static func connectionIsGone(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        if [.clientClosedConnection, .serverClosedConnection, .connectionError, .uncleanShutdown, .poolClosed].contains(error.code) {
+            return true
+        }
+        // Class 57: operator intervention (e.g. 57P01, shutdown); class 08: connection exception.
+        let state = error.serverInfo?[.sqlState] ?? ""
+        return state.hasPrefix("57") || state.hasPrefix("08")
     }
 
     /// Calls `handler` with the payload of every `NOTIFY` on `channel` until cancelled, holding one
