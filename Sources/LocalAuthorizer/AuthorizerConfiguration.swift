@@ -25,6 +25,9 @@ public struct AuthorizerConfiguration: Sendable {
     /// `--jwt-private-key` / `--jwt-public-key` (PEM) for RS256 and ES256; generated when absent.
     public var jwtPrivateKey: String?
     public var jwtPublicKey: String?
+    /// Public keys (PEM) of earlier signing keys, kept in the JWKS and accepted for verification
+    /// after a key rotation, so that tokens they signed work until they expire.
+    public var jwtPreviousPublicKeys: [String] = []
     /// `--jwt-role-claim`: where id tokens carry the active roles.
     public var jwtRoleClaim = "role"
     /// `--roles`, `--default-roles`, `--protected-roles`.

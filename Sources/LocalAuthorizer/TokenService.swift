@@ -7,6 +7,8 @@ import JWTKit
 struct TokenService: Sendable {
     let algorithm: AuthorizerConfiguration.JWTType
     private let keys: JWTKeyCollection
+    /// Earlier keys (``AuthorizerConfiguration/jwtPreviousPublicKeys``): verification only.
+    private let previousKeys: [JWTKeyCollection]
     /// The body of `/.well-known/jwks.json`; no keys for HS256, as Authorizer.
     let jwksJSON: Data
 
@@ -16,6 +18,11 @@ struct TokenService: Sendable {
     static func make(_ configuration: AuthorizerConfiguration) async throws -> TokenService {
         let keys = JWTKeyCollection()
         var jwk: [String: String]?
+        var previousKeys: [JWTKeyCollection] = []
+        var previousJWKs: [[String: String]] = []
+        guard configuration.jwtPreviousPublicKeys.isEmpty || configuration.jwtType == .rs256 else {
+            throw AuthorizerSetupError("--jwt-previous-public-key is for RS256 keys")
+        }
         let kid = configuration.clientID
         switch configuration.jwtType {
         case .hs256:
@@ -32,11 +39,14 @@ struct TokenService: Sendable {
                 throw AuthorizerSetupError("--jwt-public-key does not match --jwt-private-key")
             }
             await keys.add(rsa: key, digestAlgorithm: .sha256)
-            let primitives = try key.publicKey.getKeyPrimitives()
-            jwk = [
-                "kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
-                "n": primitives.modulus.base64URLEncodedString(), "e": primitives.publicExponent.base64URLEncodedString(),
-            ]
+            jwk = try rsaJWK(key.publicKey, kid: kid)
+            for (index, pem) in configuration.jwtPreviousPublicKeys.enumerated() {
+                let previous = try Insecure.RSA.PublicKey(pem: pem)
+                let collection = JWTKeyCollection()
+                await collection.add(rsa: previous, digestAlgorithm: .sha256)
+                previousKeys.append(collection)
+                previousJWKs.append(try rsaJWK(previous, kid: "\(kid)-previous-\(index + 1)"))
+            }
         case .es256:
             let pem = try configuration.jwtPrivateKey ?? KeyFolder(configuration.dataFolder).pem(named: "jwt-es256.pem") {
                 P256.Signing.PrivateKey().pemRepresentation
@@ -54,8 +64,8 @@ struct TokenService: Sendable {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let jwks = try encoder.encode(["keys": jwk.map { [$0] } ?? []])
-        return TokenService(algorithm: configuration.jwtType, keys: keys, jwksJSON: jwks)
+        let jwks = try encoder.encode(["keys": (jwk.map { [$0] } ?? []) + previousJWKs])
+        return TokenService(algorithm: configuration.jwtType, keys: keys, previousKeys: previousKeys, jwksJSON: jwks)
     }
 
     /// A signed token with exactly `claims` and no `kid` header, as Authorizer issues them.
@@ -70,11 +80,18 @@ struct TokenService: Sendable {
             let header = try? JSONDecoder().decode([String: JSONValue].self, from: headerData)
         else { throw TokenError.malformed }
         guard header["alg"]?.stringValue == algorithm.rawValue else { throw TokenError.wrongAlgorithm }
-        do {
-            return try await keys.verify(token, as: Claims.self).values
-        } catch {
-            throw TokenError.badSignature
+        for collection in [keys] + previousKeys {
+            if let claims = try? await collection.verify(token, as: Claims.self).values { return claims }
         }
+        throw TokenError.badSignature
+    }
+
+    private static func rsaJWK(_ key: JWTKit.Insecure.RSA.PublicKey, kid: String) throws -> [String: String] {
+        let primitives = try key.getKeyPrimitives()
+        return [
+            "kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
+            "n": primitives.modulus.base64URLEncodedString(), "e": primitives.publicExponent.base64URLEncodedString(),
+        ]
     }
 
     /// A JWT payload with any claims; the server checks `exp` and the rest itself.

@@ -40,6 +40,10 @@ struct AuthorizerCommand: AsyncParsableCommand {
     var jwtPrivateKey: String?
     @Option(name: .customLong("jwt-public-key"), help: "PEM public key (derived from the private key when absent).")
     var jwtPublicKey: String?
+    @Option(
+        name: .customLong("jwt-previous-public-key"),
+        help: "PEM public key (or a PEM file) of an earlier RS256 key, still published and accepted after a rotation; repeatable.")
+    var jwtPreviousPublicKeys: [String] = []
     @Option(name: .customLong("jwt-role-claim"), help: "Claim of the id token that holds the active roles.")
     var jwtRoleClaim = "role"
     @Option(help: "Comma-separated roles a user may hold.")
@@ -94,6 +98,7 @@ struct AuthorizerCommand: AsyncParsableCommand {
         configuration.jwtSecret = jwtSecret ?? environment["AUTHORIZER_JWT_SECRET"]
         configuration.jwtPrivateKey = try jwtPrivateKey.map(Self.readPEM)
         configuration.jwtPublicKey = try jwtPublicKey.map(Self.readPEM)
+        configuration.jwtPreviousPublicKeys = try jwtPreviousPublicKeys.map(Self.readPEM)
         configuration.jwtRoleClaim = jwtRoleClaim
         configuration.roles = Self.list(roles)
         configuration.defaultRoles = Self.list(defaultRoles)
