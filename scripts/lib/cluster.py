@@ -33,28 +33,26 @@ def log(message):
     print(message, flush=True)
 
 
-def http(method, url, body=None, token=None, timeout=30, headers=None):
+def _request(method, url, body, token, headers):
     request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None)
     request.add_header("Content-Type", "application/json")
     for name, value in (headers or {}).items():
         request.add_header(name, value)
     if token:
         request.add_header("Authorization", "Bearer " + token)
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    return request
+
+
+def http(method, url, body=None, token=None, timeout=30, headers=None):
+    with urllib.request.urlopen(_request(method, url, body, token, headers), timeout=timeout) as response:
         return json.loads(response.read() or b"{}")
 
 
 def status_of(method, url, body=None, token=None, timeout=30, headers=None):
     """(status, parsed body or None, seconds) without raising on 4xx/5xx."""
     started = time.time()
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body is not None else None)
-    request.add_header("Content-Type", "application/json")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.urlopen(_request(method, url, body, token, headers), timeout=timeout) as response:
             text = response.read()
             return response.status, json.loads(text) if text else None, time.time() - started
     except urllib.error.HTTPError as error:

@@ -4,6 +4,16 @@
 import { api, currentSession, endSession, reloadIdentity, startSession } from './api.js';
 import { field, form, go, h } from './dom.js';
 
+/** Names, email and a new password: the fields of every signup form. */
+function accountFields() {
+  return [
+    field('First name', { name: 'firstName', autocomplete: 'given-name', maxlength: 100 }),
+    field('Last name', { name: 'lastName', autocomplete: 'family-name', maxlength: 100 }),
+    field('Email', { name: 'email', type: 'email', autocomplete: 'email', required: true }),
+    ...passwordFields(),
+  ];
+}
+
 function passwordFields() {
   return [
     field('Password', { name: 'password', type: 'password', autocomplete: 'new-password', required: true,
@@ -43,10 +53,7 @@ export function signup({ notice }) {
     h('p', {}, 'You become the first administrator of the new company. Invited? Open the link from your invitation instead.'),
     form({ 'aria-label': 'Sign up' }, [
       field('Company name', { name: 'clientName', required: true, maxlength: 200, autocomplete: 'organization' }),
-      field('First name', { name: 'firstName', autocomplete: 'given-name', maxlength: 100 }),
-      field('Last name', { name: 'lastName', autocomplete: 'family-name', maxlength: 100 }),
-      field('Email', { name: 'email', type: 'email', autocomplete: 'email', required: true }),
-      ...passwordFields(),
+      ...accountFields(),
     ], 'Create account', async (values) => {
       const answer = await api('POST', '/auth/signup', withoutEmpty(values), { auth: false });
       await signedIn(answer, notice);
@@ -77,10 +84,7 @@ export function join({ query, notice }) {
     h('p', {}, 'Create your account with the email address the invitation was sent to.'),
     form({ 'aria-label': 'Sign up with invitation' }, [
       h('input', { type: 'hidden', name: 'invitationToken', value: token }),
-      field('First name', { name: 'firstName', autocomplete: 'given-name', maxlength: 100 }),
-      field('Last name', { name: 'lastName', autocomplete: 'family-name', maxlength: 100 }),
-      field('Email', { name: 'email', type: 'email', autocomplete: 'email', required: true }),
-      ...passwordFields(),
+      ...accountFields(),
     ], 'Create account and join', async (values) => {
       const answer = await api('POST', '/auth/signup', withoutEmpty(values), { auth: false });
       await signedIn(answer, notice);
