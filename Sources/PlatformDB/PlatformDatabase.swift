@@ -190,8 +190,8 @@ public final class PlatformDatabase: Service, Sendable {
                 try await sql.raw("COMMIT").run()
                 return result
             } catch {
-                // On a connection that is gone there is nothing to roll back (the server ended the
-                // transaction), and a ROLLBACK sent as it closes may never be answered.
+                // On a connection that is gone there is nothing to roll back: the server ended
+                // the transaction with it.
                 if !Self.connectionIsGone(error) { try? await sql.raw("ROLLBACK").run() }
                 throw error
             }
