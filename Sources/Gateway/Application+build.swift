@@ -147,9 +147,15 @@ private func addAuthRoutes(
     let keys: TokenVerifier.Keys = jwks.map { .jwks($0) } ?? .hmac(secret: settings.jwtSecret ?? "")
     let verifier = await TokenVerifier(keys: keys, issuer: settings.issuer ?? settings.url, audience: settings.clientID)
     let revocations = RevocationList()
+    // Hybrid's periodic session check is best effort (a failure to reach Authorizer lets the
+    // request through): one attempt of at most 1 s, so a hung Authorizer delays a read by 1 s at most.
+    var sessionConfiguration = clientConfiguration
+    sessionConfiguration.attempts = 1
+    sessionConfiguration.timeout = .seconds(1)
+    let sessionClient = AuthorizerClient(configuration: sessionConfiguration, version: client.version, logger: logger)
     let authGuard = AuthGuard(
         mode: settings.guardMode, verifier: verifier, client: client, revocations: revocations,
-        sessions: SessionChecker(client: client, interval: settings.sessionCheckInterval), logger: logger)
+        sessions: SessionChecker(client: sessionClient, interval: settings.sessionCheckInterval), logger: logger)
     let users = UserStore(database)
     let loader = UserContextLoader(
         users: users, clients: ClientStore(database), client: client, ttl: settings.userCacheTTL, roles: settings.roles,
