@@ -30,8 +30,6 @@ struct WebAppController: Sendable {
     /// File name → asset; `index.html` is the page.
     let assets: [String: Asset]
 
-    init(assets: [String: Asset]) { self.assets = assets }
-
     /// Loads the files shipped in the module's resource bundle.
     static func bundled() throws -> WebAppController {
         guard let folder = Bundle.module.url(forResource: "WebApp", withExtension: nil) else {

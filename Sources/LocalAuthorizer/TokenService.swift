@@ -41,7 +41,9 @@ struct TokenService: Sendable {
             await keys.add(rsa: key, digestAlgorithm: .sha256)
             jwk = try rsaJWK(key.publicKey, kid: kid)
             for (index, pem) in configuration.jwtPreviousPublicKeys.enumerated() {
-                let previous = try Insecure.RSA.PublicKey(pem: pem)
+                guard let previous = try? Insecure.RSA.PublicKey(pem: pem) else {
+                    throw AuthorizerSetupError("--jwt-previous-public-key \(index + 1) is not an RSA public key in PEM")
+                }
                 let collection = JWTKeyCollection()
                 await collection.add(rsa: previous, digestAlgorithm: .sha256)
                 previousKeys.append(collection)

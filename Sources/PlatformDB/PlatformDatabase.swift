@@ -190,23 +190,10 @@ public final class PlatformDatabase: Service, Sendable {
                 try await sql.raw("COMMIT").run()
                 return result
             } catch {
-                // On a connection that is gone there is nothing to roll back: the server ended
-                // the transaction with it.
-                if !Self.connectionIsGone(error) { try? await sql.raw("ROLLBACK").run() }
+                try? await sql.raw("ROLLBACK").run()
                 throw error
             }
         }
-    }
-
-    /// Whether `error` says the connection itself failed (closed, or ended by the server).
-    static func connectionIsGone(_ error: any Error) -> Bool {
-        guard let error = error as? PSQLError else { return false }
-        if [.clientClosedConnection, .serverClosedConnection, .connectionError, .uncleanShutdown, .poolClosed].contains(error.code) {
-            return true
-        }
-        // Class 57: operator intervention (e.g. 57P01, shutdown); class 08: connection exception.
-        let state = error.serverInfo?[.sqlState] ?? ""
-        return state.hasPrefix("57") || state.hasPrefix("08")
     }
 
     /// Calls `handler` with the payload of every `NOTIFY` on `channel` until cancelled, holding one
