@@ -56,6 +56,10 @@ import _CryptoExtras
             // Sanity: a token forged with the real key and right claims passes, so the refusals below
             // are for the reason each one names.
             #expect(try await h.request(.get, "/auth/me", bearer: try await signed([:])).status == .ok)
+            // The scheme is case-insensitive (RFC 6750), and only the scheme.
+            for scheme in ["bearer", "BEARER", "bEaReR"] {
+                #expect(try await h.request(.get, "/auth/me", authorization: ["\(scheme) \(good)"]).status == .ok, "\(scheme)")
+            }
 
             let foreignKey = try Insecure.RSA.PrivateKey(pem: _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation)
             let foreign = try await JWTKeyCollection().add(rsa: foreignKey, digestAlgorithm: .sha256).sign(Claims(base))
@@ -86,6 +90,7 @@ import _CryptoExtras
                 ("empty bearer", ["Bearer "]),
                 ("no header", []),
                 ("another scheme", ["Basic dXNlcjpwYXNz"]),
+                ("a longer scheme", ["Bearerx \(good)"]),
                 ("two tokens in one header", ["Bearer \(good), Bearer \(good)"]),
                 ("two Authorization headers", ["Bearer \(good)", "Bearer \(good)"]),
             ]

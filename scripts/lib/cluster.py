@@ -182,8 +182,8 @@ class Cluster:
         return subprocess.run(["psql", f"postgres://bench@127.0.0.1:{self.pg[2]}/platform", "-qAtc", sql],
                               check=True, capture_output=True, text=True).stdout
 
-    def start(self, name, args, ready_url, cwd=None):
-        process = Process([self.platform] + args, os.path.join(self.work, f"{name}.log"), cwd=cwd)
+    def start(self, name, args, ready_url, cwd=None, binary=None):
+        process = Process([binary or self.platform] + args, os.path.join(self.work, f"{name}.log"), cwd=cwd)
         self.processes.append(process)
         started = time.time()
         ready_at = wait_ready(ready_url, process=process)
@@ -200,14 +200,14 @@ class Cluster:
         ], self.authorizer_url + "/healthz")
         return self.authorizer
 
-    def start_gateway(self, name, database_url, mode, port=None, extra=()):
+    def start_gateway(self, name, database_url, mode, port=None, extra=(), binary=None):
         port = port or free_port()
         process, _ = self.start(name, [
             "serve", "--database-url", database_url, "--port", str(port), "--authorizer-url", self.authorizer_url,
             "--authorizer-client-id", CLIENT_ID, "--authorizer-admin-secret", ADMIN_SECRET,
             "--webhook-authorizer-secret", CLIENT_SECRET, "--guard-mode", mode, "--reconcile-interval", "0",
             "--auth-rate-limit-per-ip", "0", "--auth-rate-limit-per-email", "0", "--log-level", "warning", *extra,
-        ], f"http://127.0.0.1:{port}/healthz")
+        ], f"http://127.0.0.1:{port}/healthz", binary=binary)
         process.port = port
         return process, f"http://127.0.0.1:{port}"
 
