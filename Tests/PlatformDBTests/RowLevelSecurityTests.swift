@@ -77,7 +77,20 @@ import Testing
             // The stores work as the application role, each within its scope.
             let store = WorkflowStore(db)
             #expect(try await store.find(bWorkflow, in: a) == nil)
-            #expect(try await store.list(in: a, status: nil, nameContains: nil, limit: 10, after: nil).allSatisfy { $0.clientID == a.clientID })
+            // The reads outside a transaction set the policy's tenant in their own statement
+            // (TenantGate): were it not set in time, the policy would admit no rows at all.
+            let listed = try await store.list(in: a, status: nil, nameContains: nil, limit: 10, after: nil)
+            #expect(!listed.isEmpty && listed.allSatisfy { $0.clientID == a.clientID })
+            #expect(try await store.find(try #require(listed.first).id, in: a)?.clientID == a.clientID)
+            let reports = try await ReportStore(db).list(in: a, filter: ReportFilter(), limit: 10, after: nil)
+            #expect(!reports.isEmpty && reports.allSatisfy { $0.clientID == a.clientID })
+            #expect(try await ReportStore(db).find(try #require(reports.first).id, in: a) != nil)
+            // The setting ends with that statement: the same connection, unscoped, sees nothing.
+            let afterwards = try await db.withConnection { sql in
+                _ = try await sql.select().column("*").from("workflows").whereTenant(a).all()
+                return try await sql.raw("SELECT COUNT(*) AS n FROM workflows").first()?.decode(column: "n", as: Int.self)
+            }
+            #expect(afterwards == 0)
             #expect(try await store.create(WorkflowInput(name: "as app"), in: a).clientID == a.clientID)
             let joiner = try #require(try await UserStore(db).find(authorizerID: "auth-joiner"))
             guard case .success(let joined) = try await InvitationStore(db).accept(token: tokenForA, for: joiner) else {

@@ -101,16 +101,15 @@ public struct ReportStore: Sendable {
     }
 
     public func find(_ id: String, in scope: TenantScope) async throws -> ReportRecord? {
-        try await database.scoped(scope) { sql in
-            try await sql.select().column("*").from("reports")
-                .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+        try await database.withConnection { sql in
+            try await sql.select().column("*").from("reports").whereTenant(scope).where("id", .equal, SQLBind(id))
                 .first().map(ReportRecord.init(row:))
         }
     }
 
     public func list(in scope: TenantScope, filter: ReportFilter, limit: Int, after cursor: PageCursor?) async throws -> [ReportRecord] {
-        try await database.scoped(scope) { sql in
-            var query = sql.select().column("*").from("reports").where("client_id", .equal, SQLBind(scope.clientID))
+        try await database.withConnection { sql in
+            var query = sql.select().column("*").from("reports").whereTenant(scope)
             if let workflow = filter.workflowID { query = query.where("workflow_id", .equal, SQLBind(workflow)) }
             if let status = filter.status { query = query.where("status", .equal, SQLBind(status.rawValue)) }
             if let createdBy = filter.createdBy { query = query.where("created_by", .equal, SQLBind(createdBy)) }

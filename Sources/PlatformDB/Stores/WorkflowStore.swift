@@ -35,9 +35,8 @@ public struct WorkflowStore: Sendable {
     }
 
     public func find(_ id: String, in scope: TenantScope) async throws -> WorkflowRecord? {
-        try await database.scoped(scope) { sql in
-            try await sql.select().column("*").from("workflows")
-                .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+        try await database.withConnection { sql in
+            try await sql.select().column("*").from("workflows").whereTenant(scope).where("id", .equal, SQLBind(id))
                 .first().map(WorkflowRecord.init(row:))
         }
     }
@@ -46,8 +45,8 @@ public struct WorkflowStore: Sendable {
     public func list(
         in scope: TenantScope, status: WorkflowStatus?, nameContains: String?, limit: Int, after cursor: PageCursor?
     ) async throws -> [WorkflowRecord] {
-        try await database.scoped(scope) { sql in
-            var query = sql.select().column("*").from("workflows").where("client_id", .equal, SQLBind(scope.clientID))
+        try await database.withConnection { sql in
+            var query = sql.select().column("*").from("workflows").whereTenant(scope)
             if let status { query = query.where("status", .equal, SQLBind(status.rawValue)) }
             if let nameContains, !nameContains.isEmpty {
                 let escaped = nameContains.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
