@@ -16,7 +16,7 @@ public struct Reconciler: Sendable {
     let logger: Logger
     let pageSize: Int
 
-    public init(client: AuthorizerClient, database: PlatformDatabase, roles: RoleMapping = RoleMapping(), pageSize: Int = 100, logger: Logger) {
+    public init(client: AuthorizerClient, database: PlatformDatabase, roles: RoleMapping = RoleMapping(), pageSize: Int = 500, logger: Logger) {
         self.client = client
         self.database = database
         self.roles = roles
@@ -43,21 +43,30 @@ public struct Reconciler: Sendable {
         var report = Report(dryRun: dryRun)
         var seen = Set<String>()
         var page = 1
-        var total = 0
         let users = UserStore(database)
-        repeat {
-            let (batch, reportedTotal) = try await client.users(page: page, limit: pageSize)
+        let client = self.client
+        let pageSize = self.pageSize
+        // The next page is fetched while this one is written: Authorizer and the database work
+        // at the same time.
+        var next: Task<(users: [AuthorizerUserInfo], total: Int), any Error>? = Task { try await client.users(page: 1, limit: pageSize) }
+        defer { next?.cancel() }
+        var total = 0
+        while let current = next {
+            let (batch, reportedTotal) = try await current.value
             total = reportedTotal
-            // The page's platform rows in one query, not one lookup per user.
+            let more = !batch.isEmpty && seen.count + batch.count < total
+            page += 1
+            next = more ? Task { [page] in try await client.users(page: page, limit: pageSize) } : nil
+            // The page's platform rows in one query, and its changes in one transaction.
             let existing = try await users.find(authorizerIDs: batch.map(\.id))
+            var changes: [Change] = []
             for info in batch {
                 seen.insert(info.id)
-                try await reconcile(info, existing: existing[info.id], users: users, dryRun: dryRun, report: &report)
+                if let change = change(for: info, existing: existing[info.id], report: &report) { changes.append(change) }
             }
+            if !dryRun { try await apply(changes) }
             progress(seen.count, total)
-            if batch.isEmpty { break }
-            page += 1
-        } while seen.count < total
+        }
         // Only a complete listing may delete: a short one would mark live users as gone.
         guard seen.count >= total else {
             throw AuthorizerClientError.protocolError("listing ended at \(seen.count) of \(total) users; nothing deleted")
@@ -66,11 +75,12 @@ public struct Reconciler: Sendable {
             try await sql.raw("SELECT authorizer_id FROM users WHERE status <> 'DELETED'").all()
                 .map { try $0.decode(column: "authorizer_id", as: String.self) }
         }
-        for id in platformIDs where !seen.contains(id) {
-            report.deleted += 1
-            if !dryRun {
-                try await database.withConnection { sql in
-                    try await UserStore.setStatus(.deleted, authorizerID: id, now: Date(), on: sql)
+        let gone = platformIDs.filter { !seen.contains($0) }
+        report.deleted = gone.count
+        if !dryRun {
+            for chunk in stride(from: 0, to: gone.count, by: pageSize).map({ gone[$0..<min($0 + pageSize, gone.count)] }) {
+                try await database.transaction { sql in
+                    for id in chunk { try await UserStore.setStatus(.deleted, authorizerID: id, now: Date(), on: sql) }
                 }
             }
         }
@@ -83,21 +93,25 @@ public struct Reconciler: Sendable {
         return report
     }
 
-    private func reconcile(
-        _ info: AuthorizerUserInfo, existing: UserRecord?, users: UserStore, dryRun: Bool, report: inout Report
-    ) async throws {
-        guard let email = info.email else { return }
+    /// A write a user needs: its profile, and the status to set after it. A new user's status is
+    /// the profile's (set again should a concurrent write have made the row first).
+    private struct Change: Sendable {
+        var profile: UserStore.AuthorizerProfile
+        var status: UserStatus?
+        var isNew = false
+    }
+
+    /// What `info` needs in the platform, counted in `report`; nil when it is in step.
+    private func change(for info: AuthorizerUserInfo, existing: UserRecord?, report: inout Report) -> Change? {
+        guard let email = info.email else { return nil }
         let wanted: UserStatus = info.revokedTimestamp != nil ? .suspended : (info.emailVerified ? .active : .pendingVerification)
         guard let existing else {
             report.created += 1
-            if !dryRun {
-                var created = try await users.upsertFromAuthorizer(
-                    .init(
-                        authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName, status: wanted,
-                        roleForNewUser: roles.role(email: email, authorizerID: info.id, authorizerRoles: info.roles)))
-                if created.status != wanted { created = try await setStatus(wanted, info.id) ?? created }
-            }
-            return
+            return Change(
+                profile: .init(
+                    authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName, status: wanted,
+                    roleForNewUser: roles.role(email: email, authorizerID: info.id, authorizerRoles: info.roles)),
+                status: nil, isNew: true)
         }
         // Status moves only on Authorizer's facts: a revocation, a verification, or a user the
         // platform marked deleted who exists after all. A suspension made in the platform stays.
@@ -113,17 +127,25 @@ public struct Reconciler: Sendable {
             || target != nil
         guard drifted else {
             report.unchanged += 1
-            return
+            return nil
         }
         report.updated += 1
-        guard !dryRun else { return }
-        try await users.upsertFromAuthorizer(
-            .init(authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName, status: wanted))
-        if let target { _ = try await setStatus(target, info.id) }
+        return Change(
+            profile: .init(authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName, status: wanted),
+            status: target)
     }
 
-    private func setStatus(_ status: UserStatus, _ id: String) async throws -> UserRecord? {
-        try await database.withConnection { sql in try await UserStore.setStatus(status, authorizerID: id, now: Date(), on: sql) }
+    /// Writes one page's changes in one transaction (one commit, not one per user).
+    private func apply(_ changes: [Change]) async throws {
+        guard !changes.isEmpty else { return }
+        try await database.transaction { sql in
+            let now = Date()
+            for change in changes {
+                let row = try await UserStore.upsert(change.profile, loginAt: nil, now: now, on: sql)
+                let status = change.isNew && row.status != change.profile.status ? change.profile.status : change.status
+                if let status { try await UserStore.setStatus(status, authorizerID: change.profile.authorizerID, now: now, on: sql) }
+            }
+        }
     }
 }
 

@@ -44,6 +44,33 @@ import Testing
         }
     }
 
+    /// Pages smaller than the listing: each page is fetched while the previous one is written,
+    /// and every user is reconciled once, with nothing lost between pages.
+    @Test func reconcileAcrossManyPages() async throws {
+        try await GatewayHarness.with(mode: .local, webhooksDelivered: false) { h in
+            var ids: [String] = []
+            for index in 0..<7 {
+                let answer = try await h.authorizerClient.signup(
+                    email: "paged\(index)@example.com", password: GatewayHarness.password,
+                    confirmPassword: GatewayHarness.password, givenName: "P\(index)", familyName: nil)
+                ids.append(try #require(answer.user?.id))
+            }
+            let stray = try await UserStore(h.database).upsertFromAuthorizer(
+                .init(authorizerID: "gone-from-authorizer", email: "gone@example.com", firstName: nil, lastName: nil, status: .active))
+            let reconciler = Reconciler(client: h.authorizerClient, database: h.database, pageSize: 2, logger: GatewayHarness.logger)
+            let first = try await reconciler.run(dryRun: false)
+            #expect(first.created == 7)
+            #expect(first.deleted == 1)
+            for (index, id) in ids.enumerated() {
+                #expect(try await UserStore(h.database).find(authorizerID: id)?.firstName == "P\(index)")
+            }
+            #expect(try await UserStore(h.database).find(authorizerID: stray.authorizerID)?.status == .deleted)
+            let second = try await reconciler.run(dryRun: false)
+            #expect(second.drift == 0)
+            #expect(second.unchanged == 7)
+        }
+    }
+
     @Test func adminRoutesAreForSuperAdminsOnly() async throws {
         try await GatewayHarness.with(mode: .local, superAdmins: ["root@example.com"]) { h in
             try await h.signup("plain@example.com", clientName: "Plain")
