@@ -29,7 +29,47 @@ struct JSONWriter {
         bytes.append(0x22)
     }
 
-    mutating func date(_ date: Date) { string(date.formatted(.iso8601)) }
+    /// `"2026-11-29T05:03:04Z"`, as `.iso8601` writes it (UTC, whole seconds rounded down), by
+    /// arithmetic: Foundation's formatter was 4% of a workflow list's CPU.
+    mutating func date(_ date: Date) {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let time = seconds - days * 86_400
+        // Days since 1970-01-01 to a civil date (H. Hinnant's days_from_civil, inverted).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        // Foundation writes years before the 1582 Gregorian reform in the Julian calendar.
+        guard (1583...9999).contains(year) else { return string(date.formatted(.iso8601)) }
+        bytes.append(0x22)
+        digits(year, 4)
+        bytes.append(0x2D)
+        digits(month, 2)
+        bytes.append(0x2D)
+        digits(day, 2)
+        bytes.append(0x54)
+        digits(time / 3600, 2)
+        bytes.append(0x3A)
+        digits(time / 60 % 60, 2)
+        bytes.append(0x3A)
+        digits(time % 60, 2)
+        bytes.append(contentsOf: [0x5A, 0x22])
+    }
+
+    private mutating func digits(_ value: Int64, _ count: Int) {
+        var divisor: Int64 = 1
+        for _ in 1..<count { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(0x30 + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
+    }
 
     /// `"key":` then the value the closure writes; a comma first unless it opens the object.
     mutating func field(_ key: String, first: Bool = false, _ value: (inout JSONWriter) -> Void) {

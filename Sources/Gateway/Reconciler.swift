@@ -135,15 +135,26 @@ public struct Reconciler: Sendable {
             status: target)
     }
 
-    /// Writes one page's changes in one transaction (one commit, not one per user).
+    /// Writes one page's changes in one transaction: the profiles in one multi-row upsert (one at
+    /// a time should two of them collide on an email), then the statuses that need setting.
     private func apply(_ changes: [Change]) async throws {
         guard !changes.isEmpty else { return }
         try await database.transaction { sql in
             let now = Date()
+            var rows: [UserRecord] = []
+            do {
+                try await sql.raw("SAVEPOINT reconcile_page").run()
+                rows = try await UserStore.upsert(changes.map(\.profile), loginAt: nil, now: now, on: sql)
+                try await sql.raw("RELEASE SAVEPOINT reconcile_page").run()
+            } catch {
+                try await sql.raw("ROLLBACK TO SAVEPOINT reconcile_page").run()
+                for change in changes { rows.append(try await UserStore.upsert(change.profile, loginAt: nil, now: now, on: sql)) }
+            }
+            let statuses = Dictionary(rows.map { ($0.authorizerID, $0.status) }, uniquingKeysWith: { first, _ in first })
             for change in changes {
-                let row = try await UserStore.upsert(change.profile, loginAt: nil, now: now, on: sql)
-                let status = change.isNew && row.status != change.profile.status ? change.profile.status : change.status
-                if let status { try await UserStore.setStatus(status, authorizerID: change.profile.authorizerID, now: now, on: sql) }
+                let id = change.profile.authorizerID
+                let status = change.isNew && statuses[id] != change.profile.status ? change.profile.status : change.status
+                if let status { try await UserStore.setStatus(status, authorizerID: id, now: now, on: sql) }
             }
         }
     }

@@ -56,21 +56,62 @@ public struct UserSyncService: Sendable {
         }
     }
 
+    /// What the platform knows of a user's events: the newest `updated_at` applied, and whether
+    /// the user was deleted. nil for a user never seen.
+    struct SyncState: Equatable {
+        var updatedAt: Int64
+        var deleted: Bool
+    }
+
     /// Applies one stored event on `sql`, inside the inbox's transaction.
     func apply(_ event: WebhookInbox.Event, on sql: any SQLDatabase) async throws {
-        let body = try JSONDecoder().decode(Body.self, from: Data(event.body.utf8))
-        let user = body.user
-        let now = Date()
+        try await apply([event], on: sql)
+    }
+
+    /// Applies stored events in order on `sql`, inside the inbox's transaction: the users' locks
+    /// and sync states are taken in one statement each, and the new states written in one.
+    func apply(_ events: [WebhookInbox.Event], on sql: any SQLDatabase) async throws {
+        let users = try events.map { try JSONDecoder().decode(Body.self, from: Data($0.body.utf8)).user }
+        let ids = Array(Set(users.map(\.id)))
+        guard !ids.isEmpty else { return }
         // One user's events are applied one at a time across every gateway instance: two workers
         // holding two events of the same user would both read the old state and the older event
-        // could be written last. The lock ends with the inbox's transaction.
+        // could be written last. The locks end with the inbox's transaction; taken in one order,
+        // two batches cannot deadlock.
         if sql.dialect.name == "postgresql" {
-            try await sql.raw("SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.lockSpace)), hashtext(\(bind: user.id)))").run()
+            try await sql.raw(
+                """
+                SELECT pg_advisory_xact_lock(\(unsafeRaw: String(Self.lockSpace)), h)
+                FROM (SELECT DISTINCT hashtext(id) AS h FROM unnest(\(bind: ids)::text[]) AS id ORDER BY h) AS locks
+                """
+            ).run()
         }
-        let state = try await sql.select().column("*").from("user_sync_state")
-            .where("authorizer_id", .equal, SQLBind(user.id)).first()
-        let knownUpdatedAt = try state?.decode(column: "authorizer_updated_at", as: Int64.self)
-        let deleted = try state?.decode(column: "deleted", as: Bool.self) ?? false
+        var states: [String: SyncState] = [:]
+        for row in try await sql.select().column("*").from("user_sync_state")
+            .where(SQLColumn("authorizer_id"), .in, SQLBind.group(ids)).all()
+        {
+            states[try row.decode(column: "authorizer_id", as: String.self)] = SyncState(
+                updatedAt: try row.decode(column: "authorizer_updated_at", as: Int64.self),
+                deleted: try row.decode(column: "deleted", as: Bool.self))
+        }
+        let before = states
+        for (event, user) in zip(events, users) {
+            try await apply(event, user: user, state: &states[user.id], on: sql)
+        }
+        let changed = states.filter { before[$0.key] != $0.value }.sorted { $0.key < $1.key }
+        guard !changed.isEmpty else { return }
+        var insert = sql.insert(into: "user_sync_state").columns("authorizer_id", "authorizer_updated_at", "deleted")
+        for (id, state) in changed { insert = insert.values(SQLBind(id), SQLBind(state.updatedAt), SQLBind(state.deleted)) }
+        try await insert.onConflict(with: ["authorizer_id"]) {
+            $0.set(excludedValueOf: "authorizer_updated_at").set(excludedValueOf: "deleted")
+        }.run()
+    }
+
+    /// One event, given its user's sync state, which it advances.
+    private func apply(_ event: WebhookInbox.Event, user: EventUser, state: inout SyncState?, on sql: any SQLDatabase) async throws {
+        let now = Date()
+        let knownUpdatedAt = state?.updatedAt
+        let deleted = state?.deleted ?? false
         // Authorizer's timestamps may be seconds or (in the seed's example) milliseconds.
         let updatedAt = user.updatedAt.map { $0 > 100_000_000_000 ? $0 / 1000 : $0 } ?? 0
         let stale = knownUpdatedAt.map { updatedAt < $0 } ?? false
@@ -85,8 +126,10 @@ public struct UserSyncService: Sendable {
         switch event.eventName {
         case "user.deleted":
             try await UserStore.setStatus(.deleted, authorizerID: user.id, now: now, on: sql)
-            try await recordState(user.id, updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: true, on: sql)
+            state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: true)
             await revocations?.revoke(user: user.id)
+            await loader?.invalidate(authorizerID: user.id)
+            return
         case _ where deleted:
             logger.debug("event for a deleted user ignored", metadata: ["event": "\(event.eventName)"])
             return
@@ -112,9 +155,7 @@ public struct UserSyncService: Sendable {
                     profile(user, email: email), loginAt: event.eventName == "user.login" ? event.receivedAt : nil, now: now, on: sql)
             }
         }
-        if event.eventName != "user.deleted" {
-            try await recordState(user.id, updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: false, on: sql)
-        }
+        state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: false)
         await loader?.invalidate(authorizerID: user.id)
     }
 
@@ -129,15 +170,5 @@ public struct UserSyncService: Sendable {
             authorizerID: user.id, email: email, firstName: user.givenName, lastName: user.familyName,
             status: user.isVerified ? .active : .pendingVerification,
             roleForNewUser: roles.role(email: email, authorizerID: user.id, authorizerRoles: user.roles ?? []))
-    }
-
-    private func recordState(_ id: String, updatedAt: Int64, deleted: Bool, on sql: any SQLDatabase) async throws {
-        try await sql.insert(into: "user_sync_state")
-            .columns("authorizer_id", "authorizer_updated_at", "deleted")
-            .values(SQLBind(id), SQLBind(updatedAt), SQLBind(deleted))
-            .onConflict(with: ["authorizer_id"]) {
-                $0.set(excludedValueOf: "authorizer_updated_at").set(excludedValueOf: "deleted")
-            }
-            .run()
     }
 }

@@ -43,7 +43,7 @@ struct WebAppController: Sendable {
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
             guard let type = Self.contentTypes[(name as NSString).pathExtension] else { continue }
             let data = try Data(contentsOf: folder.appendingPathComponent(name))
-            let digest = SHA256.hash(data: data).prefix(12).map { String(format: "%02x", $0) }.joined()
+            let digest = SHA256.hash(data: data).prefix(12).lowercaseHex
             assets[name] = Asset(body: ByteBuffer(bytes: data), contentType: type, etag: "\"\(digest)\"")
         }
         guard assets["index.html"] != nil else { throw GatewayConfigurationError("the web app has no index.html") }

@@ -67,7 +67,7 @@ struct WebhookController: Sendable {
             throw Problem(.unprocessableContent, type: "unknown-event", title: "Unknown event", detail: event)
         }
         guard !parsed.user.id.isEmpty else { throw Problem.badRequest("missing 'user.id'", field: "user.id") }
-        let hash = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let hash = SHA256.hash(data: body).lowercaseHex
         let stored: Bool
         do {
             stored = try await inbox.accept(
@@ -85,5 +85,18 @@ struct WebhookController: Sendable {
     static func baseName(_ name: String) -> String {
         guard let dash = name.lastIndex(of: "-"), name[name.index(after: dash)...].allSatisfy(\.isNumber) else { return name }
         return String(name[..<dash])
+    }
+}
+
+extension Sequence<UInt8> {
+    /// Lowercase hex, two digits a byte (`String(format:)` costs a formatter per byte).
+    var lowercaseHex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        for byte in self {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -24,6 +24,18 @@ import Testing
         }
     }
 
+    @Test func datesAreWrittenAsTheISO8601FormatterWritesThem() throws {
+        var samples: [Double] = [0, -1, -86_400, -86_401, 951_782_400, 951_868_799.999, 1_795_928_584.75, 253_402_300_799, -62_135_596_800]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 { samples.append(Double.random(in: -62_000_000_000...253_000_000_000, using: &generator)) }
+        for seconds in samples {
+            let date = Date(timeIntervalSince1970: seconds)
+            var writer = JSONWriter()
+            writer.date(date)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == "\"\(date.formatted(.iso8601))\"", "\(seconds)")
+        }
+    }
+
     @Test func aStoredDefinitionThatIsNotAnObjectIsNotCopied() {
         #expect(WorkflowController.WorkflowDTO.storedJSON(#"{"trigger":{}}"#) == #"{"trigger":{}}"#)
         #expect(WorkflowController.WorkflowDTO.storedJSON("not json") == "{}")

@@ -71,6 +71,38 @@ import Testing
         }
     }
 
+    /// An email moving within one page, from a user the platform had deleted to a new user:
+    /// both end up right (the page's multi-row upsert gives way to one at a time).
+    @Test func anEmailMovingBetweenUsersOfOnePage() async throws {
+        try await GatewayHarness.with(mode: .local, webhooksDelivered: false) { h in
+            let returning = try #require(
+                try await h.authorizerClient.signup(
+                    email: "now@example.com", password: GatewayHarness.password, confirmPassword: GatewayHarness.password,
+                    givenName: "R", familyName: nil
+                ).user?.id)
+            let reconciler = Reconciler(client: h.authorizerClient, database: h.database, logger: GatewayHarness.logger)
+            _ = try await reconciler.run(dryRun: false)
+            // The platform knew this user under another address, and as deleted.
+            try await h.database.withConnection { sql in
+                try await sql.raw("UPDATE users SET email = 'taken@example.com', status = 'DELETED' WHERE authorizer_id = \(bind: returning)").run()
+            }
+            let newcomer = try #require(
+                try await h.authorizerClient.signup(
+                    email: "taken@example.com", password: GatewayHarness.password, confirmPassword: GatewayHarness.password,
+                    givenName: "N", familyName: nil
+                ).user?.id)
+            let report = try await reconciler.run(dryRun: false)
+            #expect(report.created == 1)
+            #expect(report.updated == 1)
+            let users = UserStore(h.database)
+            #expect(try await users.find(authorizerID: newcomer)?.email == "taken@example.com")
+            let back = try await users.find(authorizerID: returning)
+            #expect(back?.email == "now@example.com")
+            #expect(back?.status != .deleted)
+            #expect(try await reconciler.run(dryRun: false).drift == 0)
+        }
+    }
+
     @Test func adminRoutesAreForSuperAdminsOnly() async throws {
         try await GatewayHarness.with(mode: .local, superAdmins: ["root@example.com"]) { h in
             try await h.signup("plain@example.com", clientName: "Plain")

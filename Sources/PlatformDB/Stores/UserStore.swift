@@ -69,24 +69,44 @@ public struct UserStore: Sendable {
     public static func upsert(_ profile: AuthorizerProfile, loginAt: Date?, now: Date, on sql: any SQLDatabase) async throws
         -> UserRecord
     {
+        guard let row = try await upsert([profile], loginAt: loginAt, now: now, on: sql).first else {
+            throw PlatformDBError.unavailable("upsert returned no row")
+        }
+        return row
+    }
+
+    /// Many users at once (reconcile's pages): two statements for all of them. The profiles must
+    /// have distinct Authorizer ids and emails; the caller falls back to one at a time if the
+    /// statement fails.
+    public static func upsert(_ profiles: [AuthorizerProfile], loginAt: Date?, now: Date, on sql: any SQLDatabase) async throws
+        -> [UserRecord]
+    {
+        guard !profiles.isEmpty else { return [] }
         // A deleted user's email may sign up again under a new Authorizer id: the old row keeps
         // its history under a tombstoned address.
-        try await sql.raw(
-            """
-            UPDATE users SET email = 'deleted:' || id || ':' || email, updated_at = \(bind: now)
-            WHERE email = \(bind: profile.email) AND authorizer_id <> \(bind: profile.authorizerID) AND status = 'DELETED'
-            """
-        ).run()
-        let row = try await sql.insert(into: "users")
-            .columns(
-                "id", "authorizer_id", "email", "first_name", "last_name", "role", "status", "created_at",
-                "updated_at", "last_login_at"
-            )
-            .values(
+        let tombstone =
+            if let profile = profiles.first, profiles.count == 1 {
+                SQLBinaryExpression(
+                    SQLBinaryExpression(SQLColumn("email"), .equal, SQLBind(profile.email)), .and,
+                    SQLBinaryExpression(SQLColumn("authorizer_id"), .notEqual, SQLBind(profile.authorizerID)))
+            } else {
+                SQLBinaryExpression(
+                    SQLBinaryExpression(SQLColumn("email"), .in, SQLBind.group(profiles.map(\.email))), .and,
+                    SQLBinaryExpression(SQLColumn("authorizer_id"), .notIn, SQLBind.group(profiles.map(\.authorizerID))))
+            }
+        try await sql.update("users")
+            .set("email", to: SQLRaw("'deleted:' || id || ':' || email")).set("updated_at", to: SQLBind(now))
+            .where(tombstone).where("status", .equal, SQLBind(UserStatus.deleted.rawValue))
+            .run()
+        var insert = sql.insert(into: "users")
+            .columns("id", "authorizer_id", "email", "first_name", "last_name", "role", "status", "created_at", "updated_at", "last_login_at")
+        for profile in profiles {
+            insert = insert.values(
                 SQLBind(Identifier.make(now: now)), SQLBind(profile.authorizerID), SQLBind(profile.email),
                 SQLBind(profile.firstName), SQLBind(profile.lastName), SQLBind(profile.roleForNewUser.rawValue),
-                SQLBind(profile.status.rawValue), SQLBind(now), SQLBind(now), SQLBind(loginAt)
-            )
+                SQLBind(profile.status.rawValue), SQLBind(now), SQLBind(now), SQLBind(loginAt))
+        }
+        let rows = try await insert
             .onConflict(with: ["authorizer_id"]) { conflict in
                 conflict
                     .set(excludedValueOf: "email")
@@ -103,9 +123,8 @@ public struct UserStore: Sendable {
                         to: SQLRaw("CASE WHEN users.status = 'PENDING_VERIFICATION' THEN excluded.status ELSE users.status END"))
             }
             .returning(UserRecord.columns.map { SQLColumn($0) })
-            .first()
-        guard let row else { throw PlatformDBError.unavailable("upsert returned no row") }
-        return try UserRecord(row: row)
+            .all()
+        return try rows.map(UserRecord.init(row:))
     }
 
     /// Sets the status of the user linked to `authorizerID`; nil when there is no such row.
