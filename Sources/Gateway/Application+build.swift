@@ -56,6 +56,8 @@ public func buildApplication(
             sync: UserSyncService(
                 revocations: auth?.revocations, loader: auth?.loader, roles: configuration.authorizer?.roles ?? RoleMapping(),
                 logger: logger),
+            // SQLite has one connection: a second worker would only wait for it.
+            concurrency: database.dialect == .postgres ? 4 : 1,
             logger: logger)
         WebhookController(
             authentication: configuration.webhooks, inbox: inbox, worker: inboxWorker, audit: AuditLog(database), logger: logger)

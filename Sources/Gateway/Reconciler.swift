@@ -144,7 +144,7 @@ public struct Reconciler: Sendable {
             var rows: [UserRecord] = []
             do {
                 try await sql.raw("SAVEPOINT reconcile_page").run()
-                rows = try await UserStore.upsert(changes.map(\.profile), loginAt: nil, now: now, on: sql)
+                rows = try await UserStore.upsert(changes.map { ($0.profile, nil) }, now: now, on: sql)
                 try await sql.raw("RELEASE SAVEPOINT reconcile_page").run()
             } catch {
                 try await sql.raw("ROLLBACK TO SAVEPOINT reconcile_page").run()

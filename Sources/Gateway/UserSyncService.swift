@@ -95,9 +95,22 @@ public struct UserSyncService: Sendable {
                 deleted: try row.decode(column: "deleted", as: Bool.self))
         }
         let before = states
+        // Profile writes of different users do not depend on each other, so they wait and go in
+        // one multi-row upsert; any other write of a user whose profile waits goes after it.
+        var waiting: [(profile: UserStore.AuthorizerProfile, loginAt: Date?)] = []
+        var waitingIDs = Set<String>()
         for (event, user) in zip(events, users) {
-            try await apply(event, user: user, state: &states[user.id], on: sql)
+            if waitingIDs.contains(user.id) {
+                _ = try await UserStore.upsert(waiting, now: Date(), on: sql)
+                waiting.removeAll()
+                waitingIDs.removeAll()
+            }
+            if let write = try await apply(event, user: user, state: &states[user.id], on: sql) {
+                waiting.append(write)
+                waitingIDs.insert(user.id)
+            }
         }
+        _ = try await UserStore.upsert(waiting, now: Date(), on: sql)
         let changed = states.filter { before[$0.key] != $0.value }.sorted { $0.key < $1.key }
         guard !changed.isEmpty else { return }
         var insert = sql.insert(into: "user_sync_state").columns("authorizer_id", "authorizer_updated_at", "deleted")
@@ -107,8 +120,11 @@ public struct UserSyncService: Sendable {
         }.run()
     }
 
-    /// One event, given its user's sync state, which it advances.
-    private func apply(_ event: WebhookInbox.Event, user: EventUser, state: inout SyncState?, on sql: any SQLDatabase) async throws {
+    /// One event, given its user's sync state, which it advances. A profile write is returned for
+    /// the caller to make, not made.
+    private func apply(
+        _ event: WebhookInbox.Event, user: EventUser, state: inout SyncState?, on sql: any SQLDatabase
+    ) async throws -> (profile: UserStore.AuthorizerProfile, loginAt: Date?)? {
         let now = Date()
         let knownUpdatedAt = state?.updatedAt
         let deleted = state?.deleted ?? false
@@ -129,10 +145,10 @@ public struct UserSyncService: Sendable {
             state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: true)
             await revocations?.revoke(user: user.id)
             await loader?.invalidate(authorizerID: user.id)
-            return
+            return nil
         case _ where deleted:
             logger.debug("event for a deleted user ignored", metadata: ["event": "\(event.eventName)"])
-            return
+            return nil
         case "user.deactivated", "user.access_revoked":
             if !stale {
                 try await UserStore.setStatus(.suspended, authorizerID: user.id, now: now, on: sql)
@@ -151,12 +167,14 @@ public struct UserSyncService: Sendable {
                     .where { $0.where("last_login_at", .is, SQLLiteral.null).orWhere("last_login_at", .lessThan, SQLBind(event.receivedAt)) }
                     .run()
             } else if !stale, let email = user.email {
-                _ = try await UserStore.upsert(
-                    profile(user, email: email), loginAt: event.eventName == "user.login" ? event.receivedAt : nil, now: now, on: sql)
+                state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: false)
+                await loader?.invalidate(authorizerID: user.id)
+                return (profile(user, email: email), event.eventName == "user.login" ? event.receivedAt : nil)
             }
         }
         state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: false)
         await loader?.invalidate(authorizerID: user.id)
+        return nil
     }
 
     /// The key space of the per-user advisory locks (the reconciler's run lock is another).

@@ -34,7 +34,9 @@ import Testing
                 eventName: name, authorizerID: id, bodyHash: "h\(index)", dedupeKey: "k\(index)", body: body,
                 now: Date(timeIntervalSinceNow: Double(index - 100))))
         }
-        let worker = WebhookWorker(inbox: inbox, sync: UserSyncService(revocations: nil, loader: nil, roles: RoleMapping(), logger: logger), logger: logger)
+        let worker = WebhookWorker(
+            inbox: inbox, sync: UserSyncService(revocations: nil, loader: nil, roles: RoleMapping(), logger: logger), batchSize: 3,
+            concurrency: database.dialect == .postgres ? 3 : 1, logger: logger)
         await worker.drain()
 
         let users = UserStore(database)

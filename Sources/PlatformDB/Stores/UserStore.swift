@@ -69,62 +69,50 @@ public struct UserStore: Sendable {
     public static func upsert(_ profile: AuthorizerProfile, loginAt: Date?, now: Date, on sql: any SQLDatabase) async throws
         -> UserRecord
     {
-        guard let row = try await upsert([profile], loginAt: loginAt, now: now, on: sql).first else {
+        guard let row = try await upsert([(profile, loginAt)], now: now, on: sql).first else {
             throw PlatformDBError.unavailable("upsert returned no row")
         }
         return row
     }
 
-    /// Many users at once (reconcile's pages): two statements for all of them. The profiles must
-    /// have distinct Authorizer ids and emails; the caller falls back to one at a time if the
-    /// statement fails.
-    public static func upsert(_ profiles: [AuthorizerProfile], loginAt: Date?, now: Date, on sql: any SQLDatabase) async throws
-        -> [UserRecord]
-    {
+    /// Many users at once (a page of reconcile, a batch of webhooks): two statements for all of
+    /// them. The profiles must have distinct Authorizer ids; should two of them collide on an
+    /// email the statement fails, and the caller goes one at a time.
+    public static func upsert(
+        _ profiles: [(profile: AuthorizerProfile, loginAt: Date?)], now: Date, on sql: any SQLDatabase
+    ) async throws -> [UserRecord] {
         guard !profiles.isEmpty else { return [] }
         // A deleted user's email may sign up again under a new Authorizer id: the old row keeps
         // its history under a tombstoned address.
-        let tombstone =
-            if let profile = profiles.first, profiles.count == 1 {
-                SQLBinaryExpression(
-                    SQLBinaryExpression(SQLColumn("email"), .equal, SQLBind(profile.email)), .and,
-                    SQLBinaryExpression(SQLColumn("authorizer_id"), .notEqual, SQLBind(profile.authorizerID)))
-            } else {
-                SQLBinaryExpression(
-                    SQLBinaryExpression(SQLColumn("email"), .in, SQLBind.group(profiles.map(\.email))), .and,
-                    SQLBinaryExpression(SQLColumn("authorizer_id"), .notIn, SQLBind.group(profiles.map(\.authorizerID))))
-            }
-        try await sql.update("users")
-            .set("email", to: SQLRaw("'deleted:' || id || ':' || email")).set("updated_at", to: SQLBind(now))
-            .where(tombstone).where("status", .equal, SQLBind(UserStatus.deleted.rawValue))
-            .run()
-        var insert = sql.insert(into: "users")
-            .columns("id", "authorizer_id", "email", "first_name", "last_name", "role", "status", "created_at", "updated_at", "last_login_at")
-        for profile in profiles {
-            insert = insert.values(
-                SQLBind(Identifier.make(now: now)), SQLBind(profile.authorizerID), SQLBind(profile.email),
-                SQLBind(profile.firstName), SQLBind(profile.lastName), SQLBind(profile.roleForNewUser.rawValue),
-                SQLBind(profile.status.rawValue), SQLBind(now), SQLBind(now), SQLBind(loginAt))
+        let emails = profiles.map { SQLQueryString("\(bind: $0.profile.email)") }.joined(separator: ", ")
+        let ids = profiles.map { SQLQueryString("\(bind: $0.profile.authorizerID)") }.joined(separator: ", ")
+        try await sql.raw(
+            """
+            UPDATE users SET email = 'deleted:' || id || ':' || email, updated_at = \(bind: now)
+            WHERE status = 'DELETED' AND email IN (\(emails)) AND authorizer_id NOT IN (\(ids))
+            """
+        ).run()
+        // Written as SQL text, not with the builder: this is the webhook worker's and
+        // reconcile's statement, and the builder's identifier quoting cost more than the rest.
+        let rows = profiles.map { profile, loginAt in
+            SQLQueryString(
+                """
+                (\(bind: Identifier.make(now: now)), \(bind: profile.authorizerID), \(bind: profile.email), \(bind: profile.firstName), \
+                \(bind: profile.lastName), \(bind: profile.roleForNewUser.rawValue), \(bind: profile.status.rawValue), \(bind: now), \
+                \(bind: now), \(bind: loginAt))
+                """)
         }
-        let rows = try await insert
-            .onConflict(with: ["authorizer_id"]) { conflict in
-                conflict
-                    .set(excludedValueOf: "email")
-                    .set(excludedValueOf: "first_name")
-                    .set(excludedValueOf: "last_name")
-                    .set(excludedValueOf: "updated_at")
-                    .set(
-                        "last_login_at",
-                        to: SQLFunction(
-                            "COALESCE", args: SQLExcludedColumn("last_login_at"), SQLColumn("last_login_at", table: "users")))
-                    // Only a pending user becomes active here; suspension and deletion are the platform's.
-                    .set(
-                        "status",
-                        to: SQLRaw("CASE WHEN users.status = 'PENDING_VERIFICATION' THEN excluded.status ELSE users.status END"))
-            }
-            .returning(UserRecord.columns.map { SQLColumn($0) })
-            .all()
-        return try rows.map(UserRecord.init(row:))
+        return try await sql.raw(
+            """
+            INSERT INTO users (id, authorizer_id, email, first_name, last_name, role, status, created_at, updated_at, last_login_at)
+            VALUES \(rows.joined(separator: ", "))
+            ON CONFLICT (authorizer_id) DO UPDATE SET
+                email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name,
+                updated_at = excluded.updated_at, last_login_at = COALESCE(excluded.last_login_at, users.last_login_at),
+                status = CASE WHEN users.status = 'PENDING_VERIFICATION' THEN excluded.status ELSE users.status END
+            RETURNING \(unsafeRaw: UserRecord.columns.joined(separator: ", "))
+            """
+        ).all().map(UserRecord.init(row:))
     }
 
     /// Sets the status of the user linked to `authorizerID`; nil when there is no such row.

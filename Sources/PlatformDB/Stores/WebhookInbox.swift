@@ -39,15 +39,15 @@ public struct WebhookInbox: Sendable {
         eventName: String, authorizerID: String, bodyHash: String, dedupeKey: String, body: String, now: Date = Date()
     ) async throws -> Bool {
         try await database.withConnection { sql in
-            let rows = try await sql.insert(into: "webhook_events")
-                .columns("id", "dedupe_key", "event_name", "authorizer_id", "body_hash", "body", "received_at", "status", "next_attempt_at")
-                .values(
-                    SQLBind(Identifier.make(now: now)), SQLBind(dedupeKey), SQLBind(eventName), SQLBind(authorizerID),
-                    SQLBind(bodyHash), SQLBind(body), SQLBind(now), SQLBind("PENDING"), SQLBind(now)
-                )
-                .ignoringConflicts(with: ["dedupe_key"])
-                .returning("id")
-                .all()
+            // SQL text rather than the builder: one of these runs for every delivery.
+            let rows = try await sql.raw(
+                """
+                INSERT INTO webhook_events (id, dedupe_key, event_name, authorizer_id, body_hash, body, received_at, status, next_attempt_at)
+                VALUES (\(bind: Identifier.make(now: now)), \(bind: dedupeKey), \(bind: eventName), \(bind: authorizerID), \
+                \(bind: bodyHash), \(bind: body), \(bind: now), 'PENDING', \(bind: now))
+                ON CONFLICT (dedupe_key) DO NOTHING RETURNING id
+                """
+            ).all()
             return !rows.isEmpty
         }
     }
