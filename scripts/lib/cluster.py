@@ -178,6 +178,26 @@ class Cluster:
         subprocess.run(run + [f"{PG_BIN}/pg_ctl", "-D", f"{directory}/data", "-m", mode, "-w", "stop"], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
 
+    def postgres_cpu_seconds(self):
+        """CPU seconds PostgreSQL has used: the postmaster with the backends it reaped, and the live ones."""
+        _, directory, _ = self.pg
+        postmaster = int(open(f"{directory}/data/postmaster.pid").readline())
+
+        def stat(pid):
+            return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+
+        fields = stat(postmaster)
+        total = sum(int(fields[index]) for index in (11, 12, 13, 14))
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    fields = stat(entry)
+                except OSError:
+                    continue
+                if int(fields[1]) == postmaster:
+                    total += int(fields[11]) + int(fields[12])
+        return total / CLOCK_TICKS
+
     def psql(self, sql):
         return subprocess.run(["psql", f"postgres://bench@127.0.0.1:{self.pg[2]}/platform", "-qAtc", sql],
                               check=True, capture_output=True, text=True).stdout
