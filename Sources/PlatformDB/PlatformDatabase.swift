@@ -113,7 +113,7 @@ public final class PlatformDatabase: Service, Sendable {
             case .postgres(let client):
                 let connection = try await Self.lease(from: client, within: Self.leaseTimeout)
                 defer { connection.release() }
-                return try await body(connection.connection.sql(queryLogLevel: nil))
+                return try await body(LeasedConnectionSQL(connection.connection))
             case .sqlite(let connection, let lock):
                 return try await lock.withLock {
                     try await body(connection.sql(queryLogLevel: nil))
