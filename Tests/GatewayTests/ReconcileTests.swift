@@ -5,6 +5,19 @@ import PlatformDB
 import Testing
 
 @Suite struct ReconcileTests {
+    /// Users made at Authorizer directly (no webhook reaches the platform): `<prefix><n>@example.com`,
+    /// given name `<name><n>`; their Authorizer ids in order.
+    static func signUpAtAuthorizer(_ h: GatewayHarness, count: Int, prefix: String, name: String) async throws -> [String] {
+        var ids: [String] = []
+        for index in 0..<count {
+            let answer = try await h.authorizerClient.signup(
+                email: "\(prefix)\(index)@example.com", password: GatewayHarness.password,
+                confirmPassword: GatewayHarness.password, givenName: "\(name)\(index)", familyName: nil)
+            ids.append(try #require(answer.user?.id))
+        }
+        return ids
+    }
+
     /// Users made at Authorizer while the receiver was down appear after one reconcile; a second
     /// run finds no drift; a user deleted at Authorizer is marked DELETED.
     @Test func reconcileCatchesUpAndASecondRunFindsNoDrift() async throws {
@@ -12,13 +25,7 @@ import Testing
             let operatorSignup = try await h.signup("ops@example.com")
             #expect(operatorSignup.json["user"]["role"].string == "SUPER_ADMIN")
             let opsToken = try await h.login("ops@example.com")
-            var ids: [String] = []
-            for index in 0..<5 {
-                let answer = try await h.authorizerClient.signup(
-                    email: "missed\(index)@example.com", password: GatewayHarness.password,
-                    confirmPassword: GatewayHarness.password, givenName: "M\(index)", familyName: nil)
-                ids.append(try #require(answer.user?.id))
-            }
+            let ids = try await Self.signUpAtAuthorizer(h, count: 5, prefix: "missed", name: "M")
             #expect(try await UserStore(h.database).find(authorizerID: ids[0]) == nil, "no webhook was delivered")
 
             let dry = try await h.request(.post, "/admin/reconcile", json: ["dryRun": true], bearer: opsToken)
@@ -48,13 +55,7 @@ import Testing
     /// and every user is reconciled once, with nothing lost between pages.
     @Test func reconcileAcrossManyPages() async throws {
         try await GatewayHarness.with(mode: .local, webhooksDelivered: false) { h in
-            var ids: [String] = []
-            for index in 0..<7 {
-                let answer = try await h.authorizerClient.signup(
-                    email: "paged\(index)@example.com", password: GatewayHarness.password,
-                    confirmPassword: GatewayHarness.password, givenName: "P\(index)", familyName: nil)
-                ids.append(try #require(answer.user?.id))
-            }
+            let ids = try await Self.signUpAtAuthorizer(h, count: 7, prefix: "paged", name: "P")
             let stray = try await UserStore(h.database).upsertFromAuthorizer(
                 .init(authorizerID: "gone-from-authorizer", email: "gone@example.com", firstName: nil, lastName: nil, status: .active))
             let reconciler = Reconciler(client: h.authorizerClient, database: h.database, pageSize: 2, logger: GatewayHarness.logger)

@@ -143,6 +143,11 @@ class Cluster:
         self.pg = None
 
     def build(self, release=True):
+        if os.environ.get("PLATFORM_BINARY"):
+            # Another build of `platform` (to compare two commits): used as it is, not rebuilt.
+            self.platform = os.path.abspath(os.environ["PLATFORM_BINARY"])
+            log(f"using {self.platform}")
+            return
         configuration = ["-c", "release"] if release else []
         log(f"building platform ({'release' if release else 'debug'})…")
         subprocess.run(["swift", "build", *configuration, "--product", "platform"], cwd=ROOT, check=True)
