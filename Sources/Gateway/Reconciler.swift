@@ -54,14 +54,14 @@ public struct Reconciler: Sendable {
         while let current = next {
             let (batch, reportedTotal) = try await current.value
             total = reportedTotal
-            let more = !batch.isEmpty && seen.count + batch.count < total
+            // Distinct users: a signup during the listing shifts a user into the next page too.
+            seen.formUnion(batch.map(\.id))
             page += 1
-            next = more ? Task { [page] in try await client.users(page: page, limit: pageSize) } : nil
+            next = !batch.isEmpty && seen.count < total ? Task { [page] in try await client.users(page: page, limit: pageSize) } : nil
             // The page's platform rows in one query, and its changes in one transaction.
             let existing = try await users.find(authorizerIDs: batch.map(\.id))
             var changes: [Change] = []
             for info in batch {
-                seen.insert(info.id)
                 if let change = change(for: info, existing: existing[info.id], report: &report) { changes.append(change) }
             }
             if !dryRun { try await apply(changes) }

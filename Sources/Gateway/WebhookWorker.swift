@@ -68,13 +68,17 @@ final class WebhookWorker: Service, Sendable {
                 let batch = try await inbox.processBatch(limit: batchSize) { events, sql in
                     try await sync.apply(events, on: sql)
                 }
-                if batch.applied > 0 {
-                    for (event, count) in Self.counts(batch.names) {
+                switch batch {
+                case .success(let applied) where applied.isEmpty:
+                    return
+                case .success(let applied):
+                    for (event, count) in Self.counts(applied) {
                         Counter(label: "webhook_events_total", dimensions: [("event", event), ("outcome", "applied")]).increment(by: count)
                     }
                     continue
+                case .failure(let error):
+                    logger.warning("webhook batch failed; applying its events one at a time", metadata: ["error": "\(error)"])
                 }
-                if !batch.failed { return }
                 for _ in 0..<batchSize {
                     if try await !processNext() { return }
                 }

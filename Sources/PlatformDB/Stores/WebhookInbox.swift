@@ -92,17 +92,17 @@ public struct WebhookInbox: Sendable {
     }
 
     /// Claims up to `limit` of the oldest due events and applies them together in one
-    /// transaction, marking them applied in one statement. Returns how many it applied; 0 when
-    /// nothing is due or `apply` failed, in which case nothing of the batch is kept and the
-    /// caller applies the events one at a time (``processNext(maxAttempts:now:_:)``), so that a
-    /// bad event is retried alone and the others still go through. `names` are the applied
-    /// events' names, for metrics.
+    /// transaction, marking them applied in one statement. Returns the applied events' names
+    /// (none when nothing is due), or the failure of `apply`: then nothing of the batch is kept
+    /// and the caller applies the events one at a time (``processNext(maxAttempts:now:_:)``), so
+    /// that a bad event is retried alone and the others still go through. An unavailable
+    /// database is thrown.
     public func processBatch(
         limit: Int, now: Date = Date(), _ apply: @Sendable ([Event], any SQLDatabase) async throws -> Void
-    ) async throws -> (applied: Int, names: [String], failed: Bool) {
+    ) async throws -> Result<[String], any Error> {
         let dialect = database.dialect
         do {
-            let applied = try await database.transaction { sql in
+            return .success(try await database.transaction { sql in
                 let lock = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
                 let events = try await sql.raw(
                     """
@@ -110,20 +110,19 @@ public struct WebhookInbox: Sendable {
                     ORDER BY received_at, id LIMIT \(unsafeRaw: String(limit))\(unsafeRaw: lock)
                     """
                 ).all().map(Event.init(row:))
-                guard !events.isEmpty else { return [String]() }
+                guard !events.isEmpty else { return [] }
                 try await apply(events, sql)
                 try await sql.update("webhook_events")
                     .set("status", to: SQLBind("APPLIED")).set("applied_at", to: SQLBind(now))
                     .set("attempts", to: SQLRaw("attempts + 1")).set("last_error", to: SQLLiteral.null)
                     .where(SQLColumn("id"), .in, SQLBind.group(events.map(\.id))).run()
                 return events.map(\.eventName)
-            }
-            return (applied.count, applied, false)
+            })
         } catch let error as PlatformDBError {
             if case .unavailable = error { throw error }
-            return (0, [], true)
+            return .failure(error)
         } catch {
-            return (0, [], true)
+            return .failure(error)
         }
     }
 
