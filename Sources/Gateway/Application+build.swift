@@ -49,8 +49,8 @@ public func buildApplication(
         database: database, migrator: migrator, authorizer: auth?.client,
         jwks: configuration.authorizer?.guardMode == .remote ? nil : auth?.jwks).addRoutes(to: router)
     var worker: WebhookWorker?
+    let inbox = WebhookInbox(database)
     if configuration.webhooks.isConfigured {
-        let inbox = WebhookInbox(database)
         let inboxWorker = WebhookWorker(
             inbox: inbox,
             sync: UserSyncService(
@@ -70,7 +70,7 @@ public func buildApplication(
             Reconciler(client: auth.client, database: database, roles: settings.roles, logger: logger)
         }
         AdminController(
-            inbox: WebhookInbox(database), worker: worker, reconciler: reconciler, clients: ClientStore(database),
+            inbox: inbox, worker: worker, reconciler: reconciler, clients: ClientStore(database),
             users: UserStore(database), audit: AuditLog(database))
             .addRoutes(to: router, signedIn: auth.signedIn)
         // Tenant routes: a signed-in member of a tenant, or the route does not run.

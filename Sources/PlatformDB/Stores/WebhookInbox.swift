@@ -5,9 +5,11 @@ import SQLKit
 /// applied once, in order of arrival.
 public struct WebhookInbox: Sendable {
     let database: PlatformDatabase
+    let writer: InboxWriter
 
     public init(_ database: PlatformDatabase) {
         self.database = database
+        self.writer = InboxWriter(database)
     }
 
     /// One stored delivery.
@@ -34,22 +36,14 @@ public struct WebhookInbox: Sendable {
     }
 
     /// Stores a delivery unless its dedupe key (the `webhook-id`, or the body hash) is known.
-    /// Returns whether it was new.
+    /// Returns whether it was new, once the delivery is committed. Deliveries that arrive together
+    /// are committed together (``InboxWriter``).
     public func accept(
         eventName: String, authorizerID: String, bodyHash: String, dedupeKey: String, body: String, now: Date = Date()
     ) async throws -> Bool {
-        try await database.withConnection { sql in
-            // SQL text rather than the builder: one of these runs for every delivery.
-            let rows = try await sql.raw(
-                """
-                INSERT INTO webhook_events (id, dedupe_key, event_name, authorizer_id, body_hash, body, received_at, status, next_attempt_at)
-                VALUES (\(bind: Identifier.make(now: now)), \(bind: dedupeKey), \(bind: eventName), \(bind: authorizerID), \
-                \(bind: bodyHash), \(bind: body), \(bind: now), 'PENDING', \(bind: now))
-                ON CONFLICT (dedupe_key) DO NOTHING RETURNING id
-                """
-            ).all()
-            return !rows.isEmpty
-        }
+        try await writer.accept(
+            InboxWriter.Delivery(
+                eventName: eventName, authorizerID: authorizerID, bodyHash: bodyHash, dedupeKey: dedupeKey, body: body, now: now))
     }
 
     /// Claims the oldest due event and runs `apply` on it in one transaction, so several gateway
