@@ -96,7 +96,7 @@ struct AuthController: Sendable {
             throw Problem.from(error)
         }
         if let session = context.identity.token.sessionID {
-            await revocations.revoke(session: session, until: context.identity.token.expiresAt)
+            revocations.revoke(session: session, until: context.identity.token.expiresAt)
         }
         return Response(status: .noContent)
     }

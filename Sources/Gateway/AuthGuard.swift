@@ -2,6 +2,7 @@ import AuthorizerClient
 import Foundation
 import Logging
 import Metrics
+import Synchronization
 
 /// The JWT guard: turns a bearer token into an ``Identity`` in the configured mode, or refuses it.
 public struct AuthGuard: Sendable {
@@ -44,10 +45,10 @@ public struct AuthGuard: Sendable {
                 if error == .keysUnavailable { throw Problem.from(AuthorizerClientError.unavailable("no JWKS")) }
                 throw Refusal(reason: error.rawValue)
             }
-            if await revocations.isRevoked(token) { throw Refusal(reason: TokenRejection.revoked.rawValue) }
+            if revocations.isRevoked(token) { throw Refusal(reason: TokenRejection.revoked.rawValue) }
             if mode == .hybrid, let session = token.sessionID {
                 guard await sessions.isLive(session: session, accessToken: accessToken, expiresAt: token.expiresAt) else {
-                    await revocations.revoke(session: session, until: token.expiresAt)
+                    revocations.revoke(session: session, until: token.expiresAt)
                     throw Refusal(reason: "session_ended")
                 }
             }
@@ -58,44 +59,54 @@ public struct AuthGuard: Sendable {
 
 /// Sessions and users the gateway refuses before their tokens expire: logouts through the
 /// gateway, sessions found ended at Authorizer, and users whose access was revoked.
-public actor RevocationList {
-    private var sessions: [String: Date] = [:]
-    private var users: [String: Date] = [:]
+///
+/// A lock rather than an actor: every request asks it, and a lookup is far shorter than a hop to
+/// an actor's executor.
+public final class RevocationList: Sendable {
+    private struct State {
+        var sessions: [String: Date] = [:]
+        var users: [String: Date] = [:]
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     public func revoke(session: String, until expiry: Date) {
-        sessions[session] = expiry
-        if sessions.count > 10_000 { prune() }
+        state.withLock { state in
+            state.sessions[session] = expiry
+            if state.sessions.count > 10_000 {
+                let now = Date()
+                state.sessions = state.sessions.filter { $0.value > now }
+            }
+        }
     }
 
     /// Refuses every token of `authorizerID` issued before `since`.
     public func revoke(user authorizerID: String, since: Date = Date()) {
-        users[authorizerID] = since
+        state.withLock { $0.users[authorizerID] = since }
     }
 
     public func restore(user authorizerID: String) {
-        users[authorizerID] = nil
+        state.withLock { $0.users[authorizerID] = nil }
     }
 
     func isRevoked(_ token: VerifiedToken) -> Bool {
-        if let session = token.sessionID, sessions[session] != nil { return true }
-        if let since = users[token.subject] { return (token.issuedAt ?? .distantPast) <= since }
-        return false
-    }
-
-    private func prune() {
-        let now = Date()
-        sessions = sessions.filter { $0.value > now }
+        state.withLock { state in
+            if let session = token.sessionID, state.sessions[session] != nil { return true }
+            if let since = state.users[token.subject] { return (token.issuedAt ?? .distantPast) <= since }
+            return false
+        }
     }
 }
 
 /// Hybrid mode's remote check: each session is confirmed at Authorizer at most once per
 /// interval. While Authorizer is unreachable, sessions stay valid on the local check alone.
-public actor SessionChecker {
+/// The check of a session confirmed within the interval takes a lock and does not suspend.
+public final class SessionChecker: Sendable {
     let client: AuthorizerClient
     let interval: Duration
-    private var checked: [String: ContinuousClock.Instant] = [:]
+    private let checked = Mutex<[String: ContinuousClock.Instant]>([:])
 
     init(client: AuthorizerClient, interval: Duration) {
         self.client = client
@@ -103,21 +114,32 @@ public actor SessionChecker {
     }
 
     func isLive(session: String, accessToken: String, expiresAt: Date) async -> Bool {
-        if let last = checked[session], ContinuousClock.now - last < interval { return true }
+        let interval = self.interval
+        let fresh = checked.withLock { checked in
+            checked[session].map { ContinuousClock.now - $0 < interval } ?? false
+        }
+        if fresh { return true }
         do {
             _ = try await client.validateAccessToken(accessToken)
-            checked[session] = .now
-            if checked.count > 50_000 { checked = checked.filter { ContinuousClock.now - $0.value < interval } }
+            mark(session, live: true)
             return true
         } catch AuthorizerClientError.unavailable {
             // Authorizer is down: the token's signature and expiry were checked locally, so the
             // session counts as checked until the next interval (an outage must not make every
             // request wait for a failing call).
-            checked[session] = .now
+            mark(session, live: true)
             return true
         } catch {
-            checked[session] = nil
+            mark(session, live: false)
             return false
+        }
+    }
+
+    private func mark(_ session: String, live: Bool) {
+        let interval = self.interval
+        checked.withLock { checked in
+            checked[session] = live ? .now : nil
+            if checked.count > 50_000 { checked = checked.filter { ContinuousClock.now - $0.value < interval } }
         }
     }
 }

@@ -143,7 +143,7 @@ public struct UserSyncService: Sendable {
         case "user.deleted":
             try await UserStore.setStatus(.deleted, authorizerID: user.id, now: now, on: sql)
             state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: true)
-            await revocations?.revoke(user: user.id)
+            revocations?.revoke(user: user.id)
             await loader?.invalidate(authorizerID: user.id)
             return nil
         case _ where deleted:
@@ -152,12 +152,12 @@ public struct UserSyncService: Sendable {
         case "user.deactivated", "user.access_revoked":
             if !stale {
                 try await UserStore.setStatus(.suspended, authorizerID: user.id, now: now, on: sql)
-                await revocations?.revoke(user: user.id)
+                revocations?.revoke(user: user.id)
             }
         case "user.access_enabled":
             if !stale {
                 try await UserStore.setStatus(.active, authorizerID: user.id, now: now, on: sql)
-                await revocations?.restore(user: user.id)
+                revocations?.restore(user: user.id)
             }
         default:  // signup, created, login, updated: the profile
             if stale, event.eventName == "user.login" {
