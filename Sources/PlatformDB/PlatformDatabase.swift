@@ -20,7 +20,7 @@ public final class PlatformDatabase: Service, Sendable {
     public var dialect: SQLDialectKind { url.dialect }
 
     private let backend: Backend
-    private let logger: Logger
+    let logger: Logger
     private let closed = Mutex(false)
 
     private enum Backend: Sendable {
@@ -138,8 +138,13 @@ public final class PlatformDatabase: Service, Sendable {
     /// an outage answers fast instead of piling up requests.
     static let leaseTimeout: Duration = .seconds(2)
 
+    /// PostgreSQL's pool; nil on SQLite.
+    var postgresClient: PostgresClient? {
+        if case .postgres(let client) = backend { client } else { nil }
+    }
+
     /// A connection held for one caller by a task that leased it from the pool, until `release()`.
-    private struct Lease: Sendable {
+    struct Lease: Sendable {
         let connection: PostgresConnection
         let done: AsyncStream<Never>.Continuation
         func release() { done.finish() }
@@ -148,7 +153,7 @@ public final class PlatformDatabase: Service, Sendable {
     /// Leases a connection, or throws `unavailable` after `timeout`. The pool's own lease is
     /// scoped to a closure, so a task holds it and hands the connection over; when the wait
     /// times out the task is cancelled, which withdraws its request from the pool.
-    private static func lease(from client: PostgresClient, within timeout: Duration) async throws -> Lease {
+    static func lease(from client: PostgresClient, within timeout: Duration) async throws -> Lease {
         let (offers, offer) = AsyncStream.makeStream(of: Result<Lease, any Error>.self, bufferingPolicy: .bufferingNewest(1))
         let holder = Task {
             do {

@@ -16,6 +16,22 @@ public struct WorkflowRecord: Sendable, Equatable {
     public let createdAt: Date
     public let updatedAt: Date
 
+    init(
+        id: String, clientID: String, name: String, description: String?, status: WorkflowStatus, definition: String,
+        version: Int, createdBy: String?, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.clientID = clientID
+        self.name = name
+        self.description = description
+        self.status = status
+        self.definition = definition
+        self.version = version
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
     init(row: any SQLRow) throws {
         id = try row.decode(column: "id", as: String.self)
         clientID = try row.decode(column: "client_id", as: String.self)

@@ -45,7 +45,17 @@ public struct WorkflowStore: Sendable {
     public func list(
         in scope: TenantScope, status: WorkflowStatus?, nameContains: String?, limit: Int, after cursor: PageCursor?
     ) async throws -> [WorkflowRecord] {
-        try await database.withConnection { sql in
+        if status == nil, nameContains?.isEmpty ?? true {
+            // The usual, unfiltered page: a prepared statement on PostgreSQL.
+            let rows =
+                if let cursor {
+                    try await database.prepared(WorkflowPages.After(clientID: scope.clientID, limit: limit, cursor: cursor))
+                } else {
+                    try await database.prepared(WorkflowPages.First(clientID: scope.clientID, limit: limit))
+                }
+            if let rows { return rows }
+        }
+        return try await database.withConnection { sql in
             var query = sql.select().column("*").from("workflows").whereTenant(scope)
             if let status { query = query.where("status", .equal, SQLBind(status.rawValue)) }
             if let nameContains, !nameContains.isEmpty {

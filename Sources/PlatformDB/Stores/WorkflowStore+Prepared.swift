@@ -1,0 +1,61 @@
+import Foundation
+import PostgresNIO
+
+/// The unfiltered workflow pages, `GET /workflows`'s usual read, as PostgreSQL prepared statements
+/// (``PlatformDatabase/prepared(_:)``). They read what ``WorkflowStore/list(in:status:nameContains:limit:after:)``'s
+/// SQLKit query reads, tenant gate included; `PreparedReadTests` compares the two.
+enum WorkflowPages {
+    static let columns = "id, client_id, name, description, status, definition, version, created_by, created_at, updated_at"
+    /// ``TenantGate`` and the `client_id` filter, with the tenant as `$1`.
+    static let tenant = "(SELECT set_config('\(PlatformDatabase.tenantSetting)', $1, true)) = $1 AND client_id = $1"
+    static let order = "ORDER BY created_at DESC, id DESC"
+
+    typealias Columns = (String, String, String, String?, String, String, Int, String?, Date, Date)
+
+    static func record(_ row: PostgresRow) throws -> WorkflowRecord {
+        let (id, clientID, name, description, statusText, definition, version, createdBy, createdAt, updatedAt) = try row.decode(
+            Columns.self)
+        guard let status = WorkflowStatus(rawValue: statusText) else {
+            throw PlatformDBError.constraintViolation("workflow \(id) has status \(statusText)")
+        }
+        return WorkflowRecord(
+            id: id, clientID: clientID, name: name, description: description, status: status, definition: definition,
+            version: version, createdBy: createdBy, createdAt: createdAt, updatedAt: updatedAt)
+    }
+
+    /// The newest `limit` workflows of a tenant.
+    struct First: PostgresPreparedStatement {
+        static let sql = "SELECT \(columns) FROM workflows WHERE \(tenant) \(order) LIMIT $2"
+        var clientID: String
+        var limit: Int
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(clientID)
+            bindings.append(limit)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> WorkflowRecord { try record(row) }
+    }
+
+    /// The `limit` workflows of a tenant after a cursor (keyset pagination, newest first).
+    struct After: PostgresPreparedStatement {
+        static let sql =
+            "SELECT \(columns) FROM workflows WHERE \(tenant) AND (created_at < $3 OR (created_at = $3 AND id < $4)) \(order) LIMIT $2"
+        var clientID: String
+        var limit: Int
+        var cursor: PageCursor
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 4)
+            bindings.append(clientID)
+            bindings.append(limit)
+            bindings.append(cursor.createdAt)
+            bindings.append(cursor.id)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> WorkflowRecord { try record(row) }
+    }
+}

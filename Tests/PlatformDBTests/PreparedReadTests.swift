@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+import SQLKit
+import TestSupport
+import Testing
+
+@testable import PlatformDB
+
+/// The unfiltered workflow pages run on PostgreSQL as prepared statements, on the connection's
+/// event loop; they read exactly what the SQLKit query reads, page after page.
+@Suite(.enabled(if: TestPostgres.adminURL != nil)) struct PreparedReadTests {
+    @Test func preparedPagesReadWhatTheSQLKitQueryReads() async throws {
+        try await TestDatabase.with(.postgres) { database in
+            let (a, b) = try await WorkflowStoreTests.tenants(database)
+            let store = WorkflowStore(database)
+            // Two tenants' workflows, several created in the same microsecond (the id breaks ties).
+            let base = Date(timeIntervalSince1970: 1_800_000_000)
+            for (index, scope) in [a, b, a, a, b, a, a, b, a, a, a, b, a, a, a].enumerated() {
+                _ = try await store.create(
+                    WorkflowInput(name: "w\(index)", description: index % 2 == 0 ? nil : "d\(index)"), in: scope,
+                    now: base.addingTimeInterval(Double(index / 3)))
+            }
+            for scope in [a, b] {
+                var cursor: PageCursor?
+                var pages = 0
+                repeat {
+                    let read =
+                        if let cursor {
+                            try await database.prepared(WorkflowPages.After(clientID: scope.clientID, limit: 4, cursor: cursor))
+                        } else {
+                            try await database.prepared(WorkflowPages.First(clientID: scope.clientID, limit: 4))
+                        }
+                    let prepared = try #require(read, "the prepared read ran on the connection's event loop")
+                    let expected = try await database.withConnection { sql in
+                        try await sql.select().column("*").from("workflows").whereTenant(scope).page(after: cursor, limit: 4).all()
+                            .map(WorkflowRecord.init(row:))
+                    }
+                    #expect(prepared == expected)
+                    #expect(prepared.allSatisfy { $0.clientID == scope.clientID })
+                    #expect(try await store.list(in: scope, status: nil, nameContains: nil, limit: 4, after: cursor) == expected)
+                    cursor = prepared.count == 4 ? prepared.last.map { PageCursor(createdAt: $0.createdAt, id: $0.id) } : nil
+                    pages += 1
+                } while cursor != nil && pages < 10
+                #expect(pages == (scope == a ? 3 : 2))
+            }
+        }
+    }
+
+    @Test func aPreparedReadOnAConnectionTheServerClosedIsAnswered() async throws {
+        try await TestDatabase.with(.postgres) { database in
+            let (a, _) = try await WorkflowStoreTests.tenants(database)
+            let store = WorkflowStore(database)
+            _ = try await store.list(in: a, status: nil, nameContains: nil, limit: 5, after: nil)
+            let name = try #require(try await database.withConnection { sql in
+                try await sql.raw("SELECT current_database() AS name").first()?.decode(column: "name", as: String.self)
+            })
+            // End every connection of the pool behind its back.
+            try await TestPostgres.admin(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND pid <> pg_backend_pid()")
+            try await Task.sleep(for: .milliseconds(300))
+            let (answers, answer) = AsyncStream.makeStream(of: String.self)
+            Task {
+                do {
+                    _ = try await store.list(in: a, status: nil, nameContains: nil, limit: 5, after: nil)
+                    answer.yield("succeeded")
+                } catch {
+                    answer.yield("failed")
+                }
+            }
+            Task {
+                try? await Task.sleep(for: .seconds(5))
+                answer.yield("no answer within 5 s")
+            }
+            var first = ""
+            for await outcome in answers {
+                first = outcome
+                break
+            }
+            #expect(first != "no answer within 5 s")
+        }
+    }
+}
