@@ -17,21 +17,7 @@ import Testing
                     try await TestPostgres.admin("SELECT pg_terminate_backend(\(pid))")
                     // Let the close reach the client, so the next statement meets a closed channel.
                     try await Task.sleep(for: .milliseconds(500))
-                    let (answers, answer) = AsyncStream.makeStream(of: String.self)
-                    Task {
-                        do {
-                            try await sql.raw("SELECT 1 AS one").run()
-                            answer.yield("succeeded")
-                        } catch {
-                            answer.yield("failed")
-                        }
-                    }
-                    Task {
-                        try? await Task.sleep(for: .seconds(5))
-                        answer.yield("no answer within 5 s")
-                    }
-                    for await first in answers { return first }
-                    return "no answer"
+                    return await answer(within: .seconds(5)) { try await sql.raw("SELECT 1 AS one").run() }
                 }
                 #expect(outcome == "failed")
             }
