@@ -26,7 +26,7 @@ import Testing
                 repeat {
                     let read =
                         if let cursor {
-                            try await database.prepared(WorkflowPages.After(clientID: scope.clientID, limit: 4, cursor: cursor))
+                            try await database.prepared(WorkflowPages.After(page: .init(clientID: scope.clientID, limit: 4), cursor: cursor))
                         } else {
                             try await database.prepared(WorkflowPages.First(clientID: scope.clientID, limit: 4))
                         }

@@ -30,7 +30,7 @@ enum WorkflowPages {
         var limit: Int
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 2)
+            var bindings = PostgresBindings(capacity: 4)
             bindings.append(clientID)
             bindings.append(limit)
             return bindings
@@ -39,18 +39,16 @@ enum WorkflowPages {
         func decodeRow(_ row: PostgresRow) throws -> WorkflowRecord { try record(row) }
     }
 
-    /// The `limit` workflows of a tenant after a cursor (keyset pagination, newest first).
+    /// The `limit` workflows of a tenant after a cursor (keyset pagination, newest first): the
+    /// first page's parameters, then the cursor's.
     struct After: PostgresPreparedStatement {
         static let sql =
             "SELECT \(columns) FROM workflows WHERE \(tenant) AND (created_at < $3 OR (created_at = $3 AND id < $4)) \(order) LIMIT $2"
-        var clientID: String
-        var limit: Int
+        var page: First
         var cursor: PageCursor
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 4)
-            bindings.append(clientID)
-            bindings.append(limit)
+            var bindings = try page.makeBindings()
             bindings.append(cursor.createdAt)
             bindings.append(cursor.id)
             return bindings

@@ -49,7 +49,7 @@ public struct WorkflowStore: Sendable {
             // The usual, unfiltered page: a prepared statement on PostgreSQL.
             let rows =
                 if let cursor {
-                    try await database.prepared(WorkflowPages.After(clientID: scope.clientID, limit: limit, cursor: cursor))
+                    try await database.prepared(WorkflowPages.After(page: .init(clientID: scope.clientID, limit: limit), cursor: cursor))
                 } else {
                     try await database.prepared(WorkflowPages.First(clientID: scope.clientID, limit: limit))
                 }
