@@ -77,7 +77,10 @@ public func buildApplication(
         let signedIn = router.group().add(middleware: auth.signedIn).group(context: AuthenticatedContext.self)
         let tenant = signedIn.group(context: TenantContext.self)
         let crossTenant = CrossTenantAudit(database)
-        WorkflowController(store: WorkflowStore(database), crossTenant: crossTenant).addRoutes(to: tenant)
+        // The cache serves only while PostgreSQL announces every change; SQLite never does.
+        let pages = TenantPageCache(budget: database.dialect == .postgres ? configuration.pageCacheBytes : 0)
+        if pages.budget > 0 { services.append(WorkflowChangeListener(database: database, cache: pages)) }
+        WorkflowController(store: WorkflowStore(database), crossTenant: crossTenant, pages: pages).addRoutes(to: tenant)
         ReportController(store: ReportStore(database), crossTenant: crossTenant).addRoutes(to: tenant)
         TenantController(
             clients: ClientStore(database), members: TenantUserStore(database), loader: auth.loader, crossTenant: crossTenant

@@ -25,6 +25,9 @@ public struct GatewayConfiguration: Sendable {
     public var authRateLimits = AuthRateLimits()
     /// How long a graceful shutdown (SIGTERM) may take before the process exits anyway.
     public var shutdownTimeout: Duration = .seconds(30)
+    /// Bytes of workflow list pages kept until their tenant's workflows change (PostgreSQL only,
+    /// see ``TenantPageCache``); 0 turns the cache off.
+    public var pageCacheBytes = 16 * 1024 * 1024
 
     public init(
         host: String = "127.0.0.1",

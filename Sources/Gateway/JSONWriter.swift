@@ -79,9 +79,13 @@ struct JSONWriter {
         value(&self)
     }
 
+    static let contentType = "application/json; charset=utf-8"
+
+    func buffer() -> ByteBuffer { ByteBuffer(bytes: bytes) }
+
     func response(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var headers = headers
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        headers[.contentType] = Self.contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer()))
     }
 }

@@ -7,6 +7,8 @@ import PlatformDB
 struct WorkflowController: Sendable {
     let store: WorkflowStore
     let crossTenant: CrossTenantAudit
+    /// Pages already written, until the tenant's workflows change (see ``TenantPageCache``).
+    let pages: TenantPageCache
 
     static let maxDefinitionBytes = 256 * 1024
 
@@ -51,11 +53,11 @@ struct WorkflowController: Sendable {
         }
     }
 
-    struct PageDTO: ResponseGenerator {
+    struct PageDTO {
         var items: [WorkflowDTO]
         var nextCursor: String?
 
-        func response(from request: Request, context: some RequestContext) throws -> Response {
+        func body() -> ByteBuffer {
             var json = JSONWriter(capacity: 512 * max(items.count, 1))
             json.raw("{\"items\":[")
             for (index, item) in items.enumerated() {
@@ -65,7 +67,11 @@ struct WorkflowController: Sendable {
             json.raw("]")
             if let nextCursor { json.field("nextCursor") { $0.string(nextCursor) } }
             json.raw("}")
-            return json.response()
+            return json.buffer()
+        }
+
+        static func response(_ body: ByteBuffer) -> Response {
+            Response(status: .ok, headers: [.contentType: JSONWriter.contentType], body: .init(byteBuffer: body))
         }
     }
 
@@ -88,17 +94,24 @@ struct WorkflowController: Sendable {
         enum CodingKeys: String, CodingKey { case name, description, status, definition }
     }
 
-    private func list(_ request: Request, _ context: TenantContext) async throws -> PageDTO {
+    private func list(_ request: Request, _ context: TenantContext) async throws -> Response {
         try context.require(.readWorkflows)
         let query = request.uri.queryParameters
         let limit = try Pagination.limit(query.get("limit"))
-        let cursor = try query.get("cursor").map(Pagination.decode)
+        let cursorText = query.get("cursor")
+        let cursor = try cursorText.map(Pagination.decode)
         let status = try query.get("status").map { try Self.status($0, field: "status") }
         let search = query.get("search")
         if let search, search.count > 200 { throw Problem.badRequest("'search' is longer than 200 characters", field: "search") }
+        // The search goes last: no other part can hold a "|", so no two queries share a key.
+        let key = "\(limit)|\(status?.rawValue ?? "")|\(cursorText ?? "")|\(search ?? "")"
+        let cached = pages.lookup(key, in: context.scope)
+        if case .hit(let body) = cached { return PageDTO.response(body) }
         let rows = try await store.list(in: context.scope, status: status, nameContains: search, limit: limit + 1, after: cursor)
         let (items, next) = Pagination.page(rows, limit: limit, WorkflowDTO.init)
-        return PageDTO(items: items, nextCursor: next)
+        let body = PageDTO(items: items, nextCursor: next).body()
+        if case .miss(let ticket) = cached { pages.store(body, for: key, in: context.scope, ticket: ticket) }
+        return PageDTO.response(body)
     }
 
     private func create(_ request: Request, _ context: TenantContext) async throws -> EditedResponse<WorkflowDTO> {
@@ -107,6 +120,7 @@ struct WorkflowController: Sendable {
         guard let name = body.name else { throw Problem.badRequest("'name' is required", field: "name") }
         guard let definition = body.definition else { throw Problem.badRequest("'definition' is required", field: "definition") }
         let input = try Self.input(name: name, description: body.description, status: body.status, definition: definition)
+        defer { pages.invalidate(context.scope) }
         let record = try await store.create(input, in: context.scope)
         return Self.response(record, status: .created)
     }
@@ -123,6 +137,7 @@ struct WorkflowController: Sendable {
         let id = try Self.id(context)
         let body = try await JSONBody.decode(Body.self, from: request, allowed: Body.fields, maxBytes: Self.maxDefinitionBytes + 16 * 1024)
         let input = try Self.input(name: body.name, description: body.description, status: body.status, definition: body.definition)
+        defer { pages.invalidate(context.scope) }
         switch try await store.update(id, with: input, expectedVersion: try Self.ifMatch(request), in: context.scope) {
         case .written(let record): return Self.response(record, status: .ok)
         case .notFound: throw await notFound(id, context)
@@ -133,6 +148,7 @@ struct WorkflowController: Sendable {
     private func delete(_ request: Request, _ context: TenantContext) async throws -> Response {
         try context.require(.manageWorkflows)
         let id = try Self.id(context)
+        defer { pages.invalidate(context.scope) }
         switch try await store.delete(id, expectedVersion: try Self.ifMatch(request), in: context.scope) {
         case .written: return Response(status: .noContent)
         case .notFound: throw await notFound(id, context)

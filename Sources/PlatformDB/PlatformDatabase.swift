@@ -211,16 +211,26 @@ public final class PlatformDatabase: Service, Sendable {
     /// Calls `handler` with the payload of every `NOTIFY` on `channel` until cancelled, holding one
     /// pooled connection; reconnects after a failure. PostgreSQL only: on SQLite (one process)
     /// there is no one else to hear from, and it returns at once.
-    public func listen(channel: String, _ handler: @escaping @Sendable (String) async -> Void) async {
+    ///
+    /// `subscribed` is told `true` once PostgreSQL confirmed the `LISTEN` (from then on no
+    /// notification is missed), and `false` as soon as the subscription is lost, before any retry.
+    public func listen(
+        channel: String,
+        subscribed: @escaping @Sendable (Bool) async -> Void = { _ in },
+        _ handler: @escaping @Sendable (String) async -> Void
+    ) async {
         guard case .postgres(let client) = backend else { return }
         while !Task.isCancelled {
             do {
                 try await client.withConnection { connection in
                     try await connection.listen(on: channel) { notifications in
+                        await subscribed(true)
                         for try await notification in notifications { await handler(notification.payload) }
                     }
                 }
+                await subscribed(false)
             } catch {
+                await subscribed(false)
                 if Task.isCancelled { return }
                 logger.warning("LISTEN failed; retrying", metadata: ["channel": "\(channel)", "error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))

@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Attempts per minute per email on the same routes; 0 turns it off. Env: AUTH_RATE_LIMIT_PER_EMAIL. Default: 10")
     var authRateLimitPerEmail: Int?
 
+    @Option(help: "Megabytes of workflow list pages kept until their tenant's workflows change (PostgreSQL only); 0 turns the cache off. Env: PAGE_CACHE_MB. Default: 16")
+    var pageCacheMb: Int?
+
     @OptionGroup var authorizer: AuthorizerOptions
 
     @OptionGroup var webhooks: WebhookOptions
@@ -84,6 +87,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let perEmail = authRateLimitPerEmail ?? environment["AUTH_RATE_LIMIT_PER_EMAIL"].flatMap(Int.init) {
             guard perEmail >= 0 else { throw ValidationError("--auth-rate-limit-per-email must be 0 (off) or more") }
             configuration.authRateLimits.perEmail = perEmail
+        }
+        if let text = pageCacheMb.map(String.init) ?? environment["PAGE_CACHE_MB"] {
+            guard let megabytes = Int(text), (0...4096).contains(megabytes) else {
+                throw ValidationError("--page-cache-mb / PAGE_CACHE_MB: '\(text)' is not 0 (off) to 4096")
+            }
+            configuration.pageCacheBytes = megabytes * 1024 * 1024
         }
     }
 

@@ -109,22 +109,31 @@ import NIOCore
         }
     }
 
+    static func call(
+        _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil, bearer: String? = nil
+    ) async throws -> (HTTPResponse.Status, String) {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let bearer { headers[.authorization] = "Bearer \(bearer)" }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) {
+            ($0.status, String(buffer: $0.body))
+        }
+    }
+
+    /// Signs `email` up through `a` (with a new tenant if `clientName` is given) and returns a token from logging in through `b`.
+    static func signedIn(_ email: String, clientName: String? = nil, a: any TestClientProtocol, b: any TestClientProtocol) async throws -> String {
+        let password = GatewayHarness.password
+        let tenant = clientName.map { #","clientName":"\#($0)""# } ?? ""
+        _ = try await call(a, .post, "/auth/signup", #"{"email":"\#(email)","password":"\#(password)","confirmPassword":"\#(password)"\#(tenant)}"#)
+        let (_, login) = try await call(b, .post, "/auth/login", #"{"email":"\#(email)","password":"\#(password)"}"#)
+        let token = try #require(JSONSerialization.jsonObject(with: Data(login.utf8)) as? [String: Any])["accessToken"] as? String
+        return try #require(token)
+    }
+
     @Test func aChangeMadeAnywhereDropsEveryInstancesCachedUser() async throws {
         try await Self.withTwoGateways(test: "aChangeMadeAnywhereDropsEveryInstancesCachedUser") { a, b, url, _ in
-            func call(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil, bearer: String? = nil) async throws -> (HTTPResponse.Status, String) {
-                var headers: HTTPFields = [.contentType: "application/json"]
-                if let bearer { headers[.authorization] = "Bearer \(bearer)" }
-                return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) {
-                    ($0.status, String(buffer: $0.body))
-                }
-            }
-            let password = GatewayHarness.password
-            _ = try await call(a, .post, "/auth/signup", #"{"email":"cache@example.com","password":"\#(password)","confirmPassword":"\#(password)"}"#)
-            let (_, login) = try await call(b, .post, "/auth/login", #"{"email":"cache@example.com","password":"\#(password)"}"#)
-            let token = try #require(JSONSerialization.jsonObject(with: Data(login.utf8)) as? [String: Any])["accessToken"] as? String
-            let bearer = try #require(token)
-            #expect(try await call(a, .get, "/auth/me", bearer: bearer).0 == .ok)  // now cached on A for 60 s
-            #expect(try await call(b, .get, "/auth/me", bearer: bearer).0 == .ok)
+            let bearer = try await Self.signedIn("cache@example.com", a: a, b: b)
+            #expect(try await Self.call(a, .get, "/auth/me", bearer: bearer).0 == .ok)  // now cached on A for 60 s
+            #expect(try await Self.call(b, .get, "/auth/me", bearer: bearer).0 == .ok)
 
             // A change made outside both instances: PostgreSQL announces it, both drop their copy.
             try await PlatformDatabase.withOpened(url, logger: Self.logger) { database in
@@ -134,11 +143,81 @@ import NIOCore
             }
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<100 {
-                statuses = [try await call(a, .get, "/auth/me", bearer: bearer).0, try await call(b, .get, "/auth/me", bearer: bearer).0]
+                statuses = [try await Self.call(a, .get, "/auth/me", bearer: bearer).0, try await Self.call(b, .get, "/auth/me", bearer: bearer).0]
                 if statuses == [.forbidden, .forbidden] { break }
                 try await Task.sleep(for: .milliseconds(20))
             }
             #expect(statuses == [.forbidden, .forbidden], "the 60 s cache was not invalidated: \(statuses)")
         }
+    }
+
+    /// The names on the first workflow page each instance serves.
+    static func names(_ clients: [any TestClientProtocol], bearer: String) async throws -> [[String]] {
+        var all: [[String]] = []
+        for client in clients {
+            let (status, body) = try await call(client, .get, "/workflows?limit=20", bearer: bearer)
+            #expect(status == .ok, "\(body)")
+            let items = (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+            all.append(items.compactMap { $0["name"] as? String })
+        }
+        return all
+    }
+
+    /// Each instance caches its pages, and a change made through either instance, or in the database
+    /// behind both, reaches both: at once on the instance that made it, and by notification on the other.
+    @Test func aWorkflowChangeMadeAnywhereReachesEveryInstancesCachedPage() async throws {
+        try await Self.withTwoGateways(test: "aWorkflowChangeMadeAnywhereReachesEveryInstancesCachedPage") { a, b, url, _ in
+            let bearer = try await Self.signedIn("pages@example.com", clientName: "Page Tenant", a: a, b: b)
+            let definition = #"{"trigger":{"type":"manual"},"steps":[]}"#
+            let (created, body) = try await Self.call(a, .post, "/workflows", #"{"name":"First","definition":\#(definition)}"#, bearer: bearer)
+            #expect(created == .created, "\(body)")
+            let id = try #require((try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["id"] as? String)
+            // The two instances subscribe to notifications as they start; wait until both serve from their cache.
+            func sql(_ text: String) async throws {
+                try await PlatformDatabase.withOpened(url, logger: Self.logger) { database in
+                    try await database.withConnection { try await $0.raw("\(unsafeRaw: text)").run() }
+                }
+            }
+            func listeners() async throws -> Int {
+                try await PlatformDatabase.withOpened(url, logger: Self.logger) { database in
+                    try await database.withConnection { sql in
+                        try await sql.raw(
+                            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%platform_workflows_changed%'"
+                        ).first()?.decode(column: "n", as: Int.self) ?? 0
+                    }
+                }
+            }
+            #expect(try await Self.eventually { try await listeners() == 2 }, "both instances subscribe to workflow changes")
+            #expect(try await Self.names([a, b], bearer: bearer) == [["First"], ["First"]])
+
+            // With PostgreSQL's announcements off, the pages come from the caches: a change in the
+            // database stays unseen, and a change through A is seen at once on A only.
+            try await sql("ALTER TABLE workflows DISABLE TRIGGER workflows_notify_change")
+            try await sql("UPDATE workflows SET name = 'Unannounced'")
+            #expect(try await Self.names([a, b], bearer: bearer) == [["First"], ["First"]])
+            let (patched, _) = try await Self.call(a, .patch, "/workflows/\(id)", #"{"name":"Second"}"#, bearer: bearer)
+            #expect(patched == .ok)
+            #expect(try await Self.names([a, b], bearer: bearer) == [["Second"], ["First"]])
+            try await sql("ALTER TABLE workflows ENABLE TRIGGER workflows_notify_change")
+
+            // A change behind both instances.
+            try await sql("UPDATE workflows SET name = 'Third'")
+            #expect(try await Self.eventually { try await Self.names([a, b], bearer: bearer) == [["Third"], ["Third"]] })
+
+            // A deletion through B.
+            let (deleted, _) = try await Self.call(b, .delete, "/workflows/\(id)", bearer: bearer)
+            #expect(deleted == .noContent)
+            #expect(try await Self.names([b], bearer: bearer) == [[]])
+            #expect(try await Self.eventually { try await Self.names([a, b], bearer: bearer) == [[], []] })
+        }
+    }
+
+    /// Whether `condition` holds within 2 s, tried every 20 ms.
+    static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<100 {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
     }
 }

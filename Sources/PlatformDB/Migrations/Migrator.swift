@@ -18,6 +18,7 @@ public struct Migrator: Sendable {
         EnableRowLevelSecurity(),
         AddRowTenantLookup(),
         IndexPendingWebhookEvents(),
+        AddWorkflowChangeNotifications(),
     ]
 
     let migrations: [any Migration]

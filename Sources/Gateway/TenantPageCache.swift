@@ -1,0 +1,142 @@
+import Metrics
+import NIOCore
+import PlatformDB
+import ServiceLifecycle
+import Synchronization
+
+/// Response bodies of a tenant's list pages, kept until that tenant's data changes.
+///
+/// It serves only while PostgreSQL's change notifications are subscribed, because they are what
+/// tells every instance about a change made anywhere. A write through this instance also drops
+/// the tenant's pages at once, so its own caller reads what it wrote.
+///
+/// A read that a change overtakes is not kept: `lookup` hands out the generation it saw, and
+/// `store` keeps the body only if no change arrived since. A change always reaches the cache
+/// after its commit, so a body kept is never older than the last change announced.
+///
+/// Bounded by `budget` bytes (when full, the oldest pages go first) and by `maxAge` as a backstop.
+/// Entries are reachable only through a ``TenantScope``, so one tenant's page cannot be served to another.
+public final class TenantPageCache: Sendable {
+    public struct Ticket: Sendable {
+        fileprivate let generation: UInt64
+    }
+
+    public enum Lookup: Sendable {
+        case hit(ByteBuffer)
+        /// Read it, then `store` it with this ticket.
+        case miss(Ticket)
+        /// Not cached now (notifications not subscribed, or the cache is off): read, do not store.
+        case bypass
+    }
+
+    private struct Entry {
+        var body: ByteBuffer
+        var storedAt: ContinuousClock.Instant
+        var order: UInt64
+    }
+
+    private struct State {
+        var serving = false
+        var generation: UInt64 = 0
+        var pages: [String: [String: Entry]] = [:]
+        var bytes = 0
+        var order: UInt64 = 0
+    }
+
+    let budget: Int
+    let maxAge: Duration
+    private let state = Mutex(State())
+    private let hits = Counter(label: "page_cache_total", dimensions: [("result", "hit")])
+    private let misses = Counter(label: "page_cache_total", dimensions: [("result", "miss")])
+
+    /// `budget` is the bytes of bodies kept; 0 turns the cache off.
+    public init(budget: Int, maxAge: Duration = .seconds(10)) {
+        self.budget = budget
+        self.maxAge = maxAge
+    }
+
+    public func lookup(_ key: String, in scope: TenantScope) -> Lookup {
+        guard budget > 0 else { return .bypass }
+        let now = ContinuousClock.now
+        let found: Lookup = state.withLock { state in
+            guard state.serving else { return .bypass }
+            if let entry = state.pages[scope.clientID]?[key], now - entry.storedAt < maxAge { return .hit(entry.body) }
+            return .miss(Ticket(generation: state.generation))
+        }
+        if case .hit = found { hits.increment() } else if case .miss = found { misses.increment() }
+        return found
+    }
+
+    public func store(_ body: ByteBuffer, for key: String, in scope: TenantScope, ticket: Ticket) {
+        let size = body.readableBytes + key.utf8.count
+        guard size <= budget / 16 else { return }
+        let now = ContinuousClock.now
+        state.withLock { state in
+            guard state.serving, state.generation == ticket.generation else { return }
+            if let old = state.pages[scope.clientID]?[key] { state.bytes -= old.body.readableBytes + key.utf8.count }
+            state.order += 1
+            state.pages[scope.clientID, default: [:]][key] = Entry(body: body, storedAt: now, order: state.order)
+            state.bytes += size
+            if state.bytes > budget { Self.evict(&state, below: budget * 3 / 4) }
+        }
+    }
+
+    /// Drops every page of `clientID`; `nil` drops every tenant's.
+    public func invalidate(clientID: String?) {
+        state.withLock { state in
+            state.generation &+= 1
+            if let clientID {
+                guard let removed = state.pages.removeValue(forKey: clientID) else { return }
+                state.bytes -= removed.reduce(0) { $0 + $1.value.body.readableBytes + $1.key.utf8.count }
+            } else {
+                state.pages.removeAll()
+                state.bytes = 0
+            }
+        }
+    }
+
+    /// The drop of every page of `scope`'s tenant after a write through this instance.
+    public func invalidate(_ scope: TenantScope) { invalidate(clientID: scope.clientID) }
+
+    /// Serves from the moment notifications are subscribed; drops everything when they are lost,
+    /// since a change could then pass unannounced.
+    func setSubscribed(_ subscribed: Bool) {
+        state.withLock { state in
+            state.serving = subscribed
+            state.generation &+= 1
+            state.pages.removeAll()
+            state.bytes = 0
+        }
+    }
+
+    /// Bytes of bodies and keys kept (tests, metrics).
+    var bytes: Int { state.withLock { $0.bytes } }
+
+    private static func evict(_ state: inout State, below target: Int) {
+        var all: [(client: String, key: String, order: UInt64, size: Int)] = []
+        for (client, pages) in state.pages {
+            for (key, entry) in pages { all.append((client, key, entry.order, entry.body.readableBytes + key.utf8.count)) }
+        }
+        all.sort { $0.order < $1.order }
+        for oldest in all where state.bytes > target {
+            state.pages[oldest.client]?[oldest.key] = nil
+            if state.pages[oldest.client]?.isEmpty == true { state.pages[oldest.client] = nil }
+            state.bytes -= oldest.size
+        }
+    }
+}
+
+/// Keeps a ``TenantPageCache`` in step with PostgreSQL's announcements of workflow changes.
+struct WorkflowChangeListener: Service {
+    let database: PlatformDatabase
+    let cache: TenantPageCache
+
+    func run() async throws {
+        let cache = self.cache
+        try await cancelWhenGracefulShutdown {
+            await database.listen(channel: Migrator.workflowChangeChannel, subscribed: { cache.setSubscribed($0) }) { clientID in
+                cache.invalidate(clientID: clientID == "*" ? nil : clientID)
+            }
+        }
+    }
+}
