@@ -88,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
             guard perEmail >= 0 else { throw ValidationError("--auth-rate-limit-per-email must be 0 (off) or more") }
             configuration.authRateLimits.perEmail = perEmail
         }
-        if let text = pageCacheMb.map(String.init) ?? environment["PAGE_CACHE_MB"] {
+        if let text = pageCacheMb.map({ String($0) }) ?? environment["PAGE_CACHE_MB"] {
             guard let megabytes = Int(text), (0...4096).contains(megabytes) else {
                 throw ValidationError("--page-cache-mb / PAGE_CACHE_MB: '\(text)' is not 0 (off) to 4096")
             }

@@ -22,6 +22,14 @@ import Testing
         return text
     }
 
+    /// A size out of range is refused before anything starts (the database URL is unusable, so a
+    /// flag that were ignored would end in a different error, not in a server that runs).
+    @Test func serveRefusesAPageCacheSizeOutOfRange() throws {
+        let refused = try Self.platform(
+            ["serve", "--page-cache-mb", "99999", "--database-url", "sqlite:///proc/no-such-folder/platform.sqlite"], expect: 64)
+        #expect(refused.contains("--page-cache-mb / PAGE_CACHE_MB: '99999' is not 0 (off) to 4096"))
+    }
+
     @Test func operatorsManageUsersAndTenantsWithoutAToken() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
