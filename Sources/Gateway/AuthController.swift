@@ -61,7 +61,7 @@ struct AuthController: Sendable {
             case .failure(let refusal): throw InvitationController.problem(refusal)
             }
         }
-        await loader.invalidate(authorizerID: user.authorizerID)
+        loader.invalidate(authorizerID: user.authorizerID)
         return EditedResponse(status: .created, response: session(answer, user))
     }
 
@@ -73,7 +73,7 @@ struct AuthController: Sendable {
         let scope = body.offlineAccess == true ? ["openid", "email", "profile", "offline_access"] : nil
         let answer = try await authorizer { try await client.login(email: email, password: body.password, scope: scope) }
         let user = try await upsert(answer, loginAt: Date())
-        await loader.invalidate(authorizerID: user.authorizerID)
+        loader.invalidate(authorizerID: user.authorizerID)
         switch user.status {
         case .suspended: throw Problem.forbidden("user-suspended", "this account is suspended")
         case .deleted: throw Problem.forbidden("user-deleted", "this account is deleted")
@@ -111,7 +111,7 @@ struct AuthController: Sendable {
         let updated = try await database {
             try await users.updateNames(authorizerID: context.user.authorizerID, firstName: firstName, lastName: lastName)
         }
-        await loader.invalidate(authorizerID: context.user.authorizerID)
+        loader.invalidate(authorizerID: context.user.authorizerID)
         return UserDTO(updated ?? context.user)
     }
 
@@ -136,7 +136,7 @@ struct AuthController: Sendable {
         let body = try await JSONBody.decode(TokenRequest.self, from: request, allowed: TokenRequest.fields)
         let answer = try await authorizer { try await client.verifyEmail(token: body.token) }
         let user = try await upsert(answer, loginAt: Date())
-        await loader.invalidate(authorizerID: user.authorizerID)
+        loader.invalidate(authorizerID: user.authorizerID)
         return session(answer, user)
     }
 

@@ -103,10 +103,18 @@ public final class RevocationList: Sendable {
 /// Hybrid mode's remote check: each session is confirmed at Authorizer at most once per
 /// interval. While Authorizer is unreachable, sessions stay valid on the local check alone.
 /// The check of a session confirmed within the interval takes a lock and does not suspend.
+/// Requests that find a session due together wait for one call, and each confirmation lasts a
+/// random 75–100% of the interval, so sessions first seen together are not all due together.
 public final class SessionChecker: Sendable {
     let client: AuthorizerClient
     let interval: Duration
-    private let checked = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    private struct State {
+        var confirmedUntil: [String: ContinuousClock.Instant] = [:]
+        var checking: [String: Task<Bool, Never>] = [:]
+    }
+
+    private let state = Mutex(State())
 
     init(client: AuthorizerClient, interval: Duration) {
         self.client = client
@@ -114,32 +122,40 @@ public final class SessionChecker: Sendable {
     }
 
     func isLive(session: String, accessToken: String, expiresAt: Date) async -> Bool {
-        let interval = self.interval
-        let fresh = checked.withLock { checked in
-            checked[session].map { ContinuousClock.now - $0 < interval } ?? false
+        let now = ContinuousClock.now
+        let check: Task<Bool, Never>? = state.withLock { state in
+            if let until = state.confirmedUntil[session], now < until { return nil }
+            if let checking = state.checking[session] { return checking }
+            let task = Task { await self.ask(session: session, accessToken: accessToken) }
+            state.checking[session] = task
+            return task
         }
-        if fresh { return true }
+        guard let check else { return true }
+        return await check.value
+    }
+
+    private func ask(session: String, accessToken: String) async -> Bool {
+        let live: Bool
         do {
             _ = try await client.validateAccessToken(accessToken)
-            mark(session, live: true)
-            return true
+            live = true
         } catch AuthorizerClientError.unavailable {
             // Authorizer is down: the token's signature and expiry were checked locally, so the
             // session counts as checked until the next interval (an outage must not make every
             // request wait for a failing call).
-            mark(session, live: true)
-            return true
+            live = true
         } catch {
-            mark(session, live: false)
-            return false
+            live = false
         }
-    }
-
-    private func mark(_ session: String, live: Bool) {
-        let interval = self.interval
-        checked.withLock { checked in
-            checked[session] = live ? .now : nil
-            if checked.count > 50_000 { checked = checked.filter { ContinuousClock.now - $0.value < interval } }
+        let until = ContinuousClock.now + interval.jittered()
+        state.withLock { state in
+            state.checking[session] = nil
+            state.confirmedUntil[session] = live ? until : nil
+            if state.confirmedUntil.count > 50_000 {
+                let now = ContinuousClock.now
+                state.confirmedUntil = state.confirmedUntil.filter { now < $0.value }
+            }
         }
+        return live
     }
 }

@@ -78,7 +78,7 @@ struct InvitationController: Sendable {
         let body = try await JSONBody.decode(AcceptBody.self, from: request, allowed: ["token"])
         switch try await store.accept(token: body.token, for: context.user) {
         case .success(let user):
-            await loader.invalidate(authorizerID: user.authorizerID)
+            loader.invalidate(authorizerID: user.authorizerID)
             return UserDTO(user)
         case .failure(let error):
             throw Self.problem(error)

@@ -52,7 +52,7 @@ struct TenantController: Sendable {
         } catch let error as PlatformDBError {
             throw Problem.from(error)
         }
-        await loader.invalidate(authorizerID: owner.authorizerID)
+        loader.invalidate(authorizerID: owner.authorizerID)
         guard let clientID = owner.clientID, let client = try await clients.find(id: clientID) else {
             throw Problem(.internalServerError, type: "internal", title: "Internal error")
         }
@@ -120,7 +120,7 @@ struct TenantController: Sendable {
         guard role != nil || status != nil else { throw Problem.badRequest("nothing to change: give 'role' or 'status'") }
         switch try await members.change(id, role: role, status: status, in: context.scope) {
         case .success(let user):
-            await loader.invalidate(authorizerID: user.authorizerID)
+            loader.invalidate(authorizerID: user.authorizerID)
             return UserDTO(user)
         case .failure(.notFound):
             await crossTenant.recordIfForeign(.users, id: id, in: context.scope)

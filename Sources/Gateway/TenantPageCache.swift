@@ -14,7 +14,8 @@ import Synchronization
 /// `store` keeps the body only if no change arrived since. A change always reaches the cache
 /// after its commit, so a body kept is never older than the last change announced.
 ///
-/// Bounded by `budget` bytes (when full, the oldest pages go first) and by `maxAge` as a backstop.
+/// Bounded by `budget` bytes (when full, the oldest pages go first) and by `maxAge` as a backstop
+/// (a random 75–100% of it per page, so that pages cached together do not expire together).
 /// Entries are reachable only through a ``TenantScope``, so one tenant's page cannot be served to another.
 public final class TenantPageCache: Sendable {
     public struct Ticket: Sendable {
@@ -31,7 +32,7 @@ public final class TenantPageCache: Sendable {
 
     private struct Entry {
         var body: ByteBuffer
-        var storedAt: ContinuousClock.Instant
+        var expiresAt: ContinuousClock.Instant
         var order: UInt64
     }
 
@@ -60,7 +61,7 @@ public final class TenantPageCache: Sendable {
         let now = ContinuousClock.now
         let found: Lookup = state.withLock { state in
             guard state.serving else { return .bypass }
-            if let entry = state.pages[scope.clientID]?[key], now - entry.storedAt < maxAge { return .hit(entry.body) }
+            if let entry = state.pages[scope.clientID]?[key], now < entry.expiresAt { return .hit(entry.body) }
             return .miss(Ticket(generation: state.generation))
         }
         if case .hit = found { hits.increment() } else if case .miss = found { misses.increment() }
@@ -70,12 +71,12 @@ public final class TenantPageCache: Sendable {
     public func store(_ body: ByteBuffer, for key: String, in scope: TenantScope, ticket: Ticket) {
         let size = body.readableBytes + key.utf8.count
         guard size <= budget / 16 else { return }
-        let now = ContinuousClock.now
+        let expiresAt = ContinuousClock.now + maxAge.jittered()
         state.withLock { state in
             guard state.serving, state.generation == ticket.generation else { return }
             if let old = state.pages[scope.clientID]?[key] { state.bytes -= old.body.readableBytes + key.utf8.count }
             state.order += 1
-            state.pages[scope.clientID, default: [:]][key] = Entry(body: body, storedAt: now, order: state.order)
+            state.pages[scope.clientID, default: [:]][key] = Entry(body: body, expiresAt: expiresAt, order: state.order)
             state.bytes += size
             if state.bytes > budget { Self.evict(&state, below: budget * 3 / 4) }
         }

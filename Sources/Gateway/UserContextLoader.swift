@@ -4,20 +4,38 @@ import Logging
 import Metrics
 import PlatformDB
 import ServiceLifecycle
+import Synchronization
 
 /// Loads the platform user behind an identity, provisioning it just in time when the webhook that
 /// should have created it was lost.
-public actor UserContextLoader {
+///
+/// Every request asks it, so a hit takes a lock and does not suspend. A user is read once however
+/// many requests miss it at the same time (they wait for the same read), and each entry lives a
+/// random 75–100% of `ttl`, so that entries cached together do not all expire in the same instant
+/// and send every request to the database at once (that was most of B's p99 in issue 9).
+public final class UserContextLoader: Sendable {
     let users: UserStore
     let clients: ClientStore
     let client: AuthorizerClient
     let ttl: Duration
     let roles: RoleMapping
     let logger: Logger
-    private var cache: [String: (context: UserContext, at: ContinuousClock.Instant)] = [:]
-    /// Cache hits and misses, for metrics and tests.
-    public private(set) var hits = 0
-    public private(set) var misses = 0
+
+    private struct Entry {
+        var context: UserContext
+        var expiresAt: ContinuousClock.Instant
+    }
+
+    private struct State {
+        var cache: [String: Entry] = [:]
+        var loading: [String: Task<UserContext, any Error>] = [:]
+        /// Bumped by every invalidation: a read that one overtook is not cached.
+        var generation: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+    /// Reads of a user from the database, for tests that check concurrent misses share one.
+    let reads = Atomic<Int>(0)
 
     init(users: UserStore, clients: ClientStore, client: AuthorizerClient, ttl: Duration, roles: RoleMapping, logger: Logger) {
         self.users = users
@@ -39,37 +57,68 @@ public actor UserContextLoader {
 
     func context(for identity: Identity) async throws -> UserContext {
         let id = identity.token.subject
-        if let hit = cache[id], ContinuousClock.now - hit.at < ttl {
-            hits += 1
-            hitCounter.increment()
-            return hit.context
+        let now = ContinuousClock.now
+        enum Step {
+            case hit(UserContext)
+            case wait(Task<UserContext, any Error>)
+            case lead(Task<UserContext, any Error>, generation: UInt64)
         }
-        misses += 1
-        missCounter.increment()
+        let step: Step = state.withLock { state in
+            if let hit = state.cache[id], now < hit.expiresAt { return .hit(hit.context) }
+            if let loading = state.loading[id] { return .wait(loading) }
+            let task = Task { try await self.read(identity) }
+            state.loading[id] = task
+            return .lead(task, generation: state.generation)
+        }
+        switch step {
+        case .hit(let context):
+            hitCounter.increment()
+            return context
+        case .wait(let task):
+            hitCounter.increment()
+            return try await task.value
+        case .lead(let task, let generation):
+            missCounter.increment()
+            let result = await task.result
+            let expiresAt = ContinuousClock.now + ttl.jittered()
+            state.withLock { state in
+                if state.loading[id] == task { state.loading[id] = nil }
+                if case .success(let context) = result, state.generation == generation {
+                    state.cache[id] = Entry(context: context, expiresAt: expiresAt)
+                }
+            }
+            return try result.get()
+        }
+    }
+
+    private func read(_ identity: Identity) async throws -> UserContext {
+        reads.add(1, ordering: .relaxed)
         let user: UserRecord
-        if let existing = try await users.find(authorizerID: id) {
+        if let existing = try await users.find(authorizerID: identity.token.subject) {
             user = existing
         } else {
             user = try await provision(identity)
         }
         var tenant: ClientRecord?
         if let clientID = user.clientID { tenant = try await clients.find(id: clientID) }
-        let context = UserContext(user: user, client: tenant)
-        cache[id] = (context, .now)
-        return context
+        return UserContext(user: user, client: tenant)
     }
 
     func user(for identity: Identity) async throws -> UserRecord {
         try await context(for: identity).user
     }
 
-    /// Forgets a cached user, after a change.
+    /// Forgets a cached user, after a change; a read of it under way is not cached.
     public func invalidate(authorizerID: String) {
-        cache[authorizerID] = nil
+        state.withLock { state in
+            state.generation &+= 1
+            state.cache[authorizerID] = nil
+            state.loading[authorizerID] = nil
+        }
     }
 
     /// Whether `authorizerID` is cached now (tests).
-    public func isCached(_ authorizerID: String) -> Bool { cache[authorizerID] != nil }
+    public func isCached(_ authorizerID: String) -> Bool { state.withLock { $0.cache[authorizerID] != nil } }
 
     /// Creates the missing row from Authorizer's profile of the token's owner. The upsert is keyed
     /// by `authorizer_id`, so concurrent first requests and a late webhook still make one row.
@@ -99,8 +148,14 @@ struct UserChangeListener: Service {
         let loader = self.loader
         try await cancelWhenGracefulShutdown {
             await database.listen(channel: Migrator.userChangeChannel) { authorizerID in
-                await loader.invalidate(authorizerID: authorizerID)
+                loader.invalidate(authorizerID: authorizerID)
             }
         }
     }
+}
+
+extension Duration {
+    /// A random 75–100% of this duration: entries cached at the same moment then expire spread
+    /// over a quarter of their lifetime instead of all at once.
+    func jittered() -> Duration { self * Double.random(in: 0.75...1.0) }
 }

@@ -144,7 +144,7 @@ public struct UserSyncService: Sendable {
             try await UserStore.setStatus(.deleted, authorizerID: user.id, now: now, on: sql)
             state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: true)
             revocations?.revoke(user: user.id)
-            await loader?.invalidate(authorizerID: user.id)
+            loader?.invalidate(authorizerID: user.id)
             return nil
         case _ where deleted:
             logger.debug("event for a deleted user ignored", metadata: ["event": "\(event.eventName)"])
@@ -168,12 +168,12 @@ public struct UserSyncService: Sendable {
                     .run()
             } else if !stale, let email = user.email {
                 state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: false)
-                await loader?.invalidate(authorizerID: user.id)
+                loader?.invalidate(authorizerID: user.id)
                 return (profile(user, email: email), event.eventName == "user.login" ? event.receivedAt : nil)
             }
         }
         state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: false)
-        await loader?.invalidate(authorizerID: user.id)
+        loader?.invalidate(authorizerID: user.id)
         return nil
     }
 
