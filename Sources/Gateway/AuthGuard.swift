@@ -101,61 +101,32 @@ public final class RevocationList: Sendable {
 }
 
 /// Hybrid mode's remote check: each session is confirmed at Authorizer at most once per
-/// interval. While Authorizer is unreachable, sessions stay valid on the local check alone.
-/// The check of a session confirmed within the interval takes a lock and does not suspend.
-/// Requests that find a session due together wait for one call, and each confirmation lasts a
-/// random 75–100% of the interval, so sessions first seen together are not all due together.
+/// interval (a ``RefreshingCache``: within it the check does not suspend, and a session is
+/// confirmed again in the background before its interval ends). While Authorizer is
+/// unreachable, sessions stay valid on the local check alone.
 public final class SessionChecker: Sendable {
     let client: AuthorizerClient
-    let interval: Duration
-
-    private struct State {
-        var confirmedUntil: [String: ContinuousClock.Instant] = [:]
-        var checking: [String: Task<Bool, Never>] = [:]
-    }
-
-    private let state = Mutex(State())
+    let confirmed: RefreshingCache<Bool>
 
     init(client: AuthorizerClient, interval: Duration) {
         self.client = client
-        self.interval = interval
+        self.confirmed = RefreshingCache(lifetime: interval, capacity: 50_000)
     }
 
     func isLive(session: String, accessToken: String, expiresAt: Date) async -> Bool {
-        let now = ContinuousClock.now
-        let check: Task<Bool, Never>? = state.withLock { state in
-            if let until = state.confirmedUntil[session], now < until { return nil }
-            if let checking = state.checking[session] { return checking }
-            let task = Task { await self.ask(session: session, accessToken: accessToken) }
-            state.checking[session] = task
-            return task
-        }
-        guard let check else { return true }
-        return await check.value
-    }
-
-    private func ask(session: String, accessToken: String) async -> Bool {
-        let live: Bool
-        do {
-            _ = try await client.validateAccessToken(accessToken)
-            live = true
-        } catch AuthorizerClientError.unavailable {
-            // Authorizer is down: the token's signature and expiry were checked locally, so the
-            // session counts as checked until the next interval (an outage must not make every
-            // request wait for a failing call).
-            live = true
-        } catch {
-            live = false
-        }
-        let until = ContinuousClock.now + interval.jittered()
-        state.withLock { state in
-            state.checking[session] = nil
-            state.confirmedUntil[session] = live ? until : nil
-            if state.confirmedUntil.count > 50_000 {
-                let now = ContinuousClock.now
-                state.confirmedUntil = state.confirmedUntil.filter { now < $0.value }
+        let client = self.client
+        return (try? await confirmed.value(for: session) {
+            do {
+                _ = try await client.validateAccessToken(accessToken)
+                return true
+            } catch AuthorizerClientError.unavailable {
+                // Authorizer is down: the token's signature and expiry were checked locally, so the
+                // session counts as checked until the next interval (an outage must not make every
+                // request wait for a failing call).
+                return true
+            } catch {
+                return false
             }
-        }
-        return live
+        }) ?? true
     }
 }

@@ -14,8 +14,9 @@ import Synchronization
 /// `store` keeps the body only if no change arrived since. A change always reaches the cache
 /// after its commit, so a body kept is never older than the last change announced.
 ///
-/// Bounded by `budget` bytes (when full, the oldest pages go first) and by `maxAge` as a backstop
-/// (a random 75–100% of it per page, so that pages cached together do not expire together).
+/// Bounded by `budget` bytes (when full, the oldest pages go first) and by `maxAge` as a backstop.
+/// After a random 50–75% of `maxAge` a page is still served while one request's read replaces it
+/// in the background, so that in steady state no request waits for the database.
 /// Entries are reachable only through a ``TenantScope``, so one tenant's page cannot be served to another.
 public final class TenantPageCache: Sendable {
     public struct Ticket: Sendable {
@@ -24,6 +25,8 @@ public final class TenantPageCache: Sendable {
 
     public enum Lookup: Sendable {
         case hit(ByteBuffer)
+        /// Serve it, and read the page again in the background, then `store` it with this ticket.
+        case refresh(ByteBuffer, Ticket)
         /// Read it, then `store` it with this ticket.
         case miss(Ticket)
         /// Not cached now (notifications not subscribed, or the cache is off): read, do not store.
@@ -32,8 +35,10 @@ public final class TenantPageCache: Sendable {
 
     private struct Entry {
         var body: ByteBuffer
+        var refreshAt: ContinuousClock.Instant
         var expiresAt: ContinuousClock.Instant
         var order: UInt64
+        var refreshing = false
     }
 
     private struct State {
@@ -56,27 +61,35 @@ public final class TenantPageCache: Sendable {
         self.maxAge = maxAge
     }
 
-    public func lookup(_ key: String, in scope: TenantScope) -> Lookup {
+    /// `now` is a parameter for tests, here and in `store`.
+    public func lookup(_ key: String, in scope: TenantScope, now: ContinuousClock.Instant = .now) -> Lookup {
         guard budget > 0 else { return .bypass }
-        let now = ContinuousClock.now
         let found: Lookup = state.withLock { state in
             guard state.serving else { return .bypass }
-            if let entry = state.pages[scope.clientID]?[key], now < entry.expiresAt { return .hit(entry.body) }
+            if let entry = state.pages[scope.clientID]?[key], now < entry.expiresAt {
+                guard now >= entry.refreshAt, !entry.refreshing else { return .hit(entry.body) }
+                state.pages[scope.clientID]?[key]?.refreshing = true
+                return .refresh(entry.body, Ticket(generation: state.generation))
+            }
             return .miss(Ticket(generation: state.generation))
         }
-        if case .hit = found { hits.increment() } else if case .miss = found { misses.increment() }
+        switch found {
+        case .hit, .refresh: hits.increment()
+        case .miss: misses.increment()
+        case .bypass: break
+        }
         return found
     }
 
-    public func store(_ body: ByteBuffer, for key: String, in scope: TenantScope, ticket: Ticket) {
+    public func store(_ body: ByteBuffer, for key: String, in scope: TenantScope, ticket: Ticket, now: ContinuousClock.Instant = .now) {
         let size = body.readableBytes + key.utf8.count
         guard size <= budget / 16 else { return }
-        let expiresAt = ContinuousClock.now + maxAge.jittered()
         state.withLock { state in
             guard state.serving, state.generation == ticket.generation else { return }
             if let old = state.pages[scope.clientID]?[key] { state.bytes -= old.body.readableBytes + key.utf8.count }
             state.order += 1
-            state.pages[scope.clientID, default: [:]][key] = Entry(body: body, expiresAt: expiresAt, order: state.order)
+            state.pages[scope.clientID, default: [:]][key] = Entry(
+                body: body, refreshAt: now + maxAge * Double.random(in: 0.5...0.75), expiresAt: now + maxAge, order: state.order)
             state.bytes += size
             if state.bytes > budget { Self.evict(&state, below: budget * 3 / 4) }
         }

@@ -105,13 +105,27 @@ struct WorkflowController: Sendable {
         if let search, search.count > 200 { throw Problem.badRequest("'search' is longer than 200 characters", field: "search") }
         // The search goes last: no other part can hold a "|", so no two queries share a key.
         let key = "\(limit)|\(status?.rawValue ?? "")|\(cursorText ?? "")|\(search ?? "")"
-        let cached = pages.lookup(key, in: context.scope)
-        if case .hit(let body) = cached { return PageDTO.response(body) }
-        let rows = try await store.list(in: context.scope, status: status, nameContains: search, limit: limit + 1, after: cursor)
-        let (items, next) = Pagination.page(rows, limit: limit, WorkflowDTO.init)
-        let body = PageDTO(items: items, nextCursor: next).body()
-        if case .miss(let ticket) = cached { pages.store(body, for: key, in: context.scope, ticket: ticket) }
-        return PageDTO.response(body)
+        let read = { @Sendable [store, scope = context.scope] in
+            let rows = try await store.list(in: scope, status: status, nameContains: search, limit: limit + 1, after: cursor)
+            let (items, next) = Pagination.page(rows, limit: limit, WorkflowDTO.init)
+            return PageDTO(items: items, nextCursor: next).body()
+        }
+        switch pages.lookup(key, in: context.scope) {
+        case .hit(let body):
+            return PageDTO.response(body)
+        case .refresh(let body, let ticket):
+            Task { [pages, scope = context.scope] in
+                // A failed read leaves the page to expire at its maximum age.
+                if let fresh = try? await read() { pages.store(fresh, for: key, in: scope, ticket: ticket) }
+            }
+            return PageDTO.response(body)
+        case .miss(let ticket):
+            let body = try await read()
+            pages.store(body, for: key, in: context.scope, ticket: ticket)
+            return PageDTO.response(body)
+        case .bypass:
+            return PageDTO.response(try await read())
+        }
     }
 
     private func create(_ request: Request, _ context: TenantContext) async throws -> EditedResponse<WorkflowDTO> {

@@ -106,11 +106,52 @@ import Testing
 
     @Test func aPageIsNotServedPastItsMaximumAge() async throws {
         let a = try await Self.scopes(1)[0]
-        let cache = TenantPageCache(budget: 1 << 20, maxAge: .milliseconds(100))
+        let cache = TenantPageCache(budget: 1 << 20, maxAge: .seconds(10))
         cache.setSubscribed(true)
-        try Self.read(cache, "20|||", a, "page")
-        #expect(Self.served(cache, "20|||", a) == "page")
-        try await Task.sleep(for: .milliseconds(150))
-        #expect(Self.served(cache, "20|||", a) == nil)
+        let start = ContinuousClock.now
+        guard case .miss(let ticket) = cache.lookup("20|||", in: a, now: start) else {
+            Issue.record("expected a miss")
+            return
+        }
+        cache.store(Self.page("page"), for: "20|||", in: a, ticket: ticket, now: start)
+        guard case .hit = cache.lookup("20|||", in: a, now: start + .seconds(1)) else {
+            Issue.record("a fresh page was not served")
+            return
+        }
+        guard case .miss = cache.lookup("20|||", in: a, now: start + .seconds(10)) else {
+            Issue.record("a page was served at its maximum age")
+            return
+        }
+    }
+
+    @Test func aWornPageIsServedWhileOneRequestReadsItAgain() async throws {
+        let a = try await Self.scopes(1)[0]
+        let cache = TenantPageCache(budget: 1 << 20, maxAge: .seconds(10))
+        cache.setSubscribed(true)
+        let start = ContinuousClock.now
+        guard case .miss(let first) = cache.lookup("20|||", in: a, now: start) else {
+            Issue.record("expected a miss")
+            return
+        }
+        cache.store(Self.page("old"), for: "20|||", in: a, ticket: first, now: start)
+        guard case .hit = cache.lookup("20|||", in: a, now: start + .seconds(4)) else {
+            Issue.record("a page at 40% of its age was not served as it is")
+            return
+        }
+        guard case .refresh(let body, let ticket) = cache.lookup("20|||", in: a, now: start + .seconds(8)) else {
+            Issue.record("a page past 75% of its age was not handed out for a refresh")
+            return
+        }
+        #expect(String(buffer: body) == "old")
+        guard case .hit = cache.lookup("20|||", in: a, now: start + .seconds(8)) else {
+            Issue.record("a second request was also asked to refresh")
+            return
+        }
+        cache.store(Self.page("new"), for: "20|||", in: a, ticket: ticket, now: start + .seconds(8))
+        #expect(Self.served(cache, "20|||", a) == "new")
+        guard case .miss = cache.lookup("20|||", in: a, now: start + .seconds(18) + .milliseconds(1)) else {
+            Issue.record("a page past its maximum age was served")
+            return
+        }
     }
 }

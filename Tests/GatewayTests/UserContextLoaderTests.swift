@@ -2,6 +2,7 @@ import AuthorizerClient
 import Foundation
 import Logging
 import PlatformDB
+import Synchronization
 import Testing
 
 @testable import Gateway
@@ -26,14 +27,64 @@ import Testing
                 return try await group.reduce(into: [String?]()) { $0.append($1) }
             }
             #expect(tenants == Array(repeating: "One", count: 50))
-            #expect(loader.reads.load(ordering: .relaxed) == 1, "50 requests that missed together read the user \(loader.reads.load(ordering: .relaxed)) times")
+            #expect(loader.cache.reads.load(ordering: .relaxed) == 1, "50 requests that missed together read the user \(loader.cache.reads.load(ordering: .relaxed)) times")
             _ = try await loader.context(for: identity)
-            #expect(loader.reads.load(ordering: .relaxed) == 1)
+            #expect(loader.cache.reads.load(ordering: .relaxed) == 1)
 
             loader.invalidate(authorizerID: "auth-1")
             #expect(!loader.isCached("auth-1"))
             _ = try await loader.context(for: identity)
-            #expect(loader.reads.load(ordering: .relaxed) == 2)
+            #expect(loader.cache.reads.load(ordering: .relaxed) == 2)
         }
+    }
+}
+
+/// The cache behind the user context and hybrid's session checks.
+@Suite struct RefreshingCacheTests {
+    final class Source: Sendable {
+        let value = Mutex("v1")
+        func read() -> String { value.withLock { $0 } }
+    }
+
+    @Test func aWornEntryIsServedWhileOneReadReplacesItInTheBackground() async throws {
+        let cache = RefreshingCache<String>(lifetime: .seconds(10))
+        let source = Source()
+        let start = ContinuousClock.now
+        func value(at offset: Duration) async throws -> String {
+            try await cache.value(for: "k", now: start + offset) { source.read() }
+        }
+        #expect(try await value(at: .zero) == "v1")
+        source.value.withLock { $0 = "v2" }
+        #expect(try await value(at: .seconds(4)) == "v1")
+        #expect(cache.reads.load(ordering: .relaxed) == 1)
+
+        // Past 75% of its lifetime: still served at once, and read again behind it, once.
+        #expect(try await value(at: .seconds(8)) == "v1")
+        var refreshed = false
+        for _ in 0..<100 where !refreshed {
+            refreshed = try await value(at: .milliseconds(8_001)) == "v2"
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(refreshed)
+        #expect(cache.reads.load(ordering: .relaxed) == 2)
+
+        // Past its lifetime (counted from the refresh, asked for at 8 s), a caller waits for a read.
+        source.value.withLock { $0 = "v3" }
+        #expect(try await value(at: .seconds(18) + .milliseconds(1)) == "v3")
+        #expect(cache.reads.load(ordering: .relaxed) == 3)
+
+        // A change drops the entry: the next caller waits for a read.
+        source.value.withLock { $0 = "v4" }
+        cache.invalidate("k")
+        #expect(try await value(at: .seconds(18) + .milliseconds(2)) == "v4")
+        #expect(cache.reads.load(ordering: .relaxed) == 4)
+    }
+
+    @Test func aReadThatFailsIsNotKept() async throws {
+        struct Failure: Error {}
+        let cache = RefreshingCache<String>(lifetime: .seconds(60))
+        await #expect(throws: Failure.self) { try await cache.value(for: "k") { throw Failure() } }
+        #expect(!cache.contains("k"))
+        #expect(try await cache.value(for: "k") { "ok" } == "ok")
     }
 }
