@@ -35,8 +35,8 @@ public final class PlatformDatabase: Service, Sendable {
     }
 
     /// Opens the database. SQLite files and their folders are created; PostgreSQL connects lazily
-    /// once `run()` is running.
-    public static func open(_ url: DatabaseURL, logger: Logger) async throws -> PlatformDatabase {
+    /// once `run()` is running, up to 20 connections, of which `openConnections` stay open when idle.
+    public static func open(_ url: DatabaseURL, logger: Logger, openConnections: Int = 2) async throws -> PlatformDatabase {
         switch url {
         case .postgres(let location):
             var configuration = PostgresClient.Configuration(
@@ -49,12 +49,17 @@ public final class PlatformDatabase: Service, Sendable {
             )
             // Timestamps are stored in UTC whatever the server's own time zone is.
             configuration.options.additionalStartupParameters = [("TimeZone", "UTC")]
+            // `platform serve` keeps the whole pool open: connections closed when idle and opened
+            // again under the next burst cost a PostgreSQL backend start each, on a machine
+            // already busy with that burst. With the page cache in front, the database sees only
+            // sporadic reads, and that churn put B's p99 at 10-11 ms; with the pool kept open,
+            // 7-9.5 ms (issue 9). Tools and tests keep two.
             configuration.options.maximumConnections = 20
+            configuration.options.minimumConnections = min(max(openConnections, 0), 20)
             // Every release of a connection starts the pool's keep-alive and idle timers, and a
             // cancelled `Task.sleep` (Swift 6.3 on Linux: a `dispatch_after`) holds its memory
             // until its deadline: with the defaults (30 s, 60 s) a busy gateway held ~90 MB of
-            // timers. 10 s holds a sixth of that; two connections stay open when idle.
-            configuration.options.minimumConnections = 2
+            // timers. 10 s holds a sixth of that.
             configuration.options.connectionIdleTimeout = .seconds(10)
             configuration.options.keepAliveBehavior = .init(frequency: .seconds(10))
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)

@@ -98,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     static func runGateway(_ configuration: GatewayConfiguration, logger: Logger) async throws {
         logger.info("starting gateway", metadata: ["database": "\(configuration.databaseURL)"])
-        let database = try await PlatformDatabase.open(configuration.databaseURL, logger: logger)
+        let database = try await PlatformDatabase.open(configuration.databaseURL, logger: logger, openConnections: 20)
         let app = try await buildApplication(configuration: configuration, database: database, logger: logger)
         try await runGracefully([app], timeout: configuration.shutdownTimeout, logger: logger)
     }
