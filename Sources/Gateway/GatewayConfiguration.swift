@@ -62,7 +62,7 @@ public struct AuthorizerSettings: Sendable {
     public var version: AuthorizerVersion?
     /// How each request's token is checked.
     public var guardMode: GuardMode = .hybrid
-    /// In hybrid mode, how often each session is re-checked at Authorizer.
+    /// In hybrid mode, how long a session is trusted after a check at Authorizer.
     public var sessionCheckInterval: Duration = .seconds(30)
     /// How long a loaded user context is reused.
     public var userCacheTTL: Duration = .seconds(5)

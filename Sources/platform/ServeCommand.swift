@@ -138,7 +138,7 @@ struct AuthorizerOptions: ParsableArguments {
     var version: Int?
     @Option(name: .customLong("guard-mode"), help: "remote, local or hybrid. Env: GUARD_MODE. Default: hybrid")
     var guardMode: String?
-    @Option(name: .customLong("session-check-interval"), help: "Hybrid mode: seconds between remote checks of a session. Env: SESSION_CHECK_INTERVAL. Default: 30")
+    @Option(name: .customLong("session-check-interval"), help: "Hybrid mode: seconds a session is trusted after a remote check (one in use is checked again in the background after 50-75% of it). Env: SESSION_CHECK_INTERVAL. Default: 30")
     var sessionCheckInterval: Int?
     @Option(name: .customLong("super-admin"), help: "Email or Authorizer id of a platform operator (SUPER_ADMIN); repeatable. Env: SUPER_ADMINS (comma-separated)")
     var superAdmins: [String] = []
