@@ -42,7 +42,8 @@ public func buildApplication(
         auth = try await addAuthRoutes(
             to: router, settings: settings, throttle: AuthThrottle(configuration.authRateLimits), database: database, logger: logger)
         if let loader = auth?.loader, database.dialect == .postgres {
-            services.append(UserChangeListener(database: database, loader: loader))
+            // Every instance drops a user changed anywhere.
+            services.append(ChangeListener(database: database, channel: Migrator.userChangeChannel) { loader.invalidate(authorizerID: $0) })
         }
     }
     HealthController(
@@ -79,7 +80,12 @@ public func buildApplication(
         let crossTenant = CrossTenantAudit(database)
         // The cache serves only while PostgreSQL announces every change; SQLite never does.
         let pages = TenantPageCache(budget: database.dialect == .postgres ? configuration.pageCacheBytes : 0)
-        if pages.budget > 0 { services.append(WorkflowChangeListener(database: database, cache: pages)) }
+        if pages.budget > 0 {
+            services.append(
+                ChangeListener(database: database, channel: Migrator.workflowChangeChannel, subscribed: { pages.setSubscribed($0) }) {
+                    pages.invalidate(clientID: $0 == "*" ? nil : $0)
+                })
+        }
         WorkflowController(store: WorkflowStore(database), crossTenant: crossTenant, pages: pages).addRoutes(to: tenant)
         ReportController(store: ReportStore(database), crossTenant: crossTenant).addRoutes(to: tenant)
         TenantController(

@@ -1,7 +1,6 @@
 import Metrics
 import NIOCore
 import PlatformDB
-import ServiceLifecycle
 import Synchronization
 
 /// Response bodies of a tenant's list pages, kept until that tenant's data changes.
@@ -136,21 +135,6 @@ public final class TenantPageCache: Sendable {
             state.pages[oldest.client]?[oldest.key] = nil
             if state.pages[oldest.client]?.isEmpty == true { state.pages[oldest.client] = nil }
             state.bytes -= oldest.size
-        }
-    }
-}
-
-/// Keeps a ``TenantPageCache`` in step with PostgreSQL's announcements of workflow changes.
-struct WorkflowChangeListener: Service {
-    let database: PlatformDatabase
-    let cache: TenantPageCache
-
-    func run() async throws {
-        let cache = self.cache
-        try await cancelWhenGracefulShutdown {
-            await database.listen(channel: Migrator.workflowChangeChannel, subscribed: { cache.setSubscribed($0) }) { clientID in
-                cache.invalidate(clientID: clientID == "*" ? nil : clientID)
-            }
         }
     }
 }

@@ -77,17 +77,17 @@ public final class UserContextLoader: Sendable {
     }
 }
 
-/// Drops cached users when PostgreSQL announces a change made by any instance.
-struct UserChangeListener: Service {
+/// Runs `handler` with every change PostgreSQL announces on `channel`, and tells `subscribed`
+/// when announcements can be trusted (see ``PlatformDatabase/listen(channel:subscribed:_:)``).
+struct ChangeListener: Service {
     let database: PlatformDatabase
-    let loader: UserContextLoader
+    let channel: String
+    var subscribed: @Sendable (Bool) async -> Void = { _ in }
+    let handler: @Sendable (String) async -> Void
 
     func run() async throws {
-        let loader = self.loader
         try await cancelWhenGracefulShutdown {
-            await database.listen(channel: Migrator.userChangeChannel) { authorizerID in
-                loader.invalidate(authorizerID: authorizerID)
-            }
+            await database.listen(channel: channel, subscribed: subscribed, handler)
         }
     }
 }
