@@ -166,6 +166,11 @@ import NIOCore
     /// Each instance caches its pages, and a change made through either instance, or in the database
     /// behind both, reaches both: at once on the instance that made it, and by notification on the other.
     @Test func aWorkflowChangeMadeAnywhereReachesEveryInstancesCachedPage() async throws {
+        // The metrics registry first, so that the gateways' page-cache counters report to it.
+        let registry = ObservabilityTests.registry
+        @Sendable func pageCache(_ result: String) -> Double {
+            MetricsMoveTests.value(String(decoding: registry.emitToBuffer(), as: UTF8.self), "page_cache_total", ["result": result])
+        }
         try await Self.withTwoGateways(test: "aWorkflowChangeMadeAnywhereReachesEveryInstancesCachedPage") { a, b, url, _ in
             let bearer = try await Self.signedIn("pages@example.com", clientName: "Page Tenant", a: a, b: b)
             let definition = #"{"trigger":{"type":"manual"},"steps":[]}"#
@@ -194,7 +199,10 @@ import NIOCore
             // database stays unseen, and a change through A is seen at once on A only.
             try await sql("ALTER TABLE workflows DISABLE TRIGGER workflows_notify_change")
             try await sql("UPDATE workflows SET name = 'Unannounced'")
+            let hits = pageCache("hit")
             #expect(try await Self.names([a, b], bearer: bearer) == [["First"], ["First"]])
+            #expect(pageCache("hit") - hits >= 2, "page_cache_total{result=hit} did not count the two hits")
+            #expect(pageCache("miss") >= 2)
             let (patched, _) = try await Self.call(a, .patch, "/workflows/\(id)", #"{"name":"Second"}"#, bearer: bearer)
             #expect(patched == .ok)
             #expect(try await Self.names([a, b], bearer: bearer) == [["Second"], ["First"]])
