@@ -370,7 +370,8 @@ extension AuthorizerClientError {
 
     /// Exponential backoff from 100 ms, or the server's Retry-After, capped at 2 s.
     func retryDelay(attempt: Int) -> Int {
-        if case .tooManyRequests(let after?) = self { return min(2000, after * 1000) }
+        // Retry-After is Authorizer's word: clamped before it is multiplied, which traps on overflow.
+        if case .tooManyRequests(let after?) = self { return min(2, max(0, after)) * 1000 }
         return min(2000, 100 << (attempt - 1))
     }
 }

@@ -46,11 +46,13 @@ public func buildApplication(
             services.append(ChangeListener(database: database, channel: Migrator.userChangeChannel) { loader.invalidate(authorizerID: $0) })
         }
     }
-    HealthController(
-        database: database, migrator: migrator, authorizer: auth?.client,
-        jwks: configuration.authorizer?.guardMode == .remote ? nil : auth?.jwks).addRoutes(to: router)
     var worker: WebhookWorker?
     let inbox = WebhookInbox(database)
+    HealthController(
+        database: database, migrator: migrator, authorizer: auth?.client,
+        jwks: configuration.authorizer?.guardMode == .remote ? nil : auth?.jwks,
+        inbox: configuration.webhooks.isConfigured ? inbox : nil,
+        inboxStallAfter: Double(configuration.webhookStallAfter.components.seconds)).addRoutes(to: router)
     if configuration.webhooks.isConfigured {
         let inboxWorker = WebhookWorker(
             inbox: inbox,

@@ -28,6 +28,10 @@ public struct GatewayConfiguration: Sendable {
     /// Bytes of workflow list pages kept until their tenant's workflows change (PostgreSQL only,
     /// see ``TenantPageCache``); 0 turns the cache off.
     public var pageCacheBytes = 16 * 1024 * 1024
+    /// How long a webhook event may be due and not applied before `/readyz` reports the inbox as
+    /// stalled (every instance's worker looks each second; an event waiting out a retry's backoff
+    /// is not due).
+    public var webhookStallAfter: Duration = .seconds(60)
 
     public init(
         host: String = "127.0.0.1",

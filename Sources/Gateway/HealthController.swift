@@ -1,14 +1,20 @@
 import AuthorizerClient
+import Foundation
 import Hummingbird
 import PlatformDB
 
 /// `/healthz` (the process is up) and `/readyz`: the database answers and is fully migrated,
-/// Authorizer answers, and its JWKS is loaded (when tokens are checked with it).
+/// Authorizer answers, its JWKS is loaded (when tokens are checked with it), and the webhook inbox
+/// moves (no event has been due for longer than `inboxStallAfter`).
 struct HealthController: Sendable {
     let database: PlatformDatabase
     let migrator: Migrator
     var authorizer: AuthorizerClient?
     var jwks: JWKSCache?
+    var inbox: WebhookInbox?
+    /// How long an event may be due and not applied before the inbox counts as stalled: every
+    /// instance's worker looks each second, and a retry's backoff is not "due".
+    var inboxStallAfter: TimeInterval = 60
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/healthz") { _, _ in Status(status: "ok", checks: [:]) }
@@ -33,6 +39,14 @@ struct HealthController: Sendable {
         } else {
             checks["database"] = "unreachable"
             checks["migrations"] = "unknown"
+        }
+        if let inbox, checks["database"] == "ok" {
+            let now = Date()
+            if let due = try? await inbox.oldestDue(now: now), now.timeIntervalSince(due) > inboxStallAfter {
+                checks["webhook_inbox"] = "stalled: an event has been due for \(Int(now.timeIntervalSince(due).rounded(.down))) s"
+            } else {
+                checks["webhook_inbox"] = "ok"
+            }
         }
         var reachable = true
         if let authorizer {

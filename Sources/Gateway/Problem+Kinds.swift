@@ -56,6 +56,8 @@ extension Problem {
             return Problem(.notFound, type: "not-found", title: "Not found", detail: what)
         case .constraintViolation:
             return Problem(.unprocessableContent, type: "constraint-violation", title: "Invalid value", detail: "a value was refused")
+        case .invalidValue:
+            return Problem.badRequest("a value cannot be stored (out of range, or a character the database refuses)")
         default:
             return Problem(.serviceUnavailable, type: "database-unavailable", title: "Database unavailable", detail: nil)
         }

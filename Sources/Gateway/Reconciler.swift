@@ -123,7 +123,9 @@ public struct Reconciler: Sendable {
         } else if existing.status == .pendingVerification, wanted == .active {
             target = .active
         }
-        let drifted = existing.email != email || existing.firstName != info.givenName || existing.lastName != info.familyName
+        let drifted = existing.email != email
+            || existing.firstName != UserStore.AuthorizerProfile.displayName(info.givenName)
+            || existing.lastName != UserStore.AuthorizerProfile.displayName(info.familyName)
             || target != nil
         guard drifted else {
             report.unchanged += 1

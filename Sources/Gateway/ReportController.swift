@@ -163,8 +163,8 @@ struct ReportController: Sendable {
     }
 
     static func date(_ text: String, field: String) throws -> Date {
-        guard let date = try? Date(text, strategy: .iso8601) else {
-            throw Problem.badRequest("'\(field)' must be an ISO 8601 date-time", field: field)
+        guard let date = try? Date(text, strategy: .iso8601), Date.storableRange.contains(date) else {
+            throw Problem.badRequest("'\(field)' must be an ISO 8601 date-time in years 0001–9999", field: field)
         }
         return date
     }

@@ -67,6 +67,10 @@ struct WebhookController: Sendable {
             throw Problem(.unprocessableContent, type: "unknown-event", title: "Unknown event", detail: event)
         }
         guard !parsed.user.id.isEmpty else { throw Problem.badRequest("missing 'user.id'", field: "user.id") }
+        // The id is stored beside the body and keys every write: one the database cannot hold, or
+        // longer than any Authorizer id (a UUID), is refused now rather than parked later.
+        guard parsed.user.id.utf8.count <= 255, !parsed.user.id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { throw Problem.badRequest("'user.id' is not an Authorizer user id", field: "user.id") }
         let hash = SHA256.hash(data: body).lowercaseHex
         let stored: Bool
         do {

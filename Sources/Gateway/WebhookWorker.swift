@@ -35,10 +35,14 @@ final class WebhookWorker: Service, Sendable {
         // Wake at least every second, for retries that come due and events another instance stored;
         // the backlog gauge is refreshed on the same beat.
         let backlog = Gauge(label: "webhook_inbox_backlog")
+        let oldestAge = Gauge(label: "webhook_inbox_oldest_pending_seconds")
         let ticker = Task { [inbox] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
-                if let pending = try? await inbox.pendingCount() { backlog.record(pending) }
+                if let (pending, oldest) = try? await inbox.backlog() {
+                    backlog.record(pending)
+                    oldestAge.record(oldest.map { max(0, Date().timeIntervalSince($0)) } ?? 0)
+                }
                 continuation.yield()
             }
         }

@@ -103,6 +103,8 @@ struct WorkflowController: Sendable {
         let status = try query.get("status").map { try Self.status($0, field: "status") }
         let search = query.get("search")
         if let search, search.count > 200 { throw Problem.badRequest("'search' is longer than 200 characters", field: "search") }
+        // Neither database's text holds U+0000 (PostgreSQL refuses it with 22021).
+        if let search, search.utf8.contains(0) { throw Problem.badRequest("'search' contains a NUL character (U+0000)", field: "search") }
         // The search goes last: no other part can hold a "|", so no two queries share a key.
         let key = "\(limit)|\(status?.rawValue ?? "")|\(cursorText ?? "")|\(search ?? "")"
         let read = { @Sendable [store, scope = context.scope] in
@@ -285,7 +287,11 @@ enum Pagination {
         while base64.count % 4 != 0 { base64 += "=" }
         guard text.count <= 200, let data = Data(base64Encoded: base64) else { throw malformed }
         let parts = String(decoding: data, as: UTF8.self).split(separator: "|", maxSplits: 1)
-        guard parts.count == 2, let seconds = TimeInterval(parts[0]), seconds.isFinite, Identifier.isWellFormed(parts[1]) else {
+        // The date is checked before it can reach a conversion: PostgresNIO traps on a Date
+        // beyond ±292,000 years (a cursor of "1e13|…" stopped the process).
+        guard parts.count == 2, let seconds = TimeInterval(parts[0]), seconds.isFinite,
+            Date.storableRange.contains(Date(timeIntervalSince1970: seconds)), Identifier.isWellFormed(parts[1])
+        else {
             throw malformed
         }
         return PageCursor(createdAt: Date(timeIntervalSince1970: seconds), id: String(parts[1]))

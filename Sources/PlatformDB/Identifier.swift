@@ -6,7 +6,8 @@ public enum Identifier {
     /// A new identifier such as `cmh3x1k2a9v0p8q7r6s5t4u3w2`.
     public static func make(now: Date = Date()) -> String {
         var generator = SystemRandomNumberGenerator()
-        let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+        // UInt64(_:) of a Double traps on NaN and past 1.8e19: the time is clamped first.
+        let millis = UInt64(min(max(0, now.timeIntervalSince1970 * 1000), 1e15))
         let time = padded(String(millis, radix: 36), to: 9)
         let high = padded(String(generator.next() & 0xFF_FFFF_FFFF, radix: 36), to: 8)  // 40 bits
         let low = padded(String(generator.next() & 0xFF_FFFF_FFFF, radix: 36), to: 8)  // 40 bits

@@ -9,6 +9,10 @@ public enum PlatformDBError: Error, Equatable, Sendable, CustomStringConvertible
     case alreadyExists(table: String, field: String)
     /// A CHECK, NOT NULL or foreign-key constraint refused a value.
     case constraintViolation(String)
+    /// A value the database cannot hold (SQLSTATE class 22: a NUL in text, a date or number out of
+    /// range); caused by the data, so trying again cannot help. Names the column or SQLSTATE, never
+    /// the value.
+    case invalidValue(String)
     /// No row matched.
     case notFound(String)
     /// The legacy users table still has rows that are not linked to Authorizer.
@@ -21,6 +25,7 @@ public enum PlatformDBError: Error, Equatable, Sendable, CustomStringConvertible
         case .invalidDatabaseURL(let why): "invalid database URL: \(why)"
         case .alreadyExists(let table, let field): "a row in \(table) with this \(field) already exists"
         case .constraintViolation(let what): "constraint violated: \(what)"
+        case .invalidValue(let what): "value refused: \(what)"
         case .notFound(let what): "not found: \(what)"
         case .legacyUsersWithoutAuthorizerID(let emails):
             """
@@ -47,6 +52,11 @@ public enum PlatformDBError: Error, Equatable, Sendable, CustomStringConvertible
                 return .alreadyExists(table: table, field: postgresKeyColumn(pg.serverInfo?[.detail]) ?? "key")
             case "23514", "23502", "23503":
                 return .constraintViolation(pg.serverInfo?[.constraintName] ?? pg.serverInfo?[.columnName] ?? state)
+            case _ where state.hasPrefix("22"):
+                // Data exceptions: the message may quote the value, so only where and what.
+                return .invalidValue("PostgreSQL \(state)\(pg.serverInfo?[.columnName].map { " in \($0)" } ?? "")")
+            case _ where state.hasPrefix("23"):
+                return .constraintViolation(pg.serverInfo?[.constraintName] ?? state)
             default:
                 return .unavailable("PostgreSQL \(state): \(pg.serverInfo?[.message] ?? "")")
             }
@@ -63,9 +73,19 @@ public enum PlatformDBError: Error, Equatable, Sendable, CustomStringConvertible
             if message.contains("constraint failed") {
                 return .constraintViolation(message)
             }
+            if lite.reason == .tooBig || lite.reason == .mismatch || lite.reason == .range {
+                return .invalidValue("SQLite \(lite.reason)")
+            }
             return .unavailable("SQLite \(lite.reason): \(message)")
         }
         return .unavailable(String(describing: type(of: error)))
+    }
+
+    /// Whether trying the same work again may succeed: an unavailable database (connection lost,
+    /// timeout, serialization failure, deadlock) is transient; a refused value or constraint is
+    /// caused by the data and is permanent.
+    public var isTransient: Bool {
+        if case .unavailable = self { true } else { false }
     }
 
     /// Reads the column from PostgreSQL's detail text, `Key (email)=(…) already exists.`,

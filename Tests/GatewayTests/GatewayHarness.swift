@@ -9,6 +9,7 @@ import JWTKit
 import LocalAuthorizer
 import Logging
 import PlatformDB
+import TestSupport
 import Testing
 import _CryptoExtras
 
@@ -30,8 +31,19 @@ struct GatewayHarness: Sendable {
         (try? _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation) ?? ""
     }()
 
+    /// Which database the gateway runs on: in-memory SQLite, or a fresh migrated PostgreSQL
+    /// database of the test server (recorded under the test's name).
+    enum Backend: String, Sendable, CaseIterable, CustomTestStringConvertible {
+        case sqlite, postgres
+        var testDescription: String { rawValue }
+        /// The backends this run has: PostgreSQL only when a test server is given.
+        static var available: [Backend] { TestPostgres.adminURL == nil ? [.sqlite] : allCases }
+    }
+
     static func with(
         mode: GuardMode,
+        backend: Backend = .sqlite,
+        test: String = #function,
         sessionCheckInterval: Duration = .seconds(1),
         emailVerification: Bool = false,
         webhooksDelivered: Bool = true,
@@ -57,11 +69,12 @@ struct GatewayHarness: Sendable {
             settings.userCacheTTL = .milliseconds(1)
             settings.roles = RoleMapping(superAdmins: superAdmins)
             settings.reconcileInterval = nil
-            let database = try await PlatformDatabase.open(.sqliteMemory, logger: logger)
+            try await Self.withDatabase(backend, test: test) { [settings] databaseURL, database in
             var webhooks = WebhookAuthentication()
             webhooks.authorizerSecret = settled.clientSecret
             let catalog = RouteCatalog()
-            var configuration = GatewayConfiguration(port: 0, databaseURL: .sqliteMemory, authorizer: settings, webhooks: webhooks)
+            var configuration = GatewayConfiguration(
+                port: 0, databaseURL: databaseURL, migrateOnStart: backend == .sqlite, authorizer: settings, webhooks: webhooks)
             configure(&configuration)
             let app = try await buildApplication(
                 configuration: configuration,
@@ -76,6 +89,22 @@ struct GatewayHarness: Sendable {
                     GatewayHarness(
                         gateway: gateway, authorizerURL: url, authorizer: settled, database: database,
                         signingKeyPEM: signingKeyPEM, catalog: catalog))
+            }
+            }
+        }
+    }
+
+    /// Opens the backend's database for `body`: SQLite in memory, or a new migrated PostgreSQL database.
+    static func withDatabase(
+        _ backend: Backend, test: String, _ body: @Sendable (DatabaseURL, PlatformDatabase) async throws -> Void
+    ) async throws {
+        switch backend {
+        case .sqlite:
+            try await body(.sqliteMemory, try await PlatformDatabase.open(.sqliteMemory, logger: logger))
+        case .postgres:
+            // The application runs the database as one of its services, and closes it with them.
+            try await TestPostgres.shared.withDatabase(migrated: true, test: test) { url in
+                try await body(url, try await PlatformDatabase.open(url, logger: logger))
             }
         }
     }

@@ -85,9 +85,24 @@ public struct PageCursor: Sendable, Equatable {
         self.createdAt = createdAt
         self.id = id
     }
+
+    /// The cursor's date, checked: a cursor comes from a client, and a date outside
+    /// ``Foundation/Date/storableRange`` would trap in the driver. Throws ``PlatformDBError/invalidValue(_:)``.
+    var storableCreatedAt: Date {
+        get throws {
+            guard Date.storableRange.contains(createdAt) else { throw PlatformDBError.invalidValue("cursor date out of range") }
+            return createdAt
+        }
+    }
 }
 
 extension Date {
+    /// The instants both databases and ISO 8601 hold: 0001-01-01T00:00:00Z to
+    /// 9999-12-31T23:59:59Z. A date from outside (a cursor, a query, a webhook) must be in it before
+    /// it is bound: PostgresNIO converts a `Date` to Int64 microseconds since 2000 and traps beyond
+    /// about ±292,000 years.
+    public static let storableRange = Date(timeIntervalSince1970: -62_135_596_800)...Date(timeIntervalSince1970: 253_402_300_799)
+
     /// This time at the databases' common precision (microseconds): written so, it reads back
     /// equal on both, which keyset cursors rely on.
     public var databasePrecision: Date {
@@ -98,12 +113,13 @@ extension Date {
 
 extension SQLSelectBuilder {
     /// Keyset pagination, newest first: the rows after `cursor` in `created_at DESC, id DESC` order.
-    func page(after cursor: PageCursor?, limit: Int) -> SQLSelectBuilder {
+    func page(after cursor: PageCursor?, limit: Int) throws -> SQLSelectBuilder {
         var query = self
         if let cursor {
+            let createdAt = try cursor.storableCreatedAt
             query = query.where {
-                $0.where("created_at", .lessThan, SQLBind(cursor.createdAt)).orWhere {
-                    $0.where("created_at", .equal, SQLBind(cursor.createdAt)).where("id", .lessThan, SQLBind(cursor.id))
+                $0.where("created_at", .lessThan, SQLBind(createdAt)).orWhere {
+                    $0.where("created_at", .equal, SQLBind(createdAt)).where("id", .lessThan, SQLBind(cursor.id))
                 }
             }
         }

@@ -46,10 +46,18 @@ public struct UserStore: Sendable {
         ) {
             self.authorizerID = authorizerID
             self.email = email
-            self.firstName = firstName
-            self.lastName = lastName
+            self.firstName = Self.displayName(firstName)
+            self.lastName = Self.displayName(lastName)
             self.status = status
             self.roleForNewUser = roleForNewUser
+        }
+
+        /// A name as the platform keeps it: Authorizer's, less its control characters (U+0000–U+001F
+        /// and U+007F–U+009F; PostgreSQL's text cannot hold NUL). Authorizer accepts any string as
+        /// a name and a name is only shown, so it is cleaned rather than refused.
+        public static func displayName(_ name: String?) -> String? {
+            guard let name, name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return name }
+            return String(String.UnicodeScalarView(name.unicodeScalars.filter { $0.properties.generalCategory != .control }))
         }
     }
 
@@ -82,6 +90,11 @@ public struct UserStore: Sendable {
         _ profiles: [(profile: AuthorizerProfile, loginAt: Date?)], now: Date, on sql: any SQLDatabase
     ) async throws -> [UserRecord] {
         guard !profiles.isEmpty else { return [] }
+        // An email is an identity, never cleaned: one holding a control character is refused, on
+        // both databases alike (PostgreSQL alone would refuse a NUL).
+        if profiles.contains(where: { $0.profile.email.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
+            throw PlatformDBError.invalidValue("email holds a control character")
+        }
         // A deleted user's email may sign up again under a new Authorizer id: the old row keeps
         // its history under a tombstoned address.
         let emails = profiles.map { SQLQueryString("\(bind: $0.profile.email)") }.joined(separator: ", ")

@@ -49,6 +49,11 @@ public struct WebhookInbox: Sendable {
     /// Claims the oldest due event and runs `apply` on it in one transaction, so several gateway
     /// instances never apply the same event (PostgreSQL: `FOR UPDATE SKIP LOCKED`). Returns false
     /// when nothing is due.
+    ///
+    /// A failure caused by the event itself (``PlatformDBError/isTransient`` false: a value the
+    /// database refuses, a constraint, a body that cannot be decoded) parks it as FAILED at once,
+    /// with the reason in `last_error`; any other failure is retried with backoff and parked after
+    /// `maxAttempts`. An unavailable database is thrown.
     public func processNext(
         maxAttempts: Int, now: Date = Date(), _ apply: @Sendable (Event, any SQLDatabase) async throws -> Void
     ) async throws -> Bool {
@@ -71,14 +76,18 @@ public struct WebhookInbox: Sendable {
                     .set("attempts", to: SQLBind(event.attempts + 1)).set("last_error", to: SQLLiteral.null)
                     .where("id", .equal, SQLBind(event.id)).run()
             } catch {
+                // A lost connection fails here too, and is thrown: the event stays as it was.
                 try await sql.raw("ROLLBACK TO SAVEPOINT apply_event").run()
+                // A body that does not decode is the event's own fault, like a refused value.
+                let failure = error is DecodingError ? .invalidValue("the body cannot be decoded") : PlatformDBError.from(error)
                 let attempts = event.attempts + 1
+                let parked = !failure.isTransient || attempts >= maxAttempts
                 let backoff = min(300.0, pow(2.0, Double(attempts)))
                 try await sql.update("webhook_events")
-                    .set("status", to: SQLBind(attempts >= maxAttempts ? "FAILED" : "PENDING"))
+                    .set("status", to: SQLBind(parked ? "FAILED" : "PENDING"))
                     .set("attempts", to: SQLBind(attempts))
                     .set("next_attempt_at", to: SQLBind(now.addingTimeInterval(backoff)))
-                    .set("last_error", to: SQLBind(String(describing: error).prefix(500).description))
+                    .set("last_error", to: SQLBind(String(failure.description.prefix(500))))
                     .where("id", .equal, SQLBind(event.id)).run()
             }
             return true
@@ -122,8 +131,32 @@ public struct WebhookInbox: Sendable {
 
     /// How many events wait to be applied (the backlog).
     public func pendingCount() async throws -> Int {
+        try await backlog().pending
+    }
+
+    /// The backlog: how many events wait to be applied, and when the oldest of them arrived.
+    public func backlog() async throws -> (pending: Int, oldestReceivedAt: Date?) {
         try await database.withConnection { sql in
-            try await sql.raw("SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'PENDING'").first()?.decode(column: "n", as: Int.self) ?? 0
+            let count = try await sql.raw("SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'PENDING'").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+            guard count > 0 else { return (0, nil) }
+            let oldest = try await sql.raw(
+                "SELECT received_at FROM webhook_events WHERE status = 'PENDING' ORDER BY received_at LIMIT 1"
+            ).first()?.decode(column: "received_at", as: Date.self)
+            return (count, oldest)
+        }
+    }
+
+    /// When the longest-waiting due event came due, or nil when none is due: an event due for
+    /// long has a worker that is not moving (every instance wakes each second).
+    public func oldestDue(now: Date = Date()) async throws -> Date? {
+        try await database.withConnection { sql in
+            try await sql.raw(
+                """
+                SELECT next_attempt_at FROM webhook_events WHERE status = 'PENDING' AND next_attempt_at <= \(bind: now)
+                ORDER BY next_attempt_at LIMIT 1
+                """
+            ).first()?.decode(column: "next_attempt_at", as: Date.self)
         }
     }
 

@@ -49,7 +49,7 @@ enum WorkflowPages {
 
         func makeBindings() throws -> PostgresBindings {
             var bindings = try page.makeBindings()
-            bindings.append(cursor.createdAt)
+            bindings.append(try cursor.storableCreatedAt)
             bindings.append(cursor.id)
             return bindings
         }
