@@ -58,7 +58,7 @@ public func buildApplication(
             inbox: inbox,
             sync: UserSyncService(
                 revocations: auth?.revocations, loader: auth?.loader, roles: configuration.authorizer?.roles ?? RoleMapping(),
-                logger: logger),
+                logger: logger, ownership: auth?.ownership ?? EmailOwnership(client: nil, loader: nil, logger: logger)),
             // SQLite has one connection: a second worker would only wait for it.
             concurrency: database.dialect == .postgres ? 4 : 1,
             logger: logger)
@@ -129,6 +129,7 @@ private struct AuthParts {
     var loader: UserContextLoader
     var signedIn: AuthenticationMiddleware
     var jwks: JWKSCache?
+    var ownership: EmailOwnership
 }
 
 private func addAuthRoutes(
@@ -170,16 +171,20 @@ private func addAuthRoutes(
         mode: settings.guardMode, verifier: verifier, client: client, revocations: revocations,
         sessions: SessionChecker(client: sessionClient, interval: settings.sessionCheckInterval), logger: logger)
     let users = UserStore(database)
+    // Whose an email is, Authorizer says with the admin secret; without it a stale holder is released.
+    let adminClient = settings.adminSecret == nil ? nil : client
     let loader = UserContextLoader(
         users: users, clients: ClientStore(database), client: client, ttl: settings.userCacheTTL, roles: settings.roles,
-        logger: logger)
+        logger: logger, ownership: EmailOwnership(client: adminClient, loader: nil, logger: logger))
+    let ownership = EmailOwnership(client: adminClient, loader: loader, logger: logger)
     AuthController(
         client: client, users: users, clients: ClientStore(database), invitations: InvitationStore(database),
-        authGuard: authGuard, loader: loader, revocations: revocations, roles: settings.roles, throttle: throttle
+        authGuard: authGuard, loader: loader, revocations: revocations, roles: settings.roles, throttle: throttle,
+        ownership: ownership
     ).addRoutes(
         to: router, signedIn: AuthenticationMiddleware(authGuard: authGuard, loader: loader, allowPendingVerification: true))
     let signedIn = AuthenticationMiddleware(authGuard: authGuard, loader: loader, allowPendingVerification: false)
-    return AuthParts(client: client, revocations: revocations, loader: loader, signedIn: signedIn, jwks: jwks)
+    return AuthParts(client: client, revocations: revocations, loader: loader, signedIn: signedIn, jwks: jwks, ownership: ownership)
 }
 
 /// A setting that keeps the gateway from starting, named in the message.

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PlatformDB
+import SQLKit
 
 /// `/auth/*`: the seed's signup and login flows through Authorizer, and the profile.
 struct AuthController: Sendable {
@@ -15,6 +16,7 @@ struct AuthController: Sendable {
     let revocations: RevocationList
     let roles: RoleMapping
     let throttle: AuthThrottle
+    let ownership: EmailOwnership
 
     func addRoutes(to router: Router<GatewayRequestContext>, signedIn: AuthenticationMiddleware) {
         let open = router.group("/auth")
@@ -51,15 +53,19 @@ struct AuthController: Sendable {
                 givenName: try body.firstName.map { try JSONBody.text($0, field: "firstName", max: 100) },
                 familyName: try body.lastName.map { try JSONBody.text($0, field: "lastName", max: 100) })
         }
-        // Authorizer's webhook may come late or never: the row is made now, idempotently with it.
-        var user = try await upsert(answer, loginAt: nil)
-        if let clientName {
-            user = try await database { try await clients.createTenant(name: clientName, ownerAuthorizerID: user.authorizerID) }
-        } else if let token = body.invitationToken {
-            switch try await invitations.accept(token: token, for: user) {
-            case .success(let joined): user = joined
-            case .failure(let refusal): throw InvitationController.problem(refusal)
+        // Authorizer's webhook may come late or never: the row is made now, idempotently with it,
+        // and placed in its tenant in the same transaction, so that an email a stale row held
+        // (freed by EmailOwnership) cannot cost the signup its company.
+        let user = try await upsert(answer, loginAt: nil) { user, sql in
+            if let clientName {
+                return try await ClientStore.createTenant(name: clientName, ownerAuthorizerID: user.authorizerID, now: Date(), on: sql)
+            } else if let token = body.invitationToken {
+                switch try await InvitationStore.accept(token: token, for: user, now: Date(), on: sql) {
+                case .success(let joined): return joined
+                case .failure(let refusal): throw InvitationController.problem(refusal)
+                }
             }
+            return user
         }
         loader.invalidate(authorizerID: user.authorizerID)
         return EditedResponse(status: .created, response: session(answer, user))
@@ -155,18 +161,28 @@ struct AuthController: Sendable {
 
     // MARK: Helpers
 
-    private func upsert(_ answer: AuthorizerAuthResponse, loginAt: Date?) async throws -> UserRecord {
+    /// Writes the user of Authorizer's answer, then `place`s it, in one transaction. Authorizer
+    /// owns email uniqueness: another row holding the email is a stale copy, which
+    /// ``EmailOwnership`` confirms with Authorizer and frees first (issue 18, fault 3).
+    private func upsert(
+        _ answer: AuthorizerAuthResponse, loginAt: Date?,
+        then place: @Sendable (UserRecord, any SQLDatabase) async throws -> UserRecord = { user, _ in user }
+    ) async throws -> UserRecord {
         guard let info = answer.user, let email = info.email else {
             throw Problem(.badGateway, type: "authorizer-error", title: "Identity provider error", detail: "no user in the answer")
         }
         let verified = answer.accessToken != nil && info.emailVerified
+        let profile = UserStore.AuthorizerProfile(
+            authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName,
+            status: verified ? .active : .pendingVerification,
+            roleForNewUser: roles.role(email: email, authorizerID: info.id, authorizerRoles: info.roles))
         return try await database {
-            try await users.upsertFromAuthorizer(
-                .init(
-                    authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName,
-                    status: verified ? .active : .pendingVerification,
-                    roleForNewUser: roles.role(email: email, authorizerID: info.id, authorizerRoles: info.roles)),
-                loginAt: loginAt)
+            try await users.database.transaction { [ownership] sql in
+                let user = try await ownership.writing([(info.id, email)], on: sql) {
+                    try await UserStore.upsert(profile, loginAt: loginAt, now: Date(), on: sql)
+                }
+                return try await place(user, sql)
+            }
         }
     }
 

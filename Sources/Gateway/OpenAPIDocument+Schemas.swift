@@ -100,7 +100,11 @@ extension OpenAPIDocument {
             [
                 "created": ["type": "integer"], "updated": ["type": "integer"], "deleted": ["type": "integer"],
                 "unchanged": ["type": "integer"], "dryRun": ["type": "boolean"],
-            ], required: ["created", "updated", "deleted", "unchanged", "dryRun"]),
+                "skipped": [
+                    "type": "array", "description": "Users whose drift could not be applied, and why; the rest was applied.",
+                    "items": object(["authorizerId": string, "reason": string], required: ["authorizerId", "reason"]),
+                ],
+            ], required: ["created", "updated", "deleted", "unchanged", "dryRun", "skipped"]),
         "WebhookAccepted": object(["status": ["type": "string", "enum": ["accepted", "duplicate"]]], required: ["status"]),
         "WebhookEvent": object(
             [

@@ -15,6 +15,7 @@ public struct Reconciler: Sendable {
     let roles: RoleMapping
     let logger: Logger
     let pageSize: Int
+    let ownership: EmailOwnership
 
     public init(client: AuthorizerClient, database: PlatformDatabase, roles: RoleMapping = RoleMapping(), pageSize: Int = 500, logger: Logger) {
         self.client = client
@@ -22,6 +23,7 @@ public struct Reconciler: Sendable {
         self.roles = roles
         self.pageSize = pageSize
         self.logger = logger
+        self.ownership = EmailOwnership(client: client, loader: nil, logger: logger)
     }
 
     /// What a run found (and, unless dry, changed).
@@ -31,10 +33,20 @@ public struct Reconciler: Sendable {
         public var deleted = 0
         public var unchanged = 0
         public var dryRun = false
+        /// The users whose drift could not be applied, with why; the rest of the run went on.
+        public var skipped: [Skipped] = []
+
+        /// A user left as it was.
+        public struct Skipped: Codable, Sendable, Equatable {
+            public var authorizerId: String
+            public var reason: String
+        }
 
         public var drift: Int { created + updated + deleted }
         public var description: String {
-            "\(dryRun ? "drift (dry run)" : "reconciled"): created \(created), updated \(updated), deleted \(deleted), unchanged \(unchanged)"
+            let done = "\(dryRun ? "drift (dry run)" : "reconciled"): created \(created), updated \(updated), deleted \(deleted), unchanged \(unchanged)"
+            guard !skipped.isEmpty else { return done }
+            return done + ", skipped \(skipped.count) (" + skipped.map { "\($0.authorizerId): \($0.reason)" }.joined(separator: "; ") + ")"
         }
     }
 
@@ -64,7 +76,16 @@ public struct Reconciler: Sendable {
             for info in batch {
                 if let change = change(for: info, existing: existing[info.id], report: &report) { changes.append(change) }
             }
-            if !dryRun { try await apply(changes) }
+            if !dryRun {
+                for skip in try await apply(changes) {
+                    report.skipped.append(skip)
+                    if changes.first(where: { $0.profile.authorizerID == skip.authorizerId })?.isNew == true {
+                        report.created -= 1
+                    } else {
+                        report.updated -= 1
+                    }
+                }
+            }
             progress(seen.count, total)
         }
         // Only a complete listing may delete: a short one would mark live users as gone.
@@ -86,7 +107,9 @@ public struct Reconciler: Sendable {
         }
         logger.info("\(report)")
         if !dryRun {
-            for (kind, count) in [("created", report.created), ("updated", report.updated), ("deleted", report.deleted)] {
+            for (kind, count) in [
+                ("created", report.created), ("updated", report.updated), ("deleted", report.deleted), ("skipped", report.skipped.count),
+            ] {
                 Counter(label: "reconcile_drift_total", dimensions: [("kind", kind)]).increment(by: count)
             }
         }
@@ -137,27 +160,42 @@ public struct Reconciler: Sendable {
             status: target)
     }
 
-    /// Writes one page's changes in one transaction: the profiles in one multi-row upsert (one at
-    /// a time should two of them collide on an email), then the statuses that need setting.
-    private func apply(_ changes: [Change]) async throws {
-        guard !changes.isEmpty else { return }
-        try await database.transaction { sql in
+    /// Writes one page's changes in one transaction: the profiles in one multi-row upsert (emails
+    /// swapped or passed round within the page included), then the statuses that need setting.
+    /// Should the upsert fail, the profiles go one at a time, each freeing an email that a stale
+    /// row outside the page holds (``EmailOwnership``); one that still cannot be written is
+    /// skipped and returned, and the rest of the page is written all the same.
+    private func apply(_ changes: [Change]) async throws -> [Report.Skipped] {
+        guard !changes.isEmpty else { return [] }
+        let ownership = self.ownership
+        return try await database.transaction { sql in
             let now = Date()
             var rows: [UserRecord] = []
+            var skipped: [Report.Skipped] = []
             do {
-                try await sql.raw("SAVEPOINT reconcile_page").run()
-                rows = try await UserStore.upsert(changes.map { ($0.profile, nil) }, now: now, on: sql)
-                try await sql.raw("RELEASE SAVEPOINT reconcile_page").run()
+                rows = try await EmailOwnership.savepoint(on: sql) {
+                    try await UserStore.upsert(changes.map { ($0.profile, nil) }, now: now, on: sql)
+                }
             } catch {
-                try await sql.raw("ROLLBACK TO SAVEPOINT reconcile_page").run()
-                for change in changes { rows.append(try await UserStore.upsert(change.profile, loginAt: nil, now: now, on: sql)) }
+                for change in changes {
+                    let profile = change.profile
+                    do {
+                        rows.append(try await ownership.writing([(profile.authorizerID, profile.email)], on: sql) {
+                            try await UserStore.upsert(profile, loginAt: nil, now: now, on: sql)
+                        })
+                    } catch where !PlatformDBError.from(error).isTransient {
+                        skipped.append(.init(authorizerId: profile.authorizerID, reason: PlatformDBError.from(error).description))
+                    }
+                }
             }
             let statuses = Dictionary(rows.map { ($0.authorizerID, $0.status) }, uniquingKeysWith: { first, _ in first })
-            for change in changes {
+            let skippedIDs = Set(skipped.map(\.authorizerId))
+            for change in changes where !skippedIDs.contains(change.profile.authorizerID) {
                 let id = change.profile.authorizerID
                 let status = change.isNew && statuses[id] != change.profile.status ? change.profile.status : change.status
                 if let status { try await UserStore.setStatus(status, authorizerID: id, now: now, on: sql) }
             }
+            return skipped
         }
     }
 }

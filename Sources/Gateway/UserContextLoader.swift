@@ -16,8 +16,13 @@ public final class UserContextLoader: Sendable {
     let roles: RoleMapping
     let logger: Logger
     let cache: RefreshingCache<UserContext>
+    let ownership: EmailOwnership
 
-    init(users: UserStore, clients: ClientStore, client: AuthorizerClient, ttl: Duration, roles: RoleMapping, logger: Logger) {
+    init(
+        users: UserStore, clients: ClientStore, client: AuthorizerClient, ttl: Duration, roles: RoleMapping, logger: Logger,
+        ownership: EmailOwnership? = nil
+    ) {
+        self.ownership = ownership ?? EmailOwnership(client: nil, loader: nil, logger: logger)
         self.users = users
         self.clients = clients
         self.client = client
@@ -69,11 +74,15 @@ public final class UserContextLoader: Sendable {
         }
         guard let email = info.email else { throw PlatformDBError.constraintViolation("the Authorizer user has no email") }
         logger.info("provisioned platform user just in time", metadata: ["authorizer_id": "\(info.id)"])
-        return try await users.upsertFromAuthorizer(
-            .init(
-                authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName,
-                status: info.emailVerified ? .active : .pendingVerification,
-                roleForNewUser: roles.role(email: email, authorizerID: info.id, authorizerRoles: info.roles)))
+        let profile = UserStore.AuthorizerProfile(
+            authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName,
+            status: info.emailVerified ? .active : .pendingVerification,
+            roleForNewUser: roles.role(email: email, authorizerID: info.id, authorizerRoles: info.roles))
+        return try await users.database.transaction { [ownership] sql in
+            try await ownership.writing([(info.id, email)], on: sql) {
+                try await UserStore.upsert(profile, loginAt: nil, now: Date(), on: sql)
+            }
+        }
     }
 }
 

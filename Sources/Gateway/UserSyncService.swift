@@ -15,6 +15,9 @@ public struct UserSyncService: Sendable {
     let loader: UserContextLoader?
     let roles: RoleMapping
     let logger: Logger
+    /// Frees an email that a stale row holds when an event's user claims it; nil leaves the
+    /// collision to fail the event.
+    var ownership: EmailOwnership? = nil
 
     /// The events this service understands.
     public static let events: Set<String> = [
@@ -63,9 +66,14 @@ public struct UserSyncService: Sendable {
         var deleted: Bool
     }
 
-    /// Applies one stored event on `sql`, inside the inbox's transaction.
+    /// Applies one stored event on `sql`, inside the inbox's transaction. When another row holds
+    /// the email the event's user has, ``EmailOwnership`` asks Authorizer whose it is and frees
+    /// it before the event is applied again (a batch with a collision comes back here one by one).
     func apply(_ event: WebhookInbox.Event, on sql: any SQLDatabase) async throws {
-        try await apply([event], on: sql)
+        guard let ownership else { return try await apply([event], on: sql) }
+        let user = try JSONDecoder().decode(Body.self, from: Data(event.body.utf8)).user
+        let claims = user.email.map { [(authorizerID: user.id, email: $0)] } ?? []
+        try await ownership.writing(claims, on: sql) { try await apply([event], on: sql) }
     }
 
     /// Applies stored events in order on `sql`, inside the inbox's transaction: the users' locks

@@ -181,7 +181,10 @@ struct AuthorizerOptions: ParsableArguments {
         settings.roles = RoleMapping(
             byAuthorizerRole: byRole, superAdmins: Set(operators.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }))
         if let minutes = reconcileInterval ?? environment["RECONCILE_INTERVAL"].flatMap(Int.init) {
-            guard minutes >= 0 else { throw ValidationError("--reconcile-interval must be 0 (off) or more minutes") }
+            // Bounded before it is multiplied: `minutes * 60` traps on overflow.
+            guard (0...527_040).contains(minutes) else {
+                throw ValidationError("--reconcile-interval must be 0 (off) to 527040 minutes (366 days)")
+            }
             settings.reconcileInterval = minutes == 0 ? nil : .seconds(minutes * 60)
         }
         if let seconds = sessionCheckInterval ?? environment["SESSION_CHECK_INTERVAL"].flatMap(Int.init) {

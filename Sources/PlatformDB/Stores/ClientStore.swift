@@ -29,26 +29,34 @@ public struct ClientStore: Sendable {
     /// Creates a tenant and makes the user linked to `ownerAuthorizerID` its ADMIN, in one
     /// transaction. The slug is made from the name plus a random suffix, so names may repeat.
     public func createTenant(name: String, ownerAuthorizerID: String, now: Date = Date()) async throws -> UserRecord {
-        let slug = Self.slug(for: name)
-        return try await database.transaction { sql in
-            let clientID = Identifier.make(now: now)
-            try await sql.insert(into: "clients")
-                .columns("id", "name", "slug", "status", "created_at", "updated_at")
-                .values(
-                    SQLBind(clientID), SQLBind(name), SQLBind(slug), SQLBind(ClientStatus.active.rawValue), SQLBind(now),
-                    SQLBind(now)
-                )
-                .run()
-            guard let row = try await sql.update("users")
-                .set("client_id", to: SQLBind(clientID)).set("role", to: SQLBind(Role.admin.rawValue))
-                .set("updated_at", to: SQLBind(now))
-                .where("authorizer_id", .equal, SQLBind(ownerAuthorizerID))
-                .where("client_id", .is, SQLLiteral.null)
-                .returning(UserRecord.columns.map { SQLColumn($0) })
-                .first()
-            else { throw PlatformDBError.constraintViolation("the user already belongs to a tenant") }
-            return try UserRecord(row: row)
+        try await database.transaction { sql in
+            try await Self.createTenant(name: name, ownerAuthorizerID: ownerAuthorizerID, now: now, on: sql)
         }
+    }
+
+    /// ``createTenant(name:ownerAuthorizerID:now:)`` on a connection the caller holds, inside its
+    /// transaction (a signup writes its user and its tenant in one).
+    public static func createTenant(name: String, ownerAuthorizerID: String, now: Date, on sql: any SQLDatabase) async throws
+        -> UserRecord
+    {
+        let slug = Self.slug(for: name)
+        let clientID = Identifier.make(now: now)
+        try await sql.insert(into: "clients")
+            .columns("id", "name", "slug", "status", "created_at", "updated_at")
+            .values(
+                SQLBind(clientID), SQLBind(name), SQLBind(slug), SQLBind(ClientStatus.active.rawValue), SQLBind(now),
+                SQLBind(now)
+            )
+            .run()
+        guard let row = try await sql.update("users")
+            .set("client_id", to: SQLBind(clientID)).set("role", to: SQLBind(Role.admin.rawValue))
+            .set("updated_at", to: SQLBind(now))
+            .where("authorizer_id", .equal, SQLBind(ownerAuthorizerID))
+            .where("client_id", .is, SQLLiteral.null)
+            .returning(UserRecord.columns.map { SQLColumn($0) })
+            .first()
+        else { throw PlatformDBError.constraintViolation("the user already belongs to a tenant") }
+        return try UserRecord(row: row)
     }
 
     public static func slug(for name: String) -> String {

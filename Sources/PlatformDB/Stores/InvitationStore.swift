@@ -85,34 +85,44 @@ public struct InvitationStore: Sendable {
     /// Accepts by token for `user`: the email must match and the user must not be in a tenant.
     /// One transaction: the user joins with the invited role, the invitation is used up.
     public func accept(token: String, for user: UserRecord, now: Date = Date()) async throws -> Result<UserRecord, AcceptError> {
+        try await database.transaction { sql in try await Self.accept(token: token, for: user, now: now, on: sql) }
+    }
+
+    /// ``accept(token:for:now:)`` on a connection the caller holds, inside its transaction (a
+    /// signup writes its user and joins the tenant in one).
+    public static func accept(token: String, for user: UserRecord, now: Date, on sql: any SQLDatabase) async throws
+        -> Result<UserRecord, AcceptError>
+    {
         // Before the tenant is known, row-level security admits the one invitation whose hash this is.
-        try await database.transaction(settings: [(Self.tokenSetting, Self.hash(token))]) { sql in
-            guard let row = try await sql.select().column("*").from("invitations")
-                .where("token_hash", .equal, SQLBind(Self.hash(token))).first()
-            else { return .failure(.unknown) }
-            let invitation = try InvitationRecord(row: row)
-            let clientID = try row.decode(column: "client_id", as: String.self)
-            if invitation.acceptedAt != nil { return .failure(.used) }
-            if invitation.revokedAt != nil { return .failure(.revoked) }
-            if invitation.expiresAt <= now { return .failure(.expired) }
-            if invitation.email != user.email.lowercased() { return .failure(.otherEmail) }
-            if user.clientID != nil { return .failure(.alreadyInTenant) }
-            if database.dialect == .postgres {
-                try await sql.raw("SELECT set_config(\(bind: PlatformDatabase.tenantSetting), \(bind: clientID), true)").run()
-            }
-            let claimed = try await sql.update("invitations").set("accepted_at", to: SQLBind(now)).set("accepted_by", to: SQLBind(user.id))
-                .where("id", .equal, SQLBind(invitation.id)).where("accepted_at", .is, SQLLiteral.null).returning("id").all()
-            guard !claimed.isEmpty else { return .failure(.used) }
-            guard let updated = try await sql.update("users")
-                .set("client_id", to: SQLBind(clientID)).set("role", to: SQLBind(invitation.role.rawValue)).set("updated_at", to: SQLBind(now))
-                .where("id", .equal, SQLBind(user.id)).where("client_id", .is, SQLLiteral.null)
-                .returning(UserRecord.columns.map { SQLColumn($0) }).first()
-            else { throw PlatformDBError.constraintViolation("the user joined a tenant meanwhile") }
-            try await AuditLog.insert(
-                on: sql, clientID: clientID, actor: user.id, action: "invitation.accepted", target: invitation.id,
-                detail: user.email, now: now)
-            return .success(try UserRecord(row: updated))
+        let postgres = sql.dialect.name == "postgresql"
+        if postgres {
+            try await sql.raw("SELECT set_config(\(bind: Self.tokenSetting), \(bind: Self.hash(token)), true)").run()
         }
+        guard let row = try await sql.select().column("*").from("invitations")
+            .where("token_hash", .equal, SQLBind(Self.hash(token))).first()
+        else { return .failure(.unknown) }
+        let invitation = try InvitationRecord(row: row)
+        let clientID = try row.decode(column: "client_id", as: String.self)
+        if invitation.acceptedAt != nil { return .failure(.used) }
+        if invitation.revokedAt != nil { return .failure(.revoked) }
+        if invitation.expiresAt <= now { return .failure(.expired) }
+        if invitation.email != user.email.lowercased() { return .failure(.otherEmail) }
+        if user.clientID != nil { return .failure(.alreadyInTenant) }
+        if postgres {
+            try await sql.raw("SELECT set_config(\(bind: PlatformDatabase.tenantSetting), \(bind: clientID), true)").run()
+        }
+        let claimed = try await sql.update("invitations").set("accepted_at", to: SQLBind(now)).set("accepted_by", to: SQLBind(user.id))
+            .where("id", .equal, SQLBind(invitation.id)).where("accepted_at", .is, SQLLiteral.null).returning("id").all()
+        guard !claimed.isEmpty else { return .failure(.used) }
+        guard let updated = try await sql.update("users")
+            .set("client_id", to: SQLBind(clientID)).set("role", to: SQLBind(invitation.role.rawValue)).set("updated_at", to: SQLBind(now))
+            .where("id", .equal, SQLBind(user.id)).where("client_id", .is, SQLLiteral.null)
+            .returning(UserRecord.columns.map { SQLColumn($0) }).first()
+        else { throw PlatformDBError.constraintViolation("the user joined a tenant meanwhile") }
+        try await AuditLog.insert(
+            on: sql, clientID: clientID, actor: user.id, action: "invitation.accepted", target: invitation.id,
+            detail: user.email, now: now)
+        return .success(try UserRecord(row: updated))
     }
 
     /// Whether `token` could be accepted by `email` now, without using it (checked before a

@@ -3,7 +3,8 @@ import SQLKit
 
 /// Reads and writes platform users. Every error it throws is a ``PlatformDBError``.
 public struct UserStore: Sendable {
-    let database: PlatformDatabase
+    /// The database it reads and writes, for callers that write users inside their own transaction.
+    public let database: PlatformDatabase
 
     /// A store over `database`.
     public init(_ database: PlatformDatabase) {
@@ -95,14 +96,27 @@ public struct UserStore: Sendable {
         if profiles.contains(where: { $0.profile.email.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
             throw PlatformDBError.invalidValue("email holds a control character")
         }
-        // A deleted user's email may sign up again under a new Authorizer id: the old row keeps
-        // its history under a tombstoned address.
+        // Before the rows are written, two kinds of rows give up an email of the batch, in one
+        // statement:
+        // - a deleted user's row: the email may sign up again under a new Authorizer id, and the
+        //   old row keeps its history under a tombstoned address;
+        // - a row of the batch whose email another profile of the batch claims (two users who
+        //   swapped emails at Authorizer, or a chain A→B→C→A): it holds a temporary address until
+        //   the insert below gives it its own, within the caller's statement or transaction.
+        // A live row outside the batch is left alone: whether its email is stale is Authorizer's to
+        // say (see the gateway's EmailOwnership).
         let emails = profiles.map { SQLQueryString("\(bind: $0.profile.email)") }.joined(separator: ", ")
         let ids = profiles.map { SQLQueryString("\(bind: $0.profile.authorizerID)") }.joined(separator: ", ")
+        let pairs = profiles.map { SQLQueryString("(\(bind: $0.profile.authorizerID), \(bind: $0.profile.email))") }
+            .joined(separator: ", ")
         try await sql.raw(
             """
-            UPDATE users SET email = 'deleted:' || id || ':' || email, updated_at = \(bind: now)
-            WHERE status = 'DELETED' AND email IN (\(emails)) AND authorizer_id NOT IN (\(ids))
+            UPDATE users SET
+                email = CASE WHEN authorizer_id IN (\(ids)) THEN 'moving:' || id ELSE 'deleted:' || id || ':' || email END,
+                updated_at = \(bind: now)
+            WHERE email IN (\(emails)) AND (
+                (status = 'DELETED' AND authorizer_id NOT IN (\(ids)))
+                OR (authorizer_id IN (\(ids)) AND (authorizer_id, email) NOT IN (VALUES \(pairs))))
             """
         ).run()
         // Written as SQL text, not with the builder: this is the webhook worker's and
@@ -126,6 +140,56 @@ public struct UserStore: Sendable {
             RETURNING \(unsafeRaw: UserRecord.columns.joined(separator: ", "))
             """
         ).all().map(UserRecord.init(row:))
+    }
+
+    /// The live rows (not DELETED) that hold an email of `claims` under another Authorizer id:
+    /// each is a copy gone stale, or a claim that is (see the gateway's EmailOwnership).
+    public static func holders(of claims: [(authorizerID: String, email: String)], on sql: any SQLDatabase) async throws
+        -> [UserRecord]
+    {
+        guard !claims.isEmpty else { return [] }
+        let emails = claims.map { SQLQueryString("\(bind: $0.email)") }.joined(separator: ", ")
+        let ids = claims.map { SQLQueryString("\(bind: $0.authorizerID)") }.joined(separator: ", ")
+        return try await sql.raw(
+            """
+            SELECT \(unsafeRaw: UserRecord.columns.joined(separator: ", ")) FROM users
+            WHERE email IN (\(emails)) AND authorizer_id NOT IN (\(ids)) AND status <> 'DELETED'
+            """
+        ).all().map(UserRecord.init(row:))
+    }
+
+    /// Whether a row holds `email`.
+    public static func isTaken(_ email: String, on sql: any SQLDatabase) async throws -> Bool {
+        try await sql.select().column("id").from("users").where("email", .equal, SQLBind(email)).first() != nil
+    }
+
+    /// Gives the row of `authorizerID` the email `email` (Authorizer's word for it now).
+    public static func setEmail(_ email: String, authorizerID: String, now: Date, on sql: any SQLDatabase) async throws {
+        try await sql.update("users").set("email", to: SQLBind(email)).set("updated_at", to: SQLBind(now))
+            .where("authorizer_id", .equal, SQLBind(authorizerID)).run()
+    }
+
+    /// Lets the row of `authorizerID` give up its email when Authorizer could not say what the
+    /// user's email is now: it holds `released:<id>:<old email>` until its next sign-in, event or
+    /// reconcile brings the new one.
+    public static func releaseEmail(authorizerID: String, now: Date, on sql: any SQLDatabase) async throws {
+        try await sql.raw(
+            """
+            UPDATE users SET email = 'released:' || id || ':' || email, updated_at = \(bind: now)
+            WHERE authorizer_id = \(bind: authorizerID)
+            """
+        ).run()
+    }
+
+    /// Marks the row of a user Authorizer no longer has as DELETED, its email tombstoned so it can
+    /// be taken again (what a `user.deleted` event and reconcile do).
+    public static func markGone(authorizerID: String, now: Date, on sql: any SQLDatabase) async throws {
+        try await sql.raw(
+            """
+            UPDATE users SET status = 'DELETED', email = 'deleted:' || id || ':' || email, updated_at = \(bind: now)
+            WHERE authorizer_id = \(bind: authorizerID)
+            """
+        ).run()
     }
 
     /// Sets the status of the user linked to `authorizerID`; nil when there is no such row.
