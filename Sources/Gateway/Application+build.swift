@@ -12,6 +12,7 @@ public func buildApplication(
     logger: Logger,
     catalog: RouteCatalog? = nil
 ) async throws -> some ApplicationProtocol {
+    try configuration.checkSecrets()
     let migrator = Migrator(logger: logger)
     let router = Router(context: GatewayRequestContext.self)
     // Outermost first: the request id and log line, the metrics (which see every answer as a
@@ -154,9 +155,6 @@ private func addAuthRoutes(
     }
     logger.info("Authorizer", metadata: ["url": "\(settings.url)", "version": "\(client.version)", "guard": "\(settings.guardMode)"])
 
-    if let secret = settings.jwtSecret, secret.utf8.count < 32 {
-        throw GatewayConfigurationError("--authorizer-jwt-secret must be at least 32 bytes (HS256 keys shorter than the hash are unsafe)")
-    }
     let jwks = settings.jwtSecret == nil ? JWKSCache(authorizerURL: settings.url, logger: logger) : nil
     let keys: TokenVerifier.Keys = jwks.map { .jwks($0) } ?? .hmac(secret: settings.jwtSecret ?? "")
     let verifier = await TokenVerifier(keys: keys, issuer: settings.issuer ?? settings.url, audience: settings.clientID)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import Hummingbird
 import LocalAuthorizer
 import PlatformDB
@@ -79,10 +80,10 @@ struct AuthorizerCommand: AsyncParsableCommand {
         guard let type = AuthorizerConfiguration.JWTType(rawValue: jwtType.uppercased()) else {
             throw ValidationError("--jwt-type: '\(jwtType)' is not one of HS256, RS256, ES256")
         }
-        guard let clientSecret = clientSecret ?? environment["AUTHORIZER_CLIENT_SECRET"], !clientSecret.isEmpty else {
+        guard let clientSecret = try secretSetting(clientSecret, flag: "--client-secret", environment: "AUTHORIZER_CLIENT_SECRET") else {
             throw ValidationError("--client-secret (or AUTHORIZER_CLIENT_SECRET) is required")
         }
-        guard let adminSecret = adminSecret ?? environment["AUTHORIZER_ADMIN_SECRET"], !adminSecret.isEmpty else {
+        guard let adminSecret = try secretSetting(adminSecret, flag: "--admin-secret", environment: "AUTHORIZER_ADMIN_SECRET") else {
             throw ValidationError("--admin-secret (or AUTHORIZER_ADMIN_SECRET) is required")
         }
         var configuration = AuthorizerConfiguration(clientID: clientID, clientSecret: clientSecret, adminSecret: adminSecret)
@@ -95,7 +96,8 @@ struct AuthorizerCommand: AsyncParsableCommand {
         }
         configuration.dataFolder = dataFolder
         configuration.jwtType = type
-        configuration.jwtSecret = jwtSecret ?? environment["AUTHORIZER_JWT_SECRET"]
+        configuration.jwtSecret = try secretSetting(
+            jwtSecret, flag: "--jwt-secret", environment: "AUTHORIZER_JWT_SECRET", minimumBytes: SecretSetting.jwtMinimumBytes)
         configuration.jwtPrivateKey = try jwtPrivateKey.map(Self.readPEM)
         configuration.jwtPublicKey = try jwtPublicKey.map(Self.readPEM)
         configuration.jwtPreviousPublicKeys = try jwtPreviousPublicKeys.map(Self.readPEM)

@@ -72,3 +72,24 @@ enum MetricsBootstrap {
 
 import Metrics
 import Prometheus
+
+import Gateway
+
+/// A secret setting from its flag or, failing that, its environment variable, checked by
+/// ``SecretSetting`` with the key it actually came from named in the error.
+func secretSetting(
+    _ flagValue: String?, flag: String, environment variable: String, minimumBytes: Int = SecretSetting.minimumBytes
+) throws -> String? {
+    if let flagValue { return try validated { try SecretSetting.check(flagValue, key: flag, minimumBytes: minimumBytes) } }
+    guard let value = ProcessInfo.processInfo.environment[variable] else { return nil }
+    return try validated { try SecretSetting.check(value, key: variable, minimumBytes: minimumBytes) }
+}
+
+/// A configuration error as ArgumentParser's validation error: usage exit code, message as is.
+func validated<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as GatewayConfigurationError {
+        throw ValidationError(error.description)
+    }
+}

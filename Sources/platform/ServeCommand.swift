@@ -154,8 +154,11 @@ struct AuthorizerOptions: ParsableArguments {
         guard let clientID = clientID ?? environment["AUTHORIZER_CLIENT_ID"], !clientID.isEmpty else {
             throw ValidationError("--authorizer-client-id (or AUTHORIZER_CLIENT_ID) is required with --authorizer-url")
         }
-        var settings = AuthorizerSettings(url: url, clientID: clientID, adminSecret: adminSecret ?? environment["AUTHORIZER_ADMIN_SECRET"])
-        settings.jwtSecret = jwtSecret ?? environment["AUTHORIZER_JWT_SECRET"]
+        var settings = AuthorizerSettings(
+            url: url, clientID: clientID,
+            adminSecret: try secretSetting(adminSecret, flag: "--authorizer-admin-secret", environment: "AUTHORIZER_ADMIN_SECRET"))
+        settings.jwtSecret = try secretSetting(
+            jwtSecret, flag: "--authorizer-jwt-secret", environment: "AUTHORIZER_JWT_SECRET", minimumBytes: SecretSetting.jwtMinimumBytes)
         settings.issuer = issuer ?? environment["AUTHORIZER_ISSUER"]
         if let text = version.map(String.init) ?? environment["AUTHORIZER_VERSION"] {
             guard let number = Int(text), let parsed = AuthorizerVersion(rawValue: number) else {
@@ -213,18 +216,23 @@ struct WebhookOptions: ParsableArguments {
     func authentication() throws -> WebhookAuthentication {
         let environment = ProcessInfo.processInfo.environment
         var authentication = WebhookAuthentication()
-        authentication.authorizerSecret = authorizerSecret ?? environment["WEBHOOK_AUTHORIZER_SECRET"]
-        authentication.seedSecret = seedSecret ?? environment["WEBHOOK_SIGNATURE_SECRET"]
-        authentication.standardWebhookSecrets = standardSecrets.isEmpty
-            ? (environment["WEBHOOK_STANDARD_SECRETS"] ?? "").split(separator: ",").map(String.init) : standardSecrets
-        for secret in authentication.standardWebhookSecrets where Data(base64Encoded: String(secret.dropFirst(secret.hasPrefix("whsec_") ? 6 : 0))) == nil {
-            throw ValidationError("--webhook-standard-secret: a secret is not whsec_<base64>")
-        }
+        authentication.authorizerSecret = try secretSetting(
+            authorizerSecret, flag: "--webhook-authorizer-secret", environment: "WEBHOOK_AUTHORIZER_SECRET")
+        authentication.seedSecret = try secretSetting(seedSecret, flag: "--webhook-signature-secret", environment: "WEBHOOK_SIGNATURE_SECRET")
+        // Each secret of the list is checked, an empty one (",,") included.
+        let (standard, standardKey) = standardSecrets.isEmpty
+            ? ((environment["WEBHOOK_STANDARD_SECRETS"]?.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) ?? [],
+                "WEBHOOK_STANDARD_SECRETS")
+            : (standardSecrets, "--webhook-standard-secret")
+        for secret in standard { try validated { try SecretSetting.checkStandard(secret, key: standardKey) } }
+        authentication.standardWebhookSecrets = standard
+        let headerKey = staticHeader == nil ? "WEBHOOK_STATIC_HEADER" : "--webhook-static-header"
         if let header = staticHeader ?? environment["WEBHOOK_STATIC_HEADER"] {
             let parts = header.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, HTTPField.Name(parts[0]) != nil else {
-                throw ValidationError("--webhook-static-header: expected 'Name: value'")
+            guard parts.count == 2, !parts[0].isEmpty, HTTPField.Name(parts[0]) != nil else {
+                throw ValidationError("\(headerKey): expected 'Name: value'")
             }
+            try validated { try SecretSetting.check(parts[1], key: "\(headerKey) (its value)") }
             authentication.staticHeader = (parts[0], parts[1])
         }
         authentication.insecure = insecure

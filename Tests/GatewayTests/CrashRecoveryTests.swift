@@ -35,7 +35,7 @@ import Glibc
         let process = Process()
         process.executableURL = URL(fileURLWithPath: platformBinary)
         process.arguments = [
-            "serve", "--database-url", database, "--port", String(port), "--webhook-authorizer-secret", "crash-secret",
+            "serve", "--database-url", database, "--port", String(port), "--webhook-authorizer-secret", "crash-secret-0123456789",
             "--log-level", "warning",
         ] + (migrate ? [] : ["--no-migrate"])
         process.standardOutput = FileHandle.nullDevice
@@ -67,7 +67,7 @@ import Glibc
                     var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/webhooks/authorizer")
                     request.method = .POST
                     request.headers.add(name: "Content-Type", value: "application/json")
-                    request.headers.add(name: "X-Authorizer-Signature", value: WebhookSignature.sign(body, secret: "crash-secret"))
+                    request.headers.add(name: "X-Authorizer-Signature", value: WebhookSignature.sign(body, secret: "crash-secret-0123456789"))
                     request.body = .bytes(ByteBuffer(bytes: body))
                     guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
                         (200..<300).contains(response.status.code)

@@ -112,6 +112,7 @@ import Testing
             moved("webhook_events_total", ["event": "user.signup", "outcome": "accepted"])
             moved("webhook_events_total", ["event": "user.login", "outcome": "applied"])
             #expect(after.contains("webhook_inbox_backlog"), "the backlog gauge is exported")
+            #expect(after.contains("webhook_inbox_oldest_pending_seconds"), "the age of the oldest pending event is exported")
             #expect(after.contains("reconcile_drift_total"), "drift counts are exported after a reconcile")
         }
     }

@@ -15,7 +15,7 @@ import Testing
 /// and retried the same batch forever while every later event waited.
 @Suite struct PoisonEventTests {
     static let logger = Logger(label: "test.poison")
-    static let secret = "poison-secret"
+    static let secret = "poison-secret-0123456789"
 
     /// A gateway that receives webhooks only, on `backend`.
     static func withReceiver(

@@ -22,7 +22,7 @@ import NIOCore
         _ body: @Sendable (any TestClientProtocol, any TestClientProtocol, DatabaseURL, String) async throws -> Void
     ) async throws {
         try await TestPostgres.shared.withDatabase(migrated: true, test: test) { url in
-            var authorizer = AuthorizerConfiguration(clientID: "pg-gw", clientSecret: "cs-\(UUID().uuidString)", adminSecret: "as")
+            var authorizer = AuthorizerConfiguration(clientID: "pg-gw", clientSecret: "cs-\(UUID().uuidString)", adminSecret: "as-0123456789abcdef")
             authorizer.httpPort = 0
             authorizer.jwtType = .rs256
             authorizer.jwtPrivateKey = GatewayHarness.signingKeyPEM
@@ -30,7 +30,7 @@ import NIOCore
             let settled = authorizer
             let authorizerApp = try await buildAuthorizerApplication(configuration: settled, logger: logger)
             try await authorizerApp.test(.ahc(.http)) { authorizerClient in
-                var settings = AuthorizerSettings(url: "http://localhost:\(authorizerClient.port ?? 0)", clientID: "pg-gw", adminSecret: "as")
+                var settings = AuthorizerSettings(url: "http://localhost:\(authorizerClient.port ?? 0)", clientID: "pg-gw", adminSecret: "as-0123456789abcdef")
                 settings.issuer = settled.issuer
                 settings.guardMode = .local
                 settings.userCacheTTL = .seconds(60)
@@ -78,7 +78,7 @@ import NIOCore
                         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/webhooks/authorizer")
                         request.method = .POST
                         request.headers.add(name: "Content-Type", value: "application/json")
-                        request.headers.add(name: "X-Authorizer-Signature", value: WebhookSignature.sign(body, secret: "crash-secret"))
+                        request.headers.add(name: "X-Authorizer-Signature", value: WebhookSignature.sign(body, secret: "crash-secret-0123456789"))
                         request.body = .bytes(ByteBuffer(bytes: body))
                         return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code)
                     }

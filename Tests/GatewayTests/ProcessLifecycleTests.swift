@@ -30,7 +30,7 @@ import Glibc
 
     static func delivery(_ id: String) -> (body: Data, signature: String) {
         let body = Data(#"{"event_name":"user.signup","user":{"id":"\#(id)","email":"\#(id)@example.com","email_verified":true,"updated_at":1}}"#.utf8)
-        return (body, WebhookSignature.sign(body, secret: "crash-secret"))
+        return (body, WebhookSignature.sign(body, secret: "crash-secret-0123456789"))
     }
 
     @Test func sigtermUnderLoadFinishesInFlightRequestsAndLosesNoAcknowledgedOne() async throws {
@@ -215,7 +215,7 @@ import Glibc
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
         process.arguments = [
-            "authorizer", "--http-port", String(port), "--client-id", "c", "--client-secret", "s", "--admin-secret", "a",
+            "authorizer", "--http-port", String(port), "--client-id", "c", "--client-secret", "s-0123456789abcdef", "--admin-secret", "a-0123456789abcdef",
             "--database-url", "sqlite://\(folder.path)/az.sqlite", "--data-folder", folder.path, "--log-format", "json",
         ]
         try process.run()

@@ -26,7 +26,7 @@ import Testing
         settings.version = .v2
         settings.reconcileInterval = nil
         var webhooks = WebhookAuthentication()
-        webhooks.authorizerSecret = "s"
+        webhooks.authorizerSecret = "s-0123456789abcdef"
         let app = try await buildApplication(
             configuration: .init(port: 0, databaseURL: .sqliteMemory, authorizer: settings, webhooks: webhooks),
             database: database, logger: logger)

@@ -99,7 +99,7 @@ import Testing
         let logger = Logger(label: "test.webhooks")
         let database = try await PlatformDatabase.open(.sqliteMemory, logger: logger)
         var auth = WebhookAuthentication()
-        auth.authorizerSecret = "receiver-secret"
+        auth.authorizerSecret = "receiver-secret-0123456789"
         let app = try await buildApplication(
             configuration: .init(port: 0, databaseURL: .sqliteMemory, webhooks: auth), database: database, logger: logger)
         try await app.test(.ahc(.http)) { client in try await body(client, database) }
@@ -108,7 +108,7 @@ import Testing
     static func deliver(_ client: any TestClientProtocol, _ json: String, path: String = "/webhooks/authorizer", signed: Bool = true) async throws -> HTTPResponse.Status {
         let data = Data(json.utf8)
         var headers: HTTPFields = [.contentType: "application/json"]
-        if signed { headers[HTTPField.Name("X-Authorizer-Signature")!] = WebhookSignature.sign(data, secret: "receiver-secret") }
+        if signed { headers[HTTPField.Name("X-Authorizer-Signature")!] = WebhookSignature.sign(data, secret: "receiver-secret-0123456789") }
         return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: data)) { $0.status }
     }
 
