@@ -154,6 +154,11 @@ private func addAuthRoutes(
         }
     }
     logger.info("Authorizer", metadata: ["url": "\(settings.url)", "version": "\(client.version)", "guard": "\(settings.guardMode)"])
+    // Operator rights by email are only as strong as Authorizer's email verification.
+    if settings.roles.namesOperatorsByEmail, let meta = try? await client.meta(), !meta.isEmailVerificationEnabled {
+        logger.warning(
+            "operators are named by email while Authorizer verifies no email address: whoever signs up first with an operator's address becomes SUPER_ADMIN; name operators by Authorizer id, or turn on Authorizer's email verification")
+    }
 
     let jwks = settings.jwtSecret == nil ? JWKSCache(authorizerURL: settings.url, logger: logger) : nil
     let keys: TokenVerifier.Keys = jwks.map { .jwks($0) } ?? .hmac(secret: settings.jwtSecret ?? "")

@@ -43,6 +43,12 @@ struct AuthController: Sendable {
         if body.invitationToken != nil, clientName != nil {
             throw Problem.badRequest("give either 'clientName' or 'invitationToken', not both", field: "invitationToken")
         }
+        // A platform operator never belongs to a tenant; refused before the account is made.
+        if roles.listsEmail(email), body.invitationToken != nil || clientName != nil {
+            throw Problem(
+                .conflict, type: "platform-operator", title: "Platform operator",
+                detail: "this address is a platform operator's, which joins no tenant; sign up without a company or invitation")
+        }
         // A bad invitation is refused before the account is made at Authorizer.
         if let token = body.invitationToken, let refusal = try await invitations.check(token: token, email: email) {
             throw InvitationController.problem(refusal)
@@ -175,7 +181,7 @@ struct AuthController: Sendable {
         let profile = UserStore.AuthorizerProfile(
             authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName,
             status: verified ? .active : .pendingVerification,
-            roleForNewUser: roles.role(email: email, authorizerID: info.id, authorizerRoles: info.roles))
+            roleForNewUser: roles.role(email: email, emailVerified: info.emailVerified, authorizerID: info.id, authorizerRoles: info.roles))
         return try await database {
             try await users.database.transaction { [ownership] sql in
                 let user = try await ownership.writing([(info.id, email)], on: sql) {

@@ -94,8 +94,9 @@ struct InvitationController: Sendable {
         case .expired: "this invitation has expired"
         case .otherEmail: "this invitation is for another email address"
         case .alreadyInTenant: "you already belong to a tenant"
+        case .platformOperator: "a platform operator cannot join a tenant"
         }
-        var problem = Problem(error == .alreadyInTenant ? .conflict : .badRequest, type: "invitation-invalid", title: "Invitation not accepted", detail: detail)
+        var problem = Problem([.alreadyInTenant, .platformOperator].contains(error) ? .conflict : .badRequest, type: "invitation-invalid", title: "Invitation not accepted", detail: detail)
         problem.field = "invitationToken"
         return problem
     }

@@ -77,7 +77,7 @@ public final class UserContextLoader: Sendable {
         let profile = UserStore.AuthorizerProfile(
             authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName,
             status: info.emailVerified ? .active : .pendingVerification,
-            roleForNewUser: roles.role(email: email, authorizerID: info.id, authorizerRoles: info.roles))
+            roleForNewUser: roles.role(email: email, emailVerified: info.emailVerified, authorizerID: info.id, authorizerRoles: info.roles))
         return try await users.database.transaction { [ownership] sql in
             try await ownership.writing([(info.id, email)], on: sql) {
                 try await UserStore.upsert(profile, loginAt: nil, now: Date(), on: sql)

@@ -195,6 +195,6 @@ public struct UserSyncService: Sendable {
         UserStore.AuthorizerProfile(
             authorizerID: user.id, email: email, firstName: user.givenName, lastName: user.familyName,
             status: user.isVerified ? .active : .pendingVerification,
-            roleForNewUser: roles.role(email: email, authorizerID: user.id, authorizerRoles: user.roles ?? []))
+            roleForNewUser: roles.role(email: email, emailVerified: user.isVerified, authorizerID: user.id, authorizerRoles: user.roles ?? []))
     }
 }

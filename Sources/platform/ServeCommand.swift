@@ -182,7 +182,7 @@ struct AuthorizerOptions: ParsableArguments {
             byRole[parts[0]] = role
         }
         settings.roles = RoleMapping(
-            byAuthorizerRole: byRole, superAdmins: Set(operators.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }))
+            byAuthorizerRole: byRole, superAdmins: Set(operators.map(RoleMapping.normalised).filter { !$0.isEmpty }))
         if let minutes = reconcileInterval ?? environment["RECONCILE_INTERVAL"].flatMap(Int.init) {
             // Bounded before it is multiplied: `minutes * 60` traps on overflow.
             guard (0...527_040).contains(minutes) else {

@@ -76,18 +76,19 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct SetRole: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "set-role", abstract: "Make a tenant's user USER or ADMIN (the tenant keeps one active ADMIN).")
+            commandName: "set-role",
+            abstract: "Make a tenant's user USER or ADMIN (the tenant keeps one active ADMIN), or make a user a platform operator (SUPER_ADMIN, in no tenant).")
         @OptionGroup var options: CommonOptions
         @Argument(help: "Platform id, email or Authorizer id.")
         var user: String
-        @Argument(help: "USER or ADMIN. SUPER_ADMIN is given by `platform serve --super-admin`.")
+        @Argument(help: "USER or ADMIN; or SUPER_ADMIN, which takes the user out of their tenant (operators belong to none).")
         var role: String
         @Option(help: "Why, for the tenant's audit log.")
         var reason = "platform users set-role"
 
         func run() async throws {
-            guard let role = Role(rawValue: role.uppercased()), role != .superAdmin else {
-                throw ValidationError("role must be USER or ADMIN (SUPER_ADMIN comes from `platform serve --super-admin`)")
+            guard let role = Role(rawValue: role.uppercased()) else {
+                throw ValidationError("role must be USER, ADMIN or SUPER_ADMIN")
             }
             try await UsersCommand.change(user, role: role, status: nil, reason: reason, options: options)
         }
@@ -118,11 +119,33 @@ struct UsersCommand: AsyncParsableCommand {
         throw ExitCode.failure
     }
 
+    /// SUPER_ADMIN: the user leaves their tenant, if any (keeping the tenant's last active ADMIN).
+    static func makeOperator(_ user: UserRecord, operatorName: String, reason: String, in db: PlatformDatabase) async throws -> UserRecord {
+        guard user.status != .deleted else {
+            printError("refused: \(user.email) is DELETED")
+            throw ExitCode.failure
+        }
+        guard let clientID = user.clientID else {
+            return try await db.transaction { sql in try await UserStore.makeOperator(id: user.id, now: Date(), on: sql) } ?? user
+        }
+        let scope = try await TenantScope.console(operator: operatorName, actingIn: clientID, reason: reason, audit: AuditLog(db))
+        switch try await TenantUserStore(db).makeOperator(user.id, in: scope) {
+        case .success(let updated): return updated
+        case .failure(.lastAdmin):
+            printError("refused: \(user.email) is the tenant's last active ADMIN; make another ADMIN first")
+            throw ExitCode.failure
+        case .failure:
+            printError("no user '\(user.email)' in its tenant")
+            throw ExitCode.failure
+        }
+    }
+
     static func change(_ name: String, role: Role?, status: UserStatus?, reason: String, options: CommonOptions) async throws {
         let logger = try options.makeLogger(label: "platform.users")
         let operatorName = ProcessInfo.processInfo.environment["USER"] ?? "operator"
         let changed = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db -> UserRecord in
             let user = try await find(name, in: db)
+            if role == .superAdmin { return try await makeOperator(user, operatorName: operatorName, reason: reason, in: db) }
             guard let clientID = user.clientID else {
                 guard role == nil, let status else {
                     printError("\(user.email) belongs to no tenant; only its status can change")

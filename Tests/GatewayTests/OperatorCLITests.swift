@@ -64,7 +64,8 @@ import Testing
         #expect(suspended.contains("SUSPENDED"))
         #expect(try Self.platform(["users", "suspend", "user@acme.test", "--reactivate"] + db).contains("ACTIVE"))
         #expect(try Self.platform(["users", "show", "nobody@acme.test"] + db, expect: 1).contains("no user 'nobody@acme.test'"))
-        #expect(try Self.platform(["users", "set-role", "user@acme.test", "SUPER_ADMIN"] + db, expect: 64).contains("--super-admin"))
+        // The console makes (or restores) an operator, who leaves the tenant (issue 25).
+        #expect(try Self.platform(["users", "set-role", "user@acme.test", "SUPER_ADMIN"] + db).contains("SUPER_ADMIN"))
 
         // Each change is in the tenant's audit log, by the console operator.
         try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: Logger(label: "test")) { database in

@@ -19,6 +19,7 @@ public struct Migrator: Sendable {
         AddRowTenantLookup(),
         IndexPendingWebhookEvents(),
         AddWorkflowChangeNotifications(),
+        ForbidOperatorsInTenants(),
     ]
 
     let migrations: [any Migration]

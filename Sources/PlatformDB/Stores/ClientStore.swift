@@ -53,9 +53,10 @@ public struct ClientStore: Sendable {
             .set("updated_at", to: SQLBind(now))
             .where("authorizer_id", .equal, SQLBind(ownerAuthorizerID))
             .where("client_id", .is, SQLLiteral.null)
+            .where("role", .notEqual, SQLBind(Role.superAdmin.rawValue))
             .returning(UserRecord.columns.map { SQLColumn($0) })
             .first()
-        else { throw PlatformDBError.constraintViolation("the user already belongs to a tenant") }
+        else { throw PlatformDBError.constraintViolation("the user already belongs to a tenant or is a platform operator") }
         return try UserRecord(row: row)
     }
 

@@ -80,6 +80,8 @@ public struct InvitationStore: Sendable {
     /// Why an invitation could not be accepted; each is said plainly to the user.
     public enum AcceptError: Error, Equatable, Sendable {
         case unknown, used, revoked, expired, otherEmail, alreadyInTenant
+        /// A platform operator never joins a tenant (see ``ForbidOperatorsInTenants``).
+        case platformOperator
     }
 
     /// Accepts by token for `user`: the email must match and the user must not be in a tenant.
@@ -107,6 +109,7 @@ public struct InvitationStore: Sendable {
         if invitation.revokedAt != nil { return .failure(.revoked) }
         if invitation.expiresAt <= now { return .failure(.expired) }
         if invitation.email != user.email.lowercased() { return .failure(.otherEmail) }
+        if user.role == .superAdmin { return .failure(.platformOperator) }
         if user.clientID != nil { return .failure(.alreadyInTenant) }
         if postgres {
             try await sql.raw("SELECT set_config(\(bind: PlatformDatabase.tenantSetting), \(bind: clientID), true)").run()

@@ -73,6 +73,36 @@ public struct TenantUserStore: Sendable {
         }
     }
 
+    /// Makes a member a platform operator (the console's restore, issue 25): they leave the
+    /// tenant, which keeps at least one active ADMIN, and become SUPER_ADMIN; recorded in the
+    /// tenant's audit log.
+    public func makeOperator(_ id: String, in scope: TenantScope, now: Date = Date()) async throws -> Result<UserRecord, ChangeError> {
+        let dialect = database.dialect
+        return try await database.scoped(scope) { sql in
+            let lock = dialect == .postgres ? " FOR UPDATE" : ""
+            let members = try await sql.raw(
+                "SELECT id, role, status FROM users WHERE client_id = \(bind: scope.clientID)\(unsafeRaw: lock)"
+            ).all().map {
+                (id: try $0.decode(column: "id", as: String.self), role: try $0.decode(column: "role", as: String.self),
+                    status: try $0.decode(column: "status", as: String.self))
+            }
+            guard let target = members.first(where: { $0.id == id }) else { return .failure(.notFound) }
+            let otherAdmins = members.filter { $0.id != id && $0.role == Role.admin.rawValue && $0.status == UserStatus.active.rawValue }
+            if target.role == Role.admin.rawValue, target.status == UserStatus.active.rawValue, otherAdmins.isEmpty {
+                return .failure(.lastAdmin)
+            }
+            guard let row = try await sql.update("users").set("updated_at", to: SQLBind(now))
+                .set("role", to: SQLBind(Role.superAdmin.rawValue)).set("client_id", to: SQLLiteral.null)
+                .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+                .returning(UserRecord.columns.map { SQLColumn($0) }).first()
+            else { return .failure(.notFound) }
+            try await AuditLog.insert(
+                on: sql, clientID: scope.clientID, actor: scope.actorID, action: "user.made_operator", target: id,
+                detail: "role=SUPER_ADMIN, left the tenant", now: now)
+            return .success(try UserRecord(row: row))
+        }
+    }
+
     /// The tenant's audit log, newest first.
     public func auditLog(in scope: TenantScope, limit: Int) async throws -> [AuditEntry] {
         try await database.scoped(scope) { sql in

@@ -38,7 +38,8 @@ public struct UserStore: Sendable {
         public var firstName: String?
         public var lastName: String?
         public var status: UserStatus
-        /// The role a newly created row gets; an existing row keeps the role the platform gave it.
+        /// The role a newly created row gets; an existing row keeps the role the platform gave it,
+        /// except that SUPER_ADMIN (a configured operator, verified) reaches a row in no tenant.
         public var roleForNewUser: Role
 
         public init(
@@ -136,7 +137,9 @@ public struct UserStore: Sendable {
             ON CONFLICT (authorizer_id) DO UPDATE SET
                 email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name,
                 updated_at = excluded.updated_at, last_login_at = COALESCE(excluded.last_login_at, users.last_login_at),
-                status = CASE WHEN users.status = 'PENDING_VERIFICATION' THEN excluded.status ELSE users.status END
+                status = CASE WHEN users.status = 'PENDING_VERIFICATION' THEN excluded.status ELSE users.status END,
+                role = CASE WHEN excluded.role = 'SUPER_ADMIN' AND users.client_id IS NULL AND users.status <> 'DELETED'
+                    THEN 'SUPER_ADMIN' ELSE users.role END
             RETURNING \(unsafeRaw: UserRecord.columns.joined(separator: ", "))
             """
         ).all().map(UserRecord.init(row:))
@@ -190,6 +193,14 @@ public struct UserStore: Sendable {
             WHERE authorizer_id = \(bind: authorizerID)
             """
         ).run()
+    }
+
+    /// Makes the user with platform id `id`, who belongs to no tenant, a platform operator (the
+    /// console's restore); nil when no such row is in no tenant.
+    public static func makeOperator(id: String, now: Date, on sql: any SQLDatabase) async throws -> UserRecord? {
+        try await sql.update("users").set("role", to: SQLBind(Role.superAdmin.rawValue)).set("updated_at", to: SQLBind(now))
+            .where("id", .equal, SQLBind(id)).where("client_id", .is, SQLLiteral.null)
+            .returning(UserRecord.columns.map { SQLColumn($0) }).first().map(UserRecord.init(row:))
     }
 
     /// Sets the status of the user linked to `authorizerID`; nil when there is no such row.

@@ -1,0 +1,116 @@
+import Foundation
+import Gateway
+import Logging
+import PlatformDB
+import SQLKit
+import TestSupport
+import Testing
+
+/// Operator rights can be neither claimed nor lost through an email (issue 25, fault 2).
+@Suite struct OperatorRightsTests {
+    /// Whoever first signed up with the operator's address became SUPER_ADMIN before proving it.
+    /// Now the rights come with the verification.
+    @Test func operatorRightsComeOnlyWithAVerifiedEmail() async throws {
+        try await GatewayHarness.with(mode: .local, emailVerification: true, superAdmins: ["ops@example.com"]) { h in
+            let signup = try await h.signup("ops@example.com")
+            #expect(signup.status == .created, "\(signup.text)")
+            #expect(signup.json["user"]["role"].string == "USER", "not yet verified: \(signup.text)")
+            let token = try #require(try await h.mailedToken(kind: "verify_email"))
+            let verified = try await h.request(.post, "/auth/verify-email", json: ["token": token])
+            #expect(verified.json["user"]["role"].string == "SUPER_ADMIN", "\(verified.text)")
+            let access = try #require(verified.json["accessToken"].string)
+            #expect(try await h.request(.get, "/admin/users", bearer: access).status == .ok)
+        }
+    }
+
+    /// The documented normalisation (whitespace trimmed, ASCII letters lowercased), then bytes:
+    /// no Unicode canonical equivalence, no Unicode case folding.
+    @Test func operatorEmailsMatchByteForByteAfterTheDocumentedNormalisation() {
+        let roles = RoleMapping(superAdmins: ["opé@example.com", "kim@example.com", "Ada@Example.com", "id-0001"])
+        func role(_ email: String, verified: Bool = true, id: String = "someone") -> Role {
+            roles.role(email: email, emailVerified: verified, authorizerID: id, authorizerRoles: [])
+        }
+        #expect(role("  ada@EXAMPLE.com ") == .superAdmin)
+        #expect(role("op\u{E9}@example.com") == .superAdmin, "the same bytes")
+        #expect(role("ope\u{301}@example.com") == .user, "canonically equivalent, other bytes")
+        #expect(role("\u{212A}im@example.com") == .user, "KELVIN SIGN lowercases to k in Unicode, not here")
+        #expect(role("ada@example.com", verified: false) == .user, "an unverified email grants nothing")
+        #expect(role("anyone@example.com", verified: false, id: "id-0001") == .superAdmin, "a configured Authorizer id does")
+    }
+
+    /// An operator who accepted an invitation became the tenant's USER, lost /admin/*, and the
+    /// console refused to restore them. Now no path puts an operator in a tenant, the database
+    /// refuses it too, and the console restores one.
+    @Test(arguments: GatewayHarness.Backend.available)
+    func anOperatorNeverJoinsATenant(_ backend: GatewayHarness.Backend) async throws {
+        try await GatewayHarness.with(mode: .local, backend: backend, superAdmins: ["ops@example.com"]) { h in
+            try await h.signup("boss@example.com", clientName: "Acme")
+            let boss = try await h.login("boss@example.com")
+            let signup = try await h.signup("ops@example.com")
+            #expect(signup.json["user"]["role"].string == "SUPER_ADMIN", "\(signup.text)")
+            let ops = try await h.login("ops@example.com")
+            let invite = try await h.request(.post, "/invitations", json: ["email": "ops@example.com", "role": "ADMIN"], bearer: boss)
+            let token = try #require(invite.json["token"].string, "\(invite.text)")
+
+            let accepted = try await h.request(.post, "/invitations/accept", json: ["token": token], bearer: ops)
+            #expect(accepted.status == .conflict, "\(accepted.text)")
+            #expect(try await h.request(.get, "/admin/users", bearer: ops).status == .ok, "the operator keeps /admin/*")
+            let me = try await h.request(.get, "/auth/me", bearer: ops)
+            #expect(me.json["role"].string == "SUPER_ADMIN")
+            #expect(me.json["clientId"].isNull)
+
+            // Signing up with the operator's address and a company or invitation is refused before
+            // the account is made.
+            for extra: [String: Any] in [["clientName": "Mine"], ["invitationToken": token]] {
+                var body: [String: Any] = ["email": " OPS@example.com", "password": GatewayHarness.password, "confirmPassword": GatewayHarness.password]
+                body.merge(extra) { $1 }
+                let refused = try await h.request(.post, "/auth/signup", json: body)
+                #expect(refused.status == .conflict, "\(extra.keys): \(refused.text)")
+            }
+
+            // By construction: the database refuses an operator in a tenant, whatever the path.
+            let clientID = try #require(try await UserStore(h.database).find(email: "boss@example.com")?.clientID)
+            await #expect(throws: PlatformDBError.self) {
+                try await h.database.withConnection { sql in
+                    try await sql.raw("UPDATE users SET client_id = \(bind: clientID) WHERE email = 'ops@example.com'").run()
+                }
+            }
+        }
+    }
+
+    /// The console restores an operator whom the old code had made a tenant's USER, keeping the
+    /// tenant's last active ADMIN, and audits it.
+    @Test func theConsoleRestoresAnOperator() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ops-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = "sqlite://\(folder.path)/platform.sqlite"
+        try OperatorCLITests.platform(["migrate", "--database-url", url])
+        let logger = Logger(label: "test.operators")
+        let clientID = try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: logger) { db in
+            let users = UserStore(db)
+            let boss = try await users.upsertFromAuthorizer(.init(authorizerID: "az-boss", email: "boss@example.com", firstName: nil, lastName: nil, status: .active))
+            _ = try await users.upsertFromAuthorizer(.init(authorizerID: "az-ops", email: "ops@example.com", firstName: nil, lastName: nil, status: .active))
+            let owner = try await ClientStore(db).createTenant(name: "Acme", ownerAuthorizerID: boss.authorizerID)
+            // The state the old code left: the operator is a USER of the tenant.
+            try await db.withConnection { sql in
+                try await sql.raw("UPDATE users SET client_id = \(bind: owner.clientID!), role = 'USER' WHERE authorizer_id = 'az-ops'").run()
+            }
+            return owner.clientID!
+        }
+        let refusedForBoss = try OperatorCLITests.platform(
+            ["users", "set-role", "boss@example.com", "SUPER_ADMIN", "--database-url", url], expect: 1)
+        #expect(refusedForBoss.contains("last active ADMIN"), "\(refusedForBoss)")
+        let restored = try OperatorCLITests.platform(["users", "set-role", "ops@example.com", "SUPER_ADMIN", "--database-url", url])
+        #expect(restored.contains("SUPER_ADMIN"), "\(restored)")
+        try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: logger) { db in
+            let ops = try await UserStore(db).find(authorizerID: "az-ops")
+            #expect(ops?.role == .superAdmin)
+            #expect(ops?.clientID == nil)
+            let actions = try await db.withConnection { sql in
+                try await sql.raw("SELECT action FROM audit_log WHERE client_id = \(bind: clientID)").all()
+                    .map { try $0.decode(column: "action", as: String.self) }
+            }
+            #expect(actions.contains("user.made_operator"), "\(actions)")
+        }
+    }
+}
