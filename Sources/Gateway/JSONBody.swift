@@ -6,6 +6,11 @@ import Hummingbird
 /// 4xx problem that names the field.
 enum JSONBody {
     static let maxBytes = 64 * 1024
+    /// How deep a field's value may nest (arrays and objects). Every stored JSON value is written
+    /// again inside a response (a list page wraps it in three more levels), and a value nested
+    /// near the encoders' limit of 512 was stored with a 201 and then made every page holding it
+    /// a 500 (issue 25).
+    static let maxDepth = 32
 
     static func decode<T: Decodable>(
         _ type: T.Type, from request: Request, allowed: Set<String>, maxBytes: Int = JSONBody.maxBytes
@@ -17,6 +22,11 @@ enum JSONBody {
             throw Problem(.contentTooLarge, type: "body-too-large", title: "Body too large", detail: "at most \(maxBytes) bytes")
         }
         let data = Data(buffer: buffer)
+        let nesting = nesting(of: data)
+        if nesting.depth > maxDepth + 1 {
+            let field = nesting.field ?? "(body)"
+            throw Problem.badRequest("'\(field)' is nested deeper than \(maxDepth) levels", field: nesting.field)
+        }
         guard let object = try? JSONDecoder().decode([String: JSONInput].self, from: data) else {
             throw Problem.badRequest("the body must be a JSON object")
         }
@@ -42,6 +52,51 @@ enum JSONBody {
         } catch {
             throw Problem.badRequest("the body could not be read")
         }
+    }
+
+    /// How deep the JSON text `bytes` nests, from its brackets outside strings, in one pass and no
+    /// allocation but the key it names: the deepest level, and the top-level key under which the
+    /// nesting first passed `limit` levels (the depth of a top-level field's value: 1 for
+    /// an array or object of scalars). Run before anything is decoded, because the decoder's own limit
+    /// (512) fails without naming the field.
+    static func nesting(of bytes: Data, limit: Int = maxDepth) -> (depth: Int, field: String?) {
+        var depth = 0
+        var deepest = 0
+        var inString = false
+        var escaped = false
+        var stringStart = bytes.startIndex
+        var lastTopLevelString: Range<Data.Index>?
+        var field: Range<Data.Index>?
+        var found: String?
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                    if depth == 1 { lastTopLevelString = stringStart..<index }
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+                stringStart = bytes.index(after: index)
+            case UInt8(ascii: ":") where depth == 1:
+                field = lastTopLevelString
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+                // The body's own object is level 1, so a field's value passes `limit` at limit + 2.
+                if found == nil, depth > limit + 1, let field { found = String(decoding: bytes[field], as: UTF8.self) }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return (deepest, found)
     }
 
     /// The path of the first string or key holding U+0000, if any.

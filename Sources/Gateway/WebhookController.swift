@@ -52,6 +52,11 @@ struct WebhookController: Sendable {
                 actor: "webhook-sender", action: "webhook.refused", target: request.uri.path, detail: refusal.rawValue)
             throw Problem(.unauthorized, type: "webhook-unauthenticated", title: "Webhook not authenticated", detail: refusal.rawValue)
         }
+        // Stored bodies are read again by the worker; one nested past any Authorizer user's shape
+        // is refused now rather than parked later.
+        if JSONBody.nesting(of: body).depth > JSONBody.maxDepth + 1 {
+            throw Problem.badRequest("the body is nested deeper than \(JSONBody.maxDepth) levels")
+        }
         let parsed: UserSyncService.Body
         do {
             parsed = try JSONDecoder().decode(UserSyncService.Body.self, from: body)
