@@ -24,6 +24,8 @@ struct AdminController: Sendable {
     let clients: ClientStore
     let users: UserStore
     let audit: AuditLog
+    /// Drops a changed tenant's members at once on this instance (others hear it from PostgreSQL).
+    let loader: UserContextLoader
 
     func addRoutes(to router: Router<GatewayRequestContext>, signedIn: AuthenticationMiddleware) {
         let admin = router.group("/admin").add(middleware: signedIn)
@@ -68,6 +70,7 @@ struct AdminController: Sendable {
         guard let client = try await clients.setStatus(status, of: id, by: context.user, audit: audit) else {
             throw Problem(.notFound, type: "not-found", title: "Not found", detail: "no such client")
         }
+        loader.invalidate(clientID: id)
         return TenantController.ClientDTO(client)
     }
 

@@ -45,6 +45,8 @@ public func buildApplication(
         if let loader = auth?.loader, database.dialect == .postgres {
             // Every instance drops a user changed anywhere.
             services.append(ChangeListener(database: database, channel: Migrator.userChangeChannel) { loader.invalidate(authorizerID: $0) })
+            // And every member of a tenant changed anywhere.
+            services.append(ChangeListener(database: database, channel: Migrator.clientChangeChannel) { loader.invalidate(clientID: $0) })
         }
     }
     var worker: WebhookWorker?
@@ -75,7 +77,7 @@ public func buildApplication(
         }
         AdminController(
             inbox: inbox, worker: worker, reconciler: reconciler, clients: ClientStore(database),
-            users: UserStore(database), audit: AuditLog(database))
+            users: UserStore(database), audit: AuditLog(database), loader: auth.loader)
             .addRoutes(to: router, signedIn: auth.signedIn)
         // Tenant routes: a signed-in member of a tenant, or the route does not run.
         let signedIn = router.group().add(middleware: auth.signedIn).group(context: AuthenticatedContext.self)

@@ -86,16 +86,32 @@ struct AuthController: Sendable {
         let answer = try await authorizer { try await client.login(email: email, password: body.password, scope: scope) }
         let user = try await upsert(answer, loginAt: Date())
         loader.invalidate(authorizerID: user.authorizerID)
+        try Self.refuseIfBarred(user)
+        return session(answer, user)
+    }
+
+    /// What login and refresh both refuse: a user the platform suspended or Authorizer deleted.
+    static func refuseIfBarred(_ user: UserRecord) throws {
         switch user.status {
         case .suspended: throw Problem.forbidden("user-suspended", "this account is suspended")
         case .deleted: throw Problem.forbidden("user-deleted", "this account is deleted")
-        default: return session(answer, user)
+        default: return
         }
     }
 
     private func refresh(_ request: Request) async throws -> SessionDTO.Tokens {
         let body = try await JSONBody.decode(RefreshRequest.self, from: request, allowed: RefreshRequest.fields)
         let tokens = try await authorizer { try await client.refresh(body.refreshToken) }
+        // Refresh refuses what login refuses (issue 25: a suspended user's refresh answered 200):
+        // the new token's user is looked up before the tokens are handed out.
+        let identity: Identity
+        do {
+            identity = try await authGuard.identity(for: tokens.accessToken)
+        } catch let refusal as AuthGuard.Refusal {
+            throw Problem.unauthenticated("the refreshed token was refused: \(refusal.reason)")
+        }
+        let user = try await loader.user(for: identity)
+        try Self.refuseIfBarred(user)
         return SessionDTO.Tokens(accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn)
     }
 

@@ -95,6 +95,7 @@ struct InvitationController: Sendable {
         case .otherEmail: "this invitation is for another email address"
         case .alreadyInTenant: "you already belong to a tenant"
         case .platformOperator: "a platform operator cannot join a tenant"
+        case .inviterLacksRights: "whoever sent this invitation can no longer invite to this tenant; ask an ADMIN for a new one"
         }
         var problem = Problem([.alreadyInTenant, .platformOperator].contains(error) ? .conflict : .badRequest, type: "invitation-invalid", title: "Invitation not accepted", detail: detail)
         problem.field = "invitationToken"

@@ -72,9 +72,14 @@ public struct Reconciler: Sendable {
             next = !batch.isEmpty && seen.count < total ? Task { [page] in try await client.users(page: page, limit: pageSize) } : nil
             // The page's platform rows in one query, and its changes in one transaction.
             let existing = try await users.find(authorizerIDs: batch.map(\.id))
+            let authorizerSuspended = try await users.suspendedByAuthorizer(batch.map(\.id))
             var changes: [Change] = []
             for info in batch {
-                if let change = change(for: info, existing: existing[info.id], report: &report) { changes.append(change) }
+                if let change = change(
+                    for: info, existing: existing[info.id], suspendedByAuthorizer: authorizerSuspended.contains(info.id), report: &report)
+                {
+                    changes.append(change)
+                }
             }
             if !dryRun {
                 for skip in try await apply(changes) {
@@ -122,10 +127,15 @@ public struct Reconciler: Sendable {
         var profile: UserStore.AuthorizerProfile
         var status: UserStatus?
         var isNew = false
+        /// Whose the suspension is after this change, when it moves: true when Authorizer's
+        /// revocation suspends the user, false when its lifting reactivates them.
+        var suspendedByAuthorizer: Bool?
     }
 
     /// What `info` needs in the platform, counted in `report`; nil when it is in step.
-    private func change(for info: AuthorizerUserInfo, existing: UserRecord?, report: inout Report) -> Change? {
+    private func change(
+        for info: AuthorizerUserInfo, existing: UserRecord?, suspendedByAuthorizer: Bool, report: inout Report
+    ) -> Change? {
         guard let email = info.email else { return nil }
         let wanted: UserStatus = info.revokedTimestamp != nil ? .suspended : (info.emailVerified ? .active : .pendingVerification)
         guard let existing else {
@@ -137,13 +147,19 @@ public struct Reconciler: Sendable {
                         email: email, emailVerified: info.emailVerified, authorizerID: info.id, authorizerRoles: info.roles)),
                 status: nil, isNew: true)
         }
-        // Status moves only on Authorizer's facts: a revocation, a verification, or a user the
-        // platform marked deleted who exists after all. A suspension made in the platform stays.
+        // Status moves only on Authorizer's facts: a revocation and its lifting, a verification,
+        // or a user the platform marked deleted who exists after all. A suspension made in the
+        // platform stays, and Authorizer's own is lifted only when it is Authorizer's.
         var target: UserStatus?
+        var authorizerSuspension: Bool?
         if existing.status == .deleted {
             target = wanted
         } else if info.revokedTimestamp != nil, existing.status != .suspended {
             target = .suspended
+            authorizerSuspension = true
+        } else if info.revokedTimestamp == nil, existing.status == .suspended, suspendedByAuthorizer {
+            target = info.emailVerified ? .active : .pendingVerification
+            authorizerSuspension = false
         } else if existing.status == .pendingVerification, wanted == .active {
             target = .active
         }
@@ -158,7 +174,7 @@ public struct Reconciler: Sendable {
         report.updated += 1
         return Change(
             profile: .init(authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName, status: wanted),
-            status: target)
+            status: target, suspendedByAuthorizer: authorizerSuspension)
     }
 
     /// Writes one page's changes in one transaction: the profiles in one multi-row upsert (emails
@@ -195,6 +211,8 @@ public struct Reconciler: Sendable {
                 let id = change.profile.authorizerID
                 let status = change.isNew && statuses[id] != change.profile.status ? change.profile.status : change.status
                 if let status { try await UserStore.setStatus(status, authorizerID: id, now: now, on: sql) }
+                let revoked = change.isNew && change.profile.status == .suspended ? true : change.suspendedByAuthorizer
+                if let revoked { try await UserStore.setSuspendedByAuthorizer(revoked, authorizerID: id, on: sql) }
             }
             return skipped
         }

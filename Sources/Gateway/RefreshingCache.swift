@@ -109,6 +109,16 @@ final class RefreshingCache<Value: Sendable>: Sendable {
         }
     }
 
+    /// Drops every entry whose value matches, and every read under way (whose value is not known
+    /// yet), none of which is kept.
+    func invalidate(where matches: (Value) -> Bool) {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries = state.entries.filter { !matches($0.value.value) }
+            state.reading.removeAll()
+        }
+    }
+
     func contains(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
         state.withLock { $0.entries[key].map { now < $0.expiresAt } ?? false }
     }

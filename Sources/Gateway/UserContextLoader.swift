@@ -60,6 +60,9 @@ public final class UserContextLoader: Sendable {
     /// Forgets a cached user, after a change; a read of it under way is not cached.
     public func invalidate(authorizerID: String) { cache.invalidate(authorizerID) }
 
+    /// Forgets every cached member of a tenant, after the tenant changed (suspended, renamed).
+    public func invalidate(clientID: String) { cache.invalidate { $0.client?.id == clientID || $0.user.clientID == clientID } }
+
     /// Whether `authorizerID` is cached now (tests).
     public func isCached(_ authorizerID: String) -> Bool { cache.contains(authorizerID) }
 

@@ -64,6 +64,8 @@ public struct UserSyncService: Sendable {
     struct SyncState: Equatable {
         var updatedAt: Int64
         var deleted: Bool
+        /// Whether the user's SUSPENDED status is Authorizer's (see ``AddAuthorizerSuspension``).
+        var suspendedByAuthorizer = false
     }
 
     /// Applies one stored event on `sql`, inside the inbox's transaction. When another row holds
@@ -100,7 +102,8 @@ public struct UserSyncService: Sendable {
         {
             states[try row.decode(column: "authorizer_id", as: String.self)] = SyncState(
                 updatedAt: try row.decode(column: "authorizer_updated_at", as: Int64.self),
-                deleted: try row.decode(column: "deleted", as: Bool.self))
+                deleted: try row.decode(column: "deleted", as: Bool.self),
+                suspendedByAuthorizer: try row.decode(column: "suspended_by_authorizer", as: Bool.self))
         }
         let before = states
         // Profile writes of different users do not depend on each other, so they wait and go in
@@ -121,10 +124,12 @@ public struct UserSyncService: Sendable {
         _ = try await UserStore.upsert(waiting, now: Date(), on: sql)
         let changed = states.filter { before[$0.key] != $0.value }.sorted { $0.key < $1.key }
         guard !changed.isEmpty else { return }
-        var insert = sql.insert(into: "user_sync_state").columns("authorizer_id", "authorizer_updated_at", "deleted")
-        for (id, state) in changed { insert = insert.values(SQLBind(id), SQLBind(state.updatedAt), SQLBind(state.deleted)) }
+        var insert = sql.insert(into: "user_sync_state").columns("authorizer_id", "authorizer_updated_at", "deleted", "suspended_by_authorizer")
+        for (id, state) in changed {
+            insert = insert.values(SQLBind(id), SQLBind(state.updatedAt), SQLBind(state.deleted), SQLBind(state.suspendedByAuthorizer))
+        }
         try await insert.onConflict(with: ["authorizer_id"]) {
-            $0.set(excludedValueOf: "authorizer_updated_at").set(excludedValueOf: "deleted")
+            $0.set(excludedValueOf: "authorizer_updated_at").set(excludedValueOf: "deleted").set(excludedValueOf: "suspended_by_authorizer")
         }.run()
     }
 
@@ -136,6 +141,7 @@ public struct UserSyncService: Sendable {
         let now = Date()
         let knownUpdatedAt = state?.updatedAt
         let deleted = state?.deleted ?? false
+        var suspendedByAuthorizer = state?.suspendedByAuthorizer ?? false
         // Authorizer's timestamps may be seconds or (in the seed's example) milliseconds.
         let updatedAt = user.updatedAt.map { $0 > 100_000_000_000 ? $0 / 1000 : $0 } ?? 0
         let stale = knownUpdatedAt.map { updatedAt < $0 } ?? false
@@ -150,7 +156,7 @@ public struct UserSyncService: Sendable {
         switch event.eventName {
         case "user.deleted":
             try await UserStore.setStatus(.deleted, authorizerID: user.id, now: now, on: sql)
-            state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: true)
+            state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: true, suspendedByAuthorizer: false)
             revocations?.revoke(user: user.id)
             loader?.invalidate(authorizerID: user.id)
             return nil
@@ -158,13 +164,17 @@ public struct UserSyncService: Sendable {
             logger.debug("event for a deleted user ignored", metadata: ["event": "\(event.eventName)"])
             return nil
         case "user.deactivated", "user.access_revoked":
+            // Authorizer's suspension is kept apart from the platform's: it owns the status only
+            // when it is what suspended the user.
             if !stale {
-                try await UserStore.setStatus(.suspended, authorizerID: user.id, now: now, on: sql)
+                if try await UserStore.suspendForAuthorizer(authorizerID: user.id, now: now, on: sql) { suspendedByAuthorizer = true }
                 revocations?.revoke(user: user.id)
             }
         case "user.access_enabled":
+            // Lifts Authorizer's own suspension only; one a tenant ADMIN made stays.
             if !stale {
-                try await UserStore.setStatus(.active, authorizerID: user.id, now: now, on: sql)
+                if suspendedByAuthorizer { try await UserStore.reactivateForAuthorizer(authorizerID: user.id, now: now, on: sql) }
+                suspendedByAuthorizer = false
                 revocations?.restore(user: user.id)
             }
         default:  // signup, created, login, updated: the profile
@@ -175,12 +185,12 @@ public struct UserSyncService: Sendable {
                     .where { $0.where("last_login_at", .is, SQLLiteral.null).orWhere("last_login_at", .lessThan, SQLBind(event.receivedAt)) }
                     .run()
             } else if !stale, let email = user.email {
-                state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: false)
+                state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: false, suspendedByAuthorizer: suspendedByAuthorizer)
                 loader?.invalidate(authorizerID: user.id)
                 return (profile(user, email: email), event.eventName == "user.login" ? event.receivedAt : nil)
             }
         }
-        state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: false)
+        state = SyncState(updatedAt: max(updatedAt, knownUpdatedAt ?? 0), deleted: false, suspendedByAuthorizer: suspendedByAuthorizer)
         loader?.invalidate(authorizerID: user.id)
         return nil
     }

@@ -146,13 +146,18 @@ struct UsersCommand: AsyncParsableCommand {
         let changed = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db -> UserRecord in
             let user = try await find(name, in: db)
             if role == .superAdmin { return try await makeOperator(user, operatorName: operatorName, reason: reason, in: db) }
+            guard user.status != .deleted else {
+                printError("refused: \(user.email) is DELETED, which is final (Authorizer deleted the account)")
+                throw ExitCode.failure
+            }
             guard let clientID = user.clientID else {
                 guard role == nil, let status else {
                     printError("\(user.email) belongs to no tenant; only its status can change")
                     throw ExitCode.failure
                 }
                 return try await db.transaction { sql in
-                    try await UserStore.setStatus(status, authorizerID: user.authorizerID, now: Date(), on: sql)
+                    try await UserStore.takeOverSuspension(userID: user.id, on: sql)
+                    return try await UserStore.setStatus(status, authorizerID: user.authorizerID, now: Date(), on: sql)
                 } ?? user
             }
             let scope = try await TenantScope.console(operator: operatorName, actingIn: clientID, reason: reason, audit: AuditLog(db))

@@ -134,35 +134,38 @@ import Testing
     }
 
     /// An inbox that stops moving shows in `/readyz` and in the age of its oldest pending event.
-    /// PostgreSQL only: a row held by another transaction is what a stuck worker looks like.
+    /// PostgreSQL only: a worker that waits on a user's lock, held by a transaction that does not
+    /// end, is what a stuck worker looks like.
     @Test(.enabled(if: TestPostgres.adminURL != nil))
     func aStalledInboxMakesReadinessFail() async throws {
         try await Self.withReceiver(.postgres, configure: { $0.webhookStallAfter = .seconds(1) }) { client, database in
             #expect(try await client.execute(uri: "/readyz", method: .get) { $0.status } == .ok)
-            // Stored, but held by a transaction that does not end: no worker can claim it.
-            let inbox = WebhookInbox(database)
-            _ = try await inbox.accept(
-                eventName: "user.signup", authorizerID: "held", bodyHash: "h", dedupeKey: "held",
-                body: Self.signup(id: "held", email: "held@example.com"), now: Date(timeIntervalSinceNow: -5))
+            // The user's per-user lock (UserSyncService.lockSpace), held first; then the event comes.
+            let (locked, signal) = AsyncStream.makeStream(of: Void.self)
             let holder = Task {
                 try await database.transaction { sql in
-                    try await sql.raw("SELECT id FROM webhook_events WHERE dedupe_key = 'held' FOR UPDATE").run()
+                    try await sql.raw("SELECT pg_advisory_xact_lock(1398361667, hashtext('held'))").run()
+                    signal.yield()
                     try await Task.sleep(for: .seconds(30))
                 }
             }
             defer { holder.cancel() }
+            for await _ in locked { break }
+            let inbox = WebhookInbox(database)
+            _ = try await inbox.accept(
+                eventName: "user.signup", authorizerID: "held", bodyHash: "h", dedupeKey: "held",
+                body: Self.signup(id: "held", email: "held@example.com"), now: Date(timeIntervalSinceNow: -5))
             #expect(try await Self.eventually {
-                try await client.execute(uri: "/readyz", method: .get) { $0.status } == .serviceUnavailable
+                try await client.execute(uri: "/readyz", method: .get) { $0.status == .serviceUnavailable && String(buffer: $0.body).contains("webhook_inbox: stalled") }
             })
-            let text = try await client.execute(uri: "/readyz", method: .get) { String(buffer: $0.body) }
-            #expect(text.contains("webhook_inbox: stalled"), "\(text)")
             let backlog = try await inbox.backlog()
             #expect(backlog.pending == 1)
             #expect(backlog.oldestReceivedAt.map { Date().timeIntervalSince($0) >= 5 } == true)
             holder.cancel()
             #expect(try await Self.eventually {
                 try await client.execute(uri: "/readyz", method: .get) { $0.status } == .ok
-            }, "once the row is free the worker applies it and readiness returns")
+            }, "once the lock is free the worker applies the event and readiness returns")
+            #expect(try await UserStore(database).find(authorizerID: "held") != nil)
         }
     }
 }

@@ -20,6 +20,8 @@ public struct Migrator: Sendable {
         IndexPendingWebhookEvents(),
         AddWorkflowChangeNotifications(),
         ForbidOperatorsInTenants(),
+        AddAuthorizerSuspension(),
+        AddClientChangeNotifications(),
     ]
 
     let migrations: [any Migration]

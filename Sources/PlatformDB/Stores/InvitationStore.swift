@@ -82,6 +82,9 @@ public struct InvitationStore: Sendable {
         case unknown, used, revoked, expired, otherEmail, alreadyInTenant
         /// A platform operator never joins a tenant (see ``ForbidOperatorsInTenants``).
         case platformOperator
+        /// Whoever made the invitation can no longer invite to the tenant (demoted, suspended,
+        /// deleted, gone): an invitation carries its author's rights only while they hold them.
+        case inviterLacksRights
     }
 
     /// Accepts by token for `user`: the email must match and the user must not be in a tenant.
@@ -111,6 +114,7 @@ public struct InvitationStore: Sendable {
         if invitation.email != user.email.lowercased() { return .failure(.otherEmail) }
         if user.role == .superAdmin { return .failure(.platformOperator) }
         if user.clientID != nil { return .failure(.alreadyInTenant) }
+        guard try await Self.inviterMayInvite(row, to: clientID, on: sql) else { return .failure(.inviterLacksRights) }
         if postgres {
             try await sql.raw("SELECT set_config(\(bind: PlatformDatabase.tenantSetting), \(bind: clientID), true)").run()
         }
@@ -140,8 +144,24 @@ public struct InvitationStore: Sendable {
             if invitation.revokedAt != nil { return .revoked }
             if invitation.expiresAt <= now { return .expired }
             if invitation.email != email.lowercased() { return .otherEmail }
+            let clientID = try row.decode(column: "client_id", as: String.self)
+            guard try await Self.inviterMayInvite(row, to: clientID, on: sql) else { return .inviterLacksRights }
             return nil
         }
+    }
+
+    /// Whether the invitation's author may still invite to `clientID`, checked when it is used: an
+    /// active ADMIN of that tenant, or an active platform operator (issue 25).
+    static func inviterMayInvite(_ invitation: any SQLRow, to clientID: String, on sql: any SQLDatabase) async throws -> Bool {
+        guard let inviterID = try invitation.decode(column: "created_by", as: String?.self),
+            let inviter = try await sql.select().columns("role", "status", "client_id").from("users")
+                .where("id", .equal, SQLBind(inviterID)).first()
+        else { return false }
+        let role = try inviter.decode(column: "role", as: String.self)
+        let status = try inviter.decode(column: "status", as: String.self)
+        let tenant = try inviter.decode(column: "client_id", as: String?.self)
+        guard status == UserStatus.active.rawValue else { return false }
+        return role == Role.superAdmin.rawValue || (role == Role.admin.rawValue && tenant == clientID)
     }
 
     /// The per-transaction setting that lets a token find its invitation under row-level security.

@@ -52,6 +52,8 @@ public struct TenantUserStore: Sendable {
                     status: try $0.decode(column: "status", as: String.self))
             }
             guard let target = members.first(where: { $0.id == id }) else { return .failure(.notFound) }
+            // DELETED is Authorizer's fact and terminal: no role or status brings a deleted user back.
+            if target.status == UserStatus.deleted.rawValue { return .failure(.notAllowed("a deleted user cannot be changed")) }
             let staysAdmin = (role ?? Role(rawValue: target.role)) == .admin && (status ?? UserStatus(rawValue: target.status)) == .active
             let otherAdmins = members.filter { $0.id != id && $0.role == Role.admin.rawValue && $0.status == UserStatus.active.rawValue }
             if target.role == Role.admin.rawValue, target.status == UserStatus.active.rawValue, !staysAdmin, otherAdmins.isEmpty {
@@ -63,6 +65,7 @@ public struct TenantUserStore: Sendable {
             guard let row = try await update.where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
                 .returning(UserRecord.columns.map { SQLColumn($0) }).first()
             else { return .failure(.notFound) }
+            if status != nil { try await UserStore.takeOverSuspension(userID: id, on: sql) }
             var changes: [String] = []
             if let role { changes.append("role=\(role.rawValue)") }
             if let status { changes.append("status=\(status.rawValue)") }
