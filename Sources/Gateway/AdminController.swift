@@ -32,7 +32,7 @@ struct AdminController: Sendable {
             .group(context: AuthenticatedContext.self).group(context: SuperAdminContext.self)
         admin.get("/webhook-events") { request, _ in try await events(request) }
         admin.post("/webhook-events/:id/replay") { _, context in try await replay(context) }
-        admin.post("/reconcile") { request, _ in try await reconcile(request) }
+        admin.post("/reconcile") { request, context in try await reconcile(request, context) }
         admin.get("/clients") { request, _ in try await listClients(request) }
         admin.post("/clients") { request, context in try await createClient(request, context) }
         admin.patch("/clients/:id") { request, context in try await changeClient(request, context) }
@@ -124,6 +124,7 @@ struct AdminController: Sendable {
         let id = try context.parameters.require("id")
         guard Identifier.isWellFormed(id) else { throw Problem.badRequest("not an event id", field: "id") }
         guard try await inbox.replay(id: id) else { throw Problem(.notFound, type: "not-found", title: "Not found", detail: "no such event") }
+        try await audit.record(actor: context.user.id, action: "webhook.replayed", target: id)
         worker?.wake()
         return Response(status: .accepted)
     }
@@ -132,7 +133,7 @@ struct AdminController: Sendable {
         var dryRun: Bool?
     }
 
-    private func reconcile(_ request: Request) async throws -> Reconciler.Report {
+    private func reconcile(_ request: Request, _ context: SuperAdminContext) async throws -> Reconciler.Report {
         guard let reconciler else {
             throw Problem(.serviceUnavailable, type: "reconcile-unavailable", title: "Reconcile unavailable",
                 detail: "configure the Authorizer admin secret to reconcile")
@@ -143,7 +144,7 @@ struct AdminController: Sendable {
         } else {
             body = try await JSONBody.decode(ReconcileRequest.self, from: request, allowed: ["dryRun"])
         }
-        return try await reconciler.run(dryRun: body.dryRun ?? false)
+        return try await reconciler.run(dryRun: body.dryRun ?? false, actor: context.user.id)
     }
 }
 

@@ -50,7 +50,24 @@ public struct Reconciler: Sendable {
         }
     }
 
-    /// Runs once. `progress` is called with (users seen, total) after each page.
+    /// Runs once, recorded in the audit log as `actor`'s with its counts (`reconcile`,
+    /// `reconcile.dry_run`, or `reconcile.failed` with the error). `progress` is called with
+    /// (users seen, total) after each page.
+    public func run(
+        dryRun: Bool, actor: String, progress: @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> Report {
+        let audit = AuditLog(database)
+        do {
+            let report = try await run(dryRun: dryRun, progress: progress)
+            try await audit.record(actor: actor, action: dryRun ? "reconcile.dry_run" : "reconcile", detail: report.description)
+            return report
+        } catch {
+            try? await audit.record(actor: actor, action: "reconcile.failed", detail: String(describing: error).prefix(500).description)
+            throw error
+        }
+    }
+
+    /// One run, unaudited (tests and the audited ``run(dryRun:actor:progress:)``).
     public func run(dryRun: Bool, progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Report {
         var report = Report(dryRun: dryRun)
         var seen = Set<String>()
@@ -227,6 +244,8 @@ struct ReconcileService: Service {
     let interval: Duration
     let logger: Logger
     static let lockKey = 7_326_091_002
+    /// Who the scheduled runs are in the audit log.
+    static let actor = "scheduler"
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
@@ -244,7 +263,7 @@ struct ReconcileService: Service {
 
     func runOnce() async throws {
         guard database.dialect == .postgres else {
-            _ = try await reconciler.run(dryRun: false)
+            _ = try await reconciler.run(dryRun: false, actor: Self.actor)
             return
         }
         let reconciler = self.reconciler
@@ -252,7 +271,7 @@ struct ReconcileService: Service {
             let locked = try await sql.raw("SELECT pg_try_advisory_xact_lock(\(unsafeRaw: String(Self.lockKey))) AS locked")
                 .first()?.decode(column: "locked", as: Bool.self) ?? false
             guard locked else { return }
-            _ = try await reconciler.run(dryRun: false)
+            _ = try await reconciler.run(dryRun: false, actor: Self.actor)
         }
     }
 }

@@ -46,7 +46,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         let report = try await PlatformDatabase.withOpened(url, logger: logger) { database in
             try await Migrator(logger: logger).migrate(database)
             return try await Reconciler(client: client, database: database, roles: settings.roles, logger: logger)
-                .run(dryRun: dryRun) { seen, total in
+                .run(dryRun: dryRun, actor: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")") { seen, total in
                     guard terminal, total > 0 else { return }
                     let width = 30
                     let filled = min(width, seen * width / total)

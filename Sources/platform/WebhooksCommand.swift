@@ -48,8 +48,11 @@ struct WebhooksCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = try options.makeLogger(label: "platform.webhooks")
             let id = self.id
-            let found = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) {
-                try await WebhookInbox($0).replay(id: id)
+            let found = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { database in
+                guard try await WebhookInbox(database).replay(id: id) else { return false }
+                try await AuditLog(database).record(
+                    actor: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")", action: "webhook.replayed", target: id)
+                return true
             }
             guard found else {
                 printError("no event \(id)")
