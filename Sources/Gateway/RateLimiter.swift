@@ -37,10 +37,14 @@ final class RateLimiter: Sendable {
 public struct AuthRateLimits: Sendable {
     public var perIP: Int
     public var perEmail: Int
+    /// Failed sign-ins per email from one client address in 15 minutes, below Authorizer's lockout
+    /// of 5 (see ``FailedLoginLimiter``); 0 turns it off.
+    public var failedLoginsPerAddress: Int
 
-    public init(perIP: Int = 30, perEmail: Int = 10) {
+    public init(perIP: Int = 30, perEmail: Int = 10, failedLoginsPerAddress: Int = 4) {
         self.perIP = perIP
         self.perEmail = perEmail
+        self.failedLoginsPerAddress = failedLoginsPerAddress
     }
 }
 
@@ -48,10 +52,16 @@ public struct AuthRateLimits: Sendable {
 struct AuthThrottle: Sendable {
     let byIP: RateLimiter?
     let byEmail: RateLimiter?
+    /// Failed sign-ins per email and client address.
+    let failedLogins: FailedLoginLimiter?
+    /// How long a failed sign-in, and any forgot-password answer, takes at least.
+    let loginFloor = ResponseFloor()
+    let forgotPasswordFloor = ResponseFloor()
 
     init(_ limits: AuthRateLimits) {
         byIP = limits.perIP > 0 ? RateLimiter(limit: limits.perIP, window: .seconds(60)) : nil
         byEmail = limits.perEmail > 0 ? RateLimiter(limit: limits.perEmail, window: .seconds(60)) : nil
+        failedLogins = limits.failedLoginsPerAddress > 0 ? FailedLoginLimiter(limit: limits.failedLoginsPerAddress) : nil
     }
 
     func check(route: String, ip: String?, email: String?) throws {

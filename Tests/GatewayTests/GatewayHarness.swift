@@ -48,6 +48,7 @@ struct GatewayHarness: Sendable {
         emailVerification: Bool = false,
         webhooksDelivered: Bool = true,
         superAdmins: Set<String> = [],
+        bcryptCost: UInt8 = 4,
         configure: @Sendable (inout GatewayConfiguration) -> Void = { _ in },
         _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
@@ -56,7 +57,7 @@ struct GatewayHarness: Sendable {
         authorizer.httpPort = 0
         authorizer.jwtType = .rs256
         authorizer.jwtPrivateKey = signingKeyPEM
-        authorizer.bcryptCost = 4
+        authorizer.bcryptCost = bcryptCost
         authorizer.enableEmailVerification = emailVerification
         let settled = authorizer
         let authorizerApp = try await buildAuthorizerApplication(configuration: settled, logger: logger)
