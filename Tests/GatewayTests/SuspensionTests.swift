@@ -79,26 +79,32 @@ import Testing
         try await GatewayHarness.with(mode: .local, backend: backend) { h in
             let (admin, _, memberID, authorizerID) = try await Self.tenantWithMember(h)
             let users = UserStore(h.database)
-            // The platform suspends; Authorizer enables (and revokes and enables): it stays suspended.
-            #expect(try await h.request(.patch, "/users/\(memberID)", json: ["status": "SUSPENDED"], bearer: admin).status == .ok)
-            for mutation in ["_enable_access", "_revoke_access", "_enable_access"] {
+            // Authorizer's bodies carry no event id and whole seconds: two events of one kind within
+            // a second are the same bytes, which the inbox drops as a duplicate. Hence the pauses.
+            let inbox = WebhookInbox(h.database)
+            func access(_ mutation: String) async throws {
+                let before = try await inbox.events(status: "APPLIED", limit: 500).count
                 try await h.authorizerAdmin(
                     "mutation ($p: UpdateAccessRequest!) { \(mutation)(param: $p) { message } }", variables: ["p": ["user_id": authorizerID]])
+                #expect(try await h.eventually { try await inbox.events(status: "APPLIED", limit: 500).count == before + 1 }, "\(mutation) applied")
             }
-            #expect(try await Self.settled(h))
+            // The platform suspends; Authorizer's enable does not lift it, nor does a revoke and enable.
+            #expect(try await h.request(.patch, "/users/\(memberID)", json: ["status": "SUSPENDED"], bearer: admin).status == .ok)
+            try await access("_enable_access")
             #expect(try await users.find(authorizerID: authorizerID)?.status == .suspended, "the ADMIN's suspension holds")
+            try await access("_revoke_access")
+            try await Task.sleep(for: .milliseconds(1100))
+            try await access("_enable_access")
+            #expect(try await users.find(authorizerID: authorizerID)?.status == .suspended, "and holds after a revoke and enable")
 
             // The platform reactivates; now Authorizer's own revocation suspends, and its enable lifts it.
-            // (A second later: Authorizer's bodies carry no event id and whole seconds, so a revoke in
-            // the same second as the last one is the same bytes, which the inbox drops as a duplicate.)
-            try await Task.sleep(for: .milliseconds(1100))
             #expect(try await h.request(.patch, "/users/\(memberID)", json: ["status": "ACTIVE"], bearer: admin).status == .ok)
-            try await h.authorizerAdmin(
-                "mutation ($p: UpdateAccessRequest!) { _revoke_access(param: $p) { message } }", variables: ["p": ["user_id": authorizerID]])
-            #expect(try await h.eventually { try await users.find(authorizerID: authorizerID)?.status == .suspended })
-            try await h.authorizerAdmin(
-                "mutation ($p: UpdateAccessRequest!) { _enable_access(param: $p) { message } }", variables: ["p": ["user_id": authorizerID]])
-            #expect(try await h.eventually { try await users.find(authorizerID: authorizerID)?.status == .active })
+            try await Task.sleep(for: .milliseconds(1100))
+            try await access("_revoke_access")
+            #expect(try await users.find(authorizerID: authorizerID)?.status == .suspended)
+            try await Task.sleep(for: .milliseconds(1100))
+            try await access("_enable_access")
+            #expect(try await users.find(authorizerID: authorizerID)?.status == .active)
         }
     }
 
