@@ -19,15 +19,19 @@ import Testing
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// A tenant's ADMIN and a platform operator, signed in: their tokens.
+    static func signIn(_ harness: GatewayHarness) async throws -> (owner: String, operator: String) {
+        try await harness.signup("owner@example.com", clientName: "Acme")
+        try await harness.signup("ops@example.com")
+        return (try await harness.login("owner@example.com"), try await harness.login("ops@example.com"))
+    }
+
     /// Issue 18, fault 1: `1e13|…` as a cursor aborted the process on PostgreSQL ("Double value
     /// cannot be converted to Int64" in PostgresNIO's Date encoding). Every list with a cursor.
     @Test(arguments: GatewayHarness.Backend.available)
     func aCursorFarInTimeIsABadRequestOnEveryList(_ backend: GatewayHarness.Backend) async throws {
         try await GatewayHarness.with(mode: .local, backend: backend, superAdmins: ["ops@example.com"]) { harness in
-            try await harness.signup("owner@example.com", clientName: "Acme")
-            try await harness.signup("ops@example.com")
-            let owner = try await harness.login("owner@example.com")
-            let operatorToken = try await harness.login("ops@example.com")
+            let (owner, operatorToken) = try await Self.signIn(harness)
             for seconds in ["1e13", "-1e13", "1e300", "-62135596801", "253402300800"] {
                 let cursor = Self.cursor("\(seconds)|c0000000000000000000000000")
                 for (route, token) in [
@@ -85,10 +89,7 @@ import Testing
     @Test(arguments: GatewayHarness.Backend.available)
     func everyQueryParameterTakesHostileValues(_ backend: GatewayHarness.Backend) async throws {
         try await GatewayHarness.with(mode: .local, backend: backend, superAdmins: ["ops@example.com"]) { harness in
-            try await harness.signup("owner@example.com", clientName: "Acme")
-            try await harness.signup("ops@example.com")
-            let owner = try await harness.login("owner@example.com")
-            let operatorToken = try await harness.login("ops@example.com")
+            let (owner, operatorToken) = try await Self.signIn(harness)
             let created = try await harness.request(
                 .post, "/workflows", json: ["name": "W", "definition": ["trigger": ["type": "manual"], "steps": [["type": "notify"]]]],
                 bearer: owner)

@@ -8,18 +8,25 @@ import Testing
 @Suite struct OperatorCLITests {
     @discardableResult
     static func platform(_ arguments: [String], expect status: Int32 = 0) throws -> String {
+        let (exit, text) = try run(arguments)
+        #expect(exit == status, "platform \(arguments.joined(separator: " ")): \(text)")
+        return text
+    }
+
+    /// Runs the executable with `environment` (the test's own by default) and returns its exit
+    /// status and everything it printed.
+    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(process.terminationStatus == status, "platform \(arguments.joined(separator: " ")): \(text)")
-        return text
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     /// A size out of range is refused before anything starts (the database URL is unusable, so a

@@ -55,21 +55,12 @@ import Testing
             refused: plain + [String(repeating: "x", count: 31)], accepted: long),
     ]
 
+    /// The executable, with none of the secret variables set but those of `extra`.
     static func run(_ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         for setting in settings { environment[setting.variable] = nil }
         environment.merge(extra) { $1 }
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try OperatorCLITests.run(arguments, environment: environment)
     }
 
     @Test(arguments: settings)
