@@ -90,16 +90,18 @@ public actor TestPostgres {
     }
 }
 
-/// Finds `shared/authorizer/<name>`: the project's `shared/` sits beside the checkout
-/// (`../shared`), so the search walks up from the calling file until it finds it.
-public enum SharedFiles {
+/// The test fixtures kept in the repository, under `Tests/Fixtures/` (the tests read nothing
+/// outside the repository): Authorizer's real schemas, copied from the reference beside the
+/// project (`shared/authorizer/`).
+public enum Fixtures {
+    /// `Tests/Fixtures/authorizer/<name>`, found by walking up from the calling file.
     public static func authorizer(_ name: String, from file: String = #filePath) throws -> String {
         var folder = URL(fileURLWithPath: file).deletingLastPathComponent()
         while folder.path != "/" {
-            let candidate = folder.appendingPathComponent("shared/authorizer/\(name)")
+            let candidate = folder.appendingPathComponent("Tests/Fixtures/authorizer/\(name)")
             if FileManager.default.fileExists(atPath: candidate.path) { return try String(contentsOf: candidate, encoding: .utf8) }
             folder = folder.deletingLastPathComponent()
         }
-        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "shared/authorizer/\(name) above \(file)"])
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "Tests/Fixtures/authorizer/\(name) above \(file)"])
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// Every document the client can send validates against the real schema of the version it is for.
 @Suite struct DocumentTests {
     static func schema(_ file: String) throws -> GraphQLSchema {
-        try buildSchema(source: SharedFiles.authorizer(file))
+        try buildSchema(source: Fixtures.authorizer(file))
     }
 
     @Test(arguments: [(AuthorizerVersion.v2, "schema-2.4.0.graphqls"), (.v1, "schema-1.4.4.graphqls")])

@@ -67,7 +67,7 @@ import Testing
     /// Every type, field and argument this server declares exists in Authorizer 2.4.0's schema
     /// with the same name and type.
     @Test func schemaIsASubsetOfAuthorizer240() throws {
-        let real = try Self.definitions(parse(source: SharedFiles.authorizer("schema-2.4.0.graphqls")))
+        let real = try Self.definitions(parse(source: Fixtures.authorizer("schema-2.4.0.graphqls")))
         let ours = try Self.definitions(parse(source: AuthorizerSchema.sdl))
         #expect(ours.count > 20)
         var differences: [String] = []
