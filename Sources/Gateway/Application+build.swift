@@ -51,11 +51,6 @@ public func buildApplication(
     }
     var worker: WebhookWorker?
     let inbox = WebhookInbox(database)
-    HealthController(
-        database: database, migrator: migrator, authorizer: auth?.client,
-        jwks: configuration.authorizer?.guardMode == .remote ? nil : auth?.jwks,
-        inbox: configuration.webhooks.isConfigured ? inbox : nil,
-        inboxStallAfter: Double(configuration.webhookStallAfter.components.seconds)).addRoutes(to: router)
     if configuration.webhooks.isConfigured {
         let inboxWorker = WebhookWorker(
             inbox: inbox,
@@ -71,6 +66,11 @@ public func buildApplication(
         services.append(inboxWorker)
         worker = inboxWorker
     }
+    HealthController(
+        database: database, migrator: migrator, authorizer: auth?.client,
+        jwks: configuration.authorizer?.guardMode == .remote ? nil : auth?.jwks,
+        inbox: worker == nil ? nil : inbox, worker: worker,
+        inboxStallAfter: Double(configuration.webhookStallAfter.components.seconds)).addRoutes(to: router)
     if let auth, let settings = configuration.authorizer {
         let reconciler = settings.adminSecret.map { _ in
             Reconciler(client: auth.client, database: database, roles: settings.roles, logger: logger)

@@ -83,9 +83,10 @@ struct AuthController: Sendable {
         let email = try JSONBody.text(body.email, field: "email")
         try throttle.check(route: "login", ip: nil, email: email)
         let scope = body.offlineAccess == true ? ["openid", "email", "profile", "offline_access"] : nil
-        // Failures per email and address stop here, before Authorizer's own lockout (issue 25).
+        // Attempts per email and address stop here, before Authorizer's own lockout (issue 25).
         let pair = FailedLoginLimiter.key(email: email, address: context.remoteIP)
-        if let after = throttle.failedLogins?.refusal(pair) {
+        let reservation = throttle.failedLogins?.reserve(pair)
+        if let after = reservation?.retryAfter {
             throw AuthThrottle.problem(after, "too many failed sign-ins for this email from this address")
         }
         let started = ContinuousClock.now
@@ -93,19 +94,23 @@ struct AuthController: Sendable {
         do {
             answer = try await client.login(email: email, password: body.password, scope: scope)
         } catch let error as AuthorizerClientError {
-            throw await loginFailure(error, pair: pair, started: started)
+            throw await loginFailure(error, pair: pair, slot: reservation?.slot, started: started)
         }
-        throttle.failedLogins?.recordSuccess(pair)
+        throttle.failedLogins?.succeeded(pair)
         let user = try await upsert(answer, loginAt: Date())
         loader.invalidate(authorizerID: user.authorizerID)
-        try Self.refuseIfBarred(user)
+        var tenant: ClientRecord?
+        if let clientID = user.clientID { tenant = try await database { try await clients.find(id: clientID) } }
+        if let problem = UserContextLoader.UserContext(user: user, client: tenant).barred { throw problem }
         return session(answer, user)
     }
 
     /// A failed sign-in, answered alike whether the email exists or not: the same status and body
     /// (Authorizer's "bad user credentials" and "user not found" both become one detail), held to
     /// the same floor of time (``ResponseFloor``).
-    private func loginFailure(_ error: AuthorizerClientError, pair: String, started: ContinuousClock.Instant) async -> Problem {
+    private func loginFailure(
+        _ error: AuthorizerClientError, pair: String, slot: ContinuousClock.Instant?, started: ContinuousClock.Instant
+    ) async -> Problem {
         let wrongCredentials = switch error {
         case .unauthenticated(let message): !message.lowercased().contains("verif")
         case .notFound: true
@@ -113,26 +118,20 @@ struct AuthController: Sendable {
         }
         switch error {
         case _ where wrongCredentials:
-            throttle.failedLogins?.recordFailure(pair)
             await throttle.loginFloor.pad(since: started)
             return Problem(.unauthorized, type: "invalid-credentials", title: "Invalid credentials", detail: "the email or password is wrong")
-        case .unauthenticated, .tooManyRequests:
-            throttle.failedLogins?.recordFailure(pair)
+        case .unauthenticated, .invalidArgument:
+            // Judged by Authorizer (its slot is kept) and held to the same floor.
             await throttle.loginFloor.pad(since: started)
             return Problem.from(error)
         default:
+            // Not judged (unreachable, rate-limited, an error of its own): the slot is given back.
+            if let slot { throttle.failedLogins?.release(pair, slot: slot) }
             return Problem.from(error)
         }
     }
 
     /// What login and refresh both refuse: a user the platform suspended or Authorizer deleted.
-    static func refuseIfBarred(_ user: UserRecord) throws {
-        switch user.status {
-        case .suspended: throw Problem.forbidden("user-suspended", "this account is suspended")
-        case .deleted: throw Problem.forbidden("user-deleted", "this account is deleted")
-        default: return
-        }
-    }
 
     private func refresh(_ request: Request) async throws -> SessionDTO.Tokens {
         let body = try await JSONBody.decode(RefreshRequest.self, from: request, allowed: RefreshRequest.fields)
@@ -145,8 +144,7 @@ struct AuthController: Sendable {
         } catch let refusal as AuthGuard.Refusal {
             throw Problem.unauthenticated("the refreshed token was refused: \(refusal.reason)")
         }
-        let user = try await loader.user(for: identity)
-        try Self.refuseIfBarred(user)
+        if let problem = try await loader.context(for: identity).barred { throw problem }
         return SessionDTO.Tokens(accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn)
     }
 
@@ -217,7 +215,10 @@ struct AuthController: Sendable {
         let body = try await JSONBody.decode(TokenRequest.self, from: request, allowed: TokenRequest.fields)
         do {
             let identity = try await authGuard.identity(for: body.token)
-            let user = try await loader.user(for: identity)
+            let loaded = try await loader.context(for: identity)
+            let user = loaded.user
+            // What every signed-in route refuses, this refuses too (a suspended tenant included).
+            if loaded.client?.status == .suspended { return VerifyDTO(valid: false, user: nil, reason: "tenant_suspended") }
             guard user.status == .active else { return VerifyDTO(valid: false, user: nil, reason: "user_\(user.status.rawValue.lowercased())") }
             return VerifyDTO(valid: true, user: UserDTO(user), reason: nil)
         } catch let refusal as AuthGuard.Refusal {

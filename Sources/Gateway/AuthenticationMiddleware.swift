@@ -33,15 +33,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw Problem.from(error)
         }
         let user = loaded.user
-        if loaded.client?.status == .suspended {
-            throw Problem.forbidden("tenant-suspended", "this account's organisation is suspended")
-        }
-        switch user.status {
-        case .suspended: throw Problem.forbidden("user-suspended", "this account is suspended")
-        case .deleted: throw Problem.forbidden("user-deleted", "this account is deleted")
-        case .pendingVerification where !allowPendingVerification:
+        if let problem = loaded.barred { throw problem }
+        if user.status == .pendingVerification, !allowPendingVerification {
             throw Problem.forbidden("email-not-verified", "verify your email address first")
-        default: break
         }
         var context = context
         context.identity = identity

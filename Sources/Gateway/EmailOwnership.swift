@@ -14,13 +14,19 @@ import SQLKit
 /// - it has another email now: the row takes it (or, if that one is held too, is released);
 /// - Authorizer has no such user: the row is marked DELETED and its email tombstoned;
 /// - it still has this email: the claim is the stale one, and nothing is freed;
-/// - Authorizer cannot say (no admin secret, unreachable): the row is released, holding
-///   `released:<id>:<email>` until its user's next sign-in, event or reconcile.
+/// - Authorizer cannot say (no admin secret, unreachable): for a claim Authorizer has just made (a
+///   sign-in, a signup), the row is released, holding `released:<id>:<email>` until its user's next
+///   sign-in, event or reconcile; for a claim that may be stale (a webhook, which can arrive late
+///   or be replayed; reconcile), nothing is freed and the write fails as transient, to be tried
+///   again once Authorizer can say.
 struct EmailOwnership: Sendable {
     /// A client with the admin secret; nil when none is configured.
     let client: AuthorizerClient?
     var loader: UserContextLoader?
     let logger: Logger
+    /// Whether a claim is fresh from Authorizer, so that a holder Authorizer cannot vouch for may be
+    /// released (see above).
+    var claimsAreFresh = true
 
     /// One Authorizer user's claim to an email.
     typealias Claim = (authorizerID: String, email: String)
@@ -40,8 +46,12 @@ struct EmailOwnership: Sendable {
         do {
             return try await Self.savepoint(on: sql, write)
         } catch where Self.isEmailTaken(error) && !claims.isEmpty {
-            guard try await free(claims, on: sql) else { throw error }
-            return try await Self.savepoint(on: sql, write)
+            // Freeing writes too: it runs in a savepoint of its own with the second try, so that a
+            // failure of either leaves the caller's transaction usable.
+            return try await Self.savepoint(on: sql) {
+                guard try await free(claims, on: sql) else { throw error }
+                return try await write()
+            }
         }
     }
 
@@ -67,6 +77,8 @@ struct EmailOwnership: Sendable {
                 } else {
                     try await UserStore.setEmail(email, authorizerID: holder.authorizerID, now: now, on: sql)
                 }
+            case .unknown where !claimsAreFresh:
+                throw PlatformDBError.unavailable("Authorizer cannot say whose an email held by another user is now; trying again later")
             case .movedTo, .unknown:
                 try await UserStore.releaseEmail(authorizerID: holder.authorizerID, now: now, on: sql)
             }

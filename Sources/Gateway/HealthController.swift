@@ -12,8 +12,12 @@ struct HealthController: Sendable {
     var authorizer: AuthorizerClient?
     var jwks: JWKSCache?
     var inbox: WebhookInbox?
-    /// How long an event may be due and not applied before the inbox counts as stalled: every
-    /// instance's worker looks each second, and a retry's backoff is not "due".
+    /// This instance's worker, whose standing still is what makes a waiting event a stall here.
+    var worker: WebhookWorker?
+    /// How long an event may be due and not applied, while this instance's workers have not moved
+    /// either, before the inbox counts as stalled: every instance's worker looks each second, and a
+    /// retry's backoff is not "due". A long queue that the workers are working through is not a
+    /// stall, so a burst of webhooks does not take every instance out of a balancer at once.
     var inboxStallAfter: TimeInterval = 60
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -42,7 +46,8 @@ struct HealthController: Sendable {
         }
         if let inbox, checks["database"] == "ok" {
             let now = Date()
-            if let due = try? await inbox.oldestDue(now: now), now.timeIntervalSince(due) > inboxStallAfter {
+            let still = worker.map { Double($0.standingStill.components.seconds) } ?? .infinity
+            if still > inboxStallAfter, let due = try? await inbox.oldestDue(now: now), now.timeIntervalSince(due) > inboxStallAfter {
                 checks["webhook_inbox"] = "stalled: an event has been due for \(Int(now.timeIntervalSince(due).rounded(.down))) s"
             } else {
                 checks["webhook_inbox"] = "ok"

@@ -57,7 +57,7 @@ extension Problem {
         case .constraintViolation:
             return Problem(.unprocessableContent, type: "constraint-violation", title: "Invalid value", detail: "a value was refused")
         case .invalidValue:
-            return Problem.badRequest("a value cannot be stored (out of range, or a character the database refuses)")
+            return Problem.badRequest("a value cannot be stored (out of range, too long, or a character the database refuses)")
         default:
             return Problem(.serviceUnavailable, type: "database-unavailable", title: "Database unavailable", detail: nil)
         }

@@ -23,7 +23,7 @@ public struct Reconciler: Sendable {
         self.roles = roles
         self.pageSize = pageSize
         self.logger = logger
-        self.ownership = EmailOwnership(client: client, loader: nil, logger: logger)
+        self.ownership = EmailOwnership(client: client, loader: nil, logger: logger, claimsAreFresh: false)
     }
 
     /// What a run found (and, unless dry, changed).

@@ -35,6 +35,17 @@ public final class UserContextLoader: Sendable {
     public struct UserContext: Sendable {
         public var user: UserRecord
         public var client: ClientRecord?
+
+        /// Why this user may not act, if they may not: their tenant is suspended, or they are
+        /// suspended or deleted. What every signed-in route refuses, and login and refresh too.
+        var barred: Problem? {
+            if client?.status == .suspended { return Problem.forbidden("tenant-suspended", "this account's organisation is suspended") }
+            switch user.status {
+            case .suspended: return Problem.forbidden("user-suspended", "this account is suspended")
+            case .deleted: return Problem.forbidden("user-deleted", "this account is deleted")
+            default: return nil
+            }
+        }
     }
 
     func context(for identity: Identity) async throws -> UserContext {

@@ -72,7 +72,9 @@ public struct UserSyncService: Sendable {
     /// the email the event's user has, ``EmailOwnership`` asks Authorizer whose it is and frees
     /// it before the event is applied again (a batch with a collision comes back here one by one).
     func apply(_ event: WebhookInbox.Event, on sql: any SQLDatabase) async throws {
-        guard let ownership else { return try await apply([event], on: sql) }
+        guard var ownership else { return try await apply([event], on: sql) }
+        // A webhook may come late or be replayed: its claim is not taken on trust.
+        ownership.claimsAreFresh = false
         let user = try JSONDecoder().decode(Body.self, from: Data(event.body.utf8)).user
         let claims = user.email.map { [(authorizerID: user.id, email: $0)] } ?? []
         try await ownership.writing(claims, on: sql) { try await apply([event], on: sql) }
@@ -205,6 +207,9 @@ public struct UserSyncService: Sendable {
         UserStore.AuthorizerProfile(
             authorizerID: user.id, email: email, firstName: user.givenName, lastName: user.familyName,
             status: user.isVerified ? .active : .pendingVerification,
-            roleForNewUser: roles.role(email: email, emailVerified: user.isVerified, authorizerID: user.id, authorizerRoles: user.roles ?? []))
+            // A webhook never grants operator rights by email (only by Authorizer id): its body is
+            // only as trustworthy as the webhook scheme (which may be --insecure-webhooks), while
+            // the sign-in that follows verification grants them from Authorizer's own answer.
+            roleForNewUser: roles.role(email: email, emailVerified: false, authorizerID: user.id, authorizerRoles: user.roles ?? []))
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import PlatformDB
 import ServiceLifecycle
+import Synchronization
 
 /// Applies inbox events at once and in order of arrival, retrying failures with backoff and
 /// parking an event as FAILED after `maxAttempts`. Safe with several gateways on one PostgreSQL.
@@ -15,6 +16,14 @@ final class WebhookWorker: Service, Sendable {
     let logger: Logger
     private let signals: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
+    /// When this instance's workers last moved: found nothing due, or finished a batch or an event.
+    private let lastProgress = Mutex(ContinuousClock.now)
+
+    /// How long this instance's workers have not moved (readiness: a stalled inbox is one whose
+    /// due events wait while this instance's workers stand still, not merely a long shared queue).
+    var standingStill: Duration { ContinuousClock.now - lastProgress.withLock { $0 } }
+
+    private func moved() { lastProgress.withLock { $0 = .now } }
 
     init(
         inbox: WebhookInbox, sync: UserSyncService, maxAttempts: Int = 8, batchSize: Int = 200, concurrency: Int = 1, logger: Logger
@@ -72,6 +81,7 @@ final class WebhookWorker: Service, Sendable {
                 let batch = try await inbox.processBatch(limit: batchSize) { events, sql in
                     try await sync.apply(events, on: sql)
                 }
+                moved()
                 switch batch {
                 case .success(let applied) where applied.isEmpty:
                     return
@@ -85,6 +95,7 @@ final class WebhookWorker: Service, Sendable {
                 }
                 for _ in 0..<batchSize {
                     if try await !processNext() { return }
+                    moved()
                 }
             } catch {
                 logger.error("webhook inbox unavailable", metadata: ["error": "\(error)"])

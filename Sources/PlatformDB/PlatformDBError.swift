@@ -17,8 +17,13 @@ public enum PlatformDBError: Error, Equatable, Sendable, CustomStringConvertible
     case notFound(String)
     /// The legacy users table still has rows that are not linked to Authorizer.
     case legacyUsersWithoutAuthorizerID(emails: [String])
-    /// The database could not be reached or failed in a way the caller cannot fix.
+    /// The database could not be reached, or failed in a way that passes (SQLSTATE classes 08
+    /// connection, 40 serialization failure and deadlock, 53 insufficient resources, 57P operator
+    /// intervention, 58 system error, 55P03 lock not available); worth trying again.
     case unavailable(String)
+    /// The database refused the statement for another reason (a program limit, a missing object):
+    /// trying the same again cannot help.
+    case refused(String)
 
     public var description: String {
         switch self {
@@ -36,6 +41,7 @@ public enum PlatformDBError: Error, Equatable, Sendable, CustomStringConvertible
             then run `platform migrate` again.
             """
         case .unavailable(let why): "database unavailable: \(why)"
+        case .refused(let why): "database refused the statement: \(why)"
         }
     }
 
@@ -52,13 +58,16 @@ public enum PlatformDBError: Error, Equatable, Sendable, CustomStringConvertible
                 return .alreadyExists(table: table, field: postgresKeyColumn(pg.serverInfo?[.detail]) ?? "key")
             case "23514", "23502", "23503":
                 return .constraintViolation(pg.serverInfo?[.constraintName] ?? pg.serverInfo?[.columnName] ?? state)
-            case _ where state.hasPrefix("22"):
-                // Data exceptions: the message may quote the value, so only where and what.
+            case _ where state.hasPrefix("22") || state.hasPrefix("54"):
+                // Data exceptions and program limits (a value too large for an index): the
+                // message may quote the value, so only where and what.
                 return .invalidValue("PostgreSQL \(state)\(pg.serverInfo?[.columnName].map { " in \($0)" } ?? "")")
             case _ where state.hasPrefix("23"):
                 return .constraintViolation(pg.serverInfo?[.constraintName] ?? state)
-            default:
+            case _ where ["08", "40", "53", "57", "58"].contains(String(state.prefix(2))) || state == "55P03":
                 return .unavailable("PostgreSQL \(state): \(pg.serverInfo?[.message] ?? "")")
+            default:
+                return .refused("PostgreSQL \(state): \(pg.serverInfo?[.message] ?? "")")
             }
         }
         if let lite = error as? SQLiteError {

@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Attempts per minute per email on the same routes; 0 turns it off. Env: AUTH_RATE_LIMIT_PER_EMAIL. Default: 10")
     var authRateLimitPerEmail: Int?
 
+    @Option(help: "Sign-in attempts per email from one client address in 15 minutes, kept below Authorizer's lockout of 5; 0 turns it off (behind a balancer that hides client addresses, turn it off and limit at the balancer). Env: AUTH_FAILED_LOGINS_PER_ADDRESS. Default: 4")
+    var authFailedLoginsPerAddress: Int?
+
     @Option(help: "Megabytes of workflow list pages kept until their tenant's workflows change (PostgreSQL only); 0 turns the cache off. Env: PAGE_CACHE_MB. Default: 16")
     var pageCacheMb: Int?
 
@@ -87,6 +90,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let perEmail = authRateLimitPerEmail ?? environment["AUTH_RATE_LIMIT_PER_EMAIL"].flatMap(Int.init) {
             guard perEmail >= 0 else { throw ValidationError("--auth-rate-limit-per-email must be 0 (off) or more") }
             configuration.authRateLimits.perEmail = perEmail
+        }
+        if let attempts = authFailedLoginsPerAddress ?? environment["AUTH_FAILED_LOGINS_PER_ADDRESS"].flatMap(Int.init) {
+            guard (0...4).contains(attempts) else {
+                throw ValidationError("--auth-failed-logins-per-address must be 0 (off) to 4, below Authorizer's lockout of 5")
+            }
+            configuration.authRateLimits.failedLoginsPerAddress = attempts
         }
         if let text = pageCacheMb.map({ String($0) }) ?? environment["PAGE_CACHE_MB"] {
             guard let megabytes = Int(text), (0...4096).contains(megabytes) else {

@@ -126,7 +126,9 @@ struct UsersCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         guard let clientID = user.clientID else {
-            return try await db.transaction { sql in try await UserStore.makeOperator(id: user.id, now: Date(), on: sql) } ?? user
+            let made = try await db.transaction { sql in try await UserStore.makeOperator(id: user.id, now: Date(), on: sql) } ?? user
+            try await AuditLog(db).record(actor: "cli:\(operatorName)", action: "user.made_operator", target: user.id, detail: reason)
+            return made
         }
         let scope = try await TenantScope.console(operator: operatorName, actingIn: clientID, reason: reason, audit: AuditLog(db))
         switch try await TenantUserStore(db).makeOperator(user.id, in: scope) {
@@ -155,10 +157,14 @@ struct UsersCommand: AsyncParsableCommand {
                     printError("\(user.email) belongs to no tenant; only its status can change")
                     throw ExitCode.failure
                 }
-                return try await db.transaction { sql in
+                let changed = try await db.transaction { sql in
                     try await UserStore.takeOverSuspension(userID: user.id, on: sql)
                     return try await UserStore.setStatus(status, authorizerID: user.authorizerID, now: Date(), on: sql)
                 } ?? user
+                // A user in no tenant (an operator, say) has no tenant log: the platform's takes it.
+                try await AuditLog(db).record(
+                    actor: "cli:\(operatorName)", action: "user.changed", target: user.id, detail: "status=\(status.rawValue); \(reason)")
+                return changed
             }
             let scope = try await TenantScope.console(operator: operatorName, actingIn: clientID, reason: reason, audit: AuditLog(db))
             switch try await TenantUserStore(db).change(user.id, role: role, status: status, in: scope) {

@@ -70,4 +70,25 @@ import Testing
             #expect(owner.accessToken != nil)
         }
     }
+
+    /// Attempts sent together, and other spellings of one address (KELVIN SIGN lowercases to k,
+    /// as Authorizer compares), share one count: each attempt is counted before Authorizer is asked.
+    @Test func attemptsSentTogetherOrSpelledOtherwiseShareOneCount() async throws {
+        try await GatewayHarness.with(mode: .local, webhooksDelivered: false) { h in
+            try await h.signup("kim@example.com")
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<10 {
+                    let spelling = index % 2 == 0 ? "kim@example.com" : "\u{212A}IM@example.com"
+                    group.addTask {
+                        Int(try await h.request(.post, "/auth/login", json: ["email": spelling, "password": "Wr0ng!password"]).status.code)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 401 }.count <= 4, "\(statuses.sorted())")
+            #expect(statuses.filter { $0 == 429 }.count >= 6, "\(statuses.sorted())")
+            let owner = try await h.authorizerClient.login(email: "kim@example.com", password: GatewayHarness.password)
+            #expect(owner.accessToken != nil, "Authorizer's lockout was not reached")
+        }
+    }
 }

@@ -1,4 +1,6 @@
+import AuthorizerClient
 import Foundation
+import HTTPTypes
 import Gateway
 import Logging
 import PlatformDB
@@ -20,6 +22,26 @@ import Testing
             #expect(verified.json["user"]["role"].string == "SUPER_ADMIN", "\(verified.text)")
             let access = try #require(verified.json["accessToken"].string)
             #expect(try await h.request(.get, "/admin/users", bearer: access).status == .ok)
+        }
+    }
+
+    /// A webhook never grants operator rights by email, whatever it says of the address: its body is
+    /// only as trusted as the webhook scheme. The sign-in that follows does, from Authorizer's answer.
+    @Test func aWebhookGrantsNoOperatorRightsByEmail() async throws {
+        try await GatewayHarness.with(mode: .local, webhooksDelivered: false, superAdmins: ["ops@example.com"]) { h in
+            let answer = try await h.authorizerClient.signup(
+                email: "ops@example.com", password: GatewayHarness.password, confirmPassword: GatewayHarness.password,
+                givenName: nil, familyName: nil)
+            let id = try #require(answer.user?.id)
+            let body = Data(#"{"event_name":"user.signup","user":{"id":"\#(id)","email":"ops@example.com","email_verified":true,"updated_at":1}}"#.utf8)
+            var headers = HTTPFields()
+            headers[HTTPField.Name("X-Authorizer-Signature")!] = WebhookSignature.sign(body, secret: h.authorizer.clientSecret)
+            #expect(try await h.request(.post, "/webhooks/authorizer", body: body, headers: headers).status == .accepted)
+            let users = UserStore(h.database)
+            #expect(try await h.eventually { try await users.find(authorizerID: id) != nil })
+            #expect(try await users.find(authorizerID: id)?.role == .user)
+            _ = try await h.login("ops@example.com")
+            #expect(try await users.find(authorizerID: id)?.role == .superAdmin)
         }
     }
 
@@ -111,6 +133,19 @@ import Testing
                     .map { try $0.decode(column: "action", as: String.self) }
             }
             #expect(actions.contains("user.made_operator"), "\(actions)")
+        }
+        // A user in no tenant: the change is in the platform's log.
+        try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: logger) { db in
+            _ = try await UserStore(db).upsertFromAuthorizer(
+                .init(authorizerID: "az-loner", email: "loner@example.com", firstName: nil, lastName: nil, status: .active))
+        }
+        try OperatorCLITests.platform(["users", "set-role", "loner@example.com", "SUPER_ADMIN", "--database-url", url])
+        try OperatorCLITests.platform(["users", "suspend", "loner@example.com", "--database-url", url])
+        try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: logger) { db in
+            let loner = try #require(try await UserStore(db).find(authorizerID: "az-loner"))
+            let audit = AuditLog(db)
+            #expect(try await audit.entries(action: "user.made_operator").contains { $0.target == loner.id && $0.actor.hasPrefix("cli:") })
+            #expect(try await audit.entries(action: "user.changed").contains { $0.target == loner.id })
         }
     }
 }

@@ -122,6 +122,30 @@ import Testing
         }
     }
 
+    /// A suspended tenant's members are refused by `/auth/verify`, refresh and login as by every
+    /// signed-in route (verify answered `valid: true` and refresh issued tokens).
+    @Test func aSuspendedTenantsMembersAreRefusedEverywhere() async throws {
+        try await GatewayHarness.with(mode: .local, superAdmins: ["ops@example.com"]) { h in
+            let owner = try await h.signup("owner@example.com", clientName: "Acme")
+            let clientID = try #require(owner.json["user"]["clientId"].string)
+            try await h.signup("ops@example.com")
+            let ops = try await h.login("ops@example.com")
+            let login = try await h.request(
+                .post, "/auth/login", json: ["email": "owner@example.com", "password": GatewayHarness.password, "offlineAccess": true])
+            let access = try #require(login.json["accessToken"].string)
+            let refresh = try #require(login.json["refreshToken"].string)
+            #expect(try await h.request(.patch, "/admin/clients/\(clientID)", json: ["status": "SUSPENDED"], bearer: ops).status == .ok)
+
+            let verify = try await h.request(.post, "/auth/verify", json: ["token": access])
+            #expect(verify.json["valid"].bool == false, "\(verify.text)")
+            #expect(verify.json["reason"].string == "tenant_suspended")
+            let refreshed = try await h.request(.post, "/auth/refresh", json: ["refreshToken": refresh])
+            #expect(refreshed.status == .forbidden, "\(refreshed.text)")
+            let again = try await h.request(.post, "/auth/login", json: ["email": "owner@example.com", "password": GatewayHarness.password])
+            #expect(again.status == .forbidden, "\(again.text)")
+        }
+    }
+
     /// DELETED is terminal through the API: an ADMIN could PATCH a deleted user back to ACTIVE.
     @Test(arguments: GatewayHarness.Backend.available)
     func aDeletedUserStaysDeleted(_ backend: GatewayHarness.Backend) async throws {
