@@ -97,6 +97,12 @@ import Testing
                     try await sql.raw("UPDATE users SET client_id = \(bind: clientID) WHERE email = 'ops@example.com'").run()
                 }
             }
+            // Nor by demoting and placing in one statement, the way an invitation once did.
+            await #expect(throws: PlatformDBError.self) {
+                try await h.database.withConnection { sql in
+                    try await sql.raw("UPDATE users SET client_id = \(bind: clientID), role = 'USER' WHERE email = 'ops@example.com'").run()
+                }
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 import Foundation
 import Gateway
+import Logging
+import PlatformDB
 import Testing
 
 /// Every secret setting is refused at start when empty, whitespace-only or shorter than its
@@ -82,11 +84,15 @@ import Testing
 
     /// The library refuses the same, for whoever builds the gateway without the command line.
     @Test func buildApplicationRefusesAnEmptyWebhookSecret() async throws {
+        let logger = Logger(label: "test.secrets")
         var webhooks = WebhookAuthentication()
         webhooks.authorizerSecret = ""
-        let configuration = GatewayConfiguration(webhooks: webhooks)
-        #expect(throws: GatewayConfigurationError.self) { try configuration.checkSecrets() }
+        let refused = GatewayConfiguration(port: 0, webhooks: webhooks)
+        await #expect(throws: GatewayConfigurationError.self) {
+            _ = try await buildApplication(configuration: refused, database: try await PlatformDatabase.open(.sqliteMemory, logger: logger), logger: logger)
+        }
         webhooks.authorizerSecret = Self.long
-        #expect(throws: Never.self) { try GatewayConfiguration(webhooks: webhooks).checkSecrets() }
+        let accepted = GatewayConfiguration(port: 0, webhooks: webhooks)
+        _ = try await buildApplication(configuration: accepted, database: try await PlatformDatabase.open(.sqliteMemory, logger: logger), logger: logger)
     }
 }

@@ -26,6 +26,7 @@ import Testing
                 let parameters = try await h.request(
                     .post, "/reports", body: Data(#"{"title":"deep","parameters":{"p":\#(Self.nested(depth))}}"#.utf8), bearer: owner)
                 #expect(parameters.status == .badRequest, "parameters \(depth): \(parameters.text)")
+                #expect(parameters.json["field"].string == "parameters", "\(depth)")
                 let definition = try await h.request(
                     .post, "/workflows",
                     body: Data(#"{"name":"deep","definition":{"trigger":{"type":"manual"},"steps":[{"type":"x","d":\#(Self.nested(depth))}]}}"#.utf8),
