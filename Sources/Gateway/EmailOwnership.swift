@@ -37,6 +37,16 @@ struct EmailOwnership: Sendable {
         case gone
         case stillOwns
         case unknown
+
+        /// The verdict's kind, for a log line: never the address itself.
+        var kind: String {
+            switch self {
+            case .movedTo: "moved"
+            case .gone: "gone"
+            case .stillOwns: "still_owns"
+            case .unknown: "unknown"
+            }
+        }
     }
 
     /// Runs `write` in a savepoint on `sql` (the caller's transaction). When it fails because a
@@ -45,7 +55,7 @@ struct EmailOwnership: Sendable {
     func writing<T>(_ claims: [Claim], on sql: any SQLDatabase, _ write: () async throws -> T) async throws -> T {
         do {
             return try await Self.savepoint(on: sql, write)
-        } catch where Self.isEmailTaken(error) && !claims.isEmpty {
+        } catch  where Self.isEmailTaken(error) && !claims.isEmpty {
             // Freeing writes too: it runs in a savepoint of its own with the second try, so that a
             // failure of either leaves the caller's transaction usable.
             return try await Self.savepoint(on: sql) {
@@ -78,13 +88,16 @@ struct EmailOwnership: Sendable {
                     try await UserStore.setEmail(email, authorizerID: holder.authorizerID, now: now, on: sql)
                 }
             case .unknown where !claimsAreFresh:
-                throw PlatformDBError.unavailable("Authorizer cannot say whose an email held by another user is now; trying again later")
+                throw PlatformDBError.unavailable(
+                    "Authorizer cannot say whose an email held by another user is now; trying again later")
             case .movedTo, .unknown:
                 try await UserStore.releaseEmail(authorizerID: holder.authorizerID, now: now, on: sql)
             }
-            logger.info("freed an email another user now holds at Authorizer", metadata: [
-                "holder": "\(holder.authorizerID)", "verdict": "\(verdict)",
-            ])
+            logger.info(
+                "freed an email another user now holds at Authorizer",
+                metadata: [
+                    "holder": "\(holder.authorizerID)", "verdict": "\(verdict.kind)",
+                ])
             loader?.invalidate(authorizerID: holder.authorizerID)
             changed = true
         }

@@ -26,7 +26,9 @@ final class FailedLoginLimiter: Sendable {
 
     /// Reserves an attempt for the pair: nil when it may go on (its slot is taken), or the
     /// seconds until it may try again.
-    func reserve(_ key: String, now: ContinuousClock.Instant = .now) -> (slot: ContinuousClock.Instant?, retryAfter: Int?) {
+    func reserve(_ key: String, now: ContinuousClock.Instant = .now) -> (
+        slot: ContinuousClock.Instant?, retryAfter: Int?
+    ) {
         attempts.withLock { attempts in
             if attempts.count > 100_000 { attempts = attempts.filter { $0.value.contains { now - $0 < window } } }
             let recent = (attempts[key] ?? []).filter { now - $0 < window }

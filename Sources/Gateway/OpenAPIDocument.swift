@@ -56,7 +56,7 @@ enum OpenAPIDocument {
 
             open("POST", "/auth/signup", "Sign up at Authorizer; the platform user is created before the answer. With `clientName` a tenant is created with the user as its ADMIN; with `invitationToken` the user joins the inviting tenant.", "SignupRequest", [201: "Session"], [400, 403, 409, 429, 502, 503]),
             open("POST", "/auth/login", "Log in at Authorizer.", "LoginRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
-            open("POST", "/auth/refresh", "Exchange a refresh token (rotated) for new tokens.", "RefreshRequest", [200: "Tokens"], [400, 401, 502, 503]),
+            open("POST", "/auth/refresh", "Exchange a refresh token (rotated) for new tokens; 403 for a user login would refuse (suspended, deleted, or in a suspended tenant).", "RefreshRequest", [200: "Tokens"], [400, 401, 403, 429, 502, 503]),
             open("POST", "/auth/forgot-password", "Ask Authorizer to mail a password-reset link.", "EmailRequest", [202: "Message"], [400, 401, 403, 429, 502, 503]),
             open("POST", "/auth/reset-password", "Set a new password with the mailed token.", "ResetPasswordRequest", [200: "Message"], [400, 401, 403, 429, 502, 503]),
             open("POST", "/auth/verify-email", "Verify the email with the mailed token; answers a session.", "TokenRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),

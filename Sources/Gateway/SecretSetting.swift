@@ -32,10 +32,13 @@ public enum SecretSetting {
     public static func checkStandard(_ value: String, key: String) throws -> String {
         try check(value, key: key, minimumBytes: 1)
         let encoded = value.hasPrefix("whsec_") ? String(value.dropFirst(6)) : value
-        guard let key64 = Data(base64Encoded: encoded) else { throw GatewayConfigurationError("\(key): a secret is not whsec_<base64>") }
+        guard let key64 = Data(base64Encoded: encoded) else {
+            throw GatewayConfigurationError("\(key): a secret is not whsec_<base64>")
+        }
         guard standardKeyBytes.contains(key64.count) else {
             throw GatewayConfigurationError(
-                "\(key): a key of \(key64.count) bytes; Standard Webhooks keys are \(standardKeyBytes.lowerBound)-\(standardKeyBytes.upperBound) bytes")
+                "\(key): a key of \(key64.count) bytes; Standard Webhooks keys are \(standardKeyBytes.lowerBound)-\(standardKeyBytes.upperBound) bytes"
+            )
         }
         return value
     }
@@ -44,9 +47,13 @@ public enum SecretSetting {
 extension GatewayConfiguration {
     /// Every secret of the configuration, checked by ``SecretSetting`` (keys named by their flags).
     public func checkSecrets() throws {
-        if let secret = webhooks.authorizerSecret { try SecretSetting.check(secret, key: "--webhook-authorizer-secret") }
+        if let secret = webhooks.authorizerSecret {
+            try SecretSetting.check(secret, key: "--webhook-authorizer-secret")
+        }
         if let secret = webhooks.seedSecret { try SecretSetting.check(secret, key: "--webhook-signature-secret") }
-        for secret in webhooks.standardWebhookSecrets { try SecretSetting.checkStandard(secret, key: "--webhook-standard-secret") }
+        for secret in webhooks.standardWebhookSecrets {
+            try SecretSetting.checkStandard(secret, key: "--webhook-standard-secret")
+        }
         if let header = webhooks.staticHeader { try SecretSetting.check(header.value, key: "--webhook-static-header") }
         if let secret = authorizer?.adminSecret { try SecretSetting.check(secret, key: "--authorizer-admin-secret") }
         if let secret = authorizer?.jwtSecret {

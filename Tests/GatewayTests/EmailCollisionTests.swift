@@ -13,7 +13,8 @@ import Testing
     /// Changes a user's email at Authorizer directly, as the user would in its own UI.
     static func changeEmail(_ h: GatewayHarness, id: String, to email: String) async throws {
         try await h.authorizerAdmin(
-            "mutation ($p: UpdateUserRequest!) { _update_user(params: $p) { id } }", variables: ["p": ["id": id, "email": email]])
+            "mutation ($p: UpdateUserRequest!) { _update_user(params: $p) { id } }",
+            variables: ["p": ["id": id, "email": email]])
     }
 
     static func authorizerID(_ reply: GatewayHarness.Reply) throws -> String {
@@ -24,7 +25,8 @@ import Testing
     /// with B's company lost; now A's row takes A's new address (confirmed with `_user`) and B's
     /// signup completes with its tenant.
     @Test(arguments: GatewayHarness.Backend.available)
-    func anEmailGivenUpAtAuthorizerCanBeSignedUpWithAgainWithItsCompany(_ backend: GatewayHarness.Backend) async throws {
+    func anEmailGivenUpAtAuthorizerCanBeSignedUpWithAgainWithItsCompany(_ backend: GatewayHarness.Backend) async throws
+    {
         try await GatewayHarness.with(mode: .local, backend: backend) { h in
             let a = try Self.authorizerID(try await h.signup("a@example.com", clientName: "A Co"))
             try await Self.changeEmail(h, id: a, to: "a.new@example.com")
@@ -46,11 +48,13 @@ import Testing
     /// The holder is gone at Authorizer (and no webhook said so): its row is marked DELETED. Without
     /// the admin secret nobody can ask, and the holder is released until it is heard of again.
     @Test(arguments: GatewayHarness.Backend.available)
-    func aHolderGoneFromAuthorizerIsDeletedAndAnUnconfirmedOneIsReleased(_ backend: GatewayHarness.Backend) async throws {
+    func aHolderGoneFromAuthorizerIsDeletedAndAnUnconfirmedOneIsReleased(_ backend: GatewayHarness.Backend) async throws
+    {
         try await GatewayHarness.with(mode: .local, backend: backend, webhooksDelivered: false) { h in
             let gone = try Self.authorizerID(try await h.signup("gone@example.com", clientName: "Gone Co"))
             try await h.authorizerAdmin(
-                "mutation ($p: DeleteUserRequest!) { _delete_user(params: $p) { message } }", variables: ["p": ["id": gone]])
+                "mutation ($p: DeleteUserRequest!) { _delete_user(params: $p) { message } }",
+                variables: ["p": ["id": gone]])
             let again = try await h.signup("gone@example.com", clientName: "New Co")
             #expect(again.status == .created, "\(again.text)")
             #expect(try await UserStore(h.database).find(authorizerID: gone)?.status == .deleted)
@@ -93,7 +97,9 @@ import Testing
     /// drift, and everyone signs in with their new address.
     @Test(arguments: GatewayHarness.Backend.available)
     func reconcileAppliesSwapsAndChains(_ backend: GatewayHarness.Backend) async throws {
-        try await GatewayHarness.with(mode: .local, backend: backend, webhooksDelivered: false, superAdmins: ["ops@example.com"]) { h in
+        try await GatewayHarness.with(
+            mode: .local, backend: backend, webhooksDelivered: false, superAdmins: ["ops@example.com"]
+        ) { h in
             try await h.signup("ops@example.com")
             let ops = try await h.login("ops@example.com")
             var ids: [String: String] = [:]
@@ -142,7 +148,8 @@ import Testing
             try await Self.changeEmail(h, id: a, to: "tmp@example.com")
             try await Self.changeEmail(h, id: b, to: "b@example.com")
             try await Self.changeEmail(h, id: a, to: "a@example.com")
-            let reconciler = Reconciler(client: h.authorizerClient, database: h.database, pageSize: 1, logger: GatewayHarness.logger)
+            let reconciler = Reconciler(
+                client: h.authorizerClient, database: h.database, pageSize: 1, logger: GatewayHarness.logger)
             let report = try await reconciler.run(dryRun: false)
             #expect(report.updated == 2, "\(report)")
             #expect(report.skipped.isEmpty, "\(report)")
@@ -162,7 +169,8 @@ import Testing
             // The database refuses one address, as a constraint it has would.
             try await h.database.withConnection { sql in
                 if h.database.dialect == .postgres {
-                    try await sql.raw("ALTER TABLE users ADD CONSTRAINT no_blocked CHECK (email NOT LIKE 'blocked%')").run()
+                    try await sql.raw("ALTER TABLE users ADD CONSTRAINT no_blocked CHECK (email NOT LIKE 'blocked%')")
+                        .run()
                 } else {
                     try await sql.raw(
                         """
@@ -174,12 +182,16 @@ import Testing
             }
             try await Self.changeEmail(h, id: y, to: "blocked@example.com")
             try await h.authorizerAdmin(
-                "mutation ($p: UpdateUserRequest!) { _update_user(params: $p) { id } }", variables: ["p": ["id": x, "given_name": "Xena"]])
+                "mutation ($p: UpdateUserRequest!) { _update_user(params: $p) { id } }",
+                variables: ["p": ["id": x, "given_name": "Xena"]])
             try await h.authorizerAdmin(
-                "mutation ($p: DeleteUserRequest!) { _delete_user(params: $p) { message } }", variables: ["p": ["id": z]])
+                "mutation ($p: DeleteUserRequest!) { _delete_user(params: $p) { message } }",
+                variables: ["p": ["id": z]])
 
-            let report = try await Reconciler(client: h.authorizerClient, database: h.database, logger: GatewayHarness.logger)
-                .run(dryRun: false)
+            let report = try await Reconciler(
+                client: h.authorizerClient, database: h.database, logger: GatewayHarness.logger
+            )
+            .run(dryRun: false)
             #expect(report.skipped.map(\.authorizerId) == [y], "\(report)")
             #expect(report.updated == 1, "\(report)")
             #expect(report.deleted == 1, "\(report)")

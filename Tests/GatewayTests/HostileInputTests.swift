@@ -15,8 +15,10 @@ import Testing
 @Suite struct HostileInputTests {
     /// base64url, as the API writes cursors.
     static func cursor(_ text: String) -> String {
-        Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
+            of: "/", with: "_"
+        )
+        .replacingOccurrences(of: "=", with: "")
     }
 
     /// A tenant's ADMIN and a platform operator, signed in: their tokens.
@@ -69,7 +71,9 @@ import Testing
     static let edgeCursors: [String] =
         edgeTexts.filter { $0.count < 100 && !$0.contains("%") }.flatMap { number in
             [cursor("\(number)|c0000000000000000000000000"), cursor("\(number)|x"), cursor(number)]
-        } + [cursor("1e13|c0000000000000000000000000|x"), cursor("|"), cursor("\u{0}|\u{0}"), "%00", "====", "-_-_", ""]
+        } + [
+            cursor("1e13|c0000000000000000000000000|x"), cursor("|"), cursor("\u{0}|\u{0}"), "%00", "====", "-_-_", "",
+        ]
 
     /// A hostile value: an edge (most often), or a random number or string built from scalars
     /// across the whole Unicode range, NUL included.
@@ -79,9 +83,13 @@ import Testing
         (1, Gen.double(in: -1e300...1e300).map { "\($0)" }),
         (1, Gen.int64(in: .min ... .max).map { "\($0)" }),
         // (The library's own scalar generator unwraps surrogate code points, which are no scalars.)
-        (1, Gen<UInt32>.value(in: 0...0x10FFFF).map { Character(UnicodeScalar($0) ?? "\u{FFFD}") }.string(of: 0...40).map {
-            $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        })
+        (
+            1,
+            Gen<UInt32>.value(in: 0...0x10FFFF).map { Character(UnicodeScalar($0) ?? "\u{FFFD}") }.string(of: 0...40)
+                .map {
+                    $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                }
+        )
     )
 
     /// Every query parameter of every list, each fed hostile values on both databases: nothing
@@ -91,27 +99,38 @@ import Testing
         try await GatewayHarness.with(mode: .local, backend: backend, superAdmins: ["ops@example.com"]) { harness in
             let (owner, operatorToken) = try await Self.signIn(harness)
             let created = try await harness.request(
-                .post, "/workflows", json: ["name": "W", "definition": ["trigger": ["type": "manual"], "steps": [["type": "notify"]]]],
+                .post, "/workflows",
+                json: ["name": "W", "definition": ["trigger": ["type": "manual"], "steps": [["type": "notify"]]]],
                 bearer: owner)
             #expect(created.status == .created)
             let parameters: [(route: String, name: String, token: String)] =
-                [("/workflows", "limit"), ("/workflows", "cursor"), ("/workflows", "status"), ("/workflows", "search"),
-                 ("/reports", "limit"), ("/reports", "cursor"), ("/reports", "workflowId"), ("/reports", "createdBy"),
-                 ("/reports", "status"), ("/reports", "createdFrom"), ("/reports", "createdTo"), ("/users", "limit"),
-                 ("/users", "cursor"), ("/audit-log", "limit")].map { ($0.0, $0.1, owner) }
-                + [("/admin/users", "limit"), ("/admin/users", "cursor"), ("/admin/clients", "limit"), ("/admin/clients", "cursor"),
-                   ("/admin/webhook-events", "status"), ("/admin/webhook-events", "limit")].map { ($0.0, $0.1, operatorToken) }
+                [
+                    ("/workflows", "limit"), ("/workflows", "cursor"), ("/workflows", "status"),
+                    ("/workflows", "search"),
+                    ("/reports", "limit"), ("/reports", "cursor"), ("/reports", "workflowId"),
+                    ("/reports", "createdBy"),
+                    ("/reports", "status"), ("/reports", "createdFrom"), ("/reports", "createdTo"), ("/users", "limit"),
+                    ("/users", "cursor"), ("/audit-log", "limit"),
+                ].map { ($0.0, $0.1, owner) }
+                + [
+                    ("/admin/users", "limit"), ("/admin/users", "cursor"), ("/admin/clients", "limit"),
+                    ("/admin/clients", "cursor"),
+                    ("/admin/webhook-events", "status"), ("/admin/webhook-events", "limit"),
+                ].map { ($0.0, $0.1, operatorToken) }
             for parameter in parameters {
                 await propertyCheck(count: 40, input: Self.hostileValue) { value in
-                    let reply = try await harness.request(.get, "\(parameter.route)?\(parameter.name)=\(value)", bearer: parameter.token)
+                    let reply = try await harness.request(
+                        .get, "\(parameter.route)?\(parameter.name)=\(value)", bearer: parameter.token)
                     #expect(
-                        reply.status.code < 500, "\(parameter.route)?\(parameter.name)=\(value.prefix(80)) → \(reply.status.code) \(reply.text)")
+                        reply.status.code < 500,
+                        "\(parameter.route)?\(parameter.name)=\(value.prefix(80)) → \(reply.status.code) \(reply.text)")
                 }
             }
             // The If-Match version is a number from outside too.
             let id = created.json["id"].string ?? ""
             for value in Self.edgeTexts where value.count < 100 && !value.contains("%") {
-                let reply = try await harness.request(.patch, "/workflows/\(id)", json: ["name": "V"], bearer: owner, ifMatch: "\"\(value)\"")
+                let reply = try await harness.request(
+                    .patch, "/workflows/\(id)", json: ["name": "V"], bearer: owner, ifMatch: "\"\(value)\"")
                 #expect(reply.status.code < 500, "If-Match \(value) → \(reply.status.code) \(reply.text)")
             }
             #expect(try await harness.request(.get, "/healthz").status == .ok)

@@ -25,17 +25,23 @@ import Testing
             let rounds = 30
             for index in 0..<rounds {
                 _ = try await h.authorizerClient.signup(
-                    email: "known\(index)@example.com", password: GatewayHarness.password, confirmPassword: GatewayHarness.password,
+                    email: "known\(index)@example.com", password: GatewayHarness.password,
+                    confirmPassword: GatewayHarness.password,
                     givenName: nil, familyName: nil)
             }
             func attempt(_ email: String) async throws -> (Double, GatewayHarness.Reply) {
                 let start = ContinuousClock.now
-                let reply = try await h.request(.post, "/auth/login", json: ["email": email, "password": "Wr0ng!password"])
+                let reply = try await h.request(
+                    .post, "/auth/login", json: ["email": email, "password": "Wr0ng!password"])
                 let elapsed = ContinuousClock.now - start
-                return (Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15, reply)
+                return (
+                    Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15, reply
+                )
             }
             // The floor is learnt from the slow path: two unmeasured rounds first.
-            for index in 0..<2 { _ = try await attempt("warm\(index)@example.com"); _ = try await attempt("known\(index)@example.com") }
+            for index in 0..<2 {
+                _ = try await attempt("warm\(index)@example.com"); _ = try await attempt("known\(index)@example.com")
+            }
             var known: [Double] = []
             var unknown: [Double] = []
             for index in 0..<rounds {
@@ -43,8 +49,12 @@ import Testing
                 let (u, unknownReply) = try await attempt("unknown\(index)@example.com")
                 known.append(k)
                 unknown.append(u)
-                #expect(knownReply.status == .unauthorized && unknownReply.status == .unauthorized, "\(knownReply.text) \(unknownReply.text)")
-                #expect(knownReply.json["detail"].string == unknownReply.json["detail"].string, "\(knownReply.text) / \(unknownReply.text)")
+                #expect(
+                    knownReply.status == .unauthorized && unknownReply.status == .unauthorized,
+                    "\(knownReply.text) \(unknownReply.text)")
+                #expect(
+                    knownReply.json["detail"].string == unknownReply.json["detail"].string,
+                    "\(knownReply.text) / \(unknownReply.text)")
                 #expect(knownReply.json["type"].string == unknownReply.json["type"].string)
             }
             let (k, u) = (Self.median(known), Self.median(unknown))
@@ -61,12 +71,17 @@ import Testing
             for email in ["owner@example.com", "nobody@example.com"] {
                 var statuses: [Int] = []
                 for _ in 0..<8 {
-                    statuses.append(Int(try await h.request(.post, "/auth/login", json: ["email": email, "password": "Wr0ng!password"]).status.code))
+                    statuses.append(
+                        Int(
+                            try await h.request(
+                                .post, "/auth/login", json: ["email": email, "password": "Wr0ng!password"]
+                            ).status.code))
                 }
                 #expect(statuses == [401, 401, 401, 401, 429, 429, 429, 429], "\(email): \(statuses)")
             }
             // The owner, from anywhere else, still signs in: Authorizer counted 4 failures, not 5.
-            let owner = try await h.authorizerClient.login(email: "owner@example.com", password: GatewayHarness.password)
+            let owner = try await h.authorizerClient.login(
+                email: "owner@example.com", password: GatewayHarness.password)
             #expect(owner.accessToken != nil)
         }
     }
@@ -80,7 +95,10 @@ import Testing
                 for index in 0..<10 {
                     let spelling = index % 2 == 0 ? "kim@example.com" : "\u{212A}IM@example.com"
                     group.addTask {
-                        Int(try await h.request(.post, "/auth/login", json: ["email": spelling, "password": "Wr0ng!password"]).status.code)
+                        Int(
+                            try await h.request(
+                                .post, "/auth/login", json: ["email": spelling, "password": "Wr0ng!password"]
+                            ).status.code)
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }

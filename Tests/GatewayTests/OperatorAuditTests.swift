@@ -8,14 +8,18 @@ import Testing
 @Suite struct OperatorAuditTests {
     @Test(arguments: GatewayHarness.Backend.available)
     func reconcilesAndReplaysAreAudited(_ backend: GatewayHarness.Backend) async throws {
-        try await GatewayHarness.with(mode: .local, backend: backend, webhooksDelivered: false, superAdmins: ["ops@example.com"]) { h in
+        try await GatewayHarness.with(
+            mode: .local, backend: backend, webhooksDelivered: false, superAdmins: ["ops@example.com"]
+        ) { h in
             try await h.signup("ops@example.com")
             let ops = try await h.login("ops@example.com")
             let operatorID = try #require(try await UserStore(h.database).find(email: "ops@example.com")?.id)
             // Five platform users Authorizer does not have: the reconcile marks them DELETED.
             for index in 0..<5 {
                 try await UserStore(h.database).upsertFromAuthorizer(
-                    .init(authorizerID: "gone-\(index)", email: "gone\(index)@example.com", firstName: nil, lastName: nil, status: .active))
+                    .init(
+                        authorizerID: "gone-\(index)", email: "gone\(index)@example.com", firstName: nil, lastName: nil,
+                        status: .active))
             }
             let dry = try await h.request(.post, "/admin/reconcile", json: ["dryRun": true], bearer: ops)
             #expect(dry.json["deleted"].int == 5, "\(dry.text)")
@@ -31,7 +35,8 @@ import Testing
 
             // A parked event, replayed by the operator.
             let inbox = WebhookInbox(h.database)
-            _ = try await inbox.accept(eventName: "user.login", authorizerID: "bad", bodyHash: "h", dedupeKey: "bad", body: "{}")
+            _ = try await inbox.accept(
+                eventName: "user.login", authorizerID: "bad", bodyHash: "h", dedupeKey: "bad", body: "{}")
             #expect(try await h.eventually { try await !inbox.events(status: "FAILED").isEmpty })
             let failed = try #require(try await inbox.events(status: "FAILED").first)
             let replay = try await h.request(.post, "/admin/webhook-events/\(failed.id)/replay", bearer: ops)

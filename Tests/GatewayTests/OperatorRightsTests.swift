@@ -1,7 +1,7 @@
 import AuthorizerClient
 import Foundation
-import HTTPTypes
 import Gateway
+import HTTPTypes
 import Logging
 import PlatformDB
 import SQLKit
@@ -33,10 +33,14 @@ import Testing
                 email: "ops@example.com", password: GatewayHarness.password, confirmPassword: GatewayHarness.password,
                 givenName: nil, familyName: nil)
             let id = try #require(answer.user?.id)
-            let body = Data(#"{"event_name":"user.signup","user":{"id":"\#(id)","email":"ops@example.com","email_verified":true,"updated_at":1}}"#.utf8)
+            let body = Data(
+                #"{"event_name":"user.signup","user":{"id":"\#(id)","email":"ops@example.com","email_verified":true,"updated_at":1}}"#
+                    .utf8)
             var headers = HTTPFields()
-            headers[HTTPField.Name("X-Authorizer-Signature")!] = WebhookSignature.sign(body, secret: h.authorizer.clientSecret)
-            #expect(try await h.request(.post, "/webhooks/authorizer", body: body, headers: headers).status == .accepted)
+            headers[HTTPField.Name("X-Authorizer-Signature")!] = WebhookSignature.sign(
+                body, secret: h.authorizer.clientSecret)
+            #expect(
+                try await h.request(.post, "/webhooks/authorizer", body: body, headers: headers).status == .accepted)
             let users = UserStore(h.database)
             #expect(try await h.eventually { try await users.find(authorizerID: id) != nil })
             #expect(try await users.find(authorizerID: id)?.role == .user)
@@ -57,7 +61,9 @@ import Testing
         #expect(role("ope\u{301}@example.com") == .user, "canonically equivalent, other bytes")
         #expect(role("\u{212A}im@example.com") == .user, "KELVIN SIGN lowercases to k in Unicode, not here")
         #expect(role("ada@example.com", verified: false) == .user, "an unverified email grants nothing")
-        #expect(role("anyone@example.com", verified: false, id: "id-0001") == .superAdmin, "a configured Authorizer id does")
+        #expect(
+            role("anyone@example.com", verified: false, id: "id-0001") == .superAdmin, "a configured Authorizer id does"
+        )
     }
 
     /// An operator who accepted an invitation became the tenant's USER, lost /admin/*, and the
@@ -71,7 +77,8 @@ import Testing
             let signup = try await h.signup("ops@example.com")
             #expect(signup.json["user"]["role"].string == "SUPER_ADMIN", "\(signup.text)")
             let ops = try await h.login("ops@example.com")
-            let invite = try await h.request(.post, "/invitations", json: ["email": "ops@example.com", "role": "ADMIN"], bearer: boss)
+            let invite = try await h.request(
+                .post, "/invitations", json: ["email": "ops@example.com", "role": "ADMIN"], bearer: boss)
             let token = try #require(invite.json["token"].string, "\(invite.text)")
 
             let accepted = try await h.request(.post, "/invitations/accept", json: ["token": token], bearer: ops)
@@ -84,7 +91,10 @@ import Testing
             // Signing up with the operator's address and a company or invitation is refused before
             // the account is made.
             for extra: [String: Any] in [["clientName": "Mine"], ["invitationToken": token]] {
-                var body: [String: Any] = ["email": " OPS@example.com", "password": GatewayHarness.password, "confirmPassword": GatewayHarness.password]
+                var body: [String: Any] = [
+                    "email": " OPS@example.com", "password": GatewayHarness.password,
+                    "confirmPassword": GatewayHarness.password,
+                ]
                 body.merge(extra) { $1 }
                 let refused = try await h.request(.post, "/auth/signup", json: body)
                 #expect(refused.status == .conflict, "\(extra.keys): \(refused.text)")
@@ -94,13 +104,16 @@ import Testing
             let clientID = try #require(try await UserStore(h.database).find(email: "boss@example.com")?.clientID)
             await #expect(throws: PlatformDBError.self) {
                 try await h.database.withConnection { sql in
-                    try await sql.raw("UPDATE users SET client_id = \(bind: clientID) WHERE email = 'ops@example.com'").run()
+                    try await sql.raw("UPDATE users SET client_id = \(bind: clientID) WHERE email = 'ops@example.com'")
+                        .run()
                 }
             }
             // Nor by demoting and placing in one statement, the way an invitation once did.
             await #expect(throws: PlatformDBError.self) {
                 try await h.database.withConnection { sql in
-                    try await sql.raw("UPDATE users SET client_id = \(bind: clientID), role = 'USER' WHERE email = 'ops@example.com'").run()
+                    try await sql.raw(
+                        "UPDATE users SET client_id = \(bind: clientID), role = 'USER' WHERE email = 'ops@example.com'"
+                    ).run()
                 }
             }
         }
@@ -116,19 +129,26 @@ import Testing
         let logger = Logger(label: "test.operators")
         let clientID = try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: logger) { db in
             let users = UserStore(db)
-            let boss = try await users.upsertFromAuthorizer(.init(authorizerID: "az-boss", email: "boss@example.com", firstName: nil, lastName: nil, status: .active))
-            _ = try await users.upsertFromAuthorizer(.init(authorizerID: "az-ops", email: "ops@example.com", firstName: nil, lastName: nil, status: .active))
+            let boss = try await users.upsertFromAuthorizer(
+                .init(
+                    authorizerID: "az-boss", email: "boss@example.com", firstName: nil, lastName: nil, status: .active))
+            _ = try await users.upsertFromAuthorizer(
+                .init(authorizerID: "az-ops", email: "ops@example.com", firstName: nil, lastName: nil, status: .active))
             let owner = try await ClientStore(db).createTenant(name: "Acme", ownerAuthorizerID: boss.authorizerID)
             // The state the old code left: the operator is a USER of the tenant.
             try await db.withConnection { sql in
-                try await sql.raw("UPDATE users SET client_id = \(bind: owner.clientID!), role = 'USER' WHERE authorizer_id = 'az-ops'").run()
+                try await sql.raw(
+                    "UPDATE users SET client_id = \(bind: owner.clientID!), role = 'USER' WHERE authorizer_id = 'az-ops'"
+                ).run()
             }
             return owner.clientID!
         }
         let refusedForBoss = try OperatorCLITests.platform(
             ["users", "set-role", "boss@example.com", "SUPER_ADMIN", "--database-url", url], expect: 1)
         #expect(refusedForBoss.contains("last active ADMIN"), "\(refusedForBoss)")
-        let restored = try OperatorCLITests.platform(["users", "set-role", "ops@example.com", "SUPER_ADMIN", "--database-url", url])
+        let restored = try OperatorCLITests.platform([
+            "users", "set-role", "ops@example.com", "SUPER_ADMIN", "--database-url", url,
+        ])
         #expect(restored.contains("SUPER_ADMIN"), "\(restored)")
         try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: logger) { db in
             let ops = try await UserStore(db).find(authorizerID: "az-ops")
@@ -143,14 +163,19 @@ import Testing
         // A user in no tenant: the change is in the platform's log.
         try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: logger) { db in
             _ = try await UserStore(db).upsertFromAuthorizer(
-                .init(authorizerID: "az-loner", email: "loner@example.com", firstName: nil, lastName: nil, status: .active))
+                .init(
+                    authorizerID: "az-loner", email: "loner@example.com", firstName: nil, lastName: nil, status: .active
+                ))
         }
         try OperatorCLITests.platform(["users", "set-role", "loner@example.com", "SUPER_ADMIN", "--database-url", url])
         try OperatorCLITests.platform(["users", "suspend", "loner@example.com", "--database-url", url])
         try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: logger) { db in
             let loner = try #require(try await UserStore(db).find(authorizerID: "az-loner"))
             let audit = AuditLog(db)
-            #expect(try await audit.entries(action: "user.made_operator").contains { $0.target == loner.id && $0.actor.hasPrefix("cli:") })
+            #expect(
+                try await audit.entries(action: "user.made_operator").contains {
+                    $0.target == loner.id && $0.actor.hasPrefix("cli:")
+                })
             #expect(try await audit.entries(action: "user.changed").contains { $0.target == loner.id })
         }
     }

@@ -34,12 +34,16 @@ import Testing
     }
 
     /// Posts `json` signed as Authorizer signs (HMAC-SHA256 of the raw bytes with the client secret).
-    static func deliver(_ client: any TestClientProtocol, _ json: String) async throws -> (HTTPResponse.Status, String) {
+    static func deliver(_ client: any TestClientProtocol, _ json: String) async throws -> (HTTPResponse.Status, String)
+    {
         let data = Data(json.utf8)
         let headers: HTTPFields = [
-            .contentType: "application/json", HTTPField.Name("X-Authorizer-Signature")!: WebhookSignature.sign(data, secret: secret),
+            .contentType: "application/json",
+            HTTPField.Name("X-Authorizer-Signature")!: WebhookSignature.sign(data, secret: secret),
         ]
-        return try await client.execute(uri: "/webhooks/authorizer", method: .post, headers: headers, body: ByteBuffer(bytes: data)) {
+        return try await client.execute(
+            uri: "/webhooks/authorizer", method: .post, headers: headers, body: ByteBuffer(bytes: data)
+        ) {
             ($0.status, String(buffer: $0.body))
         }
     }
@@ -62,12 +66,20 @@ import Testing
     func aNulInANameIsDroppedAndABadEmailIsParkedWhileTheRestIsApplied(_ backend: GatewayHarness.Backend) async throws {
         try await Self.withReceiver(backend) { client, database in
             // Decided: control characters in a name are dropped; the rest of the name is kept.
-            #expect(try await Self.deliver(client, Self.signup(id: "nul-name", email: "nul@example.com", given: #"A\u0000B\u0007C"#)).0 == .accepted)
+            #expect(
+                try await Self.deliver(
+                    client, Self.signup(id: "nul-name", email: "nul@example.com", given: #"A\u0000B\u0007C"#)
+                ).0 == .accepted)
             // An email is an identity and is never cleaned: one with a NUL is parked with its reason.
-            #expect(try await Self.deliver(client, Self.signup(id: "nul-email", email: #"x\u0000@example.com"#)).0 == .accepted)
+            #expect(
+                try await Self.deliver(client, Self.signup(id: "nul-email", email: #"x\u0000@example.com"#)).0
+                    == .accepted)
             // Events after the poison ones are applied all the same.
             for index in 0..<5 {
-                #expect(try await Self.deliver(client, Self.signup(id: "after-\(index)", email: "after\(index)@example.com")).0 == .accepted)
+                #expect(
+                    try await Self.deliver(
+                        client, Self.signup(id: "after-\(index)", email: "after\(index)@example.com")
+                    ).0 == .accepted)
             }
             let users = UserStore(database)
             let inbox = WebhookInbox(database)
@@ -82,7 +94,8 @@ import Testing
             #expect(failed.first?.attempts == 1, "a permanent failure is parked at once, not retried")
             #expect(failed.first?.lastError?.contains("control character") == true, "\(failed.first?.lastError ?? "")")
             // An id the database cannot hold is refused before it is stored.
-            let (status, text) = try await Self.deliver(client, Self.signup(id: #"bad\u0000id"#, email: "id@example.com"))
+            let (status, text) = try await Self.deliver(
+                client, Self.signup(id: #"bad\u0000id"#, email: "id@example.com"))
             #expect(status == .badRequest, "\(text)")
             #expect(try await client.execute(uri: "/readyz", method: .get) { $0.status } == .ok)
         }
@@ -114,7 +127,8 @@ import Testing
     @Test func aWebhooksUnconfirmedClaimReleasesNoOne() async throws {
         try await Self.withReceiver(.sqlite) { client, database in
             let users = UserStore(database)
-            try await users.upsertFromAuthorizer(.init(authorizerID: "holder", email: "x@example.com", firstName: nil, lastName: nil, status: .active))
+            try await users.upsertFromAuthorizer(
+                .init(authorizerID: "holder", email: "x@example.com", firstName: nil, lastName: nil, status: .active))
             #expect(try await Self.deliver(client, Self.signup(id: "claimant", email: "x@example.com")).0 == .accepted)
             let inbox = WebhookInbox(database)
             #expect(try await Self.eventually { try await inbox.events(status: "PENDING").first?.attempts == 1 })
@@ -135,26 +149,34 @@ import Testing
             "\"\(String(repeating: "x", count: 10_000))\"", #""é""#, #""1e13""#,
         ]
         let numbers = [
-            "0", "-1", "1e13", "-1e13", "1e308", "1e309", "9223372036854775807", "9223372036854775808", "-9223372036854775809",
+            "0", "-1", "1e13", "-1e13", "1e308", "1e309", "9223372036854775807", "9223372036854775808",
+            "-9223372036854775809",
             "1.5", "100000000000000", "-0",
         ]
         let others = ["null", "true", "[]", "{}"]
         let value = Gen<String>.frequency(
             (3, Gen.element(of: strings).map { $0 ?? "null" }), (2, Gen.element(of: numbers).map { $0 ?? "0" }),
             (1, Gen.element(of: others).map { $0 ?? "null" }))
-        let fields = ["id", "email", "given_name", "family_name", "email_verified", "email_verified_at", "updated_at", "roles"]
-        let events = ["user.signup", "user.login", "user.deleted", "user.deactivated", "user.access_revoked", "user.access_enabled"]
+        let fields = [
+            "id", "email", "given_name", "family_name", "email_verified", "email_verified_at", "updated_at", "roles",
+        ]
+        let events = [
+            "user.signup", "user.login", "user.deleted", "user.deactivated", "user.access_revoked",
+            "user.access_enabled",
+        ]
         try await Self.withReceiver(backend) { client, database in
             var counter = 0
             for field in fields {
-                await propertyCheck(count: 25, input: value, Gen.element(of: events).map { $0 ?? "user.signup" }) { hostile, event in
+                await propertyCheck(count: 25, input: value, Gen.element(of: events).map { $0 ?? "user.signup" }) {
+                    hostile, event in
                     counter += 1
                     var user = [
                         "id": "\"fuzz-\(counter)\"", "email": "\"fuzz\(counter)@example.com\"", "given_name": "\"F\"",
                         "email_verified": "true", "updated_at": "\(counter)",
                     ]
                     user[field] = hostile
-                    let body = #"{"event_name":"\#(event)","user":{\#(user.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ","))}}"#
+                    let body =
+                        #"{"event_name":"\#(event)","user":{\#(user.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ","))}}"#
                     let (status, text) = try await Self.deliver(client, body)
                     #expect(status.code < 500, "\(field)=\(hostile.prefix(40)) → \(status.code) \(text)")
                 }
@@ -163,11 +185,16 @@ import Testing
             // Every event was tried: applied, parked with its reason, or (two fuzzed users claiming
             // one email, which without the admin secret nobody can settle) waiting for its retry
             // with its reason.
-            #expect(try await Self.eventually {
-                try await inbox.events(status: "PENDING", limit: 500).allSatisfy { $0.attempts >= 1 && $0.lastError != nil }
-            }, "no event is left untried")
+            #expect(
+                try await Self.eventually {
+                    try await inbox.events(status: "PENDING", limit: 500).allSatisfy {
+                        $0.attempts >= 1 && $0.lastError != nil
+                    }
+                }, "no event is left untried")
             for event in try await inbox.events(status: "PENDING", limit: 500) {
-                #expect(event.lastError?.contains("whose an email") == true, "only email claims wait: \(event.lastError ?? "")")
+                #expect(
+                    event.lastError?.contains("whose an email") == true,
+                    "only email claims wait: \(event.lastError ?? "")")
             }
             for event in try await inbox.events(status: "FAILED", limit: 500) {
                 #expect(event.lastError?.isEmpty == false, "a parked event says why")
@@ -198,16 +225,20 @@ import Testing
             _ = try await inbox.accept(
                 eventName: "user.signup", authorizerID: "held", bodyHash: "h", dedupeKey: "held",
                 body: Self.signup(id: "held", email: "held@example.com"), now: Date(timeIntervalSinceNow: -5))
-            #expect(try await Self.eventually {
-                try await client.execute(uri: "/readyz", method: .get) { $0.status == .serviceUnavailable && String(buffer: $0.body).contains("webhook_inbox: stalled") }
-            })
+            #expect(
+                try await Self.eventually {
+                    try await client.execute(uri: "/readyz", method: .get) {
+                        $0.status == .serviceUnavailable && String(buffer: $0.body).contains("webhook_inbox: stalled")
+                    }
+                })
             let backlog = try await inbox.backlog()
             #expect(backlog.pending == 1)
             #expect(backlog.oldestReceivedAt.map { Date().timeIntervalSince($0) >= 5 } == true)
             holder.cancel()
-            #expect(try await Self.eventually {
-                try await client.execute(uri: "/readyz", method: .get) { $0.status } == .ok
-            }, "once the lock is free the worker applies the event and readiness returns")
+            #expect(
+                try await Self.eventually {
+                    try await client.execute(uri: "/readyz", method: .get) { $0.status } == .ok
+                }, "once the lock is free the worker applies the event and readiness returns")
             #expect(try await UserStore(database).find(authorizerID: "held") != nil)
         }
     }

@@ -23,42 +23,56 @@ import Testing
     /// Arguments that get a command past everything but its secrets, then fail on the database
     /// (a folder that cannot exist), so nothing starts either way.
     static let serve = [
-        "serve", "--database-url", "sqlite:///proc/no-such-folder/platform.sqlite", "--authorizer-url", "http://127.0.0.1:9",
+        "serve", "--database-url", "sqlite:///proc/no-such-folder/platform.sqlite", "--authorizer-url",
+        "http://127.0.0.1:9",
         "--authorizer-client-id", "c", "--insecure-webhooks",
     ]
     static let authorizer = [
-        "authorizer", "--database-url", "sqlite:///proc/no-such-folder/az.sqlite", "--client-id", "c", "--jwt-type", "HS256",
+        "authorizer", "--database-url", "sqlite:///proc/no-such-folder/az.sqlite", "--client-id", "c", "--jwt-type",
+        "HS256",
     ]
     static let plain = ["", " \t ", "short-secret"]
     static let long = "a-secret-of-enough-bytes-0123456789"
     static func whsec(_ bytes: Int) -> String { "whsec_" + Data(repeating: 7, count: bytes).base64EncodedString() }
 
     static let settings: [Setting] = [
-        Setting(flag: "--authorizer-admin-secret", variable: "AUTHORIZER_ADMIN_SECRET", command: serve, refused: plain, accepted: long),
+        Setting(
+            flag: "--authorizer-admin-secret", variable: "AUTHORIZER_ADMIN_SECRET", command: serve, refused: plain,
+            accepted: long),
         Setting(
             flag: "--authorizer-jwt-secret", variable: "AUTHORIZER_JWT_SECRET", command: serve,
             refused: plain + [String(repeating: "x", count: 31)], accepted: long),
-        Setting(flag: "--webhook-authorizer-secret", variable: "WEBHOOK_AUTHORIZER_SECRET", command: serve, refused: plain, accepted: long),
-        Setting(flag: "--webhook-signature-secret", variable: "WEBHOOK_SIGNATURE_SECRET", command: serve, refused: plain, accepted: long),
+        Setting(
+            flag: "--webhook-authorizer-secret", variable: "WEBHOOK_AUTHORIZER_SECRET", command: serve, refused: plain,
+            accepted: long),
+        Setting(
+            flag: "--webhook-signature-secret", variable: "WEBHOOK_SIGNATURE_SECRET", command: serve, refused: plain,
+            accepted: long),
         Setting(
             flag: "--webhook-standard-secret", variable: "WEBHOOK_STANDARD_SECRETS", command: serve,
             refused: ["", " ", "whsec_", whsec(16), whsec(65)], accepted: whsec(32)),
         Setting(
             flag: "--webhook-static-header", variable: "WEBHOOK_STATIC_HEADER", command: serve,
-            refused: ["X-Webhook-Secret: ", "X-Webhook-Secret:    ", "X-Webhook-Secret: short"], accepted: "X-Webhook-Secret: \(long)"),
+            refused: ["X-Webhook-Secret: ", "X-Webhook-Secret:    ", "X-Webhook-Secret: short"],
+            accepted: "X-Webhook-Secret: \(long)"),
         Setting(
-            flag: "--client-secret", variable: "AUTHORIZER_CLIENT_SECRET", command: authorizer + ["--admin-secret", long, "--jwt-secret", long + long],
+            flag: "--client-secret", variable: "AUTHORIZER_CLIENT_SECRET",
+            command: authorizer + ["--admin-secret", long, "--jwt-secret", long + long],
             refused: plain, accepted: long),
         Setting(
-            flag: "--admin-secret", variable: "AUTHORIZER_ADMIN_SECRET", command: authorizer + ["--client-secret", long, "--jwt-secret", long + long],
+            flag: "--admin-secret", variable: "AUTHORIZER_ADMIN_SECRET",
+            command: authorizer + ["--client-secret", long, "--jwt-secret", long + long],
             refused: plain, accepted: long),
         Setting(
-            flag: "--jwt-secret", variable: "AUTHORIZER_JWT_SECRET", command: authorizer + ["--client-secret", long, "--admin-secret", long],
+            flag: "--jwt-secret", variable: "AUTHORIZER_JWT_SECRET",
+            command: authorizer + ["--client-secret", long, "--admin-secret", long],
             refused: plain + [String(repeating: "x", count: 31)], accepted: long),
     ]
 
     /// The executable, with none of the secret variables set but those of `extra`.
-    static func run(_ arguments: [String], environment extra: [String: String]) throws -> (status: Int32, output: String) {
+    static func run(_ arguments: [String], environment extra: [String: String]) throws -> (
+        status: Int32, output: String
+    ) {
         var environment = ProcessInfo.processInfo.environment
         for setting in settings { environment[setting.variable] = nil }
         environment.merge(extra) { $1 }
@@ -73,13 +87,17 @@ import Testing
             #expect(byFlag.output.contains(setting.flag), "\(setting.flag) '\(value)' is named: \(byFlag.output)")
             let byEnvironment = try Self.run(setting.command, environment: [setting.variable: value])
             #expect(byEnvironment.status == 64, "\(setting.variable) '\(value)': \(byEnvironment.output)")
-            #expect(byEnvironment.output.contains(setting.variable), "\(setting.variable) '\(value)' is named: \(byEnvironment.output)")
+            #expect(
+                byEnvironment.output.contains(setting.variable),
+                "\(setting.variable) '\(value)' is named: \(byEnvironment.output)")
         }
         // The control: an accepted value gets past the secrets (and fails later, on the database).
         let accepted = try Self.run(setting.command + [setting.flag, setting.accepted], environment: [:])
         #expect(!accepted.output.contains(setting.flag), "\(setting.flag) accepted: \(accepted.output)")
         let acceptedByEnvironment = try Self.run(setting.command, environment: [setting.variable: setting.accepted])
-        #expect(!acceptedByEnvironment.output.contains(setting.variable), "\(setting.variable) accepted: \(acceptedByEnvironment.output)")
+        #expect(
+            !acceptedByEnvironment.output.contains(setting.variable),
+            "\(setting.variable) accepted: \(acceptedByEnvironment.output)")
     }
 
     /// The library refuses the same, for whoever builds the gateway without the command line.
@@ -89,10 +107,14 @@ import Testing
         webhooks.authorizerSecret = ""
         let refused = GatewayConfiguration(port: 0, webhooks: webhooks)
         await #expect(throws: GatewayConfigurationError.self) {
-            _ = try await buildApplication(configuration: refused, database: try await PlatformDatabase.open(.sqliteMemory, logger: logger), logger: logger)
+            _ = try await buildApplication(
+                configuration: refused, database: try await PlatformDatabase.open(.sqliteMemory, logger: logger),
+                logger: logger)
         }
         webhooks.authorizerSecret = Self.long
         let accepted = GatewayConfiguration(port: 0, webhooks: webhooks)
-        _ = try await buildApplication(configuration: accepted, database: try await PlatformDatabase.open(.sqliteMemory, logger: logger), logger: logger)
+        _ = try await buildApplication(
+            configuration: accepted, database: try await PlatformDatabase.open(.sqliteMemory, logger: logger),
+            logger: logger)
     }
 }

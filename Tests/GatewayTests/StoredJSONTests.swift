@@ -8,7 +8,9 @@ import Testing
 /// 500 with the row stored anyway.
 @Suite struct StoredJSONTests {
     /// `[[…]]` nested `depth` deep.
-    static func nested(_ depth: Int) -> String { String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+    static func nested(_ depth: Int) -> String {
+        String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+    }
 
     @Test(arguments: GatewayHarness.Backend.available)
     func jsonNestedTooDeepIsRefusedWhereverItWouldBeStored(_ backend: GatewayHarness.Backend) async throws {
@@ -20,16 +22,20 @@ import Testing
 
             for depth in [33, 509, 511] {
                 let content = try await h.request(
-                    .post, "/reports", body: Data(#"{"title":"deep","content":\#(Self.nested(depth))}"#.utf8), bearer: owner)
+                    .post, "/reports", body: Data(#"{"title":"deep","content":\#(Self.nested(depth))}"#.utf8),
+                    bearer: owner)
                 #expect(content.status == .badRequest, "content \(depth): \(content.text)")
                 #expect(content.json["field"].string == "content", "\(depth)")
                 let parameters = try await h.request(
-                    .post, "/reports", body: Data(#"{"title":"deep","parameters":{"p":\#(Self.nested(depth))}}"#.utf8), bearer: owner)
+                    .post, "/reports", body: Data(#"{"title":"deep","parameters":{"p":\#(Self.nested(depth))}}"#.utf8),
+                    bearer: owner)
                 #expect(parameters.status == .badRequest, "parameters \(depth): \(parameters.text)")
                 #expect(parameters.json["field"].string == "parameters", "\(depth)")
                 let definition = try await h.request(
                     .post, "/workflows",
-                    body: Data(#"{"name":"deep","definition":{"trigger":{"type":"manual"},"steps":[{"type":"x","d":\#(Self.nested(depth))}]}}"#.utf8),
+                    body: Data(
+                        #"{"name":"deep","definition":{"trigger":{"type":"manual"},"steps":[{"type":"x","d":\#(Self.nested(depth))}]}}"#
+                            .utf8),
                     bearer: owner)
                 #expect(definition.status == .badRequest, "definition \(depth): \(definition.text)")
                 #expect(definition.json["field"].string == "definition", "\(depth)")
@@ -42,7 +48,8 @@ import Testing
 
             // At the limit: stored, and read back in a list.
             let deepest = try await h.request(
-                .post, "/reports", body: Data(#"{"title":"at the limit","content":\#(Self.nested(JSONBodyLimit.maxDepth))}"#.utf8),
+                .post, "/reports",
+                body: Data(#"{"title":"at the limit","content":\#(Self.nested(JSONBodyLimit.maxDepth))}"#.utf8),
                 bearer: owner)
             #expect(deepest.status == .created, "\(deepest.text)")
             let listed = try await h.request(.get, "/reports?limit=100", bearer: owner)
@@ -54,7 +61,8 @@ import Testing
     /// A webhook body nested too deep is refused before it is stored.
     @Test func aWebhookBodyNestedTooDeepIsRefusedAndNotStored() async throws {
         try await PoisonEventTests.withReceiver(.sqlite) { client, database in
-            let body = #"{"event_name":"user.signup","extra":\#(Self.nested(100)),"user":{"id":"deep","email":"deep@example.com"}}"#
+            let body =
+                #"{"event_name":"user.signup","extra":\#(Self.nested(100)),"user":{"id":"deep","email":"deep@example.com"}}"#
             let (status, text) = try await PoisonEventTests.deliver(client, body)
             #expect(status == .badRequest, "\(text)")
             #expect(try await WebhookInbox(database).events(status: nil).isEmpty)

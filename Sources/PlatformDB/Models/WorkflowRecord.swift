@@ -89,10 +89,7 @@ public struct PageCursor: Sendable, Equatable {
     /// The cursor's date, checked: a cursor comes from a client, and a date outside
     /// ``Foundation/Date/storableRange`` would trap in the driver. Throws ``PlatformDBError/invalidValue(_:)``.
     var storableCreatedAt: Date {
-        get throws {
-            guard Date.storableRange.contains(createdAt) else { throw PlatformDBError.invalidValue("cursor date out of range") }
-            return createdAt
-        }
+        get throws { try Date.storable(createdAt, "cursor date") }
     }
 }
 
@@ -102,6 +99,12 @@ extension Date {
     /// it is bound: PostgresNIO converts a `Date` to Int64 microseconds since 2000 and traps beyond
     /// about ±292,000 years.
     public static let storableRange = Date(timeIntervalSince1970: -62_135_596_800)...Date(timeIntervalSince1970: 253_402_300_799)
+
+    /// `date`, if it lies in ``storableRange``; otherwise ``PlatformDBError/invalidValue(_:)`` naming `name`.
+    static func storable(_ date: Date, _ name: String) throws -> Date {
+        guard storableRange.contains(date) else { throw PlatformDBError.invalidValue("\(name) out of range") }
+        return date
+    }
 
     /// This time at the databases' common precision (microseconds): written so, it reads back
     /// equal on both, which keyset cursors rely on.

@@ -113,17 +113,11 @@ public struct ReportStore: Sendable {
             if let workflow = filter.workflowID { query = query.where("workflow_id", .equal, SQLBind(workflow)) }
             if let status = filter.status { query = query.where("status", .equal, SQLBind(status.rawValue)) }
             if let createdBy = filter.createdBy { query = query.where("created_by", .equal, SQLBind(createdBy)) }
-            if let from = filter.createdFrom { query = query.where("created_at", .greaterThanOrEqual, SQLBind(try Self.storable(from, "createdFrom"))) }
-            if let to = filter.createdTo { query = query.where("created_at", .lessThan, SQLBind(try Self.storable(to, "createdTo"))) }
+            if let from = filter.createdFrom { query = query.where("created_at", .greaterThanOrEqual, SQLBind(try Date.storable(from, "createdFrom"))) }
+            if let to = filter.createdTo { query = query.where("created_at", .lessThan, SQLBind(try Date.storable(to, "createdTo"))) }
             return try await query.page(after: cursor, limit: limit).all()
                 .map(ReportRecord.init(row:))
         }
-    }
-
-    /// `date`, if the databases can hold it (a filter comes from a client; see ``Foundation/Date/storableRange``).
-    static func storable(_ date: Date, _ name: String) throws -> Date {
-        guard Date.storableRange.contains(date) else { throw PlatformDBError.invalidValue("\(name) out of range") }
-        return date
     }
 
     /// Changes a report; `onlyCreatedBy` limits the write to the caller's own reports (USER).

@@ -129,11 +129,6 @@ public struct WebhookInbox: Sendable {
         }
     }
 
-    /// How many events wait to be applied (the backlog).
-    public func pendingCount() async throws -> Int {
-        try await backlog().pending
-    }
-
     /// The backlog: how many events wait to be applied, and when the oldest of them arrived.
     public func backlog() async throws -> (pending: Int, oldestReceivedAt: Date?) {
         try await database.withConnection { sql in
