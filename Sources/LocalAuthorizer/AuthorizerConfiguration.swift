@@ -1,3 +1,4 @@
+import Foundation
 import PlatformDB
 
 /// The local Authorizer's settings. Names follow Authorizer 2.x's command-line flags.
@@ -50,6 +51,22 @@ public struct AuthorizerConfiguration: Sendable {
     public var webhookTimeout: Int64 = 30
     /// bcrypt cost (Go's default cost, as Authorizer uses).
     public var bcryptCost: UInt8 = 10
+    /// `--enable-graphql-introspection` (on by default in 2.4, `cmd/root.go`).
+    public var enableGraphQLIntrospection = true
+    /// `--graphql-max-depth`, `--graphql-max-aliases`, `--graphql-max-complexity`: 15, 30, 300;
+    /// a value of 0 or less means the default, as in Authorizer (`http_handlers/graphql.go`).
+    public var graphqlMaxDepth = 15
+    public var graphqlMaxAliases = 30
+    public var graphqlMaxComplexity = 300
+    /// `--graphql-max-body-bytes`: 1 MiB.
+    public var graphqlMaxBodyBytes = 1 << 20
+    /// `--rate-limit-rps` and `--rate-limit-burst`: a token bucket per client IP, 30 per second
+    /// with a burst of 20; rps 0 or less turns it off (`http_handlers/rate_limit.go`).
+    public var rateLimitRPS: Double = 30
+    public var rateLimitBurst = 20
+    /// `--env`: `e2e` lets webhooks reach loopback and private addresses, which 2.4 refuses
+    /// otherwise (`validators/endpoint.go`).
+    public var env = ""
 
     /// The algorithms this server signs with.
     public enum JWTType: String, Sendable, CaseIterable {
@@ -64,11 +81,29 @@ public struct AuthorizerConfiguration: Sendable {
         self.adminSecret = adminSecret
     }
 
-    /// The tokens' issuer: the public URL without a trailing slash.
+    /// The tokens' issuer: the scheme and host (with port) of `--url`, its path, query and
+    /// trailing slash dropped (`internal/parsers/url.go`, `sanitizeAuthorizerURL`).
     public var issuer: String {
-        var text = url ?? "http://\(host):\(httpPort)"
-        while text.hasSuffix("/") { text.removeLast() }
-        return text
+        guard let url else { return "http://\(host):\(httpPort)" }
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), let hostName = parts.host,
+            !hostName.isEmpty
+        else {
+            var text = url
+            while text.hasSuffix("/") { text.removeLast() }
+            return text
+        }
+        let shownHost = hostName.contains(":") && !hostName.hasPrefix("[") ? "[\(hostName)]" : hostName
+        return "\(scheme)://\(shownHost)" + (parts.port.map { ":\($0)" } ?? "")
+    }
+
+    /// Whether webhooks may reach loopback and private addresses (`--env=e2e`).
+    public var allowsPrivateWebhooks: Bool { env == "e2e" }
+
+    /// The GraphQL limits, defaults where a flag is 0 or less.
+    var queryLimits: QueryLimits {
+        QueryLimits(
+            maxDepth: graphqlMaxDepth > 0 ? graphqlMaxDepth : 15, maxAliases: graphqlMaxAliases > 0 ? graphqlMaxAliases : 30,
+            maxComplexity: graphqlMaxComplexity > 0 ? graphqlMaxComplexity : 300)
     }
 
     /// The version `meta` reports; this server speaks Authorizer 2.4's contract.

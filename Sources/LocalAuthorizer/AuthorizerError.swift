@@ -3,7 +3,9 @@ import AuthorizerClient
 /// A resolver failure in Authorizer 2.4's words and codes (CONTRACT §2 and §6).
 struct AuthorizerError: Error, Sendable, CustomStringConvertible {
     var message: String
-    var code: Code
+    /// `extensions.code`; nil for Authorizer's plain `fmt.Errorf` errors, which carry none
+    /// (`internal/http_handlers/graphql.go`, `graphQLErrorPresenter`).
+    var code: Code?
 
     enum Code: String, Sendable {
         case invalidArgument = "INVALID_ARGUMENT"

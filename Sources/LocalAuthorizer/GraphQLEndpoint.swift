@@ -13,9 +13,9 @@ struct GraphQLEndpoint: Sendable {
     let schema: GraphQLSchema
     let logger: Logger
 
-    static let maxBodyBytes = 1 << 20
+    /// This server's own cap on a document's length, so that the recursive parser never meets
+    /// a nesting deep enough to exhaust the stack (Authorizer caps only the body).
     static let maxDocumentBytes = 64 * 1024
-    static let maxDepth = 12
 
     private struct Body: Decodable {
         var query: String
@@ -25,32 +25,44 @@ struct GraphQLEndpoint: Sendable {
 
     func handle(_ request: Request) async throws -> Response {
         if let refusal = csrfRefusal(request) { return refusal }
+        // gqlgen picks the media type from Accept; documents that fail to parse or validate are
+        // 422 as application/json and 400 as application/graphql-response+json (transport/headers.go).
+        let mediaType = Self.mediaType(accept: request.headers[.accept])
+        let refused: HTTPResponse.Status =
+            mediaType == Self.graphQLResponseType ? .badRequest : .unprocessableContent
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: Self.maxBodyBytes)
+            buffer = try await request.body.collect(upTo: configuration.graphqlMaxBodyBytes)
         } catch {
-            return Self.json(.contentTooLarge, ["error": "request_too_large", "error_description": "body over 1 MiB"])
+            // http.MaxBytesReader's error, read by gqlgen's POST transport: HTTP 200.
+            return Self.errors(.ok, ["could not read request body: http: request body too large"], mediaType)
         }
         let body: Body
         do {
             body = try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
         } catch {
-            return Self.errors(.badRequest, ["json request body could not be decoded: \(Self.describe(error))"])
+            return Self.errors(.badRequest, ["json request body could not be decoded: \(Self.describe(error))"], mediaType)
         }
         guard body.query.utf8.count <= Self.maxDocumentBytes else {
-            return Self.errors(.unprocessableContent, ["query is too long"])
+            return Self.errors(refused, ["query is too long"], mediaType)
         }
         let document: Document
         do {
             document = try parse(source: Source(body: LegacyInputNames.translate(body.query), name: "GraphQL request"))
         } catch let error as GraphQLError {
-            return Self.errors(.unprocessableContent, [error.message])
-        }
-        guard Self.depth(of: document) <= Self.maxDepth else {
-            return Self.errors(.unprocessableContent, ["query is too deeply nested"])
+            return Self.errors(refused, [error.message], mediaType)
         }
         let problems = validate(schema: schema, ast: document)
-        guard problems.isEmpty else { return Self.errors(.unprocessableContent, problems.map(\.message)) }
+        guard problems.isEmpty else { return Self.errors(refused, problems.map(\.message), mediaType) }
+        // Limits come after validation and answer HTTP 200 with no code (graphql.go, queryLimits).
+        if let violation = configuration.queryLimits.violation(in: document, operationName: body.operationName) {
+            return Self.errors(.ok, [violation], mediaType)
+        }
+        if !configuration.enableGraphQLIntrospection,
+            let refusal = Self.introspectionRefusal(document, operationName: body.operationName, mediaType)
+        {
+            return refusal
+        }
 
         let info = GraphQLRequestInfo(
             bearerToken: bearerToken(request), sessionCookie: request.cookies["cookie_session"]?.value,
@@ -61,11 +73,36 @@ struct GraphQLEndpoint: Sendable {
         let errors = result.errors.map(shaped)
         // Errors with no path failed before any resolver ran (bad variables, unknown operation).
         if !errors.isEmpty, result.data == nil, errors.allSatisfy({ $0.path.elements.isEmpty }) {
-            return Self.errors(.unprocessableContent, errors.map(\.message))
+            return Self.errors(refused, errors.map(\.message), mediaType)
         }
-        var response = Self.encode(.ok, ResultBody(data: result.data ?? .null, errors: errors.isEmpty ? nil : errors))
+        var response = Self.encode(
+            .ok, ResultBody(data: result.data ?? .null, errors: errors.isEmpty ? nil : errors), contentType: mediaType)
         for cookie in info.cookiesToSet { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
         return response
+    }
+
+    static let graphQLResponseType = "application/graphql-response+json"
+
+    /// gqlgen's choice: `application/json` when Accept is absent or names it, else the GraphQL
+    /// response type when Accept names it or `*/*`.
+    static func mediaType(accept: String?) -> String {
+        guard let accept, !accept.isEmpty, !accept.contains("application/json") else { return "application/json" }
+        return accept.contains(graphQLResponseType) || accept.contains("*/*") ? graphQLResponseType : "application/json"
+    }
+
+    /// With `--enable-graphql-introspection=false`, `__schema` and `__type` resolve to an error
+    /// and null (gqlgen's `DisableIntrospection`); HTTP 200.
+    static func introspectionRefusal(_ document: Document, operationName: String?, _ mediaType: String) -> Response? {
+        guard let operation = QueryLimits.operation(in: document, named: operationName) else { return nil }
+        let keys = operation.selectionSet.selections.compactMap { selection -> String? in
+            guard let field = selection as? Field, ["__schema", "__type"].contains(field.name.value) else { return nil }
+            return field.alias?.value ?? field.name.value
+        }
+        guard !keys.isEmpty else { return nil }
+        let errors = keys.map { ShapedError(message: "introspection disabled", path: GraphQL.IndexPath([$0]), extensions: nil) }
+        var data: [String: Map] = [:]
+        for key in keys { data[key] = .null }
+        return encode(.ok, ResultBody(data: .dictionary(.init(uniqueKeysWithValues: data.sorted { $0.key < $1.key })), errors: errors), contentType: mediaType)
     }
 
     // MARK: Request details
@@ -128,7 +165,7 @@ struct GraphQLEndpoint: Sendable {
         }
     }
 
-    private struct ResultBody: Encodable {
+    fileprivate struct ResultBody: Encodable {
         var data: Map
         var errors: [ShapedError]?
     }
@@ -136,7 +173,7 @@ struct GraphQLEndpoint: Sendable {
     /// Authorizer's message and code; anything unexpected is logged and not shown.
     private func shaped(_ error: GraphQLError) -> ShapedError {
         if let failure = error.originalError as? AuthorizerError {
-            return ShapedError(message: failure.message, path: error.path, extensions: ["code": failure.code.rawValue])
+            return ShapedError(message: failure.message, path: error.path, extensions: failure.code.map { ["code": $0.rawValue] })
         }
         if let original = error.originalError {
             logger.error("resolver failed", metadata: ["error": "\(original)", "path": "\(error.path)"])
@@ -145,18 +182,22 @@ struct GraphQLEndpoint: Sendable {
         return ShapedError(message: error.message, path: error.path, extensions: nil)
     }
 
-    private static func errors(_ status: HTTPResponse.Status, _ messages: [String]) -> Response {
-        encode(status, ResultBody(data: .null, errors: messages.map { ShapedError(message: $0, path: [], extensions: nil) }))
+    private static func errors(_ status: HTTPResponse.Status, _ messages: [String], _ mediaType: String) -> Response {
+        encode(
+            status, ResultBody(data: .null, errors: messages.map { ShapedError(message: $0, path: [], extensions: nil) }),
+            contentType: mediaType)
     }
 
     static func json(_ status: HTTPResponse.Status, _ object: [String: String]) -> Response {
         encode(status, object)
     }
 
-    static func encode(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
+    static func encode(
+        _ status: HTTPResponse.Status, _ value: some Encodable, contentType: String = "application/json"
+    ) -> Response {
         let data = (try? JSONEncoder().encode(value)) ?? Data(#"{"errors":[{"message":"encoding failed"}]}"#.utf8)
         return Response(
-            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     private static func describe(_ error: any Error) -> String {
@@ -166,26 +207,6 @@ struct GraphQLEndpoint: Sendable {
         case DecodingError.valueNotFound(_, let context): "null at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
         default: "not JSON"
         }
-    }
-
-    /// The deepest field nesting of any operation, following fragments once each.
-    static func depth(of document: Document) -> Int {
-        var fragments: [String: FragmentDefinition] = [:]
-        for case let fragment as FragmentDefinition in document.definitions { fragments[fragment.name.value] = fragment }
-        func depth(_ set: SelectionSet?, _ seen: Set<String>) -> Int {
-            guard let set else { return 0 }
-            return set.selections.map { selection -> Int in
-                switch selection {
-                case let field as Field: 1 + depth(field.selectionSet, seen)
-                case let inline as InlineFragment: depth(inline.selectionSet, seen)
-                case let spread as FragmentSpread:
-                    seen.contains(spread.name.value)
-                        ? 0 : depth(fragments[spread.name.value]?.selectionSet, seen.union([spread.name.value]))
-                default: 0
-                }
-            }.max() ?? 0
-        }
-        return document.definitions.compactMap { ($0 as? OperationDefinition).map { depth($0.selectionSet, []) } }.max() ?? 0
     }
 }
 

@@ -20,7 +20,12 @@ public func buildAuthorizerApplication(
     let schema = try Resolvers(configuration: configuration, auth: auth, admin: admin).makeSchema()
     let endpoint = GraphQLEndpoint(configuration: configuration, schema: schema, logger: logger)
 
-    let router = Router()
+    let router = Router(context: AuthorizerRequestContext.self)
+    if configuration.rateLimitRPS > 0 {
+        router.add(
+            middleware: RateLimitMiddleware(
+                buckets: TokenBuckets(rate: configuration.rateLimitRPS, burst: configuration.rateLimitBurst)))
+    }
     router.post("/graphql") { request, _ in try await endpoint.handle(request) }
     router.get("/.well-known/jwks.json") { _, _ in
         Response(

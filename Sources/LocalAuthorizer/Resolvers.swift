@@ -29,23 +29,49 @@ struct Resolvers: Sendable {
     let auth: AuthService
     let admin: AdminService
 
-    /// The schema with every root field resolved here; nested objects are dictionaries that the
-    /// default resolver reads by field name.
+    /// The schema with every root field resolved here; nested objects are dictionaries read by
+    /// field name. What this server does not implement answers as Authorizer 2.4 does with that
+    /// feature switched off (``DisabledFeatures``): an operation's real error, and for a field
+    /// with no value null, false, 0, "" or an empty list as its type allows.
     func makeSchema() throws -> GraphQLSchema {
         let schema = try buildSchema(source: AuthorizerSchema.sdl)
         let resolvers = all
-        for type in [schema.queryType, schema.mutationType].compactMap({ $0 }) {
+        guard Set(resolvers.keys) == Self.implemented, Self.implemented.isDisjoint(with: DisabledFeatures.listed) else {
+            throw AuthorizerSetupError("Resolvers.implemented does not name the resolved operations")
+        }
+        let roots = [schema.queryType, schema.mutationType].compactMap { $0 }
+        for type in roots {
             let fields = try type.fields()
             for (name, field) in fields {
-                guard let resolver = resolvers[name] else {
-                    throw AuthorizerSetupError("no resolver for \(type.name).\(name)")
+                field.resolve = resolvers[name] ?? DisabledFeatures.resolver(
+                    for: name, configuration: configuration,
+                    authenticateUser: { [auth] request in _ = try await auth.profile(accessToken: request.bearerToken) })
+            }
+            type.fields = { fields }
+        }
+        let rootNames = Set(roots.map(\.name))
+        for case let type as GraphQLObjectType in schema.typeMap.values
+        where !type.name.hasPrefix("__") && !rootNames.contains(type.name) {
+            let fields = try type.fields()
+            for (name, field) in fields where field.resolve == nil {
+                let fallback = DisabledFeatures.emptyValue(of: field.type)
+                field.resolve = { source, _, _, _ in
+                    (source as? [String: any Sendable])?[name] ?? fallback
                 }
-                field.resolve = resolver
             }
             type.fields = { fields }
         }
         return schema
     }
+
+    /// The root operations this server implements; every other one is in ``DisabledFeatures``.
+    static let implemented: Set<String> = [
+        "meta", "session", "profile", "validate_jwt_token", "validate_session", "_users", "_user", "_admin_session",
+        "_webhook", "_webhooks", "_webhook_logs", "signup", "login", "logout", "update_profile", "verify_email",
+        "resend_verify_email", "forgot_password", "reset_password", "revoke", "deactivate_account", "_delete_user",
+        "_update_user", "_revoke_access", "_enable_access", "_admin_login", "_admin_logout", "_add_webhook",
+        "_update_webhook", "_delete_webhook",
+    ]
 
     private var all: [String: GraphQLFieldResolve] {
         let configuration = configuration

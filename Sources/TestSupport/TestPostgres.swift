@@ -96,12 +96,22 @@ public actor TestPostgres {
 public enum Fixtures {
     /// `Tests/Fixtures/authorizer/<name>`, found by walking up from the calling file.
     public static func authorizer(_ name: String, from file: String = #filePath) throws -> String {
+        try text("authorizer/\(name)", from: file)
+    }
+
+    /// `Tests/Fixtures/<path>` as UTF-8 text, found by walking up from the calling file.
+    public static func text(_ path: String, from file: String = #filePath) throws -> String {
+        String(decoding: try data(path, from: file), as: UTF8.self)
+    }
+
+    /// `Tests/Fixtures/<path>`'s bytes, found by walking up from the calling file.
+    public static func data(_ path: String, from file: String = #filePath) throws -> Data {
         var folder = URL(fileURLWithPath: file).deletingLastPathComponent()
         while folder.path != "/" {
-            let candidate = folder.appendingPathComponent("Tests/Fixtures/authorizer/\(name)")
-            if FileManager.default.fileExists(atPath: candidate.path) { return try String(contentsOf: candidate, encoding: .utf8) }
+            let candidate = folder.appendingPathComponent("Tests/Fixtures/\(path)")
+            if FileManager.default.fileExists(atPath: candidate.path) { return try Data(contentsOf: candidate) }
             folder = folder.deletingLastPathComponent()
         }
-        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "Tests/Fixtures/authorizer/\(name) above \(file)"])
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "Tests/Fixtures/\(path) above \(file)"])
     }
 }

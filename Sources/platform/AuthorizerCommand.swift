@@ -69,6 +69,22 @@ struct AuthorizerCommand: AsyncParsableCommand {
     var logFormat = "text"
     @Option(name: .customLong("webhook"), help: "Subscribe this URL to every event (repeatable).")
     var webhooks: [String] = []
+    @Option(help: "Environment; e2e lets webhooks reach loopback and private addresses, refused otherwise.")
+    var env = ""
+    @Option(name: .customLong("enable-graphql-introspection"), help: "Answer introspection queries.")
+    var enableGraphQLIntrospection = true
+    @Option(name: .customLong("graphql-max-depth"), help: "Deepest field nesting of an operation (0: the default).")
+    var graphqlMaxDepth = 15
+    @Option(name: .customLong("graphql-max-aliases"), help: "Most aliases in an operation (0: the default).")
+    var graphqlMaxAliases = 30
+    @Option(name: .customLong("graphql-max-complexity"), help: "Most fields in an operation, __schema free (0: the default).")
+    var graphqlMaxComplexity = 300
+    @Option(name: .customLong("graphql-max-body-bytes"), help: "Largest /graphql body, bytes.")
+    var graphqlMaxBodyBytes = 1 << 20
+    @Option(name: .customLong("rate-limit-rps"), help: "Requests per second per client IP (0 turns the limit off).")
+    var rateLimitRPS: Double = 30
+    @Option(name: .customLong("rate-limit-burst"), help: "Burst per client IP above the steady rate.")
+    var rateLimitBurst = 20
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -111,6 +127,18 @@ struct AuthorizerCommand: AsyncParsableCommand {
         configuration.allowedOrigins = Self.list(allowedOrigins)
         configuration.refreshTokenExpiresIn = refreshTokenExpiresIn
         configuration.webhookURLs = webhooks
+        configuration.env = env
+        configuration.enableGraphQLIntrospection = enableGraphQLIntrospection
+        configuration.graphqlMaxDepth = graphqlMaxDepth
+        configuration.graphqlMaxAliases = graphqlMaxAliases
+        configuration.graphqlMaxComplexity = graphqlMaxComplexity
+        guard graphqlMaxBodyBytes > 0 else { throw ValidationError("--graphql-max-body-bytes: must be above 0") }
+        configuration.graphqlMaxBodyBytes = graphqlMaxBodyBytes
+        guard rateLimitRPS.isFinite, rateLimitBurst >= 0 else {
+            throw ValidationError("--rate-limit-rps must be a number and --rate-limit-burst 0 or more")
+        }
+        configuration.rateLimitRPS = rateLimitRPS
+        configuration.rateLimitBurst = rateLimitBurst
         let app = try await buildAuthorizerApplication(configuration: configuration, logger: logger)
         try await app.runService()
     }

@@ -53,6 +53,8 @@ struct DevCommand: AsyncParsableCommand {
         authorizer.dataFolder = "data/authorizer"
         // Webhooks wired both ways: the local Authorizer signs with its client secret, the gateway checks it.
         authorizer.webhookURLs = ["http://127.0.0.1:\(port)/webhooks/authorizer"]
+        // Authorizer 2.4 refuses webhooks to loopback unless started with --env=e2e.
+        authorizer.env = "e2e"
         var webhooks = WebhookAuthentication()
         webhooks.authorizerSecret = secrets.clientSecret
         var settings = AuthorizerSettings(

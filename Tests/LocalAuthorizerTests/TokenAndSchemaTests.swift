@@ -63,58 +63,6 @@ import Testing
             }
         }
     }
-
-    /// Every type, field and argument this server declares exists in Authorizer 2.4.0's schema
-    /// with the same name and type.
-    @Test func schemaIsASubsetOfAuthorizer240() throws {
-        let real = try Self.definitions(parse(source: Fixtures.authorizer("schema-2.4.0.graphqls")))
-        let ours = try Self.definitions(parse(source: AuthorizerSchema.sdl))
-        #expect(ours.count > 20)
-        var differences: [String] = []
-        for (name, fields) in ours {
-            guard let realFields = real[name] else {
-                differences.append("type \(name) is not in 2.4.0")
-                continue
-            }
-            for (field, signature) in fields where realFields[field] != signature {
-                differences.append("\(name).\(field): ours \(signature), 2.4.0 \(realFields[field] ?? "absent")")
-            }
-        }
-        #expect(differences.isEmpty, "\(differences)")
-        _ = try Resolvers.self  // the schema builds with a resolver for every root field (see the e2e tests)
-    }
-
-    /// type name → field name → "kind type(args)".
-    static func definitions(_ document: Document) -> [String: [String: String]] {
-        var result: [String: [String: String]] = [:]
-        for definition in document.definitions {
-            switch definition {
-            case let object as ObjectTypeDefinition:
-                result["type " + object.name.value] = Dictionary(uniqueKeysWithValues: object.fields.map { field in
-                    let args = field.arguments.map { "\($0.name.value): \(printed($0.type))" }.joined(separator: ", ")
-                    return (field.name.value, "(\(args)) \(printed(field.type))")
-                })
-            case let input as InputObjectTypeDefinition:
-                result["input " + input.name.value] = Dictionary(uniqueKeysWithValues: input.fields.map {
-                    ($0.name.value, printed($0.type))
-                })
-            case let scalar as ScalarTypeDefinition:
-                result["scalar " + scalar.name.value] = [:]
-            default:
-                continue
-            }
-        }
-        return result
-    }
-
-    static func printed(_ type: any GraphQL.`Type`) -> String {
-        switch type {
-        case let named as NamedType: named.name.value
-        case let list as ListType: "[\(printed(list.type))]"
-        case let nonNull as NonNullType: "\(printed(nonNull.type))!"
-        default: "?"
-        }
-    }
 }
 
 extension JSON {
