@@ -87,9 +87,10 @@ struct AdminService: Sendable {
             case .bool(let enabled) = params["enabled"]
         else { throw AuthorizerError.invalid("event_name, endpoint and enabled are required") }
         let base = event.split(separator: "-").first.map(String.init) ?? event
-        guard WebhookDispatcher.events[base] != nil else { throw AuthorizerError.invalid("invalid event name \(event)") }
-        guard let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-            throw AuthorizerError.invalid("invalid endpoint")
+        guard WebhookDispatcher.events.contains(base) else { throw AuthorizerError.invalid("invalid event name \(event)") }
+        // admin_webhooks.go: `invalid endpoint: <reason>`; loopback and private addresses only with --env=e2e.
+        if let reason = await EndpointPolicy.refusal(endpoint, allowPrivate: configuration.allowsPrivateWebhooks) {
+            throw AuthorizerError.invalid("invalid endpoint: \(reason)")
         }
         var headers: [String: String] = [:]
         if case .dictionary(let map) = params["headers"] {
@@ -126,10 +127,15 @@ struct AdminService: Sendable {
         try await addWebhook(merged, id: id, createdAt: existing.createdAt, exactName: true)
     }
 
-    /// Subscribes `endpoint` to every event unless it already is (the `--webhook` flag).
+    /// Subscribes `endpoint` to every event unless it already is (the `--webhook` flag); an
+    /// endpoint Authorizer would refuse stops the start.
     func subscribeToEveryEvent(_ endpoint: String) async throws {
+        if let reason = await EndpointPolicy.refusal(endpoint, allowPrivate: configuration.allowsPrivateWebhooks) {
+            throw AuthorizerSetupError(
+                "--webhook \(endpoint): \(reason); Authorizer 2.4 allows loopback and private addresses only with --env e2e")
+        }
         let existing = try await store.webhooks()
-        for event in WebhookDispatcher.events.keys.sorted()
+        for event in WebhookDispatcher.events.sorted()
         where !existing.contains(where: { $0.baseEventName == event && $0.endpoint == endpoint }) {
             try await addWebhook(["event_name": .string(event), "endpoint": .string(endpoint), "enabled": .bool(true)])
         }
@@ -163,7 +169,7 @@ struct AdminService: Sendable {
 
     static func graphQLValue(_ webhook: WebhookConfig) -> [String: any Sendable] {
         [
-            "id": webhook.id, "event_name": webhook.eventName, "event_description": webhook.eventDescription ?? "",
+            "id": webhook.id, "event_name": webhook.eventName, "event_description": webhook.eventDescription ?? WebhookDispatcher.defaultDescription(webhook.baseEventName),
             "endpoint": webhook.endpoint, "enabled": webhook.enabled,
             "headers": Map.dictionary(.init(uniqueKeysWithValues: webhook.headers.sorted { $0.key < $1.key }.map { ($0.key, Map.string($0.value)) })),
             "created_at": Int(webhook.createdAt), "updated_at": Int(webhook.updatedAt),

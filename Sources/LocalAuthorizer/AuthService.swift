@@ -189,7 +189,7 @@ struct AuthService: Sendable {
         access["token_type"] = .string("access_token")
         access["scope"] = .array(session.scope.map(JSONValue.string))
         access["roles"] = .array(session.roles.map(JSONValue.string))
-        var id = common.merging(user.webhookValue.filter { $0.key != "roles" && $0.key != "id" }) { current, _ in current }
+        var id = common.merging(user.identityValue.filter { $0.key != "roles" && $0.key != "id" }) { current, _ in current }
         id["token_type"] = .string("id_token")
         id[configuration.jwtRoleClaim] = .array(session.roles.map(JSONValue.string))
         var refreshToken: String?

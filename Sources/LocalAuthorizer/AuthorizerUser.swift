@@ -87,26 +87,41 @@ struct AuthorizerUser: Sendable, Equatable {
         return user.compactMapValues { $0 }
     }
 
-    /// The user as Authorizer puts it in webhook bodies and id tokens: null fields left out.
+    /// The user as Authorizer 2.4 puts it in webhook bodies: `AsAPIUser` marshalled with its
+    /// json tags (`internal/graph/model/models_gen.go`), so null and empty fields are left out,
+    /// except `enrolled_mfa_methods`, which has no omitempty and is never set there: `null`.
     var webhookValue: [String: JSONValue] {
+        var user = identityValue
+        user["enrolled_mfa_methods"] = .null
+        if let appData, case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(appData.utf8)),
+            !object.isEmpty
+        {
+            user["app_data"] = .object(object)
+        }
+        return user
+    }
+
+    /// The user's identity claims in an id token: null fields left out.
+    var identityValue: [String: JSONValue] {
         var user: [String: JSONValue] = [
             "id": .string(id),
-            "email": .string(email),
             "email_verified": .bool(emailVerifiedAt != nil),
             "signup_methods": .string(signupMethods),
             "phone_number_verified": .bool(phoneNumberVerifiedAt != nil),
             "roles": .array(roles.map(JSONValue.string)),
             "created_at": .int(createdAt),
             "updated_at": .int(updatedAt),
-            "preferred_username": .string(email),
-            "is_multi_factor_auth_enabled": .bool(false),
         ]
+        if !email.isEmpty {
+            user["email"] = .string(email)
+            user["preferred_username"] = .string(email)
+        }
         let optional: [(String, String?)] = [
             ("given_name", givenName), ("family_name", familyName), ("middle_name", middleName),
             ("nickname", nickname), ("gender", gender), ("birthdate", birthdate),
             ("phone_number", phoneNumber), ("picture", picture),
         ]
-        for (key, value) in optional { if let value { user[key] = .string(value) } }
+        for (key, value) in optional { if let value, !value.isEmpty { user[key] = .string(value) } }
         if let revokedTimestamp { user["revoked_timestamp"] = .int(revokedTimestamp) }
         return user
     }

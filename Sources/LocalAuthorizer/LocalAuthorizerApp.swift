@@ -13,7 +13,8 @@ public func buildAuthorizerApplication(
     let store = AuthorizerStore(database: database)
     let tokens = try await TokenService.make(configuration)
     let webhooks = WebhookDispatcher(
-        store: store, clientSecret: configuration.clientSecret, timeoutSeconds: configuration.webhookTimeout,
+        store: store, clientSecret: configuration.clientSecret, allowPrivate: configuration.allowsPrivateWebhooks,
+        timeoutSeconds: configuration.webhookTimeout,
         logger: logger)
     let auth = AuthService(configuration: configuration, store: store, tokens: tokens, webhooks: webhooks, logger: logger)
     let admin = AdminService(configuration: configuration, store: store, webhooks: webhooks)

@@ -10,16 +10,29 @@ import ServiceLifecycle
 /// Delivers webhook events as Authorizer does: one attempt, a timeout, no retries, and a line in
 /// the webhook log. Deliveries run in the background, so the request that caused them does not wait.
 final class WebhookDispatcher: Service, Sendable {
-    /// The events this server fires, with the descriptions Authorizer puts in the body.
-    static let events: [String: String] = [
-        "user.signup": "user signup",
-        "user.created": "user created",
-        "user.login": "user login",
-        "user.deleted": "user deleted",
-        "user.deactivated": "user deactivated",
-        "user.access_revoked": "user access revoked",
-        "user.access_enabled": "user access enabled",
+    /// The user events this server fires (Authorizer 2.4's `constants/events.go`, without SCIM).
+    static let events: Set<String> = [
+        "user.signup", "user.created", "user.login", "user.deleted", "user.deactivated", "user.access_revoked",
+        "user.access_enabled",
     ]
+
+    /// The description of a webhook added without one: the event name with its dots turned into
+    /// spaces, underscores kept, e.g. `user access_revoked` (`service/admin_webhooks.go`).
+    static func defaultDescription(_ event: String) -> String { event.replacingOccurrences(of: ".", with: " ") }
+
+    /// A delivery's body, byte for byte as Authorizer 2.4 writes it (`internal/events/events.go`):
+    /// Go's map encoding (keys sorted, HTML characters escaped), `auth_recipe` only for login and
+    /// signup, the stored description or the default, and no id or timestamp.
+    static func body(event: String, user: AuthorizerUser, webhookID: String, description: String?) throws -> Data {
+        var envelope: [String: JSONValue] = [
+            "event_name": .string(event),
+            "event_description": .string(description ?? defaultDescription(event)),
+            "user": .object(user.webhookValue),
+            "webhook_id": .string(webhookID),
+        ]
+        if event == "user.login" || event == "user.signup" { envelope["auth_recipe"] = .string("basic_auth") }
+        return try GoJSON.encode(envelope)
+    }
 
     private struct Delivery: Sendable {
         var webhook: WebhookConfig
@@ -28,14 +41,16 @@ final class WebhookDispatcher: Service, Sendable {
 
     private let store: AuthorizerStore
     private let clientSecret: String
+    private let allowPrivate: Bool
     private let timeout: TimeAmount
     private let logger: Logger
     private let stream: AsyncStream<Delivery>
     private let continuation: AsyncStream<Delivery>.Continuation
 
-    init(store: AuthorizerStore, clientSecret: String, timeoutSeconds: Int64, logger: Logger) {
+    init(store: AuthorizerStore, clientSecret: String, allowPrivate: Bool, timeoutSeconds: Int64, logger: Logger) {
         self.store = store
         self.clientSecret = clientSecret
+        self.allowPrivate = allowPrivate
         self.timeout = .seconds(timeoutSeconds)
         self.logger = logger
         (stream, continuation) = AsyncStream.makeStream(of: Delivery.self)
@@ -51,14 +66,8 @@ final class WebhookDispatcher: Service, Sendable {
             return
         }
         for webhook in webhooks {
-            var envelope: [String: JSONValue] = [
-                "event_name": .string(event),
-                "event_description": .string(webhook.eventDescription ?? Self.events[event] ?? event),
-                "user": .object(user.webhookValue),
-                "webhook_id": .string(webhook.id),
-            ]
-            if event == "user.login" || event == "user.signup" { envelope["auth_recipe"] = .string("basic_auth") }
-            guard let body = try? GoJSON.encode(envelope) else { continue }
+            guard let body = try? Self.body(event: event, user: user, webhookID: webhook.id, description: webhook.eventDescription)
+            else { continue }
             continuation.yield(Delivery(webhook: webhook, body: body))
         }
     }
@@ -72,12 +81,21 @@ final class WebhookDispatcher: Service, Sendable {
     }
 
     private func deliver(_ delivery: Delivery) async {
+        // events.go: the endpoint is checked again at delivery; a refusal is logged with status 0.
+        if let reason = await EndpointPolicy.refusal(delivery.webhook.endpoint, allowPrivate: allowPrivate) {
+            let log = WebhookLog(
+                id: Identifier.make(), webhookID: delivery.webhook.id, httpStatus: 0,
+                request: String(decoding: delivery.body, as: UTF8.self), response: EndpointPolicy.deliveryRefusal(reason),
+                createdAt: Int64(Date().timeIntervalSince1970))
+            try? await store.addWebhookLog(log)
+            return
+        }
         var request = HTTPClientRequest(url: delivery.webhook.endpoint)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        for (name, value) in delivery.webhook.headers { request.headers.add(name: name, value: value) }
-        request.headers.replaceOrAdd(
-            name: WebhookSignature.headerName, value: WebhookSignature.sign(delivery.body, secret: clientSecret))
+        request.headers.add(name: WebhookSignature.headerName, value: WebhookSignature.sign(delivery.body, secret: clientSecret))
+        // Configured headers come last and replace any of the same name (events.go, Header.Set).
+        for (name, value) in delivery.webhook.headers { request.headers.replaceOrAdd(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: delivery.body))
         var status: Int64?
         var responseText = ""

@@ -49,6 +49,7 @@ struct GatewayHarness: Sendable {
         webhooksDelivered: Bool = true,
         superAdmins: Set<String> = [],
         bcryptCost: UInt8 = 4,
+        authorizerConfigure: @Sendable (inout AuthorizerConfiguration) -> Void = { _ in },
         configure: @Sendable (inout GatewayConfiguration) -> Void = { _ in },
         _ body: @Sendable (GatewayHarness) async throws -> Void
     ) async throws {
@@ -59,6 +60,8 @@ struct GatewayHarness: Sendable {
         authorizer.jwtPrivateKey = signingKeyPEM
         authorizer.bcryptCost = bcryptCost
         authorizer.enableEmailVerification = emailVerification
+        authorizer.env = "e2e"  // the gateway under test listens on loopback
+        authorizerConfigure(&authorizer)
         let settled = authorizer
         let authorizerApp = try await buildAuthorizerApplication(configuration: settled, logger: logger)
         try await authorizerApp.test(.ahc(.http)) { authorizerClient in

@@ -27,6 +27,7 @@ import NIOCore
             authorizer.jwtType = .rs256
             authorizer.jwtPrivateKey = GatewayHarness.signingKeyPEM
             authorizer.bcryptCost = 4
+            authorizer.env = "e2e"
             let settled = authorizer
             let authorizerApp = try await buildAuthorizerApplication(configuration: settled, logger: logger)
             try await authorizerApp.test(.ahc(.http)) { authorizerClient in

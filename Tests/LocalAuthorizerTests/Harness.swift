@@ -27,6 +27,7 @@ struct Harness: Sendable {
             clientID: "test-client", clientSecret: "client-secret-" + UUID().uuidString,
             adminSecret: "admin-secret-" + UUID().uuidString)
         configuration.httpPort = 0
+        configuration.env = "e2e"  // the tests' webhook receivers listen on loopback
         configuration.jwtType = jwtType
         configuration.jwtSecret = "jwt-secret-" + UUID().uuidString
         configuration.dataFolder = FileManager.default.temporaryDirectory
