@@ -67,13 +67,36 @@ public struct AuthorizerClient: Sendable {
         // `meta` takes no input, so the document is the same for both versions.
         let probe = AuthorizerClient(configuration: configuration, version: .v2, http: http, logger: logger)
         let meta = try await probe.meta()
-        guard let version = AuthorizerVersion(metaVersion: meta.version) else {
-            throw AuthorizerClientError.protocolError("unknown Authorizer version \(meta.version)")
+        if let version = AuthorizerVersion(metaVersion: meta.version) {
+            return AuthorizerClient(configuration: configuration, version: version, http: http, logger: logger)
         }
+        // Builds report `latest`, `0.1.0-local` or `0.0.1`: the schema says which inputs it takes.
+        guard let version = try await probe.versionFromSchema() else {
+            throw AuthorizerClientError.protocolError(
+                "Authorizer reports version \(meta.version) and its schema does not tell; set --authorizer-version")
+        }
+        logger.info("Authorizer version read from its schema", metadata: ["meta": "\(meta.version)", "version": "\(version)"])
         return AuthorizerClient(configuration: configuration, version: version, http: http, logger: logger)
     }
 
     // MARK: Operations
+
+    /// Which `_users` input the schema has, by introspection (on by default in 2.x,
+    /// `--enable-graphql-introspection`); nil when it cannot tell. 1.x reports its version.
+    func versionFromSchema() async throws -> AuthorizerVersion? {
+        struct TypeName: Decodable { var name: String? }
+        struct Types: Decodable {
+            var list: TypeName?
+            var paginated: TypeName?
+        }
+        let document = #"query Version { list: __type(name: "ListUsersRequest") { name } paginated: __type(name: "PaginatedRequest") { name } }"#
+        let body = try JSONEncoder().encode(GraphQLRequest(query: document, variables: [:]))
+        let (status, data, _) = try await send(path: "/graphql", body: body, contentType: "application/json", admin: false)
+        guard status == 200, let reply = try? JSONDecoder().decode(GraphQLReply<TypeName>.self, from: data), let types = reply.data
+        else { return nil }
+        return AuthorizerVersion.fromSchema(
+            hasListUsersRequest: (types["list"] ?? nil)?.name != nil, hasPaginatedRequest: (types["paginated"] ?? nil)?.name != nil)
+    }
 
     public func meta() async throws -> AuthorizerMeta {
         try await call(AuthorizerDocuments.meta, field: "meta", idempotent: true)
@@ -168,6 +191,13 @@ public struct AuthorizerClient: Sendable {
             admin: true, idempotent: true)
     }
 
+    /// `_user` by email, with the admin secret.
+    public func user(email: String) async throws -> AuthorizerUserInfo {
+        try await call(
+            AuthorizerDocuments.user, field: "_user", variables: ["params": .object(["email": .string(email)])],
+            admin: true, idempotent: true)
+    }
+
     /// One page of Authorizer's users (`_users`, admin secret), 1-based.
     public func users(page: Int, limit: Int) async throws -> (users: [AuthorizerUserInfo], total: Int) {
         let response: UsersResponse = try await call(
@@ -190,9 +220,12 @@ public struct AuthorizerClient: Sendable {
 
     private func exchange(_ refreshToken: String) async throws -> AuthorizerTokenResponse {
         let form = "grant_type=refresh_token&client_id=\(Self.formEncode(configuration.clientID))&refresh_token=\(Self.formEncode(refreshToken))"
-        let (status, body, _) = try await send(
+        let (status, body, retryAfter) = try await send(
             path: "/oauth/token", body: Data(form.utf8), contentType: "application/x-www-form-urlencoded", admin: false)
         guard status == 200 else {
+            // http_handlers/token.go: 400 invalid_grant and 401 for a bad token, 503 when its store
+            // fails; the rate limit's 429 is "try again", never "signed out".
+            if status == 429 { throw AuthorizerClientError.tooManyRequests(retryAfter: retryAfter ?? 1) }
             if status >= 500 { throw AuthorizerClientError.unavailable("HTTP \(status)") }
             throw AuthorizerClientError.unauthenticated("invalid refresh token")
         }
@@ -284,7 +317,8 @@ public struct AuthorizerClient: Sendable {
                 case 200: return try Self.decode(data, field: field)
                 case 403 where String(decoding: data, as: UTF8.self).contains("csrf"):
                     throw AuthorizerClientError.csrfRejected
-                case 429: throw AuthorizerClientError.tooManyRequests(retryAfter: retryAfter)
+                // Authorizer's rate limit always says Retry-After: 1 (http_handlers/rate_limit.go).
+                case 429: throw AuthorizerClientError.tooManyRequests(retryAfter: retryAfter ?? 1)
                 case 500...: throw AuthorizerClientError.unavailable("HTTP \(status)")
                 default:
                     throw AuthorizerClientError.protocolError("HTTP \(status): \(String(decoding: data.prefix(300), as: UTF8.self))")
@@ -341,7 +375,9 @@ public struct AuthorizerClient: Sendable {
         }
     }
 
-    static func origin(of url: String) -> String {
+    /// The scheme, host and port of `url`, its path dropped: also the issuer Authorizer 2.4 puts in
+    /// tokens for its `--url` (`internal/parsers/url.go`).
+    public static func origin(of url: String) -> String {
         guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else {
             return url
         }

@@ -8,7 +8,8 @@ public enum AuthorizerDocuments {
         }
         """
 
-    static let authFields = "message access_token id_token refresh_token expires_in user { ...UserFields }"
+    static let authFields =
+        "message should_show_email_otp_screen access_token id_token refresh_token expires_in user { ...UserFields }"
 
     public static let meta = """
         query Meta {

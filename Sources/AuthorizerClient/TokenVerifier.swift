@@ -47,9 +47,9 @@ public struct VerifiedToken: Sendable {
 public struct TokenVerifier: Sendable {
     /// Where the verification keys come from.
     public enum Keys: Sendable {
-        /// Authorizer's `--jwt-secret` (HS256).
+        /// Authorizer's `--jwt-secret` (HS256, HS384 or HS512).
         case hmac(secret: String)
-        /// Authorizer's published keys (RS256, ES256).
+        /// Authorizer's published keys (RS256/384/512, ES256/384/512).
         case jwks(JWKSCache)
     }
 
@@ -58,7 +58,6 @@ public struct TokenVerifier: Sendable {
     public let audience: String
     public let leeway: TimeInterval
 
-    private let hmacVerifier: JWTKeyCollection?
     /// Tokens whose signature was checked already (RS256 costs ~25 µs a token, and the claims' JSON
     /// as much again).
     private let verified: VerifiedTokenCache
@@ -71,11 +70,6 @@ public struct TokenVerifier: Sendable {
         self.issuer = issuer
         self.audience = audience
         self.leeway = min(leeway, 30)
-        if case .hmac(let secret) = keys {
-            hmacVerifier = await JWTKeyCollection().add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
-        } else {
-            hmacVerifier = nil
-        }
     }
 
     static let asymmetric: Set<String> = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512"]
@@ -93,21 +87,32 @@ public struct TokenVerifier: Sendable {
     /// How many verified tokens are cached (tests).
     public var cachedTokenCount: Int { verified.count }
 
-    /// The claims of `token` once its signature holds under the allowed algorithms and keys.
-    private func verifySignature(_ token: String) async throws(TokenRejection) -> [String: JSONInput] {
+    /// The header and claims of `token`, unverified: three base64url parts, JSON objects, no
+    /// member named twice (``JSONMembers``). Remote mode reads tokens with this too.
+    public static func parts(_ token: String) throws(TokenRejection) -> (header: [String: JSONInput], claims: [String: JSONInput]) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[2].isEmpty,
-            let headerData = Self.base64URL(parts[0]),
+            let headerData = HMACJWT.base64URLDecoded(parts[0]), let payloadData = HMACJWT.base64URLDecoded(parts[1]),
+            JSONMembers.hasDuplicateNames(headerData) == false, JSONMembers.hasDuplicateNames(payloadData) == false,
             let header = try? JSONDecoder().decode([String: JSONInput].self, from: headerData),
-            let algorithm = header["alg"]?.string
+            let claims = try? JSONDecoder().decode([String: JSONInput].self, from: payloadData)
         else { throw .malformed }
+        return (header, claims)
+    }
+
+    /// The claims of `token` once its signature holds under the allowed algorithms and keys.
+    private func verifySignature(_ token: String) async throws(TokenRejection) -> [String: JSONInput] {
+        let (header, payload) = try Self.parts(token)
+        guard let algorithm = header["alg"]?.string else { throw .malformed }
 
         let claims: [String: JSONInput]
         switch keys {
-        case .hmac:
-            guard algorithm == "HS256", let hmacVerifier else { throw .algorithmNotAllowed }
-            guard let verified = try? await hmacVerifier.verify(token, as: AnyClaims.self) else { throw .badSignature }
-            claims = verified.values
+        case .hmac(let secret):
+            // Authorizer's --jwt-type may be any of HS256/384/512 with the shared secret; nothing
+            // else, so a public key can never be used as an HMAC secret (RFC 8725 §3.1).
+            guard HMACJWT.algorithms.contains(algorithm) else { throw .algorithmNotAllowed }
+            guard HMACJWT.isValid(token, algorithm: algorithm, secret: secret) else { throw .badSignature }
+            claims = payload
         case .jwks(let cache):
             guard Self.asymmetric.contains(algorithm) else { throw .algorithmNotAllowed }
             if let verified = await Self.verify(token, algorithm: algorithm, with: await cache.current()) {
@@ -135,7 +140,10 @@ public struct TokenVerifier: Sendable {
         return nil
     }
 
-    private func check(_ claims: [String: JSONInput], now: Date) throws(TokenRejection) -> VerifiedToken {
+    /// The claim checks every mode applies (RFC 7519 §4.1, RFC 8725 §3.11): `exp`, `nbf` and
+    /// `iat` within the leeway, the issuer, the audience, and `token_type = access_token`, which
+    /// Authorizer's own `validate_jwt_token` does not compare (`service/validate_jwt_token.go`).
+    public func check(_ claims: [String: JSONInput], now: Date = Date()) throws(TokenRejection) -> VerifiedToken {
         let nowSeconds = now.timeIntervalSince1970
         guard let exp = claims["exp"]?.number else { throw .malformed }
         guard exp + leeway > nowSeconds else { throw .expired }

@@ -162,9 +162,13 @@ private func addAuthRoutes(
             "operators are named by email while Authorizer verifies no email address: whoever signs up first with an operator's address becomes SUPER_ADMIN; name operators by Authorizer id, or turn on Authorizer's email verification")
     }
 
+    if let secret = settings.jwtSecret, secret.utf8.count < SecretSetting.jwtRecommendedBytes {
+        logger.warning("\(SecretSetting.shortJWTSecretWarning(key: "--authorizer-jwt-secret"))")
+    }
     let jwks = settings.jwtSecret == nil ? JWKSCache(authorizerURL: settings.url, logger: logger) : nil
     let keys: TokenVerifier.Keys = jwks.map { .jwks($0) } ?? .hmac(secret: settings.jwtSecret ?? "")
-    let verifier = await TokenVerifier(keys: keys, issuer: settings.issuer ?? settings.url, audience: settings.clientID)
+    let verifier = await TokenVerifier(
+        keys: keys, issuer: settings.issuer ?? AuthorizerClient.origin(of: settings.url), audience: settings.clientID)
     let revocations = RevocationList()
     // Hybrid's periodic session check is best effort (a failure to reach Authorizer lets the
     // request through): one attempt of at most 1 s, so a hung Authorizer delays a read by 1 s at most.

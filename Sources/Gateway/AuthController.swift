@@ -20,7 +20,13 @@ struct AuthController: Sendable {
 
     func addRoutes(to router: Router<GatewayRequestContext>, signedIn: AuthenticationMiddleware) {
         let open = router.group("/auth")
-        open.post("/signup") { request, context in try await signup(request, context) }
+        open.post("/signup") { request, context -> Response in
+            switch try await signup(request, context) {
+            case .session(let session): try EditedResponse(status: .created, response: session).response(from: request, context: context)
+            case .awaitingVerification(let message):
+                try EditedResponse(status: .accepted, response: message).response(from: request, context: context)
+            }
+        }
         open.post("/login") { request, context in try await login(request, context) }
         open.post("/refresh") { request, _ in try await refresh(request) }
         open.post("/forgot-password") { request, context in try await forgotPassword(request, context) }
@@ -34,7 +40,16 @@ struct AuthController: Sendable {
         mine.post("/logout") { _, context in try await logout(context) }
     }
 
-    private func signup(_ request: Request, _ context: GatewayRequestContext) async throws -> EditedResponse<SessionDTO> {
+    /// A signup's outcome: a session, or Authorizer's email verification pending.
+    enum SignupOutcome {
+        case session(SessionDTO)
+        case awaitingVerification(MessageDTO)
+    }
+
+    /// What the gateway says while Authorizer waits for the mailed link.
+    static let checkYourEmail = "Check your email: open the link Authorizer sent to verify your address, then sign in."
+
+    private func signup(_ request: Request, _ context: GatewayRequestContext) async throws -> SignupOutcome {
         try throttle.check(route: "signup", ip: context.remoteIP, email: nil)
         let body = try await JSONBody.decode(SignupRequest.self, from: request, allowed: SignupRequest.fields)
         let email = try JSONBody.text(body.email, field: "email")
@@ -59,22 +74,62 @@ struct AuthController: Sendable {
                 givenName: try body.firstName.map { try JSONBody.text($0, field: "firstName", max: 100) },
                 familyName: try body.lastName.map { try JSONBody.text($0, field: "lastName", max: 100) })
         }
+        let intent: SignupIntent? =
+            if let clientName { .createTenant(name: clientName) } else {
+                body.invitationToken.map { .acceptInvitation(tokenHash: SignupIntentStore.invitationHash($0)) }
+            }
+        if answer.isAwaitingVerification {
+            try await awaitVerification(email: email, intent: intent)
+            return .awaitingVerification(MessageDTO(message: Self.checkYourEmail))
+        }
         // Authorizer's webhook may come late or never: the row is made now, idempotently with it,
         // and placed in its tenant in the same transaction, so that an email a stale row held
         // (freed by EmailOwnership) cannot cost the signup its company.
         let user = try await upsert(answer, loginAt: nil) { user, sql in
-            if let clientName {
-                return try await ClientStore.createTenant(name: clientName, ownerAuthorizerID: user.authorizerID, now: Date(), on: sql)
-            } else if let token = body.invitationToken {
-                switch try await InvitationStore.accept(token: token, for: user, now: Date(), on: sql) {
-                case .success(let joined): return joined
-                case .failure(let refusal): throw InvitationController.problem(refusal)
-                }
-            }
-            return user
+            try await Self.place(user, intent, on: sql)
         }
         loader.invalidate(authorizerID: user.authorizerID)
-        return EditedResponse(status: .created, response: session(answer, user))
+        return .session(session(answer, user))
+    }
+
+    /// Signup with email verification on: Authorizer 2.4 answers with a message only, for a new
+    /// address and a taken one alike (`service/signup.go`). With the admin secret the new user is
+    /// read from `_user` and written now, pending verification, and placed in the company or
+    /// invitation it asked for; a verified user there means the address was taken, and nothing is
+    /// written. Without the secret (or while `_user` fails) the intent is kept, and the user's
+    /// first sign-in places them; the webhook makes the row meanwhile.
+    private func awaitVerification(email: String, intent: SignupIntent?) async throws {
+        if client.configuration.adminSecret != nil, let info = try? await client.user(email: email) {
+            guard !info.emailVerified else { return }
+            let answer = AuthorizerAuthResponse(message: "", user: info)
+            let user = try await upsert(answer, loginAt: nil) { user, sql in
+                // Only a row this signup made (or one left with no tenant) is placed.
+                user.clientID == nil ? try await Self.place(user, intent, on: sql) : user
+            }
+            loader.invalidate(authorizerID: user.authorizerID)
+            return
+        }
+        guard let intent else { return }
+        try await database {
+            try await users.database.transaction { sql in
+                try await SignupIntentStore.record(intent, email: email, now: Date(), on: sql)
+            }
+        }
+    }
+
+    /// Puts `user` in the tenant `intent` asks for: a new one it owns, or the inviting one.
+    static func place(_ user: UserRecord, _ intent: SignupIntent?, on sql: any SQLDatabase) async throws -> UserRecord {
+        switch intent {
+        case .createTenant(let name)?:
+            return try await ClientStore.createTenant(name: name, ownerAuthorizerID: user.authorizerID, now: Date(), on: sql)
+        case .acceptInvitation(let hash)?:
+            switch try await InvitationStore.accept(tokenHash: hash, for: user, now: Date(), on: sql) {
+            case .success(let joined): return joined
+            case .failure(let refusal): throw InvitationController.problem(refusal)
+            }
+        case nil:
+            return user
+        }
     }
 
     private func login(_ request: Request, _ context: GatewayRequestContext) async throws -> SessionDTO {
@@ -96,13 +151,26 @@ struct AuthController: Sendable {
         } catch let error as AuthorizerClientError {
             throw await loginFailure(error, pair: pair, slot: reservation?.slot, started: started)
         }
+        if answer.accessToken == nil {
+            // Not a wrong password: Authorizer answers an unverified address before checking it.
+            if let slot = reservation?.slot { throttle.failedLogins?.release(pair, slot: slot) }
+            throw Self.verificationPending(answer)
+        }
         throttle.failedLogins?.succeeded(pair)
-        let user = try await upsert(answer, loginAt: Date())
+        let user = try await upsert(answer, loginAt: Date(), placing: true)
         loader.invalidate(authorizerID: user.authorizerID)
         var tenant: ClientRecord?
         if let clientID = user.clientID { tenant = try await database { try await clients.find(id: clientID) } }
         if let problem = UserContextLoader.UserContext(user: user, client: tenant).barred { throw problem }
         return session(answer, user)
+    }
+
+    /// A login Authorizer answered with no token and no MFA step: 2.4 mails a one-time code to
+    /// an unverified address ("Please check email inbox for the OTP", `service/login.go`).
+    static func verificationPending(_ answer: AuthorizerAuthResponse) -> Problem {
+        Problem(
+            .forbidden, type: "email-verification-required", title: "Email verification required",
+            detail: "this address is not verified yet: open the link in the verification email, or use the one-time code Authorizer just sent (\(answer.message))")
     }
 
     /// A failed sign-in, answered alike whether the email exists or not: the same status and body
@@ -166,6 +234,9 @@ struct AuthController: Sendable {
         let body = try await JSONBody.decode(ProfilePatch.self, from: request, allowed: ProfilePatch.fields)
         let firstName = try body.firstName.map { try JSONBody.text($0, field: "firstName", max: 100) } ?? context.user.firstName
         let lastName = try body.lastName.map { try JSONBody.text($0, field: "lastName", max: 100) } ?? context.user.lastName
+        // Nothing changes: no call, since Authorizer refuses an update with no field
+        // ("please enter at least one param to update", service/update_profile.go).
+        if firstName == context.user.firstName, lastName == context.user.lastName { return UserDTO(context.user) }
         try await authorizer {
             try await client.updateProfile(accessToken: context.identity.accessToken, givenName: firstName, familyName: lastName)
         }
@@ -205,7 +276,8 @@ struct AuthController: Sendable {
     private func verifyEmail(_ request: Request) async throws -> SessionDTO {
         let body = try await JSONBody.decode(TokenRequest.self, from: request, allowed: TokenRequest.fields)
         let answer = try await authorizer { try await client.verifyEmail(token: body.token) }
-        let user = try await upsert(answer, loginAt: Date())
+        guard answer.accessToken != nil else { throw Self.verificationPending(answer) }
+        let user = try await upsert(answer, loginAt: Date(), placing: true)
         loader.invalidate(authorizerID: user.authorizerID)
         return session(answer, user)
     }
@@ -231,8 +303,10 @@ struct AuthController: Sendable {
     /// Writes the user of Authorizer's answer, then `place`s it, in one transaction. Authorizer
     /// owns email uniqueness: another row holding the email is a stale copy, which
     /// ``EmailOwnership`` confirms with Authorizer and frees first (issue 18, fault 3).
+    /// With `placing`, a user with no tenant yet takes the one its signup asked for while
+    /// verification was pending (``SignupIntentStore``).
     private func upsert(
-        _ answer: AuthorizerAuthResponse, loginAt: Date?,
+        _ answer: AuthorizerAuthResponse, loginAt: Date?, placing: Bool = false,
         then place: @Sendable (UserRecord, any SQLDatabase) async throws -> UserRecord = { user, _ in user }
     ) async throws -> UserRecord {
         guard let info = answer.user, let email = info.email else {
@@ -245,8 +319,13 @@ struct AuthController: Sendable {
             roleForNewUser: roles.role(email: email, emailVerified: info.emailVerified, authorizerID: info.id, authorizerRoles: info.roles))
         return try await database {
             try await users.database.transaction { [ownership] sql in
-                let user = try await ownership.writing([(info.id, email)], on: sql) {
+                var user = try await ownership.writing([(info.id, email)], on: sql) {
                     try await UserStore.upsert(profile, loginAt: loginAt, now: Date(), on: sql)
+                }
+                if placing, user.clientID == nil, user.role != .superAdmin,
+                    let intent = try await SignupIntentStore.take(email: email, now: Date(), on: sql)
+                {
+                    user = try await Self.place(user, intent, on: sql)
                 }
                 return try await place(user, sql)
             }

@@ -32,12 +32,24 @@ public struct AuthGuard: Sendable {
         let token: VerifiedToken
         switch mode {
         case .remote:
+            // The gateway's own claim checks come first, in every mode: Authorizer's
+            // validate_jwt_token compares neither token_type nor, in its twin, nbf and iat
+            // (service/validate_jwt_token.go), and a token whose claims repeat a name is refused.
             do {
-                token = try VerifiedToken(claims: try await client.validateAccessToken(accessToken))
-            } catch let error as AuthorizerClientError {
-                if case .unavailable = error { throw Problem.from(error) }
-                throw Refusal(reason: "rejected_by_authorizer")
+                token = try verifier.check(try TokenVerifier.parts(accessToken).claims)
+            } catch {
+                throw Refusal(reason: error.rawValue)
             }
+            do {
+                _ = try await client.validateAccessToken(accessToken)
+            } catch let error as AuthorizerClientError {
+                switch error {
+                case .unauthenticated, .invalidArgument, .notFound: throw Refusal(reason: "rejected_by_authorizer")
+                // Rate-limited, unreachable or in error: the user is not signed out (a 429 or 503).
+                default: throw Problem.from(error)
+                }
+            }
+            if revocations.isRevoked(token) { throw Refusal(reason: TokenRejection.revoked.rawValue) }
         case .local, .hybrid:
             do {
                 token = try await verifier.verify(accessToken)
@@ -91,9 +103,14 @@ public final class RevocationList: Sendable {
         state.withLock { $0.users[authorizerID] = nil }
     }
 
-    func isRevoked(_ token: VerifiedToken) -> Bool {
+    /// Whether `token` is refused: its session was ended, until that session's tokens expire
+    /// (an entry past its expiry is dropped), or its user's access was revoked after it was issued.
+    func isRevoked(_ token: VerifiedToken, now: Date = Date()) -> Bool {
         state.withLock { state in
-            if let session = token.sessionID, state.sessions[session] != nil { return true }
+            if let session = token.sessionID, let until = state.sessions[session] {
+                if until > now { return true }
+                state.sessions[session] = nil
+            }
             if let since = state.users[token.subject] { return (token.issuedAt ?? .distantPast) <= since }
             return false
         }
@@ -113,19 +130,21 @@ public final class SessionChecker: Sendable {
         self.confirmed = RefreshingCache(lifetime: interval, capacity: 50_000)
     }
 
+    /// Only Authorizer's definite "no such session" for a token that has not expired ends a
+    /// session. A token past `exp` but inside the gateway's leeway is refused by Authorizer,
+    /// which has none (golang-jwt v4): that says nothing about the session. A 429, an outage or an
+    /// error of Authorizer's own leaves the session valid on the local check until the next
+    /// interval: none of them may sign a user out.
     func isLive(session: String, accessToken: String, expiresAt: Date) async -> Bool {
         let client = self.client
         return (try? await confirmed.value(for: session) {
             do {
                 _ = try await client.validateAccessToken(accessToken)
                 return true
-            } catch AuthorizerClientError.unavailable {
-                // Authorizer is down: the token's signature and expiry were checked locally, so the
-                // session counts as checked until the next interval (an outage must not make every
-                // request wait for a failing call).
-                return true
-            } catch {
+            } catch AuthorizerClientError.unauthenticated where Date() < expiresAt {
                 return false
+            } catch {
+                return true
             }
         }) ?? true
     }

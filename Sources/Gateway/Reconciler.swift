@@ -110,15 +110,38 @@ public struct Reconciler: Sendable {
             }
             progress(seen.count, total)
         }
-        // Only a complete listing may delete: a short one would mark live users as gone.
-        guard seen.count >= total else {
-            throw AuthorizerClientError.protocolError("listing ended at \(seen.count) of \(total) users; nothing deleted")
+        // `_users` is ordered by created_at alone (storage/db/sql/user.go): users created in the
+        // same second can move between pages, so a listing may miss some. No user is deleted for
+        // being unseen: each unseen platform user is asked for by id, and only Authorizer's
+        // NOT_FOUND deletes; one found is reconciled like a listed one.
+        if seen.count < total {
+            logger.warning("Authorizer's listing missed users (pages shifted)", metadata: ["seen": "\(seen.count)", "total": "\(total)"])
         }
         let platformIDs = try await database.withConnection { sql in
             try await sql.raw("SELECT authorizer_id FROM users WHERE status <> 'DELETED'").all()
                 .map { try $0.decode(column: "authorizer_id", as: String.self) }
         }
-        let gone = platformIDs.filter { !seen.contains($0) }
+        var gone: [String] = []
+        for id in platformIDs where !seen.contains(id) {
+            let info: AuthorizerUserInfo
+            do {
+                info = try await client.user(id: id)
+            } catch AuthorizerClientError.notFound {
+                gone.append(id)
+                continue
+            }
+            seen.insert(id)
+            let existing = try await users.find(authorizerIDs: [id])
+            let suspended = try await users.suspendedByAuthorizer([id])
+            if let change = change(for: info, existing: existing[id], suspendedByAuthorizer: suspended.contains(id), report: &report),
+                !dryRun
+            {
+                for skip in try await apply([change]) {
+                    report.skipped.append(skip)
+                    report.updated -= 1
+                }
+            }
+        }
         report.deleted = gone.count
         if !dryRun {
             for chunk in stride(from: 0, to: gone.count, by: pageSize).map({ gone[$0..<min($0 + pageSize, gone.count)] }) {

@@ -11,8 +11,15 @@ public enum SecretSetting {
     /// A Standard Webhooks key after `whsec_` and base64: 24 to 64 bytes (the Standard Webhooks
     /// specification, "Signature scheme").
     public static let standardKeyBytes = 24...64
-    /// An HS256 JWT secret: 32 bytes, the size of the hash (RFC 7518 §3.2).
-    public static let jwtMinimumBytes = 32
+    /// An HS256 JWT secret should have 32 bytes, the size of the hash (RFC 7518 §3.2). It is
+    /// Authorizer's secret, not ours, and Authorizer takes any non-empty one
+    /// (`internal/token/provider.go`), so a shorter one starts with a warning, not a refusal.
+    public static let jwtRecommendedBytes = 32
+
+    /// The start-up warning for a JWT secret under ``jwtRecommendedBytes``.
+    public static func shortJWTSecretWarning(key: String) -> String {
+        "\(key) is shorter than \(jwtRecommendedBytes) bytes (RFC 7518 §3.2); it is Authorizer's --jwt-secret, so it is used, but anyone who guesses it can mint tokens: give Authorizer a longer one"
+    }
 
     /// `value`, or an error naming `key` (the flag or environment variable it came from).
     @discardableResult
@@ -57,7 +64,7 @@ extension GatewayConfiguration {
         if let header = webhooks.staticHeader { try SecretSetting.check(header.value, key: "--webhook-static-header") }
         if let secret = authorizer?.adminSecret { try SecretSetting.check(secret, key: "--authorizer-admin-secret") }
         if let secret = authorizer?.jwtSecret {
-            try SecretSetting.check(secret, key: "--authorizer-jwt-secret", minimumBytes: SecretSetting.jwtMinimumBytes)
+            try SecretSetting.check(secret, key: "--authorizer-jwt-secret", minimumBytes: 1)
         }
     }
 }

@@ -15,27 +15,35 @@ extension AuthService {
         logger.notice("mail queued; read it at GET /_dev/outbox", metadata: ["kind": "\(kind)", "user_id": "\(user.id)"])
     }
 
+    /// `verify_email` (`service/verify_email.go`): the address is verified, a session starts
+    /// (scope `openid email profile`, so no refresh token), and `user.signup` then `user.login`
+    /// fire on a first verification, `user.login` alone otherwise.
     func verifyEmail(token: String) async throws -> AuthResult {
         guard let userID = try await store.consumeVerification(token, kind: "verify_email", now: now),
             var user = try await store.user(id: userID)
-        else { throw AuthorizerError.invalid("invalid token") }
-        if user.emailVerifiedAt == nil {
+        else { throw AuthorizerError.invalid("invalid verification token") }
+        guard user.revokedTimestamp == nil else {
+            throw AuthorizerError(message: "user access has been revoked", code: .failedPrecondition)
+        }
+        let firstVerification = user.emailVerifiedAt == nil
+        if firstVerification {
             user.emailVerifiedAt = now
             user.updatedAt = now
             try await store.update(user)
         }
-        // Authorizer sends user.signup a second time at verification (CONTRACT §5).
-        await webhooks.fire("user.signup", user: user)
-        return try await startSession(
+        let result = try await startSession(
             for: user, roles: configuration.defaultRoles.filter(user.roles.contains), scope: nil,
             message: "Email verified successfully.")
+        if firstVerification { await webhooks.fire("user.signup", user: user) }
+        await webhooks.fire("user.login", user: user)
+        return result
     }
 
     func resendVerifyEmail(email: String) async throws {
         guard let user = try await store.user(email: email), user.emailVerifiedAt == nil else {
             throw AuthorizerError.invalid("invalid email address or already verified")
         }
-        try await sendMail(to: user, kind: "verify_email", path: "/verify_email", lifetime: 86_400)
+        try await sendMail(to: user, kind: "verify_email", path: "/verify_email", lifetime: Self.verificationLifetime)
     }
 
     /// Always the same answer, so it does not tell who has an account.
@@ -59,9 +67,19 @@ extension AuthService {
         try await store.clearFailedLogins(userID: user.id)
     }
 
+    /// The fields `update_profile` takes; with none of them given, it refuses
+    /// (`service/update_profile.go`).
+    static let profileFields = [
+        "given_name", "family_name", "picture", "middle_name", "nickname", "old_password", "email", "birthdate", "gender",
+        "phone_number", "new_password", "confirm_new_password", "is_multi_factor_auth_enabled", "app_data",
+    ]
+
     /// `update_profile`: names and other fields, and a password change that needs the old one.
     func updateProfile(accessToken: String?, _ params: Map) async throws {
         var user = try await authenticate(accessToken).user
+        guard Self.profileFields.contains(where: { !params[$0].isUndefined && params[$0] != .null }) else {
+            throw AuthorizerError.invalid("please enter at least one param to update")
+        }
         try user.applyProfile(params)
         if case .string(let newPassword) = params["new_password"] {
             guard case .string(let old) = params["old_password"], let hash = user.passwordHash,

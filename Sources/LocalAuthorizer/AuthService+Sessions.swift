@@ -28,18 +28,28 @@ extension AuthService {
         return try await mint(session, user: user, message: "Session token generated successfully")
     }
 
-    /// Exchanges a refresh token once: the session's refresh id moves on, so reusing the old
-    /// token fails, and the new tokens carry the new id.
+    /// Exchanges a refresh token once (`http_handlers/token.go`): the old session's refresh
+    /// entry is claimed, so a second use fails; a new session (a new nonce) is minted with the old
+    /// one's roles and scope, and the old session is removed, so its access token stops
+    /// validating.
     func refresh(_ refreshToken: String) async throws -> AuthResult {
         let claims = try await checkedClaims(refreshToken, tokenType: "refresh_token")
         guard let nonce = claims["nonce"]?.stringValue, let jti = claims["jti"]?.stringValue,
-            let subject = claims["sub"]?.stringValue, let user = try await store.user(id: subject)
+            let subject = claims["sub"]?.stringValue, let user = try await store.user(id: subject),
+            let old = try await store.session(nonce: nonce)
         else { throw AuthorizerError.invalidToken }
-        let next = UUID().uuidString.lowercased()
-        guard try await store.rotateRefresh(nonce: nonce, from: jti, to: next, expiresAt: now + configuration.refreshTokenExpiresIn),
-            let session = try await store.session(nonce: nonce)
+        guard try await store.rotateRefresh(nonce: nonce, from: jti, to: UUID().uuidString.lowercased(), expiresAt: now)
         else { throw AuthorizerError.invalidToken }
-        return try await mint(session, user: user, message: "")
+        let cookie = AuthorizerStore.randomToken()
+        let session = AuthorizerStore.Session(
+            nonce: UUID().uuidString.lowercased(), userID: user.id, roles: old.roles, scope: old.scope,
+            loginMethod: old.loginMethod, expiresAt: now + configuration.refreshTokenExpiresIn,
+            cookieHash: AuthorizerStore.hash(cookie), refreshID: UUID().uuidString.lowercased())
+        try await store.createSession(session, now: now)
+        try await store.deleteSession(nonce: nonce)
+        var result = try await mint(session, user: user, message: "")
+        result.sessionCookie = cookie
+        return result
     }
 
     /// Ends the session of a refresh token (the `revoke` mutation and `/oauth/revoke`).

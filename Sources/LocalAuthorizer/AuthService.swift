@@ -36,16 +36,30 @@ struct AuthService: Sendable {
         var user: AuthorizerUser?
         /// The browser session cookie's value, set on the response when present.
         var sessionCookie: String?
+        /// `should_show_email_otp_screen`: a one-time code was mailed (login of an unverified user).
+        var showEmailOTPScreen: Bool?
+        /// The session's roles and scope (`/oauth/token` returns them).
+        var roles: [String]?
+        var scope: [String]?
     }
 
+    /// Signup's answer while email verification is on, for a new address and a taken one alike
+    /// (`service/signup.go`, 2.4.0).
+    static let verificationSent = "Verification email has been sent. Please check your inbox"
+
+    /// `signup` as 2.4 answers it with MFA off (`service/signup.go`): `user.created` then
+    /// `user.signup` at creation; with verification on, only a message (also for a taken address,
+    /// which fires nothing); otherwise a session with an access token and no id token, and
+    /// `user.login` on its own.
     func signup(_ request: Signup) async throws -> AuthResult {
-        guard configuration.enableSignup else {
-            throw AuthorizerError(message: "signup is disabled for this instance", code: .permissionDenied)
-        }
         let email = (request.email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        guard Self.isEmail(email) else { throw AuthorizerError.invalid("invalid email address") }
+        guard !email.isEmpty else { throw AuthorizerError.invalid("email or phone number is required") }
+        guard configuration.enableSignup else {
+            throw AuthorizerError(message: "signup is disabled for this instance", code: .failedPrecondition)
+        }
         guard request.password == request.confirmPassword else { throw AuthorizerError.passwordMismatch }
         try PasswordPolicy.check(request.password, strong: configuration.enableStrongPassword)
+        guard Self.isEmail(email) else { throw AuthorizerError.invalid("invalid email address") }
         let roles = try signupRoles(request.roles)
 
         let hash = try await hashPassword(request.password)
@@ -63,21 +77,40 @@ struct AuthService: Sendable {
             try await store.insert(user)
         } catch PlatformDBError.alreadyExists {
             // The unique email makes concurrent signups race safely: exactly one insert wins.
+            if configuration.enableEmailVerification { return AuthResult(message: Self.verificationSent) }
             throw AuthorizerError.signupFailed
         }
         logger.info("user signed up", metadata: ["user_id": "\(user.id)"])
+        await webhooks.fire("user.created", user: user)
         await webhooks.fire("user.signup", user: user)
         guard !configuration.enableEmailVerification else {
-            try await sendMail(to: user, kind: "verify_email", path: "/verify_email", lifetime: 86_400)
-            return AuthResult(message: "Verification email has been sent. Please check your inbox", user: user)
+            try await sendMail(to: user, kind: "verify_email", path: "/verify_email", lifetime: Self.verificationLifetime)
+            return AuthResult(message: Self.verificationSent)
         }
-        return try await startSession(for: user, roles: roles, scope: request.scope, message: "Signed up successfully.")
+        var result = try await startSession(for: user, roles: roles, scope: request.scope, message: "Signed up successfully.")
+        result.idToken = nil
+        await webhooks.fire("user.login", user: user)
+        return result
     }
 
+    /// A signup's verification link lives 30 minutes (`service/signup.go`).
+    static let verificationLifetime: Int64 = 30 * 60
+
+    /// `login` (`service/login.go`): an unverified address is answered before the password is
+    /// checked: `invalid credentials` while its signup link is unexpired, else a one-time code
+    /// by mail, `user.login`, and "Please check email inbox for the OTP" with no token.
     func login(email: String?, password: String, roles: [String]?, scope: [String]?) async throws -> AuthResult {
         let email = (email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         guard let user = try await store.user(email: email), let hash = user.passwordHash else {
             throw AuthorizerError.invalidCredentials
+        }
+        if user.emailVerifiedAt == nil {
+            guard try await !store.hasLiveVerification(userID: user.id, kind: "verify_email", now: now) else {
+                throw AuthorizerError.invalidCredentials
+            }
+            try await sendMail(to: user, kind: "email_otp", path: "/verify_otp", lifetime: 60)
+            await webhooks.fire("user.login", user: user)
+            return AuthResult(message: "Please check email inbox for the OTP", showEmailOTPScreen: true)
         }
         let since = now - Self.lockoutWindow
         guard try await store.failedLogins(userID: user.id, since: since) < Self.lockoutAttempts else {
@@ -87,7 +120,7 @@ struct AuthService: Sendable {
             try await store.recordFailedLogin(userID: user.id, at: now)
             throw AuthorizerError.invalidCredentials
         }
-        guard user.revokedTimestamp == nil, user.emailVerifiedAt != nil else { throw AuthorizerError.invalidCredentials }
+        guard user.revokedTimestamp == nil else { throw AuthorizerError.invalidCredentials }
         let active = roles ?? configuration.defaultRoles.filter(user.roles.contains)
         guard Set(active).isSubset(of: user.roles) else { throw AuthorizerError.invalidCredentials }
         try await store.clearFailedLogins(userID: user.id)
@@ -107,18 +140,59 @@ struct AuthService: Sendable {
         try await authenticate(accessToken).user
     }
 
-    /// `validate_jwt_token`: the claims when the token is good and its session is live;
-    /// otherwise an error, as Authorizer reports it.
+    /// `validate_jwt_token` as 2.4 judges it (`service/validate_jwt_token.go`): the token's own
+    /// `token_type` claim is never compared with the type asked for; access and refresh tokens
+    /// need a live session of their nonce, id tokens none. The JWT library's refusals come back in
+    /// its own words with no code (golang-jwt v4: no leeway, `exp`, `iat` and `nbf` checked).
     func validate(token: String, tokenType: String, roles: [String]?) async throws -> [String: JSONValue] {
         guard ["access_token", "id_token", "refresh_token"].contains(tokenType) else {
             throw AuthorizerError.invalid("invalid token type")
         }
-        let claims = try await checkedClaims(token, tokenType: tokenType)
+        let claims: [String: JSONValue]
+        do {
+            claims = try await tokens.verify(token)
+        } catch let error as TokenService.TokenError {
+            throw AuthorizerError(message: tokens.libraryMessage(error), code: nil)
+        }
+        if let refusal = Self.timeRefusal(claims, now: now) { throw AuthorizerError(message: refusal, code: nil) }
+        guard let subject = claims["sub"]?.stringValue, !subject.isEmpty else { throw AuthorizerError.invalidToken }
+        if tokenType != "id_token" {
+            guard let nonce = claims["nonce"]?.stringValue, !nonce.isEmpty,
+                let session = try await store.session(nonce: nonce), session.userID == subject, session.expiresAt > now,
+                tokenType != "refresh_token" || session.refreshID != nil
+            else { throw AuthorizerError.invalidToken }
+        }
+        guard let audience = claims["aud"]?.stringValue, !audience.isEmpty,
+            claims["iss"]?.stringValue == configuration.issuer
+        else { throw AuthorizerError(message: "invalid claims", code: .unauthenticated) }
         if let roles, !roles.isEmpty {
-            let held = Set((claims["roles"] ?? claims[configuration.jwtRoleClaim])?.arrayValue?.compactMap(\.stringValue) ?? [])
+            let held = Set((claims[configuration.jwtRoleClaim] ?? claims["roles"])?.arrayValue?.compactMap(\.stringValue) ?? [])
             guard Set(roles).isSubset(of: held) else { throw AuthorizerError.unauthorized }
         }
         return claims
+    }
+
+    /// golang-jwt v4's `MapClaims.Valid` with no leeway: the last failing check of `exp`, `iat`,
+    /// `nbf` names the refusal; then Authorizer requires `exp` and `iat` (`internal/token/jwt.go`).
+    static func timeRefusal(_ claims: [String: JSONValue], now: Int64) -> String? {
+        func number(_ key: String) -> Double? {
+            switch claims[key] {
+            case .int(let value)?: Double(value)
+            case .double(let value)?: value
+            default: nil
+            }
+        }
+        let current = Double(now)
+        var refusal: String?
+        if claims["exp"] != nil, !(number("exp").map { current < $0 } ?? false) { refusal = "Token is expired" }
+        if claims["iat"] != nil, !(number("iat").map { current >= $0 } ?? false) { refusal = "Token used before issued" }
+        if claims["nbf"] != nil, !(number("nbf").map { current >= $0 } ?? false) { refusal = "Token is not valid yet" }
+        if let refusal { return refusal }
+        guard claims["exp"] != nil else { return "missing exp claim" }
+        guard number("exp") != nil else { return "invalid exp claim" }
+        guard claims["iat"] != nil else { return "missing iat claim" }
+        guard number("iat") != nil else { return "invalid iat claim" }
+        return nil
     }
 
     // MARK: Internals
@@ -208,7 +282,9 @@ struct AuthService: Sendable {
             idToken: try await tokens.sign(id),
             refreshToken: refreshToken,
             expiresIn: configuration.accessTokenExpiresIn,
-            user: user
+            user: user,
+            roles: session.roles,
+            scope: session.scope
         )
     }
 

@@ -19,11 +19,11 @@ public struct AuthorizerConfiguration: Sendable {
     public var databaseURL: DatabaseURL = .sqliteMemory
     /// Where generated keys are kept.
     public var dataFolder = "data/authorizer"
-    /// `--jwt-type`: HS256, RS256 or ES256.
+    /// `--jwt-type`: HS256/384/512, RS256/384/512 or ES256/384/512.
     public var jwtType: JWTType = .hs256
-    /// `--jwt-secret` for HS256.
+    /// `--jwt-secret` for HS256/384/512; any non-empty secret, as Authorizer.
     public var jwtSecret: String?
-    /// `--jwt-private-key` / `--jwt-public-key` (PEM) for RS256 and ES256; generated when absent.
+    /// `--jwt-private-key` / `--jwt-public-key` (PEM) for RS* and ES*; generated when absent.
     public var jwtPrivateKey: String?
     public var jwtPublicKey: String?
     /// Public keys (PEM) of earlier signing keys, kept in the JWKS and accepted for verification
@@ -68,11 +68,26 @@ public struct AuthorizerConfiguration: Sendable {
     /// otherwise (`validators/endpoint.go`).
     public var env = ""
 
-    /// The algorithms this server signs with.
+    /// The algorithms this server signs with: Authorizer 2.4's `--jwt-type` values
+    /// (`internal/token/provider.go`).
     public enum JWTType: String, Sendable, CaseIterable {
-        case hs256 = "HS256"
-        case rs256 = "RS256"
-        case es256 = "ES256"
+        case hs256 = "HS256", hs384 = "HS384", hs512 = "HS512"
+        case rs256 = "RS256", rs384 = "RS384", rs512 = "RS512"
+        case es256 = "ES256", es384 = "ES384", es512 = "ES512"
+
+        /// The key kind behind the algorithm.
+        public enum Family: Sendable { case hmac, rsa, ecdsa }
+
+        public var family: Family {
+            switch self {
+            case .hs256, .hs384, .hs512: .hmac
+            case .rs256, .rs384, .rs512: .rsa
+            case .es256, .es384, .es512: .ecdsa
+            }
+        }
+
+        /// The digest size: 256, 384 or 512.
+        public var bits: Int { Int(rawValue.dropFirst(2)) ?? 256 }
     }
 
     public init(clientID: String, clientSecret: String, adminSecret: String) {
@@ -106,8 +121,11 @@ public struct AuthorizerConfiguration: Sendable {
             maxComplexity: graphqlMaxComplexity > 0 ? graphqlMaxComplexity : 300)
     }
 
-    /// The version `meta` reports; this server speaks Authorizer 2.4's contract.
+    /// The version `meta` reports by default; this server speaks Authorizer 2.4's contract.
     public static let version = "2.4.0-local"
+    /// What `meta { version }` answers. Real builds often say nothing of their version
+    /// (`latest`, `0.1.0-local`, `0.0.1`: `internal/constants/env.go`, the Makefile, the Dockerfile).
+    public var metaVersion = AuthorizerConfiguration.version
 }
 
 extension AuthorizerConfiguration: CustomStringConvertible {

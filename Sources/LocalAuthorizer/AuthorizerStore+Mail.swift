@@ -42,6 +42,19 @@ extension AuthorizerStore {
         }
     }
 
+    /// Whether `userID` has an unexpired request of `kind`; expired ones are deleted on the way.
+    func hasLiveVerification(userID: String, kind: String, now: Int64) async throws -> Bool {
+        try await database.withConnection { sql in
+            try await sql.delete(from: "authorizer_verification_requests")
+                .where("user_id", .equal, SQLBind(userID)).where("kind", .equal, SQLBind(kind))
+                .where("expires_at", .lessThanOrEqual, SQLBind(now))
+                .run()
+            return try await sql.select().column("token_hash").from("authorizer_verification_requests")
+                .where("user_id", .equal, SQLBind(userID)).where("kind", .equal, SQLBind(kind))
+                .limit(1).first() != nil
+        }
+    }
+
     func addToOutbox(_ message: OutboxMessage) async throws {
         try await database.withConnection { sql in
             try await sql.insert(into: "authorizer_outbox")

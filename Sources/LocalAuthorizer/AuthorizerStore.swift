@@ -85,7 +85,7 @@ struct AuthorizerStore: Sendable {
             let rows = try await filtered(
                 sql.select().columns(Self.userColumns.map { SQLColumn($0) }).from("authorizer_users")
             )
-            .orderBy("created_at", .descending).orderBy("id", .descending)
+            .orderBy("created_at", .descending)  // no tie-break, as storage/db/sql/user.go at 2.4.0
             .limit(limit).offset(offset)
             .all()
             return (try rows.map(AuthorizerUser.init(row:)), total)

@@ -26,10 +26,12 @@ struct OAuthController: Sendable {
         do {
             result = try await auth.refresh(refreshToken)
         } catch {
-            return Self.oauthError("invalid_grant", "the refresh token is invalid, expired or already used")
+            return Self.oauthError("invalid_grant", "The refresh token is invalid or has expired")
         }
+        // http_handlers/token.go: the old refresh token's roles and scope, scope space-joined.
         var body: [String: JSONValue] = [
             "token_type": .string("Bearer"), "expires_in": .int(result.expiresIn ?? 0),
+            "roles": .array((result.roles ?? []).map(JSONValue.string)), "scope": .string((result.scope ?? []).joined(separator: " ")),
         ]
         body["access_token"] = result.accessToken.map(JSONValue.string)
         body["id_token"] = result.idToken.map(JSONValue.string)

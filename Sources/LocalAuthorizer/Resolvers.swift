@@ -243,11 +243,12 @@ struct Resolvers: Sendable {
         value["refresh_token"] = result.refreshToken
         value["expires_in"] = result.expiresIn.map { Int($0) }
         value["user"] = result.user?.graphQLValue
+        value["should_show_email_otp_screen"] = result.showEmailOTPScreen
         return value.compactMapValues { $0 }
     }
 
     private static func meta(_ configuration: AuthorizerConfiguration) -> [String: any Sendable] {
-        var meta: [String: any Sendable] = ["version": AuthorizerConfiguration.version, "client_id": configuration.clientID]
+        var meta: [String: any Sendable] = ["version": configuration.metaVersion, "client_id": configuration.clientID]
         for flag in [
             "is_google_login_enabled", "is_facebook_login_enabled", "is_github_login_enabled",
             "is_linkedin_login_enabled", "is_apple_login_enabled", "is_discord_login_enabled",

@@ -1,3 +1,4 @@
+import AuthorizerClient
 import Crypto
 import CryptoExtras
 import Foundation
@@ -7,12 +8,34 @@ import JWTKit
 struct TokenService: Sendable {
     let algorithm: AuthorizerConfiguration.JWTType
     private let keys: JWTKeyCollection
+    /// The HS* secret, signed and checked with ``HMACJWT`` (any non-empty secret, as Authorizer).
+    private var hmacSecret: String?
     /// Earlier keys (``AuthorizerConfiguration/jwtPreviousPublicKeys``): verification only.
     private let previousKeys: [JWTKeyCollection]
     /// The body of `/.well-known/jwks.json`; no keys for HS256, as Authorizer.
     let jwksJSON: Data
 
-    enum TokenError: Error { case malformed, wrongAlgorithm, badSignature }
+    enum TokenError: Error {
+        case malformed(segments: Int)
+        case wrongAlgorithm(String)
+        case badSignature
+    }
+
+    /// The JWT library's words for a refusal, as `validate_jwt_token` reports them
+    /// (golang-jwt v4.5.2, `internal/token/jwt.go`).
+    func libraryMessage(_ error: TokenError) -> String {
+        switch error {
+        case .malformed(let segments) where segments != 3: "token contains an invalid number of segments"
+        case .malformed: "illegal base64 data"
+        case .wrongAlgorithm(let alg): "unexpected signing method: \(alg)"
+        case .badSignature:
+            switch algorithm.family {
+            case .hmac: "signature is invalid"
+            case .rsa: "crypto/rsa: verification error"
+            case .ecdsa: "crypto/ecdsa: verification error"
+            }
+        }
+    }
 
     /// Loads the configured key, or generates one and keeps it in the data folder.
     static func make(_ configuration: AuthorizerConfiguration) async throws -> TokenService {
@@ -20,59 +43,99 @@ struct TokenService: Sendable {
         var jwk: [String: String]?
         var previousKeys: [JWTKeyCollection] = []
         var previousJWKs: [[String: String]] = []
-        guard configuration.jwtPreviousPublicKeys.isEmpty || configuration.jwtType == .rs256 else {
-            throw AuthorizerSetupError("--jwt-previous-public-key is for RS256 keys")
+        let type = configuration.jwtType
+        guard configuration.jwtPreviousPublicKeys.isEmpty || type.family == .rsa else {
+            throw AuthorizerSetupError("--jwt-previous-public-key is for RSA keys (RS256, RS384, RS512)")
         }
         let kid = configuration.clientID
-        switch configuration.jwtType {
-        case .hs256:
-            guard let secret = configuration.jwtSecret, secret.utf8.count >= 32 else {
-                throw AuthorizerSetupError("--jwt-secret of at least 32 bytes is required with --jwt-type HS256")
+        var hmacSecret: String?
+        let digest: DigestAlgorithm = switch type.bits {
+        case 384: .sha384
+        case 512: .sha512
+        default: .sha256
+        }
+        switch type.family {
+        case .hmac:
+            // Authorizer refuses only an empty secret (`internal/token/provider.go`).
+            guard let secret = configuration.jwtSecret, !secret.isEmpty else {
+                throw AuthorizerSetupError("--jwt-secret is required with --jwt-type \(type.rawValue)")
             }
-            await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
-        case .rs256:
-            let pem = try configuration.jwtPrivateKey ?? KeyFolder(configuration.dataFolder).pem(named: "jwt-rs256.pem") {
+            hmacSecret = secret
+        case .rsa:
+            let pem = try configuration.jwtPrivateKey ?? KeyFolder(configuration.dataFolder).pem(named: "jwt-\(type.rawValue.lowercased()).pem") {
                 try _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation
             }
             let key = try Insecure.RSA.PrivateKey(pem: pem)
             if let publicPEM = configuration.jwtPublicKey, try Insecure.RSA.PublicKey(pem: publicPEM) != key.publicKey {
                 throw AuthorizerSetupError("--jwt-public-key does not match --jwt-private-key")
             }
-            await keys.add(rsa: key, digestAlgorithm: .sha256)
-            jwk = try rsaJWK(key.publicKey, kid: kid)
+            await keys.add(rsa: key, digestAlgorithm: digest)
+            jwk = try rsaJWK(key.publicKey, kid: kid, alg: type.rawValue)
             for (index, pem) in configuration.jwtPreviousPublicKeys.enumerated() {
                 guard let previous = try? Insecure.RSA.PublicKey(pem: pem) else {
                     throw AuthorizerSetupError("--jwt-previous-public-key \(index + 1) is not an RSA public key in PEM")
                 }
                 let collection = JWTKeyCollection()
-                await collection.add(rsa: previous, digestAlgorithm: .sha256)
+                await collection.add(rsa: previous, digestAlgorithm: digest)
                 previousKeys.append(collection)
-                previousJWKs.append(try rsaJWK(previous, kid: "\(kid)-previous-\(index + 1)"))
+                previousJWKs.append(try rsaJWK(previous, kid: "\(kid)-previous-\(index + 1)", alg: type.rawValue))
             }
-        case .es256:
-            let pem = try configuration.jwtPrivateKey ?? KeyFolder(configuration.dataFolder).pem(named: "jwt-es256.pem") {
-                P256.Signing.PrivateKey().pemRepresentation
+        case .ecdsa:
+            let folder = KeyFolder(configuration.dataFolder)
+            let name = "jwt-\(type.rawValue.lowercased()).pem"
+            let parameters: (x: String, y: String)?
+            let curve: String
+            switch type.bits {
+            case 384:
+                let pem = try configuration.jwtPrivateKey ?? folder.pem(named: name) { P384.Signing.PrivateKey().pemRepresentation }
+                let key = try ES384PrivateKey(pem: pem)
+                if let publicPEM = configuration.jwtPublicKey, try ES384PublicKey(pem: publicPEM) != key.publicKey {
+                    throw AuthorizerSetupError("--jwt-public-key does not match --jwt-private-key")
+                }
+                await keys.add(ecdsa: key)
+                parameters = key.publicKey.parameters.map { ($0.x, $0.y) }
+                curve = "P-384"
+            case 512:
+                let pem = try configuration.jwtPrivateKey ?? folder.pem(named: name) { P521.Signing.PrivateKey().pemRepresentation }
+                let key = try ES512PrivateKey(pem: pem)
+                if let publicPEM = configuration.jwtPublicKey, try ES512PublicKey(pem: publicPEM) != key.publicKey {
+                    throw AuthorizerSetupError("--jwt-public-key does not match --jwt-private-key")
+                }
+                await keys.add(ecdsa: key)
+                parameters = key.publicKey.parameters.map { ($0.x, $0.y) }
+                curve = "P-521"
+            default:
+                let pem = try configuration.jwtPrivateKey ?? folder.pem(named: name) { P256.Signing.PrivateKey().pemRepresentation }
+                let key = try ES256PrivateKey(pem: pem)
+                if let publicPEM = configuration.jwtPublicKey, try ES256PublicKey(pem: publicPEM) != key.publicKey {
+                    throw AuthorizerSetupError("--jwt-public-key does not match --jwt-private-key")
+                }
+                await keys.add(ecdsa: key)
+                parameters = key.publicKey.parameters.map { ($0.x, $0.y) }
+                curve = "P-256"
             }
-            let key = try ES256PrivateKey(pem: pem)
-            if let publicPEM = configuration.jwtPublicKey, try ES256PublicKey(pem: publicPEM) != key.publicKey {
-                throw AuthorizerSetupError("--jwt-public-key does not match --jwt-private-key")
-            }
-            await keys.add(ecdsa: key)
-            guard let parameters = key.publicKey.parameters else { throw AuthorizerSetupError("ES256 key has no parameters") }
+            guard let parameters else { throw AuthorizerSetupError("\(type.rawValue) key has no parameters") }
             jwk = [
-                "kty": "EC", "crv": "P-256", "use": "sig", "alg": "ES256", "kid": kid,
-                "x": parameters.x, "y": parameters.y,
+                "kty": "EC", "crv": curve, "use": "sig", "alg": type.rawValue, "kid": kid, "x": parameters.x, "y": parameters.y,
             ]
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let jwks = try encoder.encode(["keys": (jwk.map { [$0] } ?? []) + previousJWKs])
-        return TokenService(algorithm: configuration.jwtType, keys: keys, previousKeys: previousKeys, jwksJSON: jwks)
+        var service = TokenService(algorithm: type, keys: keys, previousKeys: previousKeys, jwksJSON: jwks)
+        service.hmacSecret = hmacSecret
+        return service
     }
 
     /// A signed token with exactly `claims` and no `kid` header, as Authorizer issues them.
     func sign(_ claims: [String: JSONValue]) async throws -> String {
-        try await keys.sign(Claims(values: claims), header: ["alg": .string(algorithm.rawValue), "typ": "JWT"])
+        if let hmacSecret {
+            let header = Data(#"{"alg":"\#(algorithm.rawValue)","typ":"JWT"}"#.utf8)
+            guard let token = HMACJWT.sign(header: header, payload: try GoJSON.encode(claims), algorithm: algorithm.rawValue, secret: hmacSecret)
+            else { throw AuthorizerSetupError("cannot sign with \(algorithm.rawValue)") }
+            return token
+        }
+        return try await keys.sign(Claims(values: claims), header: ["alg": .string(algorithm.rawValue), "typ": "JWT"])
     }
 
     /// The claims of a token whose signature is good and whose `alg` is this server's own.
@@ -80,18 +143,26 @@ struct TokenService: Sendable {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerData = Data(base64URLEncoded: String(parts[0])),
             let header = try? JSONDecoder().decode([String: JSONValue].self, from: headerData)
-        else { throw TokenError.malformed }
-        guard header["alg"]?.stringValue == algorithm.rawValue else { throw TokenError.wrongAlgorithm }
+        else { throw TokenError.malformed(segments: parts.count) }
+        let alg = header["alg"]?.stringValue ?? ""
+        guard alg == algorithm.rawValue else { throw TokenError.wrongAlgorithm(alg) }
+        if let hmacSecret {
+            guard HMACJWT.isValid(token, algorithm: alg, secret: hmacSecret) else { throw TokenError.badSignature }
+            guard let payload = Data(base64URLEncoded: String(parts[1])),
+                let claims = try? JSONDecoder().decode([String: JSONValue].self, from: payload)
+            else { throw TokenError.malformed(segments: 3) }
+            return claims
+        }
         for collection in [keys] + previousKeys {
             if let claims = try? await collection.verify(token, as: Claims.self).values { return claims }
         }
         throw TokenError.badSignature
     }
 
-    private static func rsaJWK(_ key: JWTKit.Insecure.RSA.PublicKey, kid: String) throws -> [String: String] {
+    private static func rsaJWK(_ key: JWTKit.Insecure.RSA.PublicKey, kid: String, alg: String) throws -> [String: String] {
         let primitives = try key.getKeyPrimitives()
         return [
-            "kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
+            "kty": "RSA", "use": "sig", "alg": alg, "kid": kid,
             "n": primitives.modulus.base64URLEncodedString(), "e": primitives.publicExponent.base64URLEncodedString(),
         ]
     }

@@ -33,11 +33,11 @@ struct AuthorizerCommand: AsyncParsableCommand {
     var databaseURL = "sqlite://data/authorizer/authorizer.sqlite"
     @Option(name: .customLong("data-folder"), help: "Where generated signing keys are kept.")
     var dataFolder = "data/authorizer"
-    @Option(name: .customLong("jwt-type"), help: "HS256, RS256 or ES256.")
+    @Option(name: .customLong("jwt-type"), help: "HS256/384/512, RS256/384/512 or ES256/384/512.")
     var jwtType = "RS256"
-    @Option(name: .customLong("jwt-secret"), help: "HS256 secret. Env: AUTHORIZER_JWT_SECRET")
+    @Option(name: .customLong("jwt-secret"), help: "HS* secret (under 32 bytes: a warning). Env: AUTHORIZER_JWT_SECRET")
     var jwtSecret: String?
-    @Option(name: .customLong("jwt-private-key"), help: "PEM private key for RS256/ES256 (generated when absent).")
+    @Option(name: .customLong("jwt-private-key"), help: "PEM private key for RS*/ES* (generated when absent).")
     var jwtPrivateKey: String?
     @Option(name: .customLong("jwt-public-key"), help: "PEM public key (derived from the private key when absent).")
     var jwtPublicKey: String?
@@ -94,7 +94,7 @@ struct AuthorizerCommand: AsyncParsableCommand {
         options.logFormat = logFormat
         let logger = try options.makeLogger(label: "platform.authorizer")
         guard let type = AuthorizerConfiguration.JWTType(rawValue: jwtType.uppercased()) else {
-            throw ValidationError("--jwt-type: '\(jwtType)' is not one of HS256, RS256, ES256")
+            throw ValidationError("--jwt-type: '\(jwtType)' is not one of HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512")
         }
         guard let clientSecret = try secretSetting(clientSecret, flag: "--client-secret", environment: "AUTHORIZER_CLIENT_SECRET") else {
             throw ValidationError("--client-secret (or AUTHORIZER_CLIENT_SECRET) is required")
@@ -113,7 +113,8 @@ struct AuthorizerCommand: AsyncParsableCommand {
         configuration.dataFolder = dataFolder
         configuration.jwtType = type
         configuration.jwtSecret = try secretSetting(
-            jwtSecret, flag: "--jwt-secret", environment: "AUTHORIZER_JWT_SECRET", minimumBytes: SecretSetting.jwtMinimumBytes)
+            jwtSecret, flag: "--jwt-secret", environment: "AUTHORIZER_JWT_SECRET", minimumBytes: 1,
+            warnBelow: SecretSetting.jwtRecommendedBytes)
         configuration.jwtPrivateKey = try jwtPrivateKey.map(Self.readPEM)
         configuration.jwtPublicKey = try jwtPublicKey.map(Self.readPEM)
         configuration.jwtPreviousPublicKeys = try jwtPreviousPublicKeys.map(Self.readPEM)

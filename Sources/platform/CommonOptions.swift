@@ -78,11 +78,16 @@ import Gateway
 /// A secret setting from its flag or, failing that, its environment variable, checked by
 /// ``SecretSetting`` with the key it actually came from named in the error.
 func secretSetting(
-    _ flagValue: String?, flag: String, environment variable: String, minimumBytes: Int = SecretSetting.minimumBytes
+    _ flagValue: String?, flag: String, environment variable: String, minimumBytes: Int = SecretSetting.minimumBytes,
+    warnBelow: Int? = nil
 ) throws -> String? {
-    if let flagValue { return try validated { try SecretSetting.check(flagValue, key: flag, minimumBytes: minimumBytes) } }
-    guard let value = ProcessInfo.processInfo.environment[variable] else { return nil }
-    return try validated { try SecretSetting.check(value, key: variable, minimumBytes: minimumBytes) }
+    let key = flagValue == nil ? variable : flag
+    guard let value = flagValue ?? ProcessInfo.processInfo.environment[variable] else { return nil }
+    try validated { try SecretSetting.check(value, key: key, minimumBytes: minimumBytes) }
+    if let warnBelow, value.utf8.count < warnBelow {
+        FileHandle.standardError.write(Data("warning: \(SecretSetting.shortJWTSecretWarning(key: key))\n".utf8))
+    }
+    return value
 }
 
 /// A configuration error as ArgumentParser's validation error: usage exit code, message as is.

@@ -143,8 +143,10 @@ struct AuthorizerOptions: ParsableArguments {
     var jwtSecret: String?
     @Option(name: .customLong("authorizer-issuer"), help: "The tokens' iss, if not the URL. Env: AUTHORIZER_ISSUER")
     var issuer: String?
-    @Option(name: .customLong("authorizer-version"), help: "1 or 2; detected with meta when absent. Env: AUTHORIZER_VERSION")
-    var version: Int?
+    @Option(
+        name: .customLong("authorizer-version"),
+        help: "1, 2 (2.4 and later) or 2.0 to 2.3; detected with meta, else the schema, when absent. Env: AUTHORIZER_VERSION")
+    var version: String?
     @Option(name: .customLong("guard-mode"), help: "remote, local or hybrid. Env: GUARD_MODE. Default: hybrid")
     var guardMode: String?
     @Option(name: .customLong("session-check-interval"), help: "Hybrid mode: seconds a session is trusted after a remote check (one in use is checked again in the background after 50-75% of it). Env: SESSION_CHECK_INTERVAL. Default: 30")
@@ -167,11 +169,12 @@ struct AuthorizerOptions: ParsableArguments {
             url: url, clientID: clientID,
             adminSecret: try secretSetting(adminSecret, flag: "--authorizer-admin-secret", environment: "AUTHORIZER_ADMIN_SECRET"))
         settings.jwtSecret = try secretSetting(
-            jwtSecret, flag: "--authorizer-jwt-secret", environment: "AUTHORIZER_JWT_SECRET", minimumBytes: SecretSetting.jwtMinimumBytes)
+            jwtSecret, flag: "--authorizer-jwt-secret", environment: "AUTHORIZER_JWT_SECRET", minimumBytes: 1,
+            warnBelow: SecretSetting.jwtRecommendedBytes)
         settings.issuer = issuer ?? environment["AUTHORIZER_ISSUER"]
-        if let text = version.map(String.init) ?? environment["AUTHORIZER_VERSION"] {
-            guard let number = Int(text), let parsed = AuthorizerVersion(rawValue: number) else {
-                throw ValidationError("--authorizer-version: '\(text)' is not 1 or 2")
+        if let text = version ?? environment["AUTHORIZER_VERSION"] {
+            guard let parsed = AuthorizerVersion(setting: text) else {
+                throw ValidationError("--authorizer-version: '\(text)' is not 1, 2 (2.4 and later) or 2.0 to 2.3")
             }
             settings.version = parsed
         }

@@ -48,7 +48,8 @@ import Testing
             #expect(try await client.profile(accessToken: token).familyName == "Doe")
 
             try await client.logout(accessToken: token)
-            await #expect(throws: AuthorizerClientError.unauthenticated("unauthorized")) {
+            // No session: Authorizer's "invalid token" (service/validate_jwt_token.go).
+            await #expect(throws: AuthorizerClientError.unauthenticated("invalid token")) {
                 try await client.validateAccessToken(token)
             }
             await #expect(throws: AuthorizerClientError.unauthenticated("invalid credentials")) {

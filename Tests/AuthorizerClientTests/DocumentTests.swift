@@ -10,7 +10,9 @@ import Testing
         try buildSchema(source: Fixtures.authorizer(file))
     }
 
-    @Test(arguments: [(AuthorizerVersion.v2, "schema-2.4.0.graphqls"), (.v1, "schema-1.4.4.graphqls")])
+    @Test(arguments: [
+        (AuthorizerVersion.v2, "schema-2.4.0.graphqls"), (.v2Paginated, "schema-2.3.0.graphqls"), (.v1, "schema-1.4.4.graphqls"),
+    ])
     func everyDocumentValidatesAgainstItsVersionsSchema(_ version: AuthorizerVersion, _ file: String) throws {
         let schema = try Self.schema(file)
         #expect(AuthorizerDocuments.all.count >= 11)
@@ -24,6 +26,9 @@ import Testing
         let v1 = try Self.schema("schema-1.4.4.graphqls")
         let errors = validate(schema: v1, ast: try parse(source: AuthorizerVersion.v2.document(AuthorizerDocuments.login)))
         #expect(!errors.isEmpty, "a 2.x document must not validate on 1.x, or the version test proves nothing")
+        // 2.0-2.3 take `_users(params: PaginatedRequest)`: the 2.4 document fails there.
+        let v23 = try Self.schema("schema-2.3.0.graphqls")
+        #expect(!validate(schema: v23, ast: try parse(source: AuthorizerVersion.v2.document(AuthorizerDocuments.users))).isEmpty)
     }
 
     @Test func versionsAreReadFromMeta() {
@@ -31,5 +36,10 @@ import Testing
         #expect(AuthorizerVersion(metaVersion: "v1.4.4") == .v1)
         #expect(AuthorizerVersion(metaVersion: "2.4.0-local") == .v2)
         #expect(AuthorizerVersion(metaVersion: "nightly") == nil)
+        #expect(AuthorizerVersion(metaVersion: "2.3.1") == .v2Paginated)
+        #expect(AuthorizerVersion(metaVersion: "2.0.0") == .v2Paginated)
+        #expect(AuthorizerVersion(metaVersion: "v2.10.0") == .v2)
+        // What builds report, whatever their version (internal/constants/env.go, Makefile, Dockerfile).
+        for unknown in ["latest", "0.1.0-local", "0.0.1"] { #expect(AuthorizerVersion(metaVersion: unknown) == nil) }
     }
 }

@@ -42,7 +42,7 @@ import Testing
                 "mutation ($p: UpdateAccessRequest!) { _revoke_access(param: $p) { message } }",
                 variables: ["p": ["user_id": id]], admin: true)
             #expect(revoke.json["data"]["_revoke_access"]["message"].string == "user access revoked successfully")
-            #expect(try await h.validate(token).json["errors"][0]["message"].string == "unauthorized")
+            #expect(try await h.validate(token).json["errors"][0]["message"].string == "invalid token")
             #expect(try await h.login("user3@example.com").json["errors"][0]["message"].string == "invalid credentials")
 
             let enable = try await h.graphql(

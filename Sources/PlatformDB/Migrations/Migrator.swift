@@ -22,6 +22,7 @@ public struct Migrator: Sendable {
         ForbidOperatorsInTenants(),
         AddAuthorizerSuspension(),
         AddClientChangeNotifications(),
+        CreateSignupIntents(),
     ]
 
     let migrations: [any Migration]

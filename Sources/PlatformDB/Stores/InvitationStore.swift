@@ -98,13 +98,20 @@ public struct InvitationStore: Sendable {
     public static func accept(token: String, for user: UserRecord, now: Date, on sql: any SQLDatabase) async throws
         -> Result<UserRecord, AcceptError>
     {
+        try await accept(tokenHash: hash(token), for: user, now: now, on: sql)
+    }
+
+    /// ``accept(token:for:now:on:)`` by the token's hash (a signup intent keeps only the hash).
+    public static func accept(tokenHash: String, for user: UserRecord, now: Date, on sql: any SQLDatabase) async throws
+        -> Result<UserRecord, AcceptError>
+    {
         // Before the tenant is known, row-level security admits the one invitation whose hash this is.
         let postgres = sql.dialect.name == "postgresql"
         if postgres {
-            try await sql.raw("SELECT set_config(\(bind: Self.tokenSetting), \(bind: Self.hash(token)), true)").run()
+            try await sql.raw("SELECT set_config(\(bind: Self.tokenSetting), \(bind: tokenHash), true)").run()
         }
         guard let row = try await sql.select().column("*").from("invitations")
-            .where("token_hash", .equal, SQLBind(Self.hash(token))).first()
+            .where("token_hash", .equal, SQLBind(tokenHash)).first()
         else { return .failure(.unknown) }
         let invitation = try InvitationRecord(row: row)
         let clientID = try row.decode(column: "client_id", as: String.self)
