@@ -103,14 +103,22 @@ public final class RevocationList: Sendable {
         state.withLock { $0.users[authorizerID] = nil }
     }
 
-    /// Whether `token` is refused: its session was ended, until that session's tokens expire
-    /// (an entry past its expiry is dropped), or its user's access was revoked after it was issued.
-    func isRevoked(_ token: VerifiedToken, now: Date = Date()) -> Bool {
+    /// Whether `session` was ended and its tokens may still be unexpired; an entry past its
+    /// expiry is dropped, so the list holds only sessions whose tokens could still be presented.
+    public func isRevoked(session: String, now: Date = Date()) -> Bool {
         state.withLock { state in
-            if let session = token.sessionID, let until = state.sessions[session] {
-                if until > now { return true }
-                state.sessions[session] = nil
-            }
+            guard let until = state.sessions[session] else { return false }
+            if until > now { return true }
+            state.sessions[session] = nil
+            return false
+        }
+    }
+
+    /// Whether `token` is refused: its session was ended (``isRevoked(session:now:)``), or its
+    /// user's access was revoked after it was issued.
+    func isRevoked(_ token: VerifiedToken, now: Date = Date()) -> Bool {
+        if let session = token.sessionID, isRevoked(session: session, now: now) { return true }
+        return state.withLock { state in
             if let since = state.users[token.subject] { return (token.issuedAt ?? .distantPast) <= since }
             return false
         }

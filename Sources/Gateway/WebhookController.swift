@@ -80,7 +80,8 @@ struct WebhookController: Sendable {
         let stored: Bool
         do {
             stored = try await inbox.accept(
-                eventName: event, authorizerID: parsed.user.id, bodyHash: hash, dedupeKey: deliveryID.map { "id:\($0)" } ?? "sha256:\(hash)",
+                eventName: event, authorizerID: parsed.user.id, bodyHash: hash,
+                dedupeKey: try await dedupeKey(deliveryID: deliveryID, authorizerID: parsed.user.id, bodyHash: hash),
                 body: String(decoding: body, as: UTF8.self))
         } catch let error as PlatformDBError {
             throw Problem.from(error)
@@ -88,6 +89,24 @@ struct WebhookController: Sendable {
         worker.wake()
         Counter(label: "webhook_events_total", dimensions: [("event", event), ("outcome", stored ? "accepted" : "duplicate")]).increment()
         return EditedResponse(status: stored ? .accepted : .ok, response: Accepted(status: stored ? "accepted" : "duplicate"))
+    }
+
+    /// How long a repeat of a user's newest delivery counts as the same delivery.
+    static let repeatWindow: TimeInterval = 5
+
+    /// A delivery with an id is deduplicated by it. Authorizer's carry none, and no timestamp
+    /// (`internal/events/events.go`): two logins of an unchanged user, or a revoke after a
+    /// revoke-and-enable within one second, are byte-identical real events, and each is applied.
+    /// Only a repeat of the user's newest delivery within ``repeatWindow`` is taken as the same
+    /// delivery sent twice: applying it again would change nothing.
+    private func dedupeKey(deliveryID: String?, authorizerID: String, bodyHash: String) async throws -> String {
+        if let deliveryID { return "id:\(deliveryID)" }
+        if let latest = try await inbox.latest(authorizerID: authorizerID), latest.bodyHash == bodyHash,
+            Date().timeIntervalSince(latest.receivedAt) < Self.repeatWindow
+        {
+            return latest.dedupeKey
+        }
+        return "sha256:\(bodyHash):\(Identifier.make())"
     }
 
     /// `user.login-1755600000` (a second configuration of one event) is `user.login`.

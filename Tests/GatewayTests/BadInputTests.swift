@@ -1,5 +1,7 @@
 import Foundation
+import Crypto
 import Gateway
+import PlatformDB
 import JWTKit
 import Testing
 import _CryptoExtras
@@ -30,21 +32,38 @@ import _CryptoExtras
         init(from decoder: any Decoder) throws { self = .string(try decoder.singleValueContainer().decode(String.self)) }
     }
 
+    static func unb64(_ text: String) -> Data {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64) ?? Data()
+    }
+
     static func b64(_ data: Data) -> String {
         data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    @Test func everyBadTokenIsRefusedWith401() async throws {
-        try await GatewayHarness.with(mode: .local) { h in
+    /// The bad-token corpus, in every guard mode alike: 0 accepted, 0 5xx (issue 19). The forged
+    /// tokens carry a live session's nonce, so that in remote and hybrid mode the refusal is the
+    /// gateway's own check and not only Authorizer's missing session: Authorizer's
+    /// `validate_jwt_token` compares no `token_type`, and Go's decoder lets the last of two equal
+    /// claim names win (`service/validate_jwt_token.go`, golang-jwt v4).
+    @Test(arguments: [GuardMode.local, .hybrid, .remote])
+    func everyBadTokenIsRefusedWith401(_ mode: GuardMode) async throws {
+        try await GatewayHarness.with(mode: mode) { h in
             let signup = try await h.signup("bad@example.com")
             let subject = try #require(signup.json["user"]["authorizerId"].string)
+            _ = try await h.signup("other@example.com")
+            let otherSubject = try #require(try await UserStore(h.database).find(email: "other@example.com")?.authorizerID)
             let good = try await h.login("bad@example.com")
+            let goodClaims = try #require(
+                try JSONSerialization.jsonObject(with: Self.unb64(String(good.split(separator: ".")[1]))) as? [String: Any])
+            let nonce = try #require(goodClaims["nonce"] as? String)
             let now = Int(Date().timeIntervalSince1970)
             let base: [String: JSONValue] = [
                 "iss": .string(h.authorizer.issuer), "aud": .string(h.authorizer.clientID), "sub": .string(subject),
-                "iat": .int(now), "exp": .int(now + 600), "token_type": .string("access_token"), "nonce": .string("n"),
-                "roles": .strings(["user"]),
+                "iat": .int(now), "exp": .int(now + 600), "token_type": .string("access_token"), "nonce": .string(nonce),
+                "roles": .strings(["user"]), "login_method": .string("basic_auth"),
             ]
             let realKey = try Insecure.RSA.PrivateKey(pem: h.signingKeyPEM)
             let signer = await JWTKeyCollection().add(rsa: realKey, digestAlgorithm: .sha256)
@@ -72,7 +91,26 @@ import _CryptoExtras
                 .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")) ?? Data()
             tamperedPayload = Data(String(decoding: tamperedPayload, as: UTF8.self).replacingOccurrences(of: "\"user\"", with: "\"admin\"").utf8)
 
+            // Raw JSON signed with the real key: what no JSON encoder writes, two members of one name.
+            let rsa = try _RSA.Signing.PrivateKey(pemRepresentation: h.signingKeyPEM)
+            func rawSigned(header: String = #"{"alg":"RS256","typ":"JWT"}"#, _ payload: String) throws -> String {
+                let input = Self.b64(Data(header.utf8)) + "." + Self.b64(Data(payload.utf8))
+                let signature = try rsa.signature(for: SHA256.hash(data: Data(input.utf8)), padding: .insecurePKCS1v1_5)
+                return input + "." + Self.b64(signature.rawRepresentation)
+            }
+            let claimsText = #""iss":"\#(h.authorizer.issuer)","aud":"\#(h.authorizer.clientID)","iat":\#(now),"exp":\#(now + 600),"token_type":"access_token","nonce":"\#(nonce)","roles":["user"],"login_method":"basic_auth""#
+            let cleanRaw = try rawSigned(#"{"sub":"\#(subject)",\#(claimsText)}"#)
+            #expect(try await h.request(.get, "/auth/me", bearer: cleanRaw).status == .ok, "the raw signer is sound")
+
             let cases: [(String, [String])] = [
+                ("two subs, the last another user's", ["Bearer \(try rawSigned(#"{"sub":"\#(subject)",\#(claimsText),"sub":"\#(otherSubject)"}"#))"]),
+                ("two subs, escaped", ["Bearer \(try rawSigned(#"{"sub":"\#(otherSubject)",\#(claimsText),"\u0073ub":"\#(subject)"}"#))"]),
+                ("two token types", ["Bearer \(try rawSigned(#"{"sub":"\#(subject)",\#(claimsText),"token_type":"id_token"}"#))"]),
+                ("two algs in the header", ["Bearer \(try rawSigned(header: #"{"alg":"none","alg":"RS256"}"#, #"{"sub":"\#(subject)",\#(claimsText)}"#))"]),
+                ("nbf an hour ahead", ["Bearer \(try await signed(["nbf": .int(now + 3600)]))"]),
+                ("iat an hour ahead", ["Bearer \(try await signed(["iat": .int(now + 3600)]))"]),
+                ("no token_type", ["Bearer \(try await signed(["token_type": nil]))"]),
+                ("no exp", ["Bearer \(try await signed(["exp": nil]))"]),
                 ("alg none", ["Bearer \(noneHeader).\(parts[1])."]),
                 ("HS256 signed with the RS public key", ["Bearer \(hsWithPublicKey)"]),
                 ("expired", ["Bearer \(try await signed(["exp": .int(now - 120), "iat": .int(now - 900)]))"]),
@@ -96,9 +134,11 @@ import _CryptoExtras
             ]
             for (name, authorization) in cases {
                 let reply = try await h.request(.get, "/auth/me", authorization: authorization)
-                #expect(reply.status == .unauthorized, "\(name): \(reply.status) \(reply.text)")
+                #expect(reply.status == .unauthorized, "\(mode) \(name): \(reply.status) \(reply.text)")
                 #expect(reply.headers[.contentType] == "application/problem+json", "\(name)")
             }
+            // The session lives on: the refusals above ended nothing.
+            #expect(try await h.request(.get, "/auth/me", bearer: good).status == .ok)
         }
     }
 

@@ -23,6 +23,7 @@ public struct Migrator: Sendable {
         AddAuthorizerSuspension(),
         AddClientChangeNotifications(),
         CreateSignupIntents(),
+        IndexWebhookEventsByUser(),
     ]
 
     let migrations: [any Migration]

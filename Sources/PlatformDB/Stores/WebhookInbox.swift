@@ -46,6 +46,20 @@ public struct WebhookInbox: Sendable {
                 eventName: eventName, authorizerID: authorizerID, bodyHash: bodyHash, dedupeKey: dedupeKey, body: body, now: now))
     }
 
+    /// The newest delivery stored for `authorizerID`: its dedupe key, body hash and arrival.
+    public func latest(authorizerID: String) async throws -> (dedupeKey: String, bodyHash: String, receivedAt: Date)? {
+        try await database.withConnection { sql in
+            guard let row = try await sql.select().columns("dedupe_key", "body_hash", "received_at").from("webhook_events")
+                .where("authorizer_id", .equal, SQLBind(authorizerID))
+                .orderBy("received_at", .descending).orderBy("id", .descending).limit(1).first()
+            else { return nil }
+            return (
+                try row.decode(column: "dedupe_key", as: String.self), try row.decode(column: "body_hash", as: String.self),
+                try row.decode(column: "received_at", as: Date.self)
+            )
+        }
+    }
+
     /// Claims the oldest due event and runs `apply` on it in one transaction, so several gateway
     /// instances never apply the same event (PostgreSQL: `FOR UPDATE SKIP LOCKED`). Returns false
     /// when nothing is due.
