@@ -54,8 +54,8 @@ enum OpenAPIDocument {
             Operation(method: "GET", path: "/", summary: "reports-client, the web front end (no-cache, ETag, strict Content-Security-Policy).", tag: "web", secured: false, success: [200: "page"]),
             Operation(method: "GET", path: "/app/{file}", summary: "A file of reports-client: a JavaScript module, the stylesheet or the icon.", tag: "web", secured: false, success: [200: "asset"], errors: [404]),
 
-            open("POST", "/auth/signup", "Sign up at Authorizer; the platform user is created before the answer. With `clientName` a tenant is created with the user as its ADMIN; with `invitationToken` the user joins the inviting tenant.", "SignupRequest", [201: "Session"], [400, 403, 409, 429, 502, 503]),
-            open("POST", "/auth/login", "Log in at Authorizer.", "LoginRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
+            open("POST", "/auth/signup", "Sign up at Authorizer; the platform user is created before the answer. With `clientName` a tenant is created with the user as its ADMIN; with `invitationToken` the user joins the inviting tenant. 202 while Authorizer verifies the email (no session yet): the company or invitation asked for is kept.", "SignupRequest", [201: "Session", 202: "Message"], [400, 403, 409, 429, 502, 503]),
+            open("POST", "/auth/login", "Log in at Authorizer. 403 `email-verification-required` for an address not verified yet.", "LoginRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
             open("POST", "/auth/refresh", "Exchange a refresh token (rotated) for new tokens; 403 for a user login would refuse (suspended, deleted, or in a suspended tenant).", "RefreshRequest", [200: "Tokens"], [400, 401, 403, 429, 502, 503]),
             open("POST", "/auth/forgot-password", "Ask Authorizer to mail a password-reset link.", "EmailRequest", [202: "Message"], [400, 401, 403, 429, 502, 503]),
             open("POST", "/auth/reset-password", "Set a new password with the mailed token.", "ResetPasswordRequest", [200: "Message"], [400, 401, 403, 429, 502, 503]),

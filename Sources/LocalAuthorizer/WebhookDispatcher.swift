@@ -37,6 +37,7 @@ final class WebhookDispatcher: Service, Sendable {
     private struct Delivery: Sendable {
         var webhook: WebhookConfig
         var body: Data
+        var userID: String
     }
 
     private let store: AuthorizerStore
@@ -68,14 +69,25 @@ final class WebhookDispatcher: Service, Sendable {
         for webhook in webhooks {
             guard let body = try? Self.body(event: event, user: user, webhookID: webhook.id, description: webhook.eventDescription)
             else { continue }
-            continuation.yield(Delivery(webhook: webhook, body: body))
+            continuation.yield(Delivery(webhook: webhook, body: body, userID: user.id))
         }
     }
 
+    /// One user's deliveries go one after another, in the order they were fired, as Authorizer
+    /// sends the events of one action from one goroutine (`internal/events/events.go`); different
+    /// users' go at once.
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
+            var last: [String: Task<Void, Never>] = [:]
             for await delivery in stream.cancelOnGracefulShutdown() {
-                group.addTask { await self.deliver(delivery) }
+                let before = last[delivery.userID]
+                let task = Task {
+                    await before?.value
+                    await self.deliver(delivery)
+                }
+                last[delivery.userID] = task
+                if last.count > 10_000 { last = [delivery.userID: task] }  // older chains have long finished
+                group.addTask { await task.value }
             }
         }
     }

@@ -109,3 +109,130 @@ import Testing
         #expect(!EndpointPolicy.isPrivate(v6))
     }
 }
+
+/// Which events fire, in which order (`service/signup.go`, `service/verify_email.go`,
+/// `service/login.go` at 2.4.0).
+@Suite struct EventOrderTests {
+    static func subscribeAll(_ h: Harness, _ endpoint: String) async throws {
+        for event in WebhookDispatcher.events.sorted() {
+            _ = try await h.graphql(
+                "mutation ($p: AddWebhookRequest!) { _add_webhook(params: $p) { message } }",
+                variables: ["p": ["event_name": event, "endpoint": endpoint, "enabled": true]], admin: true)
+        }
+    }
+
+    static func names(_ deliveries: [AdminAndWebhookTests.Receiver.Delivery]) -> [String] {
+        deliveries.compactMap { JSON(parsing: String(decoding: $0.body, as: UTF8.self))["event_name"].string }
+    }
+
+    @Test func signupFiresCreatedThenSignupThenLogin() async throws {
+        let receiver = AdminAndWebhookTests.Receiver()
+        try await receiver.app().test(.ahc(.http)) { client in
+            try await Harness.with { h in
+                try await Self.subscribeAll(h, "http://127.0.0.1:\(client.port ?? 0)/hook")
+                let signup = try await h.signup("order@example.com")
+                #expect(signup["message"].string == "Signed up successfully.")
+                #expect(signup["id_token"].isNull, "signup's answer carries no id token")
+                let names = Self.names(try await receiver.waitFor(3))
+                #expect(names == ["user.created", "user.signup", "user.login"], "\(names)")
+            }
+        }
+    }
+
+    @Test func verificationFiresSignupAndLoginAgain() async throws {
+        let receiver = AdminAndWebhookTests.Receiver()
+        try await receiver.app().test(.ahc(.http)) { client in
+            try await Harness.with(configure: { $0.enableEmailVerification = true }) { h in
+                try await Self.subscribeAll(h, "http://127.0.0.1:\(client.port ?? 0)/hook")
+                _ = try await h.signup("later@example.com")
+                #expect(Self.names(try await receiver.waitFor(2)) == ["user.created", "user.signup"])
+                let token = try #require(try await h.mailedToken(kind: "verify_email"))
+                let verify = try await h.graphql(
+                    "mutation ($p: VerifyEmailRequest!) { verify_email(params: $p) { access_token refresh_token } }",
+                    variables: ["p": ["token": token]])
+                #expect(verify.json["data"]["verify_email"]["refresh_token"].isNull)
+                let names = Self.names(try await receiver.waitFor(4))
+                #expect(names == ["user.created", "user.signup", "user.signup", "user.login"], "\(names)")
+            }
+        }
+    }
+
+    /// An unverified login with its signup link expired or used: a code by mail, `user.login`,
+    /// and no token (`service/login.go`).
+    @Test func anUnverifiedLoginMailsACodeAndFiresLogin() async throws {
+        try await Harness.with { h in
+            _ = try await h.signup("code@example.com")
+            let user = try await h.graphql("{ _user(params: {email: \"code@example.com\"}) { id } }", admin: true)
+            let id = try #require(user.json["data"]["_user"]["id"].string)
+            _ = try await h.graphql(
+                "mutation ($p: UpdateUserRequest!) { _update_user(params: $p) { id } }",
+                variables: ["p": ["id": id, "email_verified": false]], admin: true)
+            let login = try await h.graphql(
+                "mutation ($p: LoginRequest!) { login(params: $p) { message should_show_email_otp_screen access_token user { id } } }",
+                variables: ["p": ["email": "code@example.com", "password": "not-even-checked"]])
+            let answer = login.json["data"]["login"]
+            #expect(answer["message"].string == "Please check email inbox for the OTP")
+            #expect(answer["should_show_email_otp_screen"].bool == true)
+            #expect(answer["access_token"].isNull)
+            #expect(answer["user"].isNull)
+            #expect(try await h.mailedToken(kind: "email_otp") != nil)
+        }
+    }
+}
+
+/// The issuer is the scheme and host of `--url`, its path dropped (`internal/parsers/url.go`).
+@Suite struct IssuerTests {
+    @Test func thePathOfTheURLIsDroppedFromTheIssuer() {
+        var configuration = AuthorizerConfiguration(clientID: "c", clientSecret: "s", adminSecret: "a")
+        for (url, issuer) in [
+            ("https://auth.example.com/some/path/", "https://auth.example.com"), ("HTTP://Auth.example.com:8443/x?y=1", "http://Auth.example.com:8443"),
+            ("http://127.0.0.1:8081/", "http://127.0.0.1:8081"), ("http://[::1]:9000/auth", "http://[::1]:9000"),
+        ] {
+            configuration.url = url
+            #expect(configuration.issuer == issuer, "\(url)")
+        }
+    }
+}
+
+/// What the twin does not implement answers as 2.4 does with the feature off
+/// (`DisabledFeatures`, each with its source path).
+@Suite struct SwitchedOffTests {
+    @Test func aSampleOfSwitchedOffOperationsAnswersAsAuthorizer() async throws {
+        try await Harness.with { h in
+            func answer(_ query: String, admin: Bool = true, bearer: String? = nil) async throws -> JSON {
+                try await h.graphql(query, bearer: bearer, admin: admin).json
+            }
+            let mobile = try await answer(#"mutation { mobile_login(params: {phone_number: "1", password: "x"}) { message } }"#)
+            #expect(mobile["errors"][0]["message"].string == "deprecated, use login with mobile phone_number")
+            #expect(mobile["errors"][0]["extensions"].isNull)
+            let magic = try await answer(#"mutation { magic_link_login(params: {email: "a@b.co"}) { message } }"#, admin: false)
+            #expect(magic["errors"][0]["message"].string == "magic link login is disabled for this instance")
+            #expect(magic["errors"][0]["extensions"]["code"].string == "FAILED_PRECONDITION")
+            let fga = try await answer("{ _fga_get_model { id dsl } }")
+            #expect(fga["errors"][0]["message"].string == "fine-grained authorization is not enabled")
+            let unauthorized = try await answer("{ _fga_get_model { id dsl } }", admin: false)
+            #expect(unauthorized["errors"][0]["message"].string == "unauthorized")
+            let organizations = try await answer("{ _organizations { pagination { limit page offset total } organizations { id } } }")
+            #expect(organizations["data"]["_organizations"]["pagination"]["limit"].int == 10)
+            #expect(organizations["data"]["_organizations"]["organizations"].array.isEmpty)
+            let clients = try await answer("{ _clients { pagination { total } clients { client_id name is_active allowed_scopes } } }")
+            #expect(clients["data"]["_clients"]["clients"][0]["client_id"].string == h.configuration.clientID)
+            #expect(clients["data"]["_clients"]["pagination"]["total"].int == 1)
+            let env = try await answer("{ _env { CLIENT_ID } }")
+            #expect(env["errors"][0]["message"].string == "deprecated. please configure env via cli args")
+            let meta = try await answer("{ meta { is_multi_factor_auth_enabled is_webauthn_enabled is_mfa_enforced is_org_discovery_enabled } }")
+            #expect(meta["data"]["meta"]["is_multi_factor_auth_enabled"].bool == false)
+            #expect(meta["data"]["meta"]["is_webauthn_enabled"].bool == false)
+            _ = try await h.signup("switched@example.com")
+            let token = try #require(try await h.login("switched@example.com").json["data"]["login"]["access_token"].string)
+            let passkeys = try await answer("{ webauthn_credentials { id name } }", admin: false, bearer: token)
+            #expect(passkeys["data"]["webauthn_credentials"].array.isEmpty)
+            let totp = try await answer("mutation { totp_mfa_setup { message } }", admin: false, bearer: token)
+            #expect(totp["errors"][0]["message"].string == "authenticator app MFA is not available on this server")
+            let noToken = try await answer("{ webauthn_credentials { id } }", admin: false)
+            #expect(noToken["errors"][0]["message"].string == "unauthorized")
+            let user = try await answer(#"{ profile { id enrolled_mfa_methods has_skipped_mfa_setup_at } }"#, admin: false, bearer: token)
+            #expect(user["data"]["profile"]["enrolled_mfa_methods"].array.isEmpty)
+        }
+    }
+}

@@ -45,13 +45,28 @@ export function endSession() {
   changed();
 }
 
-async function refresh() {
-  const token = session.refreshToken;
-  session.refreshToken = null;
-  const { data } = await send('POST', '/auth/refresh', { refreshToken: token }, false);
-  session.accessToken = data.accessToken;
-  session.refreshToken = data.refreshToken || null;
-  session.expiresAt = data.expiresIn ? Date.now() + data.expiresIn * 1000 : 0;
+let refreshing = null;
+
+/** One refresh at a time (the token is spent on use). The refresh token is dropped only when the
+ * gateway refuses it (400, 401): a 429, a 503 or a network error keeps the user signed in. */
+function refresh() {
+  if (!refreshing) {
+    const token = session.refreshToken;
+    refreshing = send('POST', '/auth/refresh', { refreshToken: token }, false)
+      .then(({ data }) => {
+        session.accessToken = data.accessToken;
+        session.refreshToken = data.refreshToken || null;
+        session.expiresAt = data.expiresIn ? Date.now() + data.expiresIn * 1000 : 0;
+      })
+      .catch((error) => {
+        if (error instanceof ApiError && (error.status === 400 || error.status === 401) && session.refreshToken === token) {
+          session.refreshToken = null;
+        }
+        throw error;
+      })
+      .finally(() => { refreshing = null; });
+  }
+  return refreshing;
 }
 
 async function send(method, path, body, auth, headers = {}) {
