@@ -89,13 +89,28 @@ public struct AuthorizerClient: Sendable {
             var list: TypeName?
             var paginated: TypeName?
         }
-        let document = #"query Version { list: __type(name: "ListUsersRequest") { name } paginated: __type(name: "PaginatedRequest") { name } }"#
+        let document = """
+            query Version {
+              list: __type(name: "ListUsersRequest") { name } paginated: __type(name: "PaginatedRequest") { name }
+              legacy: __type(name: "PaginatedInput") { name }
+            }
+            """
         let body = try JSONEncoder().encode(GraphQLRequest(query: document, variables: [:]))
-        let (status, data, _) = try await send(path: "/graphql", body: body, contentType: "application/json", admin: false)
-        guard status == 200, let reply = try? JSONDecoder().decode(GraphQLReply<TypeName>.self, from: data), let types = reply.data
-        else { return nil }
-        return AuthorizerVersion.fromSchema(
-            hasListUsersRequest: (types["list"] ?? nil)?.name != nil, hasPaginatedRequest: (types["paginated"] ?? nil)?.name != nil)
+        // Retried like any idempotent call: a 429 or 503 at start must not fix the wrong version.
+        for attempt in 1...max(1, configuration.attempts) {
+            let (status, data, retryAfter) = try await send(path: "/graphql", body: body, contentType: "application/json", admin: false)
+            if status == 429 || status >= 500, attempt < configuration.attempts {
+                let delay = status == 429 ? AuthorizerClientError.tooManyRequests(retryAfter: retryAfter ?? 1) : .unavailable("HTTP \(status)")
+                try await Task.sleep(for: .milliseconds(delay.retryDelay(attempt: attempt)))
+                continue
+            }
+            guard status == 200, let reply = try? JSONDecoder().decode(GraphQLReply<TypeName>.self, from: data), let types = reply.data
+            else { return nil }
+            func has(_ key: String) -> Bool { (types[key] ?? nil)?.name != nil }
+            if has("legacy") { return .v1 }
+            return AuthorizerVersion.fromSchema(hasListUsersRequest: has("list"), hasPaginatedRequest: has("paginated"))
+        }
+        return nil
     }
 
     public func meta() async throws -> AuthorizerMeta {
@@ -381,7 +396,25 @@ public struct AuthorizerClient: Sendable {
         guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else {
             return url
         }
-        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+        let shown = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return "\(scheme.lowercased())://\(shown)" + (components.port.map { ":\($0)" } ?? "")
+    }
+
+    /// The `issuer` of Authorizer's `/.well-known/openid-configuration`, or nil when it cannot be
+    /// read now. A gateway that reaches Authorizer by an internal address learns the public issuer
+    /// its tokens carry from it.
+    public func discoveredIssuer(timeout: TimeAmount = .seconds(2)) async -> String? {
+        struct Discovery: Decodable { var issuer: String }
+        do {
+            var request = HTTPClientRequest(url: configuration.url + "/.well-known/openid-configuration")
+            request.method = .GET
+            let response = try await http.execute(request, timeout: timeout)
+            guard response.status == .ok else { return nil }
+            let body = try await response.body.collect(upTo: 1 << 20)
+            return try JSONDecoder().decode(Discovery.self, from: Data(buffer: body)).issuer
+        } catch {
+            return nil
+        }
     }
 
     static func formEncode(_ text: String) -> String {

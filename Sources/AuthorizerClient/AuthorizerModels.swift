@@ -49,14 +49,14 @@ public struct AuthorizerAuthResponse: Decodable, Sendable {
     /// A one-time code was mailed: 2.4's login of an unverified user (`service/login.go`).
     public var shouldShowEmailOTPScreen: Bool?
 
-    /// Authorizer's answer to signup with email verification on: a message, no user, no token,
-    /// for a new address and a taken one alike (`service/signup.go`, 2.4).
     /// An answer carrying only a message and a user (a user read with `_user`).
     public init(message: String, user: AuthorizerUserInfo?) {
         self.message = message
         self.user = user
     }
 
+    /// Authorizer's answer to signup with email verification on: a message, no user, no token,
+    /// for a new address and a taken one alike (`service/signup.go`, 2.4).
     public var isAwaitingVerification: Bool { accessToken == nil && user == nil && shouldShowEmailOTPScreen != true }
 
     enum CodingKeys: String, CodingKey {

@@ -19,7 +19,7 @@ public enum AuthorizerVersion: Int, Sendable, CustomStringConvertible, CaseItera
 
     /// The version from `meta { version }` (`"2.4.0"`, `"2.3.1"`, `"1.4.4"`, `"2.4.0-local"`); nil
     /// when it does not say (`latest`, `0.1.0-local` and `0.0.1` are what builds of any version
-    /// report), and then ``fromSchema(listUsersInput:paginatedInput:)`` decides.
+    /// report), and then ``fromSchema(hasListUsersRequest:hasPaginatedRequest:)`` decides.
     public init?(metaVersion: String) {
         let numbers = metaVersion.drop { !$0.isNumber }.split(separator: ".", maxSplits: 2).map { Int($0.prefix { $0.isNumber }) }
         switch (numbers.first ?? nil, numbers.count > 1 ? numbers[1] : nil) {

@@ -90,6 +90,7 @@ public struct TokenVerifier: Sendable {
     /// The header and claims of `token`, unverified: three base64url parts, JSON objects, no
     /// member named twice (``JSONMembers``). Remote mode reads tokens with this too.
     public static func parts(_ token: String) throws(TokenRejection) -> (header: [String: JSONInput], claims: [String: JSONInput]) {
+        guard token.utf8.count <= 16 * 1024 else { throw .malformed }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[2].isEmpty,
             let headerData = HMACJWT.base64URLDecoded(parts[0]), let payloadData = HMACJWT.base64URLDecoded(parts[1]),

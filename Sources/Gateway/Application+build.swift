@@ -167,8 +167,18 @@ private func addAuthRoutes(
     }
     let jwks = settings.jwtSecret == nil ? JWKSCache(authorizerURL: settings.url, logger: logger) : nil
     let keys: TokenVerifier.Keys = jwks.map { .jwks($0) } ?? .hmac(secret: settings.jwtSecret ?? "")
+    // The tokens' issuer: as configured, else what Authorizer's discovery document says (a gateway
+    // may reach Authorizer by an internal address), else the scheme and host of its URL, which is
+    // what 2.4 derives from its own --url (internal/parsers/url.go).
+    var issuer = settings.issuer
+    if issuer == nil, let discovered = await client.discoveredIssuer() {
+        issuer = discovered
+        if discovered != AuthorizerClient.origin(of: settings.url) {
+            logger.notice("the tokens' issuer, read from Authorizer's discovery document", metadata: ["issuer": "\(discovered)"])
+        }
+    }
     let verifier = await TokenVerifier(
-        keys: keys, issuer: settings.issuer ?? AuthorizerClient.origin(of: settings.url), audience: settings.clientID)
+        keys: keys, issuer: issuer ?? AuthorizerClient.origin(of: settings.url), audience: settings.clientID)
     let revocations = RevocationList()
     // Hybrid's periodic session check is best effort (a failure to reach Authorizer lets the
     // request through): one attempt of at most 1 s, so a hung Authorizer delays a read by 1 s at most.

@@ -7,6 +7,7 @@ import SQLKit
 
 /// `/auth/*`: the seed's signup and login flows through Authorizer, and the profile.
 struct AuthController: Sendable {
+    static let logger = Logger(label: "gateway.auth")
     let client: AuthorizerClient
     let users: UserStore
     let clients: ClientStore
@@ -68,16 +69,22 @@ struct AuthController: Sendable {
         if let token = body.invitationToken, let refusal = try await invitations.check(token: token, email: email) {
             throw InvitationController.problem(refusal)
         }
-        let answer = try await authorizer {
-            try await client.signup(
-                email: email, password: body.password, confirmPassword: body.confirmPassword,
-                givenName: try body.firstName.map { try JSONBody.text($0, field: "firstName", max: 100) },
-                familyName: try body.lastName.map { try JSONBody.text($0, field: "lastName", max: 100) })
-        }
         let intent: SignupIntent? =
             if let clientName { .createTenant(name: clientName) } else {
                 body.invitationToken.map { .acceptInvitation(tokenHash: SignupIntentStore.invitationHash($0)) }
             }
+        let answer: AuthorizerAuthResponse
+        do {
+            answer = try await client.signup(
+                email: email, password: body.password, confirmPassword: body.confirmPassword,
+                givenName: try body.firstName.map { try JSONBody.text($0, field: "firstName", max: 100) },
+                familyName: try body.lastName.map { try JSONBody.text($0, field: "lastName", max: 100) })
+        } catch let error as AuthorizerClientError {
+            // 2.4 with MFA on answers "Proceed to mfa setup" and no token: the account exists, and
+            // the company or invitation waits for the first sign-in through the gateway.
+            if case .mfaRequired = error, let intent { try await recordIntent(intent, email: email) }
+            throw Problem.from(error)
+        }
         if answer.isAwaitingVerification {
             try await awaitVerification(email: email, intent: intent)
             return .awaitingVerification(MessageDTO(message: Self.checkYourEmail))
@@ -100,16 +107,26 @@ struct AuthController: Sendable {
     /// first sign-in places them; the webhook makes the row meanwhile.
     private func awaitVerification(email: String, intent: SignupIntent?) async throws {
         if client.configuration.adminSecret != nil, let info = try? await client.user(email: email) {
-            guard !info.emailVerified else { return }
+            // Only the user this signup made is written and placed: an address taken before, even
+            // unverified, is left as it is (anyone can post a signup for anyone's address).
+            guard !info.emailVerified, Self.madeNow(info) else { return }
             let answer = AuthorizerAuthResponse(message: "", user: info)
             let user = try await upsert(answer, loginAt: nil) { user, sql in
-                // Only a row this signup made (or one left with no tenant) is placed.
                 user.clientID == nil ? try await Self.place(user, intent, on: sql) : user
             }
             loader.invalidate(authorizerID: user.authorizerID)
             return
         }
-        guard let intent else { return }
+        if let intent { try await recordIntent(intent, email: email) }
+    }
+
+    /// Whether Authorizer created `info` within ``SignupIntentStore/binding`` of now.
+    static func madeNow(_ info: AuthorizerUserInfo, now: Date = Date()) -> Bool {
+        guard let created = info.createdAt else { return false }
+        return abs(now.timeIntervalSince1970 - TimeInterval(created)) <= SignupIntentStore.binding
+    }
+
+    private func recordIntent(_ intent: SignupIntent, email: String) async throws {
         try await database {
             try await users.database.transaction { sql in
                 try await SignupIntentStore.record(intent, email: email, now: Date(), on: sql)
@@ -323,9 +340,19 @@ struct AuthController: Sendable {
                     try await UserStore.upsert(profile, loginAt: loginAt, now: Date(), on: sql)
                 }
                 if placing, user.clientID == nil, user.role != .superAdmin,
-                    let intent = try await SignupIntentStore.take(email: email, now: Date(), on: sql)
+                    let intent = try await SignupIntentStore.take(email: email, userCreatedAt: info.createdAt, now: Date(), on: sql)
                 {
-                    user = try await Self.place(user, intent, on: sql)
+                    // In a savepoint: an invitation revoked or expired while the address waited, or a
+                    // company name taken meanwhile, leaves the user signed in without a tenant (who
+                    // can then create one) rather than refused at every sign-in.
+                    try await sql.raw("SAVEPOINT signup_intent").run()
+                    do {
+                        user = try await Self.place(user, intent, on: sql)
+                        try await sql.raw("RELEASE SAVEPOINT signup_intent").run()
+                    } catch {
+                        try await sql.raw("ROLLBACK TO SAVEPOINT signup_intent").run()
+                        Self.logger.notice("a pending signup's company or invitation was refused", metadata: ["error": "\(type(of: error))"])
+                    }
                 }
                 return try await place(user, sql)
             }

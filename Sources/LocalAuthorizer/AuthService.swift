@@ -104,6 +104,8 @@ struct AuthService: Sendable {
         guard let user = try await store.user(email: email), let hash = user.passwordHash else {
             throw AuthorizerError.invalidCredentials
         }
+        // A revoked user is refused before anything else is looked at (login.go).
+        guard user.revokedTimestamp == nil else { throw AuthorizerError.invalidCredentials }
         if user.emailVerifiedAt == nil {
             guard try await !store.hasLiveVerification(userID: user.id, kind: "verify_email", now: now) else {
                 throw AuthorizerError.invalidCredentials
@@ -120,7 +122,6 @@ struct AuthService: Sendable {
             try await store.recordFailedLogin(userID: user.id, at: now)
             throw AuthorizerError.invalidCredentials
         }
-        guard user.revokedTimestamp == nil else { throw AuthorizerError.invalidCredentials }
         let active = roles ?? configuration.defaultRoles.filter(user.roles.contains)
         guard Set(active).isSubset(of: user.roles) else { throw AuthorizerError.invalidCredentials }
         try await store.clearFailedLogins(userID: user.id)

@@ -83,37 +83,12 @@ struct TokenService: Sendable {
         case .ecdsa:
             let folder = KeyFolder(configuration.dataFolder)
             let name = "jwt-\(type.rawValue.lowercased()).pem"
-            let parameters: (x: String, y: String)?
-            let curve: String
-            switch type.bits {
-            case 384:
-                let pem = try configuration.jwtPrivateKey ?? folder.pem(named: name) { P384.Signing.PrivateKey().pemRepresentation }
-                let key = try ES384PrivateKey(pem: pem)
-                if let publicPEM = configuration.jwtPublicKey, try ES384PublicKey(pem: publicPEM) != key.publicKey {
-                    throw AuthorizerSetupError("--jwt-public-key does not match --jwt-private-key")
+            let (parameters, curve): ((x: String, y: String)?, String) =
+                switch type.bits {
+                case 384: (try await addECDSA(P384.self, configuration, folder, name, keys) { P384.Signing.PrivateKey().pemRepresentation }, "P-384")
+                case 512: (try await addECDSA(P521.self, configuration, folder, name, keys) { P521.Signing.PrivateKey().pemRepresentation }, "P-521")
+                default: (try await addECDSA(P256.self, configuration, folder, name, keys) { P256.Signing.PrivateKey().pemRepresentation }, "P-256")
                 }
-                await keys.add(ecdsa: key)
-                parameters = key.publicKey.parameters.map { ($0.x, $0.y) }
-                curve = "P-384"
-            case 512:
-                let pem = try configuration.jwtPrivateKey ?? folder.pem(named: name) { P521.Signing.PrivateKey().pemRepresentation }
-                let key = try ES512PrivateKey(pem: pem)
-                if let publicPEM = configuration.jwtPublicKey, try ES512PublicKey(pem: publicPEM) != key.publicKey {
-                    throw AuthorizerSetupError("--jwt-public-key does not match --jwt-private-key")
-                }
-                await keys.add(ecdsa: key)
-                parameters = key.publicKey.parameters.map { ($0.x, $0.y) }
-                curve = "P-521"
-            default:
-                let pem = try configuration.jwtPrivateKey ?? folder.pem(named: name) { P256.Signing.PrivateKey().pemRepresentation }
-                let key = try ES256PrivateKey(pem: pem)
-                if let publicPEM = configuration.jwtPublicKey, try ES256PublicKey(pem: publicPEM) != key.publicKey {
-                    throw AuthorizerSetupError("--jwt-public-key does not match --jwt-private-key")
-                }
-                await keys.add(ecdsa: key)
-                parameters = key.publicKey.parameters.map { ($0.x, $0.y) }
-                curve = "P-256"
-            }
             guard let parameters else { throw AuthorizerSetupError("\(type.rawValue) key has no parameters") }
             jwk = [
                 "kty": "EC", "crv": curve, "use": "sig", "alg": type.rawValue, "kid": kid, "x": parameters.x, "y": parameters.y,
@@ -125,6 +100,20 @@ struct TokenService: Sendable {
         var service = TokenService(algorithm: type, keys: keys, previousKeys: previousKeys, jwksJSON: jwks)
         service.hmacSecret = hmacSecret
         return service
+    }
+
+    /// Loads (or generates, with `generate`) the ECDSA key on `Curve`, checks `--jwt-public-key`
+    /// against it, adds it to `keys`, and returns its public point for the JWKS.
+    private static func addECDSA<Curve: ECDSACurveType>(
+        _ curve: Curve.Type, _ configuration: AuthorizerConfiguration, _ folder: KeyFolder, _ name: String,
+        _ keys: JWTKeyCollection, generate: () throws -> String
+    ) async throws -> (x: String, y: String)? {
+        let key = try ECDSA.PrivateKey<Curve>(pem: try configuration.jwtPrivateKey ?? folder.pem(named: name, generate: generate))
+        if let publicPEM = configuration.jwtPublicKey, try ECDSA.PublicKey<Curve>(pem: publicPEM) != key.publicKey {
+            throw AuthorizerSetupError("--jwt-public-key does not match --jwt-private-key")
+        }
+        await keys.add(ecdsa: key)
+        return key.publicKey.parameters.map { ($0.x, $0.y) }
     }
 
     /// A signed token with exactly `claims` and no `kid` header, as Authorizer issues them.

@@ -21,7 +21,7 @@ struct AuthorizerCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("http-port"), help: "Port to listen on.")
     var httpPort = 8081
-    @Option(help: "Public URL of this server (the tokens' iss). Default: http://127.0.0.1:<http-port>")
+    @Option(help: "Public URL of this server; its scheme and host are the tokens' iss. Default: http://127.0.0.1:<http-port>")
     var url: String?
     @Option(name: .customLong("client-id"), help: "Client id: the tokens' aud and the JWKS kid.")
     var clientID = "local-client-id"
@@ -83,7 +83,7 @@ struct AuthorizerCommand: AsyncParsableCommand {
     var graphqlMaxBodyBytes = 1 << 20
     @Option(name: .customLong("rate-limit-rps"), help: "Requests per second per client IP (0 turns the limit off).")
     var rateLimitRPS: Double = 30
-    @Option(name: .customLong("rate-limit-burst"), help: "Burst per client IP above the steady rate.")
+    @Option(name: .customLong("rate-limit-burst"), help: "Bucket size per client IP: requests allowed at once (0 refuses everything, as Authorizer).")
     var rateLimitBurst = 20
 
     func run() async throws {

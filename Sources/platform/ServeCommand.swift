@@ -141,7 +141,7 @@ struct AuthorizerOptions: ParsableArguments {
     var adminSecret: String?
     @Option(name: .customLong("authorizer-jwt-secret"), help: "Authorizer's HS256 secret; without it the JWKS is used. Env: AUTHORIZER_JWT_SECRET")
     var jwtSecret: String?
-    @Option(name: .customLong("authorizer-issuer"), help: "The tokens' iss, if not the URL. Env: AUTHORIZER_ISSUER")
+    @Option(name: .customLong("authorizer-issuer"), help: "The tokens' iss. Default: the issuer of Authorizer's discovery document, else the scheme and host of --authorizer-url. Env: AUTHORIZER_ISSUER")
     var issuer: String?
     @Option(
         name: .customLong("authorizer-version"),

@@ -315,3 +315,58 @@ import _CryptoExtras
         }
     }
 }
+
+/// Signup intents (behaviour 1 without the admin secret) are bound to the signup that made them:
+/// Authorizer answers a signup for a taken address like any other, so anyone can post one.
+@Suite struct SignupIntentTests {
+    static let noAdminSecret: @Sendable (inout GatewayConfiguration) -> Void = { $0.authorizer?.adminSecret = nil }
+
+    /// An intent made long after the user was created (someone posting a signup for another's
+    /// address) places no one, and the first intent for an address is not replaced.
+    @Test func anIntentForSomeoneElsesAddressPlacesNoOne() async throws {
+        try await GatewayHarness.with(mode: .hybrid, emailVerification: true, configure: Self.noAdminSecret) { h in
+            try #require(try await h.signup("victim@example.com").status == .accepted)
+            let token = try #require(try await h.mailedToken(kind: "verify_email"))
+            try #require(try await h.request(.post, "/auth/verify-email", json: ["token": token]).status == .ok)
+            // Later, someone posts a signup with the victim's address and a company.
+            try await h.database.transaction { sql in
+                try await SignupIntentStore.record(
+                    .createTenant(name: "Evil"), email: "victim@example.com", now: Date().addingTimeInterval(120), on: sql)
+            }
+            let login = try await h.request(.post, "/auth/login", json: ["email": "victim@example.com", "password": GatewayHarness.password])
+            #expect(login.status == .ok, "\(login.text)")
+            #expect(login.json["user"]["clientId"].isNull, "placed in a company someone else named: \(login.text)")
+
+            // The first intent for an address wins: a second signup cannot replace it.
+            try #require(try await h.signup("first@example.com", clientName: "First").status == .accepted)
+            #expect(try await h.signup("first@example.com", clientName: "Second").status == .accepted)
+            let link = try #require(try await h.mailedToken(kind: "verify_email"))
+            let verified = try await h.request(.post, "/auth/verify-email", json: ["token": link])
+            let access = try #require(verified.json["accessToken"].string, "\(verified.text)")
+            #expect(try await h.request(.get, "/clients/current", bearer: access).json["name"].string == "First")
+        }
+    }
+
+    /// An invitation revoked while the address waited for verification: the user signs in,
+    /// without a tenant, instead of being refused at every sign-in.
+    @Test func aRevokedInvitationDoesNotLockTheUserOut() async throws {
+        try await GatewayHarness.with(mode: .hybrid, configure: Self.noAdminSecret) { h in
+            try #require(try await h.signup("boss@example.com", clientName: "Hive").status == .created)
+            let boss = try await h.login("boss@example.com")
+            let invite = try await h.request(.post, "/invitations", json: ["email": "bee@example.com", "role": "USER"], bearer: boss)
+            let inviteToken = try #require(invite.json["token"].string, "\(invite.text)")
+            let inviteID = try #require(invite.json["id"].string)
+            // The invitee's signup waits (here: recorded as 2.4 with verification or MFA would).
+            try await h.database.transaction { sql in
+                try await SignupIntentStore.record(
+                    .acceptInvitation(tokenHash: SignupIntentStore.invitationHash(inviteToken)), email: "bee@example.com", now: Date(),
+                    on: sql)
+            }
+            try #require(try await h.signup("bee@example.com").status == .created)
+            #expect(try await h.request(.delete, "/invitations/\(inviteID)", bearer: boss).status == .noContent)
+            let login = try await h.request(.post, "/auth/login", json: ["email": "bee@example.com", "password": GatewayHarness.password])
+            #expect(login.status == .ok, "\(login.text)")
+            #expect(login.json["user"]["clientId"].isNull)
+        }
+    }
+}
