@@ -59,12 +59,33 @@ public enum AuthorizerVersion: Int, Sendable, CustomStringConvertible, CaseItera
         "PaginatedInput": "ListUsersRequest", "PaginationInput": "PaginationRequest",
     ]
 
-    /// `document` with each whole-word type name in `renames` replaced.
+    /// `document` with each whole-word type name in `renames` replaced, outside string literals
+    /// (an introspection query names types in strings, and means them as written).
     public static func rename(_ document: String, using renames: [String: String]) -> String {
         var result = ""
         result.reserveCapacity(document.utf8.count)
         var word = ""
+        var inString = false
+        var escaped = false
         for character in document {
+            if inString {
+                result.append(character)
+                if escaped {
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
+                    inString = false
+                }
+                continue
+            }
+            if character == "\"" {
+                result += renames[word] ?? word
+                word = ""
+                result.append(character)
+                inString = true
+                continue
+            }
             if character.isLetter || character.isNumber || character == "_" {
                 word.append(character)
             } else {

@@ -195,7 +195,10 @@ struct GraphQLEndpoint: Sendable {
     static func encode(
         _ status: HTTPResponse.Status, _ value: some Encodable, contentType: String = "application/json"
     ) -> Response {
-        let data = (try? JSONEncoder().encode(value)) ?? Data(#"{"errors":[{"message":"encoding failed"}]}"#.utf8)
+        // Go's encoder leaves `/` alone.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        let data = (try? encoder.encode(value)) ?? Data(#"{"errors":[{"message":"encoding failed"}]}"#.utf8)
         return Response(
             status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -370,3 +370,65 @@ import _CryptoExtras
         }
     }
 }
+
+/// Behaviour 6 (`service/admin_webhooks.go`, `validators/endpoint.go`): 2.4 refuses a webhook to
+/// the gateway's loopback address unless started with `--env=e2e`. The gateway then learns of
+/// users made at Authorizer only by reconciling (README, "Authorizer versions").
+@Suite struct PrivateWebhookTests {
+    @Test func withoutWebhooksReconcileStillBringsTheUsers() async throws {
+        try await GatewayHarness.with(mode: .local, authorizerConfigure: { $0.env = "" }) { h in
+            var request = HTTPClientRequest(url: h.authorizerURL + "/graphql")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Origin", value: h.authorizerURL)
+            request.headers.add(name: "x-authorizer-admin-secret", value: h.authorizer.adminSecret)
+            let add = #"{"query":"mutation { _add_webhook(params: {event_name: \"user.signup\", endpoint: \"http://127.0.0.1:9/webhooks/authorizer\", enabled: true}) { message } }"}"#
+            request.body = .bytes(ByteBuffer(string: add))
+            let answer = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            let text = String(buffer: try await answer.body.collect(upTo: 1 << 16))
+            #expect(text.contains("invalid endpoint: requests to private/internal networks are not allowed"), "\(text)")
+
+            // A user made at Authorizer directly: no webhook tells the gateway.
+            let twin = AuthorizerClient(
+                configuration: .init(url: h.authorizerURL, clientID: h.authorizer.clientID, adminSecret: h.authorizer.adminSecret),
+                version: .v2)
+            _ = try await twin.signup(
+                email: "direct@example.com", password: GatewayHarness.password, confirmPassword: GatewayHarness.password,
+                givenName: nil, familyName: nil)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await UserStore(h.database).find(email: "direct@example.com") == nil)
+            let report = try await Reconciler(client: twin, database: h.database, logger: GatewayHarness.logger).run(dryRun: false)
+            #expect(report.created == 1, "\(report)")
+            #expect(try await UserStore(h.database).find(email: "direct@example.com")?.status == .active)
+        }
+    }
+}
+
+/// Behaviour 8: a server whose `meta.version` says nothing of its version (`latest`,
+/// `0.1.0-local`, `0.0.1` are what builds report) is read from its schema by introspection.
+@Suite struct VersionDetectionTests {
+    @Test(arguments: ["latest", "0.1.0-local", "0.0.1"])
+    func aBuildsVersionIsReadFromItsSchema(_ reported: String) async throws {
+        try await GatewayHarness.with(mode: .local, authorizerConfigure: { $0.metaVersion = reported }) { h in
+            let client = try await AuthorizerClient.connect(
+                configuration: .init(url: h.authorizerURL, clientID: h.authorizer.clientID, adminSecret: h.authorizer.adminSecret))
+            #expect(client.version == .v2)
+            #expect(try await client.users(page: 1, limit: 5).total >= 0)
+        }
+    }
+
+    /// With introspection off (`--enable-graphql-introspection=false`) it cannot tell, and says so.
+    @Test func withIntrospectionOffTheVersionMustBeGiven() async throws {
+        try await GatewayHarness.with(
+            mode: .local,
+            authorizerConfigure: {
+                $0.metaVersion = "latest"
+                $0.enableGraphQLIntrospection = false
+            }
+        ) { h in
+            await #expect(throws: AuthorizerClientError.self) {
+                _ = try await AuthorizerClient.connect(configuration: .init(url: h.authorizerURL, clientID: h.authorizer.clientID))
+            }
+        }
+    }
+}

@@ -61,3 +61,37 @@ import Testing
         }
     }
 }
+
+/// Authorizer 2.4's per-IP limit (`internal/http_handlers/rate_limit.go`) and answers the gateway
+/// meets at the edges: the 429's exact bytes, an empty profile update, an unknown token type.
+@Suite struct EdgeAnswerTests {
+    @Test func theRateLimitAnswersAsAuthorizer() async throws {
+        try await Harness.with(configure: {
+            $0.rateLimitRPS = 1
+            $0.rateLimitBurst = 2
+        }) { h in
+            var replies: [Harness.Reply] = []
+            for _ in 0..<4 { replies.append(try await h.graphql("{ meta { version } }")) }
+            let limited = try #require(replies.first { $0.status == .tooManyRequests }, "\(replies.map(\.status))")
+            #expect(limited.text == #"{"error":"rate_limit_exceeded","error_description":"Too many requests. Please try again later."}"#)
+            #expect(limited.headers[.retryAfter] == "1")
+            #expect(limited.headers[.contentType] == "application/json; charset=utf-8")
+            // Discovery, JWKS and health are never limited.
+            for path in ["/.well-known/jwks.json", "/.well-known/openid-configuration", "/healthz"] {
+                #expect(try await h.client.execute(uri: path, method: .get) { $0.status } == .ok, "\(path)")
+            }
+        }
+    }
+
+    @Test func anEmptyProfileUpdateAndAnUnknownTokenTypeAreInvalidArguments() async throws {
+        try await Harness.with { h in
+            _ = try await h.signup("edge@example.com")
+            let token = try #require(try await h.login("edge@example.com").json["data"]["login"]["access_token"].string)
+            let empty = try await h.graphql("mutation { update_profile(params: {}) { message } }", bearer: token)
+            #expect(empty.json["errors"][0]["message"].string == "please enter at least one param to update")
+            #expect(empty.json["errors"][0]["extensions"]["code"].string == "INVALID_ARGUMENT")
+            let type = try await h.validate(token, type: "session_token")
+            #expect(type.json["errors"][0]["message"].string == "invalid token type")
+        }
+    }
+}
