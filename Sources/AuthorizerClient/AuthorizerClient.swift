@@ -81,38 +81,6 @@ public struct AuthorizerClient: Sendable {
 
     // MARK: Operations
 
-    /// Which `_users` input the schema has, by introspection (on by default in 2.x,
-    /// `--enable-graphql-introspection`); nil when it cannot tell. 1.x reports its version.
-    func versionFromSchema() async throws -> AuthorizerVersion? {
-        struct TypeName: Decodable { var name: String? }
-        struct Types: Decodable {
-            var list: TypeName?
-            var paginated: TypeName?
-        }
-        let document = """
-            query Version {
-              list: __type(name: "ListUsersRequest") { name } paginated: __type(name: "PaginatedRequest") { name }
-              legacy: __type(name: "PaginatedInput") { name }
-            }
-            """
-        let body = try JSONEncoder().encode(GraphQLRequest(query: document, variables: [:]))
-        // Retried like any idempotent call: a 429 or 503 at start must not fix the wrong version.
-        for attempt in 1...max(1, configuration.attempts) {
-            let (status, data, retryAfter) = try await send(path: "/graphql", body: body, contentType: "application/json", admin: false)
-            if status == 429 || status >= 500, attempt < configuration.attempts {
-                let delay = status == 429 ? AuthorizerClientError.tooManyRequests(retryAfter: retryAfter ?? 1) : .unavailable("HTTP \(status)")
-                try await Task.sleep(for: .milliseconds(delay.retryDelay(attempt: attempt)))
-                continue
-            }
-            guard status == 200, let reply = try? JSONDecoder().decode(GraphQLReply<TypeName>.self, from: data), let types = reply.data
-            else { return nil }
-            func has(_ key: String) -> Bool { (types[key] ?? nil)?.name != nil }
-            if has("legacy") { return .v1 }
-            return AuthorizerVersion.fromSchema(hasListUsersRequest: has("list"), hasPaginatedRequest: has("paginated"))
-        }
-        return nil
-    }
-
     public func meta() async throws -> AuthorizerMeta {
         try await call(AuthorizerDocuments.meta, field: "meta", idempotent: true)
     }
@@ -276,12 +244,12 @@ public struct AuthorizerClient: Sendable {
         return response
     }
 
-    private struct GraphQLReply<Data: Decodable>: Decodable {
+    struct GraphQLReply<Data: Decodable>: Decodable {
         var data: [String: Data?]?
         var errors: [GraphQLErrorEntry]?
     }
 
-    private struct GraphQLErrorEntry: Decodable {
+    struct GraphQLErrorEntry: Decodable {
         var message: String
         var extensions: Extensions?
         struct Extensions: Decodable { var code: String? }
@@ -365,7 +333,7 @@ public struct AuthorizerClient: Sendable {
         return value
     }
 
-    private func send(
+    func send(
         path: String, body: Data, contentType: String, bearer: String? = nil, admin: Bool, timeout: TimeAmount? = nil
     ) async throws -> (status: Int, body: Data, retryAfter: Int?) {
         var request = HTTPClientRequest(url: configuration.url + path)
@@ -400,23 +368,6 @@ public struct AuthorizerClient: Sendable {
         return "\(scheme.lowercased())://\(shown)" + (components.port.map { ":\($0)" } ?? "")
     }
 
-    /// The `issuer` of Authorizer's `/.well-known/openid-configuration`, or nil when it cannot be
-    /// read now. A gateway that reaches Authorizer by an internal address learns the public issuer
-    /// its tokens carry from it.
-    public func discoveredIssuer(timeout: TimeAmount = .seconds(2)) async -> String? {
-        struct Discovery: Decodable { var issuer: String }
-        do {
-            var request = HTTPClientRequest(url: configuration.url + "/.well-known/openid-configuration")
-            request.method = .GET
-            let response = try await http.execute(request, timeout: timeout)
-            guard response.status == .ok else { return nil }
-            let body = try await response.body.collect(upTo: 1 << 20)
-            return try JSONDecoder().decode(Discovery.self, from: Data(buffer: body)).issuer
-        } catch {
-            return nil
-        }
-    }
-
     static func formEncode(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
@@ -424,25 +375,9 @@ public struct AuthorizerClient: Sendable {
     }
 }
 
-private struct GraphQLRequest: Encodable {
+struct GraphQLRequest: Encodable {
     var query: String
     var variables: [String: JSONInput]
-}
-
-extension AuthorizerClientError {
-    var isRetryable: Bool {
-        switch self {
-        case .unavailable, .tooManyRequests: true
-        default: false
-        }
-    }
-
-    /// Exponential backoff from 100 ms, or the server's Retry-After, capped at 2 s.
-    func retryDelay(attempt: Int) -> Int {
-        // Retry-After is Authorizer's word: clamped before it is multiplied, which traps on overflow.
-        if case .tooManyRequests(let after?) = self { return min(2, max(0, after)) * 1000 }
-        return min(2000, 100 << (attempt - 1))
-    }
 }
 
 extension AuthorizerClient.Configuration: CustomStringConvertible {

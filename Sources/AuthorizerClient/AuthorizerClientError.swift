@@ -68,3 +68,19 @@ public enum AuthorizerClientError: Error, Sendable, Equatable, CustomStringConve
         return .invalidArgument(message)
     }
 }
+
+extension AuthorizerClientError {
+    var isRetryable: Bool {
+        switch self {
+        case .unavailable, .tooManyRequests: true
+        default: false
+        }
+    }
+
+    /// Exponential backoff from 100 ms, or the server's Retry-After, capped at 2 s.
+    func retryDelay(attempt: Int) -> Int {
+        // Retry-After is Authorizer's word: clamped before it is multiplied, which traps on overflow.
+        if case .tooManyRequests(let after?) = self { return min(2, max(0, after)) * 1000 }
+        return min(2000, 100 << (attempt - 1))
+    }
+}

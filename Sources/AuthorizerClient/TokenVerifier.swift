@@ -163,12 +163,6 @@ public struct TokenVerifier: Sendable {
         return text
     }
 
-    static func base64URL(_ part: Substring) -> Data? {
-        var text = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while text.count % 4 != 0 { text += "=" }
-        return Data(base64Encoded: text)
-    }
-
     /// Any claims; jwt-kit checks only the signature here, the claims are checked above.
     struct AnyClaims: JWTPayload {
         var values: [String: JSONInput]

@@ -198,14 +198,12 @@ struct KeyFolder {
 }
 
 extension Data {
-    func base64URLEncodedString() -> String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    /// base64url without padding (RFC 7515 §2), as ``HMACJWT`` writes it.
+    func base64URLEncodedString() -> String { HMACJWT.base64URL(self) }
 
+    /// Strict base64url, as ``HMACJWT`` reads it.
     init?(base64URLEncoded text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        self.init(base64Encoded: base64)
+        guard let data = HMACJWT.base64URLDecoded(text) else { return nil }
+        self = data
     }
 }
