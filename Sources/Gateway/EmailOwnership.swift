@@ -82,16 +82,19 @@ struct EmailOwnership: Sendable {
             case .gone:
                 try await UserStore.markGone(authorizerID: holder.authorizerID, now: now, on: sql)
             case .movedTo(let email) where !claims.contains(where: { $0.email == email }):
-                if try await UserStore.isTaken(email, on: sql) {
-                    try await UserStore.releaseEmail(authorizerID: holder.authorizerID, now: now, on: sql)
+                if try await UserStore.isTaken(email, exceptAuthorizerID: holder.authorizerID, on: sql) {
+                    try await UserStore.releaseEmail(
+                        authorizerID: holder.authorizerID, email: holder.email, now: now, on: sql)
                 } else {
-                    try await UserStore.setEmail(email, authorizerID: holder.authorizerID, now: now, on: sql)
+                    try await UserStore.setEmail(
+                        email, authorizerID: holder.authorizerID, previous: holder.email, now: now, on: sql)
                 }
             case .unknown where !claimsAreFresh:
                 throw PlatformDBError.unavailable(
                     "Authorizer cannot say whose an email held by another user is now; trying again later")
             case .movedTo, .unknown:
-                try await UserStore.releaseEmail(authorizerID: holder.authorizerID, now: now, on: sql)
+                try await UserStore.releaseEmail(
+                    authorizerID: holder.authorizerID, email: holder.email, now: now, on: sql)
             }
             logger.info(
                 "freed an email another user now holds at Authorizer",

@@ -52,4 +52,30 @@ import Testing
             }
         }
     }
+
+    /// Two transactions freeing one address at once (a signup's and its webhook's): the first
+    /// moves the stale holder to the address Authorizer gives it; the second, which read the holder
+    /// before that commit, must neither count the holder's own new address as taken nor release
+    /// it. Seen under load in EmailCollisionTests: A's row became `released:<id>:a.new@…`.
+    @Test(arguments: Backend.available)
+    func anAddressAlreadyMovedByAnotherTransactionStaysMoved(_ backend: Backend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let store = UserStore(database)
+            _ = try await store.create(NewUser(authorizerID: "az-a", email: "a.new@example.com"))
+            _ = try await store.create(NewUser(authorizerID: "az-c", email: "c@example.com"))
+            try await database.withConnection { sql in
+                #expect(try await !UserStore.isTaken("a.new@example.com", exceptAuthorizerID: "az-a", on: sql))
+                #expect(try await UserStore.isTaken("c@example.com", exceptAuthorizerID: "az-a", on: sql))
+                // The second transaction's view of the holder is `a@`: stale, so nothing changes.
+                try await UserStore.releaseEmail(authorizerID: "az-a", email: "a@example.com", now: Date(), on: sql)
+                try await UserStore.setEmail(
+                    "x@example.com", authorizerID: "az-a", previous: "a@example.com", now: Date(), on: sql)
+            }
+            #expect(try await store.find(authorizerID: "az-a")?.email == "a.new@example.com")
+            try await database.withConnection { sql in
+                try await UserStore.releaseEmail(authorizerID: "az-c", email: "c@example.com", now: Date(), on: sql)
+            }
+            #expect(try await store.find(authorizerID: "az-c")?.email.hasPrefix("released:") == true)
+        }
+    }
 }

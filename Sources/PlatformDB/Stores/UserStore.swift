@@ -161,25 +161,35 @@ public struct UserStore: Sendable {
         ).all().map(UserRecord.init(row:))
     }
 
-    /// Whether a row holds `email`.
-    public static func isTaken(_ email: String, on sql: any SQLDatabase) async throws -> Bool {
-        try await sql.select().column("id").from("users").where("email", .equal, SQLBind(email)).first() != nil
+    /// Whether a row other than `authorizerID`'s holds `email` (its own row may already hold it:
+    /// another transaction moved it there first).
+    public static func isTaken(_ email: String, exceptAuthorizerID authorizerID: String, on sql: any SQLDatabase)
+        async throws -> Bool
+    {
+        try await sql.select().column("id").from("users").where("email", .equal, SQLBind(email))
+            .where("authorizer_id", .notEqual, SQLBind(authorizerID)).first() != nil
     }
 
-    /// Gives the row of `authorizerID` the email `email` (Authorizer's word for it now).
-    public static func setEmail(_ email: String, authorizerID: String, now: Date, on sql: any SQLDatabase) async throws {
+    /// Gives the row of `authorizerID` the email `email` (Authorizer's word for it now), if it
+    /// still holds `previous`; a row another transaction changed meanwhile is left as it is.
+    public static func setEmail(
+        _ email: String, authorizerID: String, previous: String, now: Date, on sql: any SQLDatabase
+    ) async throws {
         try await sql.update("users").set("email", to: SQLBind(email)).set("updated_at", to: SQLBind(now))
-            .where("authorizer_id", .equal, SQLBind(authorizerID)).run()
+            .where("authorizer_id", .equal, SQLBind(authorizerID)).where("email", .equal, SQLBind(previous)).run()
     }
 
     /// Lets the row of `authorizerID` give up its email when Authorizer could not say what the
     /// user's email is now: it holds `released:<id>:<old email>` until its next sign-in, event or
-    /// reconcile brings the new one.
-    public static func releaseEmail(authorizerID: String, now: Date, on sql: any SQLDatabase) async throws {
+    /// reconcile brings the new one. Only while it still holds `email`: a row another transaction
+    /// moved meanwhile keeps its new address.
+    public static func releaseEmail(authorizerID: String, email: String, now: Date, on sql: any SQLDatabase)
+        async throws
+    {
         try await sql.raw(
             """
             UPDATE users SET email = 'released:' || id || ':' || email, updated_at = \(bind: now)
-            WHERE authorizer_id = \(bind: authorizerID)
+            WHERE authorizer_id = \(bind: authorizerID) AND email = \(bind: email)
             """
         ).run()
     }
