@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import PlatformDB
 
 /// The platform user as the API shows it (camelCase, like every body of this API).
@@ -94,3 +95,17 @@ struct VerifyDTO: Codable, Sendable {
     var user: UserDTO?
     var reason: String?
 }
+
+extension SessionDTO {
+    /// The answer of `/auth/refresh`.
+    struct Tokens: ResponseCodable {
+        var accessToken: String
+        var refreshToken: String?
+        var expiresIn: Int64?
+    }
+}
+
+extension UserDTO: ResponseCodable {}
+extension SessionDTO: ResponseCodable {}
+extension MessageDTO: ResponseCodable {}
+extension VerifyDTO: ResponseCodable {}

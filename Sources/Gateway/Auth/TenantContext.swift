@@ -1,18 +1,5 @@
 import PlatformDB
-
-/// What each role may do inside its tenant: the one table of the README's permission matrix.
-/// `SUPER_ADMIN` has none here: operators use `/admin/*` and get no implicit cross-tenant access.
-enum Permission: String, CaseIterable, Sendable {
-    case readWorkflows, manageWorkflows
-    case readReports, createReports, editOwnReports, manageReports
-    case manageUsers, manageInvitations, renameTenant, readAuditLog
-
-    static let matrix: [Role: Set<Permission>] = [
-        .user: [.readWorkflows, .readReports, .createReports, .editOwnReports],
-        .admin: Set(Permission.allCases),
-        .superAdmin: [],
-    ]
-}
+import Hummingbird
 
 /// The context of tenant routes: a signed-in, active member of a tenant, with its scope. A route
 /// in this group cannot run without a tenant, so no handler can forget to scope its queries.
@@ -40,5 +27,3 @@ struct TenantContext: ChildRequestContext {
         }
     }
 }
-
-import Hummingbird

@@ -382,17 +382,3 @@ struct AuthController: Sendable {
         }
     }
 }
-
-extension SessionDTO {
-    /// The answer of `/auth/refresh`.
-    struct Tokens: ResponseCodable {
-        var accessToken: String
-        var refreshToken: String?
-        var expiresIn: Int64?
-    }
-}
-
-extension UserDTO: ResponseCodable {}
-extension SessionDTO: ResponseCodable {}
-extension MessageDTO: ResponseCodable {}
-extension VerifyDTO: ResponseCodable {}

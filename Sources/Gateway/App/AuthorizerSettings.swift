@@ -1,0 +1,42 @@
+import AuthorizerClient
+import PlatformDB
+import Prometheus
+
+/// How the gateway talks to Authorizer and checks its tokens.
+public struct AuthorizerSettings: Sendable {
+    /// Authorizer's base URL.
+    public var url: String
+    /// Its client id: the tokens' `aud`.
+    public var clientID: String
+    /// The admin secret, for `_user` lookups when a user must be provisioned.
+    public var adminSecret: String?
+    /// Authorizer's `iss`; its URL by default.
+    public var issuer: String?
+    /// The HS256 secret, when Authorizer signs with one; otherwise the JWKS is used.
+    public var jwtSecret: String?
+    /// The major version; detected with `meta` when nil.
+    public var version: AuthorizerVersion?
+    /// How each request's token is checked.
+    public var guardMode: GuardMode = .hybrid
+    /// In hybrid mode, how long a session is trusted after a check at Authorizer.
+    public var sessionCheckInterval: Duration = .seconds(30)
+    /// How long a loaded user context is reused.
+    public var userCacheTTL: Duration = .seconds(5)
+    /// New users' roles from Authorizer's (SUPER_ADMIN only by explicit list).
+    public var roles = RoleMapping()
+    /// How often `serve` reconciles with Authorizer; nil never.
+    public var reconcileInterval: Duration? = .seconds(15 * 60)
+
+    public init(url: String, clientID: String, adminSecret: String? = nil) {
+        self.url = url
+        self.clientID = clientID
+        self.adminSecret = adminSecret
+    }
+}
+
+extension AuthorizerSettings: CustomStringConvertible {
+    /// Secrets redacted: this may end up in a log.
+    public var description: String {
+        "AuthorizerSettings(url: \(url), clientID: \(clientID), guardMode: \(guardMode.rawValue), adminSecret: \(adminSecret == nil ? "none" : "<redacted>"), jwtSecret: \(jwtSecret == nil ? "none" : "<redacted>"))"
+    }
+}
