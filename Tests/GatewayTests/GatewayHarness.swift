@@ -73,6 +73,8 @@ struct GatewayHarness: Sendable {
             settings.userCacheTTL = .milliseconds(1)
             settings.roles = RoleMapping(superAdmins: superAdmins)
             settings.reconcileInterval = nil
+            // A whole suite on two cores can keep the twin from answering within production's 2.5 s.
+            settings.requestTimeout = .seconds(10)
             try await Self.withDatabase(backend, test: test) { [settings] databaseURL, database in
             var webhooks = WebhookAuthentication()
             webhooks.authorizerSecret = settled.clientSecret

@@ -24,6 +24,9 @@ public struct AuthorizerSettings: Sendable {
     public var userCacheTTL: Duration = .seconds(5)
     /// New users' roles from Authorizer's (SUPER_ADMIN only by explicit list).
     public var roles = RoleMapping()
+    /// How long one call to Authorizer may take: under 3 s, so that a login or signup against a
+    /// hung Authorizer is a 503 within 3 s. Tests on a loaded machine give it longer.
+    public var requestTimeout: Duration = .milliseconds(2500)
     /// How often `serve` reconciles with Authorizer; nil never.
     public var reconcileInterval: Duration? = .seconds(15 * 60)
 

@@ -3,7 +3,7 @@ import Hummingbird
 import PlatformDB
 
 /// Operator routes: the webhook inbox and reconciliation.
-struct AdminController: Sendable {
+struct AdminController: RouteAdding, Sendable {
     let inbox: WebhookInbox
     let worker: WebhookWorker?
     let reconciler: Reconciler?
@@ -13,9 +13,18 @@ struct AdminController: Sendable {
     /// Drops a changed tenant's members at once on this instance (others hear it from PostgreSQL).
     let loader: UserContextLoader
 
-    func addRoutes(to router: Router<GatewayRequestContext>, signedIn: AuthenticationMiddleware) {
-        let admin = router.group("/admin").add(middleware: signedIn)
-            .group(context: AuthenticatedContext.self).group(context: SuperAdminContext.self)
+    init(stores: Stores, worker: WebhookWorker?, auth: AuthServices) {
+        inbox = stores.inbox
+        self.worker = worker
+        reconciler = auth.reconciler
+        clients = stores.clients
+        users = stores.users
+        audit = stores.audit
+        loader = auth.loader
+    }
+
+    func addRoutes(to routes: RouteGroups) {
+        let admin = routes.operators
         admin.get("/webhook-events") { request, _ in try await events(request) }
         admin.post("/webhook-events/:id/replay") { _, context in try await replay(context) }
         admin.post("/reconcile") { request, context in try await reconcile(request, context) }

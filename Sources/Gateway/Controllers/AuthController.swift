@@ -6,7 +6,7 @@ import PlatformDB
 import SQLKit
 
 /// `/auth/*`: the seed's signup and login flows through Authorizer, and the profile.
-struct AuthController: Sendable {
+struct AuthController: RouteAdding, Sendable {
     static let logger = Logger(label: "gateway.auth")
     let client: AuthorizerClient
     let users: UserStore
@@ -19,8 +19,21 @@ struct AuthController: Sendable {
     let throttle: AuthThrottle
     let ownership: EmailOwnership
 
-    func addRoutes(to router: Router<GatewayRequestContext>, signedIn: AuthenticationMiddleware) {
-        let open = router.group("/auth")
+    init(auth: AuthServices, stores: Stores) {
+        client = auth.client
+        users = stores.users
+        clients = stores.clients
+        invitations = stores.invitations
+        authGuard = auth.authGuard
+        loader = auth.loader
+        revocations = auth.revocations
+        roles = auth.settings.roles
+        throttle = auth.throttle
+        ownership = auth.ownership
+    }
+
+    func addRoutes(to routes: RouteGroups) {
+        let open = routes.open.group("/auth")
         open.post("/signup") { request, context -> Response in
             switch try await signup(request, context) {
             case .session(let session): try EditedResponse(status: .created, response: session).response(from: request, context: context)
@@ -35,7 +48,7 @@ struct AuthController: Sendable {
         open.post("/verify-email") { request, _ in try await verifyEmail(request) }
         open.post("/verify") { request, _ in try await verify(request) }
 
-        let mine = router.group("/auth").add(middleware: signedIn).group(context: AuthenticatedContext.self)
+        let mine = routes.account.group("/auth")
         mine.get("/me") { _, context in UserDTO(context.user) }
         mine.patch("/me") { request, context in try await updateProfile(request, context) }
         mine.post("/logout") { _, context in try await logout(context) }

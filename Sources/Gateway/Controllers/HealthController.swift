@@ -6,7 +6,7 @@ import PlatformDB
 /// `/healthz` (the process is up) and `/readyz`: the database answers and is fully migrated,
 /// Authorizer answers, its JWKS is loaded (when tokens are checked with it), and the webhook inbox
 /// moves (no event has been due for longer than `inboxStallAfter`).
-struct HealthController: Sendable {
+struct HealthController: RouteAdding, Sendable {
     let database: PlatformDatabase
     let migrator: Migrator
     var authorizer: AuthorizerClient?
@@ -20,7 +20,20 @@ struct HealthController: Sendable {
     /// stall, so a burst of webhooks does not take every instance out of a balancer at once.
     var inboxStallAfter: TimeInterval = 60
 
-    func addRoutes(to router: Router<some RequestContext>) {
+    /// The checks of `services`: Authorizer and the JWKS when configured (the JWKS only when tokens
+    /// are checked locally), the inbox when a worker applies it.
+    init(_ services: GatewayServices) {
+        database = services.stores.database
+        migrator = services.migrator
+        authorizer = services.auth?.client
+        jwks = services.auth?.settings.guardMode == .remote ? nil : services.auth?.jwks
+        inbox = services.worker == nil ? nil : services.stores.inbox
+        worker = services.worker
+        inboxStallAfter = Double(services.configuration.webhookStallAfter.components.seconds)
+    }
+
+    func addRoutes(to routes: RouteGroups) {
+        let router = routes.open
         router.get("/healthz") { _, _ in Status(status: "ok", checks: [:]) }
         router.get("/readyz") { _, _ in try await readiness() }
     }

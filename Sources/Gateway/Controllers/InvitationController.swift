@@ -3,12 +3,13 @@ import Hummingbird
 import PlatformDB
 
 /// `/invitations`: ADMINs invite by email with a role; the invitee accepts with the one-time token.
-struct InvitationController: Sendable {
+struct InvitationController: RouteAdding, Sendable {
     let store: InvitationStore
     let loader: UserContextLoader
     let crossTenant: CrossTenantAudit
 
-    func addRoutes(signedIn: RouterGroup<AuthenticatedContext>, tenant: RouterGroup<TenantContext>) {
+    func addRoutes(to routes: RouteGroups) {
+        let (signedIn, tenant) = (routes.signedIn, routes.tenant)
         tenant.post("/invitations") { request, context in try await create(request, context) }
         tenant.get("/invitations") { _, context in try await list(context) }
         tenant.delete("/invitations/:id") { _, context in try await revoke(context) }

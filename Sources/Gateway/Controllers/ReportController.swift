@@ -5,13 +5,14 @@ import PlatformDB
 
 /// `/reports`: everyone in the tenant reads them and creates them; a USER edits and deletes their
 /// own, an ADMIN any.
-struct ReportController: Sendable {
+struct ReportController: RouteAdding, Sendable {
     let store: ReportStore
     let crossTenant: CrossTenantAudit
 
     static let maxJSONBytes = 256 * 1024
 
-    func addRoutes(to group: RouterGroup<TenantContext>) {
+    func addRoutes(to routes: RouteGroups) {
+        let group = routes.tenant
         group.get("/reports") { request, context in try await list(request, context) }
         group.post("/reports") { request, context in try await create(request, context) }
         group.get("/reports/:id") { _, context in try await read(context) }

@@ -3,13 +3,14 @@ import Hummingbird
 import PlatformDB
 
 /// Onboarding (`POST /clients`), the tenant itself, its users and its audit log.
-struct TenantController: Sendable {
+struct TenantController: RouteAdding, Sendable {
     let clients: ClientStore
     let members: TenantUserStore
     let loader: UserContextLoader
     let crossTenant: CrossTenantAudit
 
-    func addRoutes(signedIn: RouterGroup<AuthenticatedContext>, tenant: RouterGroup<TenantContext>) {
+    func addRoutes(to routes: RouteGroups) {
+        let (signedIn, tenant) = (routes.signedIn, routes.tenant)
         signedIn.post("/clients") { request, context in try await createTenant(request, context) }
         tenant.get("/clients/current") { _, context in try await current(context) }
         tenant.patch("/clients/current") { request, context in try await rename(request, context) }

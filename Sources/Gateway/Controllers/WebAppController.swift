@@ -10,7 +10,7 @@ import Hummingbird
 /// strong ETag: the browser revalidates and gets a 304 while nothing changed. The page's
 /// Content-Security-Policy allows only this origin's own scripts, styles, images and API calls;
 /// there is no inline script or style to allow.
-struct WebAppController: Sendable {
+struct WebAppController: RouteAdding, Sendable {
     struct Asset: Sendable {
         var body: ByteBuffer
         var contentType: String
@@ -50,7 +50,8 @@ struct WebAppController: Sendable {
         self.assets = assets
     }
 
-    func addRoutes(to router: Router<GatewayRequestContext>) {
+    func addRoutes(to routes: RouteGroups) {
+        let router = routes.open
         router.get("/") { request, _ in try serve("index.html", request) }
         router.get("/app/:file") { request, context in try serve(context.parameters.require("file"), request) }
     }

@@ -7,7 +7,7 @@ import PlatformDB
 
 /// Receives Authorizer's webhooks: authenticated on the raw bytes, then stored in the durable
 /// inbox before the 2xx, and applied by ``WebhookWorker``.
-struct WebhookController: Sendable {
+struct WebhookController: RouteAdding, Sendable {
     let authentication: WebhookAuthentication
     let inbox: WebhookInbox
     let worker: WebhookWorker
@@ -17,8 +17,8 @@ struct WebhookController: Sendable {
     static let maxBytes = 1 << 20
 
     /// The seed's per-event routes, and the one URL a real Authorizer is configured with.
-    func addRoutes(to router: Router<GatewayRequestContext>) {
-        let hooks = router.group("/webhooks/authorizer")
+    func addRoutes(to routes: RouteGroups) {
+        let hooks = routes.open.group("/webhooks/authorizer")
         hooks.post { request, _ in try await receive(request, pathEvent: nil) }
         for (path, event) in [
             ("user-signup", "user.signup"), ("user-updated", "user.updated"), ("user-deleted", "user.deleted"),

@@ -4,7 +4,7 @@ import Hummingbird
 import PlatformDB
 
 /// `/workflows`: the tenant's workflows, with optimistic concurrency (ETag / If-Match).
-struct WorkflowController: Sendable {
+struct WorkflowController: RouteAdding, Sendable {
     let store: WorkflowStore
     let crossTenant: CrossTenantAudit
     /// Pages already written, until the tenant's workflows change (see ``TenantPageCache``).
@@ -12,7 +12,8 @@ struct WorkflowController: Sendable {
 
     static let maxDefinitionBytes = 256 * 1024
 
-    func addRoutes(to group: RouterGroup<TenantContext>) {
+    func addRoutes(to routes: RouteGroups) {
+        let group = routes.tenant
         group.get("/workflows") { request, context in try await list(request, context) }
         group.post("/workflows") { request, context in try await create(request, context) }
         group.get("/workflows/:id") { _, context in try await read(context) }

@@ -9,24 +9,25 @@ import PlatformDB
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
 
-    let authGuard: AuthGuard
-    let loader: UserContextLoader
+    /// nil when no Authorizer is configured: then no route behind this middleware is added.
+    let auth: AuthServices?
     let allowPendingVerification: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        guard let auth else { throw Problem.unauthenticated("no identity provider is configured") }
         let token = try Self.bearerToken(request.headers[values: .authorization])
         let identity: Identity
         do {
-            identity = try await authGuard.identity(for: token)
+            identity = try await auth.authGuard.identity(for: token)
         } catch let refusal as AuthGuard.Refusal {
             context.logger.info("token refused", metadata: ["reason": "\(refusal.reason)"])
             throw Problem.unauthenticated("the token is invalid, expired or revoked")
         }
         let loaded: UserContextLoader.UserContext
         do {
-            loaded = try await loader.context(for: identity)
+            loaded = try await auth.loader.context(for: identity)
         } catch let error as PlatformDBError {
             throw Problem.from(error)
         } catch let error as AuthorizerClientError {

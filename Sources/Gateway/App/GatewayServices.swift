@@ -1,0 +1,75 @@
+import Logging
+import PlatformDB
+import ServiceLifecycle
+
+/// The long-lived parts of one gateway, made once by ``buildServices(configuration:database:logger:)``
+/// and read by ``buildRouter(_:)``.
+struct GatewayServices: Sendable {
+    let configuration: GatewayConfiguration
+    let stores: Stores
+    /// nil when no Authorizer is configured: the gateway then serves health routes only.
+    let auth: AuthServices?
+    /// The inbox's worker; nil when no webhook scheme is configured.
+    let worker: WebhookWorker?
+    /// Workflow list pages per tenant (PostgreSQL only: it serves while `LISTEN` says what changed).
+    let pages: TenantPageCache
+    let migrator: Migrator
+    let logger: Logger
+    /// What runs beside the HTTP server: the database, the inbox's worker, the change listeners,
+    /// the scheduled reconcile.
+    let background: [any Service]
+}
+
+/// Makes every long-lived part of the gateway once: the stores, Authorizer's client and guard,
+/// the caches and the workers. Throws ``GatewayConfigurationError`` for a setting that keeps the
+/// gateway from starting.
+func buildServices(
+    configuration: GatewayConfiguration, database: PlatformDatabase, logger: Logger
+) async throws -> GatewayServices {
+    try configuration.checkSecrets()
+    if configuration.authorizer != nil, !configuration.webhooks.isConfigured {
+        throw GatewayConfigurationError(
+            "no webhook authentication is configured: set --webhook-authorizer-secret (Authorizer's client secret) or another scheme, or --insecure-webhooks explicitly")
+    }
+    let stores = Stores(database)
+    var auth: AuthServices?
+    if let settings = configuration.authorizer {
+        auth = try await AuthServices.make(
+            settings: settings, limits: configuration.authRateLimits, stores: stores, logger: logger)
+    }
+    var background: [any Service] = [database]
+    let listens = database.dialect == .postgres
+    if let loader = auth?.loader, listens {
+        // Every instance drops a user, or a tenant's members, changed anywhere.
+        background.append(ChangeListener(database: database, channel: Migrator.userChangeChannel) { loader.invalidate(authorizerID: $0) })
+        background.append(ChangeListener(database: database, channel: Migrator.clientChangeChannel) { loader.invalidate(clientID: $0) })
+    }
+    // The cache serves only while PostgreSQL announces every change; SQLite never does.
+    let pages = TenantPageCache(budget: listens && auth != nil ? configuration.pageCacheBytes : 0)
+    if pages.budget > 0 {
+        background.append(
+            ChangeListener(database: database, channel: Migrator.workflowChangeChannel, subscribed: { pages.setSubscribed($0) }) {
+                pages.invalidate(clientID: $0 == "*" ? nil : $0)
+            })
+    }
+    let worker = configuration.webhooks.isConfigured ? makeWorker(configuration, stores, auth, logger) : nil
+    if let worker { background.append(worker) }
+    if let reconciler = auth?.reconciler, let interval = configuration.authorizer?.reconcileInterval {
+        background.append(ReconcileService(reconciler: reconciler, database: database, interval: interval, logger: logger))
+    }
+    return GatewayServices(
+        configuration: configuration, stores: stores, auth: auth, worker: worker, pages: pages,
+        migrator: Migrator(logger: logger), logger: logger, background: background)
+}
+
+/// The inbox's worker and the user sync it applies events with.
+private func makeWorker(
+    _ configuration: GatewayConfiguration, _ stores: Stores, _ auth: AuthServices?, _ logger: Logger
+) -> WebhookWorker {
+    let sync = UserSyncService(
+        revocations: auth?.revocations, loader: auth?.loader, roles: configuration.authorizer?.roles ?? RoleMapping(),
+        logger: logger, ownership: auth?.ownership ?? EmailOwnership(client: nil, loader: nil, logger: logger))
+    // SQLite has one connection: a second worker would only wait for it.
+    let concurrency = stores.database.dialect == .postgres ? 4 : 1
+    return WebhookWorker(inbox: stores.inbox, sync: sync, concurrency: concurrency, logger: logger)
+}

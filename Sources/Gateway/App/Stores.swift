@@ -1,0 +1,28 @@
+import PlatformDB
+
+/// Every store of the platform database, each made once and handed to whoever needs it.
+struct Stores: Sendable {
+    let database: PlatformDatabase
+    let users: UserStore
+    let clients: ClientStore
+    let members: TenantUserStore
+    let invitations: InvitationStore
+    let workflows: WorkflowStore
+    let reports: ReportStore
+    let audit: AuditLog
+    let crossTenant: CrossTenantAudit
+    let inbox: WebhookInbox
+
+    init(_ database: PlatformDatabase) {
+        self.database = database
+        users = UserStore(database)
+        clients = ClientStore(database)
+        members = TenantUserStore(database)
+        invitations = InvitationStore(database)
+        workflows = WorkflowStore(database)
+        reports = ReportStore(database)
+        audit = AuditLog(database)
+        crossTenant = CrossTenantAudit(database)
+        inbox = WebhookInbox(database)
+    }
+}

@@ -1,0 +1,17 @@
+import Hummingbird
+import NIOCore
+import Prometheus
+
+/// `/metrics`: the Prometheus text exposition of `registry`; no route without one.
+struct MetricsController: RouteAdding, Sendable {
+    let registry: PrometheusCollectorRegistry?
+
+    func addRoutes(to routes: RouteGroups) {
+        guard let registry else { return }
+        routes.open.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+    }
+}
