@@ -210,7 +210,7 @@ import Testing
     func aStalledInboxMakesReadinessFail() async throws {
         try await Self.withReceiver(.postgres, configure: { $0.webhookStallAfter = .seconds(1) }) { client, database in
             #expect(try await client.execute(uri: "/readyz", method: .get) { $0.status } == .ok)
-            // The user's per-user lock (UserSyncService.lockSpace), held first; then the event comes.
+            // The user's per-user lock (UserSyncStore.lockSpace), held first; then the event comes.
             let (locked, signal) = AsyncStream.makeStream(of: Void.self)
             let holder = Task {
                 try await database.transaction { sql in

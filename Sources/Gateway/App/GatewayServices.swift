@@ -62,14 +62,17 @@ func buildServices(
         migrator: Migrator(logger: logger), logger: logger, background: background)
 }
 
-/// The inbox's worker and the user sync it applies events with.
+/// The inbox's worker, with the user sync it applies events with.
 private func makeWorker(
     _ configuration: GatewayConfiguration, _ stores: Stores, _ auth: AuthServices?, _ logger: Logger
 ) -> WebhookWorker {
-    let sync = UserSyncService(
-        revocations: auth?.revocations, loader: auth?.loader, roles: configuration.authorizer?.roles ?? RoleMapping(),
-        logger: logger, ownership: auth?.ownership ?? EmailOwnership(client: nil, loader: nil, logger: logger))
+    let roles = configuration.authorizer?.roles ?? RoleMapping()
+    var ownership = auth?.ownership ?? EmailOwnership(client: nil, loader: nil, logger: logger)
+    // A webhook may come late or be replayed: its claim to an email is not taken on trust.
+    ownership.claimsAreFresh = false
     // SQLite has one connection: a second worker would only wait for it.
     let concurrency = stores.database.dialect == .postgres ? 4 : 1
-    return WebhookWorker(inbox: stores.inbox, sync: sync, concurrency: concurrency, logger: logger)
+    return WebhookWorker(
+        inbox: stores.inbox, store: UserSyncStore(roleForNewUser: roles.roleForWebhookUser), ownership: ownership,
+        revocations: auth?.revocations, loader: auth?.loader, concurrency: concurrency, logger: logger)
 }

@@ -45,6 +45,14 @@ public struct RoleMapping: Sendable {
     }
 
     /// The role a new user gets.
+    /// The role a user new to the platform gets from a webhook's user. A webhook never grants
+    /// operator rights by email (only by Authorizer id): its body is only as trustworthy as the
+    /// webhook scheme (which may be --insecure-webhooks), while the sign-in that follows
+    /// verification grants them from Authorizer's own answer.
+    @Sendable func roleForWebhookUser(_ user: UserEvent.User) -> Role {
+        role(email: user.email ?? "", emailVerified: false, authorizerID: user.id, authorizerRoles: user.roles ?? [])
+    }
+
     public func role(email: String, emailVerified: Bool, authorizerID: String, authorizerRoles: [String]) -> Role {
         if isOperator(email: email, emailVerified: emailVerified, authorizerID: authorizerID) { return .superAdmin }
         let mapped = authorizerRoles.compactMap { byAuthorizerRole[$0] }

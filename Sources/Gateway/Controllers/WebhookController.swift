@@ -57,25 +57,15 @@ struct WebhookController: RouteAdding, Sendable {
         if JSONBody.nesting(of: body).depth > JSONBody.maxDepth + 1 {
             throw Problem.badRequest("the body is nested deeper than \(JSONBody.maxDepth) levels")
         }
-        let parsed: UserSyncService.Body
+        let parsed: UserEvent
         do {
-            parsed = try JSONDecoder().decode(UserSyncService.Body.self, from: body)
-        } catch DecodingError.keyNotFound(let key, _) {
-            throw Problem.badRequest("missing '\(key.stringValue)'", field: key.stringValue)
+            parsed = try UserEvent(body: body, pathEvent: pathEvent)
+        } catch let refusal where refusal.isUnknownEvent {
+            throw Problem(.unprocessableContent, type: "unknown-event", title: "Unknown event", detail: refusal.description)
         } catch {
-            throw Problem.badRequest("the body is not a webhook event")
+            throw Problem.badRequest(error.description, field: error.field)
         }
-        guard let event = parsed.eventName.map(Self.baseName) ?? parsed.event ?? pathEvent else {
-            throw Problem.badRequest("missing 'event_name'", field: "event_name")
-        }
-        guard UserSyncService.events.contains(event), pathEvent == nil || pathEvent == event else {
-            throw Problem(.unprocessableContent, type: "unknown-event", title: "Unknown event", detail: event)
-        }
-        guard !parsed.user.id.isEmpty else { throw Problem.badRequest("missing 'user.id'", field: "user.id") }
-        // The id is stored beside the body and keys every write: one the database cannot hold, or
-        // longer than any Authorizer id (a UUID), is refused now rather than parked later.
-        guard parsed.user.id.utf8.count <= 255, !parsed.user.id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else { throw Problem.badRequest("'user.id' is not an Authorizer user id", field: "user.id") }
+        let event = parsed.kind.rawValue
         let hash = SHA256.hash(data: body).lowercaseHex
         let stored: Bool
         do {
@@ -107,11 +97,5 @@ struct WebhookController: RouteAdding, Sendable {
             return latest.dedupeKey
         }
         return "sha256:\(bodyHash):\(Identifier.make())"
-    }
-
-    /// `user.login-1755600000` (a second configuration of one event) is `user.login`.
-    static func baseName(_ name: String) -> String {
-        guard let dash = name.lastIndex(of: "-"), name[name.index(after: dash)...].allSatisfy(\.isNumber) else { return name }
-        return String(name[..<dash])
     }
 }

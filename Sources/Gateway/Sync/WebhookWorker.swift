@@ -7,9 +7,16 @@ import Synchronization
 
 /// Applies inbox events at once and in order of arrival, retrying failures with backoff and
 /// parking an event as FAILED after `maxAttempts`. Safe with several gateways on one PostgreSQL.
+/// Caches and sessions are updated only once what changed is committed.
 final class WebhookWorker: Service, Sendable {
     let inbox: WebhookInbox
-    let sync: UserSyncService
+    let store: UserSyncStore
+    /// Frees an email a stale row holds when an event's user claims it; nil lets the collision fail the event.
+    let ownership: EmailOwnership?
+    /// Ends or restores sessions the events say so of; nil when the gateway checks no tokens.
+    let revocations: RevocationList?
+    /// Drops the cached contexts of the users the events changed.
+    let loader: UserContextLoader?
     let maxAttempts: Int
     let batchSize: Int
     let concurrency: Int
@@ -26,10 +33,15 @@ final class WebhookWorker: Service, Sendable {
     private func moved() { lastProgress.withLock { $0 = .now } }
 
     init(
-        inbox: WebhookInbox, sync: UserSyncService, maxAttempts: Int = 8, batchSize: Int = 200, concurrency: Int = 1, logger: Logger
+        inbox: WebhookInbox, store: UserSyncStore, ownership: EmailOwnership? = nil, revocations: RevocationList? = nil,
+        loader: UserContextLoader? = nil, maxAttempts: Int = 8, batchSize: Int = 200, concurrency: Int = 1,
+        logger: Logger
     ) {
         self.inbox = inbox
-        self.sync = sync
+        self.store = store
+        self.ownership = ownership
+        self.revocations = revocations
+        self.loader = loader
         self.maxAttempts = maxAttempts
         self.batchSize = batchSize
         self.concurrency = max(1, concurrency)
@@ -72,30 +84,31 @@ final class WebhookWorker: Service, Sendable {
     }
 
     /// One worker: applies due events of `batchSize` in one transaction each (one commit and a
-    /// handful of statements for the batch, not ten round trips per event); a batch that fails is
-    /// applied again one event at a time, so that only the bad event waits for its retry.
+    /// handful of statements for the batch, not ten round trips per event); the inbox applies a
+    /// failed batch again one event at a time, so that only the bad event waits for its retry.
     private func drainOne() async {
-        let sync = self.sync
+        let (store, ownership) = (self.store, self.ownership)
         while !Task.isCancelled {
             do {
-                let batch = try await inbox.processBatch(limit: batchSize) { events, sql in
-                    try await sync.apply(events, on: sql)
+                let processed = try await inbox.process(limit: batchSize, maxAttempts: maxAttempts) { events, sql in
+                    guard let ownership else { return try await store.apply(events, on: sql) }
+                    return try await ownership.writing(Self.claims(events), on: sql) {
+                        try await store.apply(events, on: sql)
+                    }
                 }
                 moved()
-                switch batch {
-                case .success(let applied) where applied.isEmpty:
-                    return
-                case .success(let applied):
-                    for (event, count) in Self.counts(applied) {
-                        Counter(label: "webhook_events_total", dimensions: [("event", event), ("outcome", "applied")]).increment(by: count)
-                    }
-                    continue
-                case .failure(let error):
-                    logger.warning("webhook batch failed; applying its events one at a time", metadata: ["error": "\(error)"])
+                if processed.isEmpty { return }
+                var changes = UserSyncStore.Changes()
+                for outcome in processed.outcomes { changes.merge(outcome) }
+                afterCommit(changes)
+                for (event, count) in Self.counts(processed.applied) {
+                    Counter(label: "webhook_events_total", dimensions: [("event", event), ("outcome", "applied")]).increment(by: count)
                 }
-                for _ in 0..<batchSize {
-                    if try await !processNext() { return }
-                    moved()
+                for (event, count) in Self.counts(processed.failed) {
+                    Counter(label: "webhook_events_total", dimensions: [("event", event), ("outcome", "retry")]).increment(by: count)
+                }
+                if !processed.failed.isEmpty {
+                    logger.warning("webhook events failed; retried later or parked", metadata: ["failed": "\(processed.failed.count)"])
                 }
             } catch {
                 logger.error("webhook inbox unavailable", metadata: ["error": "\(error)"])
@@ -104,18 +117,18 @@ final class WebhookWorker: Service, Sendable {
         }
     }
 
-    /// The oldest due event alone; false when none is due.
-    private func processNext() async throws -> Bool {
-        let sync = self.sync
-        return try await inbox.processNext(maxAttempts: maxAttempts) { event, sql in
-            do {
-                try await sync.apply(event, on: sql)
-                Counter(label: "webhook_events_total", dimensions: [("event", event.eventName), ("outcome", "applied")]).increment()
-            } catch {
-                Counter(label: "webhook_events_total", dimensions: [("event", event.eventName), ("outcome", "retry")]).increment()
-                throw error
-            }
+    /// Each event's claim to its user's email: a webhook may come late or be replayed, so the
+    /// claim is checked with Authorizer before a holder is freed (``EmailOwnership``).
+    private static func claims(_ events: [UserSyncStore.Received]) -> [EmailOwnership.Claim] {
+        events.compactMap { received in received.event.user.email.map { (authorizerID: received.event.user.id, email: $0) } }
+    }
+
+    /// What committed changes mean for this instance: sessions ended or restored, cached users dropped.
+    private func afterCommit(_ changes: UserSyncStore.Changes) {
+        for (id, ended) in changes.sessionsEnded {
+            if ended { revocations?.revoke(user: id) } else { revocations?.restore(user: id) }
         }
+        for id in changes.touched { loader?.invalidate(authorizerID: id) }
     }
 
     private static func counts(_ names: [String]) -> [String: Int] {

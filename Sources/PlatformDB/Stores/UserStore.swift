@@ -268,6 +268,14 @@ public struct UserStore: Sendable {
         }
     }
 
+    /// Records a sign-in at `time` for the user linked to `authorizerID`, unless a later one is known.
+    public static func recordLogin(authorizerID: String, at time: Date, on sql: any SQLDatabase) async throws {
+        try await sql.update("users").set("last_login_at", to: SQLBind(time))
+            .where("authorizer_id", .equal, SQLBind(authorizerID))
+            .where { $0.where("last_login_at", .is, SQLLiteral.null).orWhere("last_login_at", .lessThan, SQLBind(time)) }
+            .run()
+    }
+
     /// Sets the status of the user linked to `authorizerID`; nil when there is no such row.
     @discardableResult
     public static func setStatus(_ status: UserStatus, authorizerID: String, now: Date, on sql: any SQLDatabase) async throws

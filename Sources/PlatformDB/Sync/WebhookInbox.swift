@@ -22,6 +22,10 @@ public struct WebhookInbox: Sendable {
         public var status: String
         public var attempts: Int
         public var lastError: String?
+        /// The body as a typed event, or why it is not one.
+        public var decoded: Result<UserEvent, UserEvent.Refusal> {
+            Result { () throws(UserEvent.Refusal) in try UserEvent(body: Data(body.utf8), pathEvent: eventName) }
+        }
 
         init(row: any SQLRow) throws {
             id = try row.decode(column: "id", as: String.self)
@@ -60,87 +64,112 @@ public struct WebhookInbox: Sendable {
         }
     }
 
-    /// Claims the oldest due event and runs `apply` on it in one transaction, so several gateway
-    /// instances never apply the same event (PostgreSQL: `FOR UPDATE SKIP LOCKED`). Returns false
-    /// when nothing is due.
+    /// What one ``process(limit:maxAttempts:now:_:)`` did.
+    public struct Processed<Outcome: Sendable>: Sendable {
+        /// The names of the events applied, in order.
+        public var applied: [String] = []
+        /// The names of the events that failed: retried later, or parked as FAILED.
+        public var failed: [String] = []
+        /// What each successful `apply` returned (one for the batch, or one per event).
+        public var outcomes: [Outcome] = []
+        /// Whether any event was due.
+        public var isEmpty: Bool { applied.isEmpty && failed.isEmpty }
+    }
+
+    /// Claims up to `limit` of the oldest due events and applies them in one transaction, so
+    /// several gateway instances never apply the same event (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
     ///
-    /// A failure caused by the event itself (``PlatformDBError/isTransient`` false: a value the
-    /// database refuses, a constraint, a body that cannot be decoded) parks it as FAILED at once,
+    /// The events are applied together first (one `apply`, one statement marking them applied).
+    /// If that fails, each is applied alone in its own savepoint, so that only a bad event waits:
+    /// a failure caused by the event itself (``PlatformDBError/isTransient`` false: a value the
+    /// database refuses, a constraint, a body that is not an event) parks it as FAILED at once,
     /// with the reason in `last_error`; any other failure is retried with backoff and parked after
-    /// `maxAttempts`. An unavailable database is thrown.
-    public func processNext(
-        maxAttempts: Int, now: Date = Date(), _ apply: @Sendable (Event, any SQLDatabase) async throws -> Void
-    ) async throws -> Bool {
+    /// `maxAttempts`. An unavailable database is thrown, and the events stay as they were.
+    public func process<Outcome: Sendable>(
+        limit: Int, maxAttempts: Int, now: Date = Date(),
+        _ apply: @Sendable ([UserSyncStore.Received], any SQLDatabase) async throws -> Outcome
+    ) async throws -> Processed<Outcome> {
         let dialect = database.dialect
         return try await database.transaction { sql in
             let lock = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-            guard let row = try await sql.raw(
+            let events = try await sql.raw(
                 """
                 SELECT * FROM webhook_events WHERE status = 'PENDING' AND next_attempt_at <= \(bind: now)
-                ORDER BY received_at, id LIMIT 1\(unsafeRaw: lock)
+                ORDER BY received_at, id LIMIT \(unsafeRaw: String(limit))\(unsafeRaw: lock)
                 """
-            ).first() else { return false }
-            let event = try Event(row: row)
-            do {
-                try await sql.raw("SAVEPOINT apply_event").run()
-                try await apply(event, sql)
-                try await sql.raw("RELEASE SAVEPOINT apply_event").run()
-                try await sql.update("webhook_events")
-                    .set("status", to: SQLBind("APPLIED")).set("applied_at", to: SQLBind(now))
-                    .set("attempts", to: SQLBind(event.attempts + 1)).set("last_error", to: SQLLiteral.null)
-                    .where("id", .equal, SQLBind(event.id)).run()
-            } catch {
-                // A lost connection fails here too, and is thrown: the event stays as it was.
-                try await sql.raw("ROLLBACK TO SAVEPOINT apply_event").run()
-                // A body that does not decode is the event's own fault, like a refused value.
-                let failure = error is DecodingError ? .invalidValue("the body cannot be decoded") : PlatformDBError.from(error)
-                let attempts = event.attempts + 1
-                let parked = !failure.isTransient || attempts >= maxAttempts
-                let backoff = min(300.0, pow(2.0, Double(attempts)))
-                try await sql.update("webhook_events")
-                    .set("status", to: SQLBind(parked ? "FAILED" : "PENDING"))
-                    .set("attempts", to: SQLBind(attempts))
-                    .set("next_attempt_at", to: SQLBind(now.addingTimeInterval(backoff)))
-                    .set("last_error", to: SQLBind(String(failure.description.prefix(500))))
-                    .where("id", .equal, SQLBind(event.id)).run()
+            ).all().map(Event.init(row:))
+            var processed = Processed<Outcome>()
+            var decoded: [(Event, UserSyncStore.Received)] = []
+            for event in events {
+                switch event.decoded {
+                case .success(let userEvent): decoded.append((event, (userEvent, event.receivedAt)))
+                case .failure(let refusal):
+                    // A body that is not an event is the event's own fault, like a refused value.
+                    try await fail(event, .invalidValue("the body cannot be decoded: \(refusal)"), maxAttempts, now, sql)
+                    processed.failed.append(event.eventName)
+                }
             }
-            return true
+            guard !decoded.isEmpty else { return processed }
+            if case .success(let outcome) = try await Self.savepoint(on: sql, { try await apply(decoded.map(\.1), sql) }) {
+                try await markApplied(decoded.map(\.0), now, sql)
+                processed.outcomes.append(outcome)
+                processed.applied += decoded.map(\.0.eventName)
+                return processed
+            }
+            for (event, received) in decoded {
+                switch try await Self.savepoint(on: sql, { try await apply([received], sql) }) {
+                case .success(let outcome):
+                    try await markApplied([event], now, sql)
+                    processed.outcomes.append(outcome)
+                    processed.applied.append(event.eventName)
+                case .failure(let error):
+                    try await fail(event, PlatformDBError.from(error), maxAttempts, now, sql)
+                    processed.failed.append(event.eventName)
+                }
+            }
+            return processed
         }
     }
 
-    /// Claims up to `limit` of the oldest due events and applies them together in one
-    /// transaction, marking them applied in one statement. Returns the applied events' names
-    /// (none when nothing is due), or the failure of `apply`: then nothing of the batch is kept
-    /// and the caller applies the events one at a time (``processNext(maxAttempts:now:_:)``), so
-    /// that a bad event is retried alone and the others still go through. An unavailable
-    /// database is thrown.
-    public func processBatch(
-        limit: Int, now: Date = Date(), _ apply: @Sendable ([Event], any SQLDatabase) async throws -> Void
-    ) async throws -> Result<[String], any Error> {
-        let dialect = database.dialect
+    /// `body` in a savepoint: its failure is returned, the savepoint rolled back so that the
+    /// transaction stays usable. A savepoint that cannot be rolled back (the connection is gone)
+    /// is thrown.
+    private static func savepoint<T>(
+        on sql: any SQLDatabase, _ body: () async throws -> T
+    ) async throws -> Result<T, any Error> {
+        try await sql.raw("SAVEPOINT apply_events").run()
         do {
-            return .success(try await database.transaction { sql in
-                let lock = dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-                let events = try await sql.raw(
-                    """
-                    SELECT * FROM webhook_events WHERE status = 'PENDING' AND next_attempt_at <= \(bind: now)
-                    ORDER BY received_at, id LIMIT \(unsafeRaw: String(limit))\(unsafeRaw: lock)
-                    """
-                ).all().map(Event.init(row:))
-                guard !events.isEmpty else { return [] }
-                try await apply(events, sql)
-                try await sql.update("webhook_events")
-                    .set("status", to: SQLBind("APPLIED")).set("applied_at", to: SQLBind(now))
-                    .set("attempts", to: SQLRaw("attempts + 1")).set("last_error", to: SQLLiteral.null)
-                    .where(SQLColumn("id"), .in, SQLBind.group(events.map(\.id))).run()
-                return events.map(\.eventName)
-            })
-        } catch let error as PlatformDBError {
-            if case .unavailable = error { throw error }
-            return .failure(error)
+            let result = try await body()
+            try await sql.raw("RELEASE SAVEPOINT apply_events").run()
+            return .success(result)
         } catch {
+            try await sql.raw("ROLLBACK TO SAVEPOINT apply_events").run()
+            try await sql.raw("RELEASE SAVEPOINT apply_events").run()
             return .failure(error)
         }
+    }
+
+    private func markApplied(_ events: [Event], _ now: Date, _ sql: any SQLDatabase) async throws {
+        try await sql.update("webhook_events")
+            .set("status", to: SQLBind("APPLIED")).set("applied_at", to: SQLBind(now))
+            .set("attempts", to: SQLRaw("attempts + 1")).set("last_error", to: SQLLiteral.null)
+            .where(SQLColumn("id"), .in, SQLBind.group(events.map(\.id))).run()
+    }
+
+    /// Parks `event` as FAILED when `failure` is its own fault or its attempts are spent; else it
+    /// is due again after a backoff of 2^attempts seconds (at most 5 minutes).
+    private func fail(
+        _ event: Event, _ failure: PlatformDBError, _ maxAttempts: Int, _ now: Date, _ sql: any SQLDatabase
+    ) async throws {
+        let attempts = event.attempts + 1
+        let parked = !failure.isTransient || attempts >= maxAttempts
+        let backoff = min(300.0, pow(2.0, Double(attempts)))
+        try await sql.update("webhook_events")
+            .set("status", to: SQLBind(parked ? "FAILED" : "PENDING"))
+            .set("attempts", to: SQLBind(attempts))
+            .set("next_attempt_at", to: SQLBind(now.addingTimeInterval(backoff)))
+            .set("last_error", to: SQLBind(String(failure.description.prefix(500))))
+            .where("id", .equal, SQLBind(event.id)).run()
     }
 
     /// The backlog: how many events wait to be applied, and when the oldest of them arrived.
