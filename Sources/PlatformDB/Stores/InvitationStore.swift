@@ -58,7 +58,7 @@ public struct InvitationStore: Sendable {
 
     public func list(in scope: TenantScope) async throws -> [InvitationRecord] {
         try await database.scoped(scope) { sql in
-            try await sql.select().column("*").from("invitations").where("client_id", .equal, SQLBind(scope.clientID))
+            try await sql.select().column("*").from("invitations").whereTenant(scope)
                 .orderBy("created_at", .descending).limit(500).all().map(InvitationRecord.init(row:))
         }
     }
@@ -67,7 +67,7 @@ public struct InvitationStore: Sendable {
     public func revoke(_ id: String, in scope: TenantScope, now: Date = Date()) async throws -> Bool {
         try await database.scoped(scope) { sql in
             let rows = try await sql.update("invitations").set("revoked_at", to: SQLBind(now))
-                .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+                .whereTenant(scope).where("id", .equal, SQLBind(id))
                 .where("accepted_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
                 .returning("id").all()
             guard !rows.isEmpty else { return false }

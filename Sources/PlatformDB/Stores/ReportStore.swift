@@ -135,7 +135,7 @@ public struct ReportStore: Sendable {
             if let status = input.status { query = query.set("status", to: SQLBind(status.rawValue)) }
             if let parameters = input.parameters { query = query.set("parameters", to: SQLBind(parameters)) }
             if let content = input.content { query = query.set("content", to: SQLBind(content)) }
-            query = query.where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+            query = query.whereTenant(scope).where("id", .equal, SQLBind(id))
             if let owner = onlyCreatedBy { query = query.where("created_by", .equal, SQLBind(owner)) }
             guard let row = try await query.returning(SQLColumn("*")).first() else { return .failure(.notFound) }
             return .success(try ReportRecord(row: row))
@@ -145,7 +145,7 @@ public struct ReportStore: Sendable {
     /// Deletes a report; `onlyCreatedBy` limits it to the caller's own. Returns whether one was deleted.
     public func delete(_ id: String, onlyCreatedBy: String?, in scope: TenantScope) async throws -> Bool {
         try await database.scoped(scope) { sql in
-            var query = sql.delete(from: "reports").where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+            var query = sql.delete(from: "reports").whereTenant(scope).where("id", .equal, SQLBind(id))
             if let owner = onlyCreatedBy { query = query.where("created_by", .equal, SQLBind(owner)) }
             guard try await !query.returning("id").all().isEmpty else { return false }
             try await AuditLog.insert(
@@ -156,6 +156,6 @@ public struct ReportStore: Sendable {
 
     private static func workflowExists(_ id: String, _ scope: TenantScope, _ sql: any SQLDatabase) async throws -> Bool {
         try await sql.select().column("id").from("workflows")
-            .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id)).first() != nil
+            .whereTenant(scope).where("id", .equal, SQLBind(id)).first() != nil
     }
 }

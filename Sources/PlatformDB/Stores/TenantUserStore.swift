@@ -12,7 +12,7 @@ public struct TenantUserStore: Sendable {
     public func list(in scope: TenantScope, limit: Int, after cursor: PageCursor?) async throws -> [UserRecord] {
         try await database.scoped(scope) { sql in
             let query = sql.select().columns(UserRecord.columns.map { SQLColumn($0) }).from("users")
-                .where("client_id", .equal, SQLBind(scope.clientID))
+                .whereTenant(scope)
             return try await query.page(after: cursor, limit: limit).all()
                 .map(UserRecord.init(row:))
         }
@@ -21,7 +21,7 @@ public struct TenantUserStore: Sendable {
     public func find(_ id: String, in scope: TenantScope) async throws -> UserRecord? {
         try await database.scoped(scope) { sql in
             try await sql.select().columns(UserRecord.columns.map { SQLColumn($0) }).from("users")
-                .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+                .whereTenant(scope).where("id", .equal, SQLBind(id))
                 .first().map(UserRecord.init(row:))
         }
     }
@@ -45,7 +45,7 @@ public struct TenantUserStore: Sendable {
         return try await database.scoped(scope) { sql in
             let lock = dialect == .postgres ? " FOR UPDATE" : ""
             let rows = try await sql.raw(
-                "SELECT id, role, status FROM users WHERE client_id = \(bind: scope.clientID)\(unsafeRaw: lock)"
+                "SELECT id, role, status FROM users WHERE \(TenantGate(clientID: scope.clientID))\(unsafeRaw: lock)"
             ).all()
             let members = try rows.map {
                 (id: try $0.decode(column: "id", as: String.self), role: try $0.decode(column: "role", as: String.self),
@@ -62,7 +62,7 @@ public struct TenantUserStore: Sendable {
             var update = sql.update("users").set("updated_at", to: SQLBind(now))
             if let role { update = update.set("role", to: SQLBind(role.rawValue)) }
             if let status { update = update.set("status", to: SQLBind(status.rawValue)) }
-            guard let row = try await update.where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+            guard let row = try await update.whereTenant(scope).where("id", .equal, SQLBind(id))
                 .returning(UserRecord.columns.map { SQLColumn($0) }).first()
             else { return .failure(.notFound) }
             if status != nil { try await UserStore.takeOverSuspension(userID: id, on: sql) }
@@ -84,7 +84,7 @@ public struct TenantUserStore: Sendable {
         return try await database.scoped(scope) { sql in
             let lock = dialect == .postgres ? " FOR UPDATE" : ""
             let members = try await sql.raw(
-                "SELECT id, role, status FROM users WHERE client_id = \(bind: scope.clientID)\(unsafeRaw: lock)"
+                "SELECT id, role, status FROM users WHERE \(TenantGate(clientID: scope.clientID))\(unsafeRaw: lock)"
             ).all().map {
                 (id: try $0.decode(column: "id", as: String.self), role: try $0.decode(column: "role", as: String.self),
                     status: try $0.decode(column: "status", as: String.self))
@@ -96,7 +96,7 @@ public struct TenantUserStore: Sendable {
             }
             guard let row = try await sql.update("users").set("updated_at", to: SQLBind(now))
                 .set("role", to: SQLBind(Role.superAdmin.rawValue)).set("client_id", to: SQLLiteral.null)
-                .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+                .whereTenant(scope).where("id", .equal, SQLBind(id))
                 .returning(UserRecord.columns.map { SQLColumn($0) }).first()
             else { return .failure(.notFound) }
             try await AuditLog.insert(
@@ -109,7 +109,7 @@ public struct TenantUserStore: Sendable {
     /// The tenant's audit log, newest first.
     public func auditLog(in scope: TenantScope, limit: Int) async throws -> [AuditEntry] {
         try await database.scoped(scope) { sql in
-            try await sql.select().column("*").from("audit_log").where("client_id", .equal, SQLBind(scope.clientID))
+            try await sql.select().column("*").from("audit_log").whereTenant(scope)
                 .orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all()
                 .map(AuditEntry.init(row:))
         }

@@ -6,8 +6,8 @@ import PostgresNIO
 /// SQLKit query reads, tenant gate included; `PreparedReadTests` compares the two.
 enum WorkflowPages {
     static let columns = "id, client_id, name, description, status, definition, version, created_by, created_at, updated_at"
-    /// ``TenantGate`` and the `client_id` filter, with the tenant as `$1`.
-    static let tenant = "(SELECT set_config('\(PlatformDatabase.tenantSetting)', $1, true)) = $1 AND client_id = $1"
+    /// ``TenantFilter``, with the tenant as `$1`.
+    static let tenant = TenantFilter.postgres(parameter: "$1")
     static let order = "ORDER BY created_at DESC, id DESC"
 
     typealias Columns = (String, String, String, String?, String, String, Int, String?, Date, Date)

@@ -83,7 +83,7 @@ public struct WorkflowStore: Sendable {
             if let description = input.description { query = query.set("description", to: SQLBind(description)) }
             if let status = input.status { query = query.set("status", to: SQLBind(status.rawValue)) }
             if let definition = input.definition { query = query.set("definition", to: SQLBind(definition)) }
-            query = query.where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+            query = query.whereTenant(scope).where("id", .equal, SQLBind(id))
             if let expectedVersion { query = query.where("version", .equal, SQLBind(expectedVersion)) }
             if let row = try await query.returning(SQLColumn("*")).first() {
                 return .written(try WorkflowRecord(row: row))
@@ -96,7 +96,7 @@ public struct WorkflowStore: Sendable {
     public func delete(_ id: String, expectedVersion: Int?, in scope: TenantScope) async throws -> WriteResult {
         try await database.scoped(scope) { sql in
             var query = sql.delete(from: "workflows")
-                .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+                .whereTenant(scope).where("id", .equal, SQLBind(id))
             if let expectedVersion { query = query.where("version", .equal, SQLBind(expectedVersion)) }
             if let row = try await query.returning(SQLColumn("*")).first() {
                 let record = try WorkflowRecord(row: row)
@@ -112,7 +112,7 @@ public struct WorkflowStore: Sendable {
     /// Why a conditional write matched nothing: gone (or another tenant's), or a newer version.
     private static func miss(_ id: String, scope: TenantScope, on sql: any SQLDatabase) async throws -> WriteResult {
         let current = try await sql.select().column("version").from("workflows")
-            .where("client_id", .equal, SQLBind(scope.clientID)).where("id", .equal, SQLBind(id))
+            .whereTenant(scope).where("id", .equal, SQLBind(id))
             .first()?.decode(column: "version", as: Int.self)
         return current.map { .versionMismatch(current: $0) } ?? .notFound
     }

@@ -1,7 +1,9 @@
 import SQLKit
 
-/// Scopes one statement to a tenant without a transaction, for the hot reads: the statement
-/// filters by `client_id` and, on PostgreSQL, sets the row-level security setting itself.
+/// The tenant filter, written once: `client_id` equals the tenant and, on PostgreSQL, the
+/// row-level security setting is made for this one statement. ``TenantGate`` (every SQLKit query
+/// and write, through ``SQLPredicateBuilder/whereTenant(_:)``) and the prepared workflow reads
+/// (``WorkflowPages``) both render it from ``postgres``/``sqlite``.
 ///
 /// A transaction costs three extra round trips (BEGIN, `set_config`, COMMIT), which measured
 /// 1.5× on `GET /workflows`. Here the setting is made by an uncorrelated sub-select compared with
@@ -10,28 +12,35 @@ import SQLKit
 /// statement's own implicit transaction. Should a planner ever order it otherwise, the policy sees
 /// no setting and admits no rows: the gate fails closed. `RowLevelSecurityTests` runs these reads
 /// as a role that row-level security binds.
+enum TenantFilter {
+    /// The filter on PostgreSQL, each `?` standing for the tenant's id.
+    static let postgres = "(SELECT set_config('\(PlatformDatabase.tenantSetting)', ?, true)) = ? AND client_id = ?"
+    /// The filter on SQLite, which has no row-level security: the `client_id` filter is the guard.
+    static let sqlite = "client_id = ?"
+
+    /// The PostgreSQL filter with every `?` as `parameter` (a prepared statement's `$1`).
+    static func postgres(parameter: String) -> String {
+        postgres.replacingOccurrences(of: "?", with: parameter)
+    }
+}
+
+/// ``TenantFilter`` for one tenant, as an SQLKit expression with the tenant's id bound.
 struct TenantGate: SQLExpression {
     let clientID: String
 
     func serialize(to serializer: inout SQLSerializer) {
-        if serializer.dialect.name == "postgresql" {
-            serializer.write("(SELECT set_config(")
-            SQLLiteral.string(PlatformDatabase.tenantSetting).serialize(to: &serializer)
-            serializer.write(", ")
-            SQLBind(clientID).serialize(to: &serializer)
-            serializer.write(", true)) = ")
-            SQLBind(clientID).serialize(to: &serializer)
-        } else {
-            // SQLite has no row-level security; the `client_id` filter is the guard.
-            serializer.write("1 = 1")
+        let template = serializer.dialect.name == "postgresql" ? TenantFilter.postgres : TenantFilter.sqlite
+        for (index, piece) in template.split(separator: "?", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { SQLBind(clientID).serialize(to: &serializer) }
+            serializer.write(String(piece))
         }
     }
 }
 
 extension SQLPredicateBuilder {
-    /// Only `scope`'s rows: the `client_id` filter, and on PostgreSQL the row-level security
-    /// setting for this one statement (``TenantGate``). For a read run outside ``PlatformDatabase/scoped(_:_:)``.
+    /// Only `scope`'s rows (``TenantFilter``): for every read, update and delete of a tenant's
+    /// rows, inside ``PlatformDatabase/scoped(_:_:)`` or not.
     public func whereTenant(_ scope: TenantScope) -> Self {
-        self.where(TenantGate(clientID: scope.clientID)).where("client_id", .equal, SQLBind(scope.clientID))
+        self.where(TenantGate(clientID: scope.clientID))
     }
 }
