@@ -126,7 +126,7 @@ struct UsersCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         guard let clientID = user.clientID else {
-            let made = try await db.transaction { sql in try await UserStore.makeOperator(id: user.id, now: Date(), on: sql) } ?? user
+            let made = try await db.transaction { sql in try await UserStore(db).makeOperator(id: user.id, now: Date(), on: sql) } ?? user
             try await AuditLog(db).record(actor: "cli:\(operatorName)", action: "user.made_operator", target: user.id, detail: reason)
             return made
         }
@@ -158,8 +158,8 @@ struct UsersCommand: AsyncParsableCommand {
                     throw ExitCode.failure
                 }
                 let changed = try await db.transaction { sql in
-                    try await UserStore.takeOverSuspension(userID: user.id, on: sql)
-                    return try await UserStore.setStatus(status, authorizerID: user.authorizerID, now: Date(), on: sql)
+                    try await UserStore(db).takeOverSuspension(userID: user.id, on: sql)
+                    return try await UserStore(db).setStatus(status, authorizerID: user.authorizerID, now: Date(), on: sql)
                 } ?? user
                 // A user in no tenant (an operator, say) has no tenant log: the platform's takes it.
                 try await AuditLog(db).record(

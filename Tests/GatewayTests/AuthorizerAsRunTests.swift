@@ -330,7 +330,7 @@ import _CryptoExtras
             try #require(try await h.request(.post, "/auth/verify-email", json: ["token": token]).status == .ok)
             // Later, someone posts a signup with the victim's address and a company.
             try await h.database.transaction { sql in
-                try await SignupIntentStore.record(
+                try await SignupIntentStore(h.database).record(
                     .createTenant(name: "Evil"), email: "victim@example.com", now: Date().addingTimeInterval(120), on: sql)
             }
             let login = try await h.request(.post, "/auth/login", json: ["email": "victim@example.com", "password": GatewayHarness.password])
@@ -358,7 +358,7 @@ import _CryptoExtras
             let inviteID = try #require(invite.json["id"].string)
             // The invitee's signup waits (here: recorded as 2.4 with verification or MFA would).
             try await h.database.transaction { sql in
-                try await SignupIntentStore.record(
+                try await SignupIntentStore(h.database).record(
                     .acceptInvitation(tokenHash: SignupIntentStore.invitationHash(inviteToken)), email: "bee@example.com", now: Date(),
                     on: sql)
             }

@@ -35,7 +35,7 @@ import Testing
                 now: Date(timeIntervalSinceNow: Double(index - 100))))
         }
         let worker = WebhookWorker(
-            inbox: inbox, store: UserSyncStore(roleForNewUser: RoleMapping().roleForWebhookUser), batchSize: 3,
+            inbox: inbox, store: UserSyncStore(database, roleForNewUser: RoleMapping().roleForWebhookUser), batchSize: 3,
             concurrency: database.dialect == .postgres ? 3 : 1, logger: logger)
         await worker.drain()
 

@@ -52,13 +52,13 @@ struct AuthServices: Sendable {
         let loader = UserContextLoader(
             users: stores.users, clients: stores.clients, client: client, ttl: settings.userCacheTTL,
             roles: settings.roles, logger: logger,
-            ownership: EmailOwnership(client: adminClient, loader: nil, logger: logger))
+            ownership: EmailOwnership(client: adminClient, users: stores.users, loader: nil, logger: logger))
         let reconciler = settings.adminSecret.map { _ in
             Reconciler(client: client, database: stores.database, roles: settings.roles, logger: logger)
         }
         return AuthServices(
             settings: settings, client: client, authGuard: authGuard, revocations: revocations, loader: loader,
-            jwks: jwks, ownership: EmailOwnership(client: adminClient, loader: loader, logger: logger),
+            jwks: jwks, ownership: EmailOwnership(client: adminClient, users: stores.users, loader: loader, logger: logger),
             reconciler: reconciler, throttle: AuthThrottle(limits))
     }
 

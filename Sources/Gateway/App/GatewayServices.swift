@@ -67,12 +67,12 @@ private func makeWorker(
     _ configuration: GatewayConfiguration, _ stores: Stores, _ auth: AuthServices?, _ logger: Logger
 ) -> WebhookWorker {
     let roles = configuration.authorizer?.roles ?? RoleMapping()
-    var ownership = auth?.ownership ?? EmailOwnership(client: nil, loader: nil, logger: logger)
+    var ownership = auth?.ownership ?? EmailOwnership(client: nil, users: stores.users, loader: nil, logger: logger)
     // A webhook may come late or be replayed: its claim to an email is not taken on trust.
     ownership.claimsAreFresh = false
     // SQLite has one connection: a second worker would only wait for it.
     let concurrency = stores.database.dialect == .postgres ? 4 : 1
     return WebhookWorker(
-        inbox: stores.inbox, store: UserSyncStore(roleForNewUser: roles.roleForWebhookUser), ownership: ownership,
+        inbox: stores.inbox, store: UserSyncStore(stores.database, roleForNewUser: roles.roleForWebhookUser), ownership: ownership,
         revocations: auth?.revocations, loader: auth?.loader, concurrency: concurrency, logger: logger)
 }

@@ -7,6 +7,7 @@ struct Stores: Sendable {
     let clients: ClientStore
     let members: TenantUserStore
     let invitations: InvitationStore
+    let intents: SignupIntentStore
     let workflows: WorkflowStore
     let reports: ReportStore
     let audit: AuditLog
@@ -19,6 +20,7 @@ struct Stores: Sendable {
         clients = ClientStore(database)
         members = TenantUserStore(database)
         invitations = InvitationStore(database)
+        intents = SignupIntentStore(database)
         workflows = WorkflowStore(database)
         reports = ReportStore(database)
         audit = AuditLog(database)

@@ -22,6 +22,8 @@ import SQLKit
 struct EmailOwnership: Sendable {
     /// A client with the admin secret; nil when none is configured.
     let client: AuthorizerClient?
+    /// The rows whose emails are freed.
+    let users: UserStore
     var loader: UserContextLoader?
     let logger: Logger
     /// Whether a claim is fresh from Authorizer, so that a holder Authorizer cannot vouch for may be
@@ -69,7 +71,7 @@ struct EmailOwnership: Sendable {
     /// not that row's any more. Returns whether any row was changed.
     @discardableResult
     func free(_ claims: [Claim], on sql: any SQLDatabase, now: Date = Date()) async throws -> Bool {
-        let holders = try await UserStore.holders(of: claims, on: sql)
+        let holders = try await users.holders(of: claims, on: sql)
         var changed = false
         for holder in holders {
             let verdict = await verdict(on: holder)
@@ -80,20 +82,20 @@ struct EmailOwnership: Sendable {
                     metadata: ["holder": "\(holder.authorizerID)"])
                 continue
             case .gone:
-                try await UserStore.markGone(authorizerID: holder.authorizerID, now: now, on: sql)
+                try await users.markGone(authorizerID: holder.authorizerID, now: now, on: sql)
             case .movedTo(let email) where !claims.contains(where: { $0.email == email }):
-                if try await UserStore.isTaken(email, exceptAuthorizerID: holder.authorizerID, on: sql) {
-                    try await UserStore.releaseEmail(
+                if try await users.isTaken(email, exceptAuthorizerID: holder.authorizerID, on: sql) {
+                    try await users.releaseEmail(
                         authorizerID: holder.authorizerID, email: holder.email, now: now, on: sql)
                 } else {
-                    try await UserStore.setEmail(
+                    try await users.setEmail(
                         email, authorizerID: holder.authorizerID, previous: holder.email, now: now, on: sql)
                 }
             case .unknown where !claimsAreFresh:
                 throw PlatformDBError.unavailable(
                     "Authorizer cannot say whose an email held by another user is now; trying again later")
             case .movedTo, .unknown:
-                try await UserStore.releaseEmail(
+                try await users.releaseEmail(
                     authorizerID: holder.authorizerID, email: holder.email, now: now, on: sql)
             }
             logger.info(

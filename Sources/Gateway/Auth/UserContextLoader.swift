@@ -22,7 +22,7 @@ public final class UserContextLoader: Sendable {
         users: UserStore, clients: ClientStore, client: AuthorizerClient, ttl: Duration, roles: RoleMapping, logger: Logger,
         ownership: EmailOwnership? = nil
     ) {
-        self.ownership = ownership ?? EmailOwnership(client: nil, loader: nil, logger: logger)
+        self.ownership = ownership ?? EmailOwnership(client: nil, users: users, loader: nil, logger: logger)
         self.users = users
         self.clients = clients
         self.client = client
@@ -94,7 +94,7 @@ public final class UserContextLoader: Sendable {
             roleForNewUser: roles.role(email: email, emailVerified: info.emailVerified, authorizerID: info.id, authorizerRoles: info.roles))
         return try await users.database.transaction { [ownership] sql in
             try await ownership.writing([(info.id, email)], on: sql) {
-                try await UserStore.upsert(profile, loginAt: nil, now: Date(), on: sql)
+                try await users.upsert(profile, loginAt: nil, now: Date(), on: sql)
             }
         }
     }

@@ -12,6 +12,7 @@ struct AuthController: RouteAdding, Sendable {
     let users: UserStore
     let clients: ClientStore
     let invitations: InvitationStore
+    let intents: SignupIntentStore
     let authGuard: AuthGuard
     let loader: UserContextLoader
     let revocations: RevocationList
@@ -24,6 +25,7 @@ struct AuthController: RouteAdding, Sendable {
         users = stores.users
         clients = stores.clients
         invitations = stores.invitations
+        intents = stores.intents
         authGuard = auth.authGuard
         loader = auth.loader
         revocations = auth.revocations
@@ -106,7 +108,7 @@ struct AuthController: RouteAdding, Sendable {
         // and placed in its tenant in the same transaction, so that an email a stale row held
         // (freed by EmailOwnership) cannot cost the signup its company.
         let user = try await upsert(answer, loginAt: nil) { user, sql in
-            try await Self.place(user, intent, on: sql)
+            try await place(user, intent, on: sql)
         }
         loader.invalidate(authorizerID: user.authorizerID)
         return .session(session(answer, user))
@@ -125,7 +127,7 @@ struct AuthController: RouteAdding, Sendable {
             guard !info.emailVerified, Self.madeNow(info) else { return }
             let answer = AuthorizerAuthResponse(message: "", user: info)
             let user = try await upsert(answer, loginAt: nil) { user, sql in
-                user.clientID == nil ? try await Self.place(user, intent, on: sql) : user
+                user.clientID == nil ? try await place(user, intent, on: sql) : user
             }
             loader.invalidate(authorizerID: user.authorizerID)
             return
@@ -142,18 +144,18 @@ struct AuthController: RouteAdding, Sendable {
     private func recordIntent(_ intent: SignupIntent, email: String) async throws {
         try await database {
             try await users.database.transaction { sql in
-                try await SignupIntentStore.record(intent, email: email, now: Date(), on: sql)
+                try await intents.record(intent, email: email, now: Date(), on: sql)
             }
         }
     }
 
     /// Puts `user` in the tenant `intent` asks for: a new one it owns, or the inviting one.
-    static func place(_ user: UserRecord, _ intent: SignupIntent?, on sql: any SQLDatabase) async throws -> UserRecord {
+    func place(_ user: UserRecord, _ intent: SignupIntent?, on sql: any SQLDatabase) async throws -> UserRecord {
         switch intent {
         case .createTenant(let name)?:
-            return try await ClientStore.createTenant(name: name, ownerAuthorizerID: user.authorizerID, now: Date(), on: sql)
+            return try await clients.createTenant(name: name, ownerAuthorizerID: user.authorizerID, now: Date(), on: sql)
         case .acceptInvitation(let hash)?:
-            switch try await InvitationStore.accept(tokenHash: hash, for: user, now: Date(), on: sql) {
+            switch try await invitations.accept(tokenHash: hash, for: user, now: Date(), on: sql) {
             case .success(let joined): return joined
             case .failure(let refusal): throw InvitationController.problem(refusal)
             }
@@ -350,17 +352,17 @@ struct AuthController: RouteAdding, Sendable {
         return try await database {
             try await users.database.transaction { [ownership] sql in
                 var user = try await ownership.writing([(info.id, email)], on: sql) {
-                    try await UserStore.upsert(profile, loginAt: loginAt, now: Date(), on: sql)
+                    try await users.upsert(profile, loginAt: loginAt, now: Date(), on: sql)
                 }
                 if placing, user.clientID == nil, user.role != .superAdmin,
-                    let intent = try await SignupIntentStore.take(email: email, userCreatedAt: info.createdAt, now: Date(), on: sql)
+                    let intent = try await intents.take(email: email, userCreatedAt: info.createdAt, now: Date(), on: sql)
                 {
                     // In a savepoint: an invitation revoked or expired while the address waited, or a
                     // company name taken meanwhile, leaves the user signed in without a tenant (who
                     // can then create one) rather than refused at every sign-in.
                     try await sql.raw("SAVEPOINT signup_intent").run()
                     do {
-                        user = try await Self.place(user, intent, on: sql)
+                        user = try await self.place(user, intent, on: sql)
                         try await sql.raw("RELEASE SAVEPOINT signup_intent").run()
                     } catch {
                         try await sql.raw("ROLLBACK TO SAVEPOINT signup_intent").run()

@@ -16,6 +16,7 @@ public struct Reconciler: Sendable {
     let logger: Logger
     let pageSize: Int
     let ownership: EmailOwnership
+    let users: UserStore
 
     public init(client: AuthorizerClient, database: PlatformDatabase, roles: RoleMapping = RoleMapping(), pageSize: Int = 500, logger: Logger) {
         self.client = client
@@ -23,7 +24,8 @@ public struct Reconciler: Sendable {
         self.roles = roles
         self.pageSize = pageSize
         self.logger = logger
-        self.ownership = EmailOwnership(client: client, loader: nil, logger: logger, claimsAreFresh: false)
+        users = UserStore(database)
+        self.ownership = EmailOwnership(client: client, users: users, loader: nil, logger: logger, claimsAreFresh: false)
     }
 
     /// What a run found (and, unless dry, changed).
@@ -72,7 +74,6 @@ public struct Reconciler: Sendable {
         var report = Report(dryRun: dryRun)
         var seen = Set<String>()
         var page = 1
-        let users = UserStore(database)
         let client = self.client
         let pageSize = self.pageSize
         // The next page is fetched while this one is written: Authorizer and the database work
@@ -146,7 +147,7 @@ public struct Reconciler: Sendable {
         if !dryRun {
             for chunk in stride(from: 0, to: gone.count, by: pageSize).map({ gone[$0..<min($0 + pageSize, gone.count)] }) {
                 try await database.transaction { sql in
-                    for id in chunk { try await UserStore.setStatus(.deleted, authorizerID: id, now: Date(), on: sql) }
+                    for id in chunk { try await users.setStatus(.deleted, authorizerID: id, now: Date(), on: sql) }
                 }
             }
         }
@@ -231,14 +232,14 @@ public struct Reconciler: Sendable {
             var skipped: [Report.Skipped] = []
             do {
                 rows = try await EmailOwnership.savepoint(on: sql) {
-                    try await UserStore.upsert(changes.map { ($0.profile, nil) }, now: now, on: sql)
+                    try await users.upsert(changes.map { ($0.profile, nil) }, now: now, on: sql)
                 }
             } catch {
                 for change in changes {
                     let profile = change.profile
                     do {
                         rows.append(try await ownership.writing([(profile.authorizerID, profile.email)], on: sql) {
-                            try await UserStore.upsert(profile, loginAt: nil, now: now, on: sql)
+                            try await users.upsert(profile, loginAt: nil, now: now, on: sql)
                         })
                     } catch where !PlatformDBError.from(error).isTransient {
                         skipped.append(.init(authorizerId: profile.authorizerID, reason: PlatformDBError.from(error).description))
@@ -250,9 +251,9 @@ public struct Reconciler: Sendable {
             for change in changes where !skippedIDs.contains(change.profile.authorizerID) {
                 let id = change.profile.authorizerID
                 let status = change.isNew && statuses[id] != change.profile.status ? change.profile.status : change.status
-                if let status { try await UserStore.setStatus(status, authorizerID: id, now: now, on: sql) }
+                if let status { try await users.setStatus(status, authorizerID: id, now: now, on: sql) }
                 let revoked = change.isNew && change.profile.status == .suspended ? true : change.suspendedByAuthorizer
-                if let revoked { try await UserStore.setSuspendedByAuthorizer(revoked, authorizerID: id, on: sql) }
+                if let revoked { try await users.setSuspendedByAuthorizer(revoked, authorizerID: id, on: sql) }
             }
             return skipped
         }

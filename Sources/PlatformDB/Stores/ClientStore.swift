@@ -30,13 +30,13 @@ public struct ClientStore: Sendable {
     /// transaction. The slug is made from the name plus a random suffix, so names may repeat.
     public func createTenant(name: String, ownerAuthorizerID: String, now: Date = Date()) async throws -> UserRecord {
         try await database.transaction { sql in
-            try await Self.createTenant(name: name, ownerAuthorizerID: ownerAuthorizerID, now: now, on: sql)
+            try await createTenant(name: name, ownerAuthorizerID: ownerAuthorizerID, now: now, on: sql)
         }
     }
 
     /// ``createTenant(name:ownerAuthorizerID:now:)`` on a connection the caller holds, inside its
     /// transaction (a signup writes its user and its tenant in one).
-    public static func createTenant(name: String, ownerAuthorizerID: String, now: Date, on sql: any SQLDatabase) async throws
+    public func createTenant(name: String, ownerAuthorizerID: String, now: Date, on sql: any SQLDatabase) async throws
         -> UserRecord
     {
         let slug = Self.slug(for: name)

@@ -90,19 +90,19 @@ public struct InvitationStore: Sendable {
     /// Accepts by token for `user`: the email must match and the user must not be in a tenant.
     /// One transaction: the user joins with the invited role, the invitation is used up.
     public func accept(token: String, for user: UserRecord, now: Date = Date()) async throws -> Result<UserRecord, AcceptError> {
-        try await database.transaction { sql in try await Self.accept(token: token, for: user, now: now, on: sql) }
+        try await database.transaction { sql in try await accept(token: token, for: user, now: now, on: sql) }
     }
 
     /// ``accept(token:for:now:)`` on a connection the caller holds, inside its transaction (a
     /// signup writes its user and joins the tenant in one).
-    public static func accept(token: String, for user: UserRecord, now: Date, on sql: any SQLDatabase) async throws
+    public func accept(token: String, for user: UserRecord, now: Date, on sql: any SQLDatabase) async throws
         -> Result<UserRecord, AcceptError>
     {
-        try await accept(tokenHash: hash(token), for: user, now: now, on: sql)
+        try await accept(tokenHash: Self.hash(token), for: user, now: now, on: sql)
     }
 
     /// ``accept(token:for:now:on:)`` by the token's hash (a signup intent keeps only the hash).
-    public static func accept(tokenHash: String, for user: UserRecord, now: Date, on sql: any SQLDatabase) async throws
+    public func accept(tokenHash: String, for user: UserRecord, now: Date, on sql: any SQLDatabase) async throws
         -> Result<UserRecord, AcceptError>
     {
         // Before the tenant is known, row-level security admits the one invitation whose hash this is.

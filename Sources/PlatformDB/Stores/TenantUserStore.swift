@@ -65,7 +65,7 @@ public struct TenantUserStore: Sendable {
             guard let row = try await update.whereTenant(scope).where("id", .equal, SQLBind(id))
                 .returning(UserRecord.columns.map { SQLColumn($0) }).first()
             else { return .failure(.notFound) }
-            if status != nil { try await UserStore.takeOverSuspension(userID: id, on: sql) }
+            if status != nil { try await UserStore(database).takeOverSuspension(userID: id, on: sql) }
             var changes: [String] = []
             if let role { changes.append("role=\(role.rawValue)") }
             if let status { changes.append("status=\(status.rawValue)") }

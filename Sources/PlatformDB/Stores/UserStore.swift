@@ -71,12 +71,12 @@ public struct UserStore: Sendable {
         -> UserRecord
     {
         try await database.withConnection { sql in
-            try await Self.upsert(profile, loginAt: loginAt, now: now, on: sql)
+            try await upsert(profile, loginAt: loginAt, now: now, on: sql)
         }
     }
 
     /// ``upsertFromAuthorizer(_:loginAt:now:)`` on a connection the caller holds (inside a transaction).
-    public static func upsert(_ profile: AuthorizerProfile, loginAt: Date?, now: Date, on sql: any SQLDatabase) async throws
+    public func upsert(_ profile: AuthorizerProfile, loginAt: Date?, now: Date, on sql: any SQLDatabase) async throws
         -> UserRecord
     {
         guard let row = try await upsert([(profile, loginAt)], now: now, on: sql).first else {
@@ -88,7 +88,7 @@ public struct UserStore: Sendable {
     /// Many users at once (a page of reconcile, a batch of webhooks): two statements for all of
     /// them. The profiles must have distinct Authorizer ids; should two of them collide on an
     /// email the statement fails, and the caller goes one at a time.
-    public static func upsert(
+    public func upsert(
         _ profiles: [(profile: AuthorizerProfile, loginAt: Date?)], now: Date, on sql: any SQLDatabase
     ) async throws -> [UserRecord] {
         guard !profiles.isEmpty else { return [] }
@@ -147,7 +147,7 @@ public struct UserStore: Sendable {
 
     /// The live rows (not DELETED) that hold an email of `claims` under another Authorizer id:
     /// each is a copy gone stale, or a claim that is (see the gateway's EmailOwnership).
-    public static func holders(of claims: [(authorizerID: String, email: String)], on sql: any SQLDatabase) async throws
+    public func holders(of claims: [(authorizerID: String, email: String)], on sql: any SQLDatabase) async throws
         -> [UserRecord]
     {
         guard !claims.isEmpty else { return [] }
@@ -163,7 +163,7 @@ public struct UserStore: Sendable {
 
     /// Whether a row other than `authorizerID`'s holds `email` (its own row may already hold it:
     /// another transaction moved it there first).
-    public static func isTaken(_ email: String, exceptAuthorizerID authorizerID: String, on sql: any SQLDatabase)
+    public func isTaken(_ email: String, exceptAuthorizerID authorizerID: String, on sql: any SQLDatabase)
         async throws -> Bool
     {
         try await sql.select().column("id").from("users").where("email", .equal, SQLBind(email))
@@ -172,7 +172,7 @@ public struct UserStore: Sendable {
 
     /// Gives the row of `authorizerID` the email `email` (Authorizer's word for it now), if it
     /// still holds `previous`; a row another transaction changed meanwhile is left as it is.
-    public static func setEmail(
+    public func setEmail(
         _ email: String, authorizerID: String, previous: String, now: Date, on sql: any SQLDatabase
     ) async throws {
         try await sql.update("users").set("email", to: SQLBind(email)).set("updated_at", to: SQLBind(now))
@@ -183,7 +183,7 @@ public struct UserStore: Sendable {
     /// user's email is now: it holds `released:<id>:<old email>` until its next sign-in, event or
     /// reconcile brings the new one. Only while it still holds `email`: a row another transaction
     /// moved meanwhile keeps its new address.
-    public static func releaseEmail(authorizerID: String, email: String, now: Date, on sql: any SQLDatabase)
+    public func releaseEmail(authorizerID: String, email: String, now: Date, on sql: any SQLDatabase)
         async throws
     {
         try await sql.raw(
@@ -196,7 +196,7 @@ public struct UserStore: Sendable {
 
     /// Marks the row of a user Authorizer no longer has as DELETED, its email tombstoned so it can
     /// be taken again (what a `user.deleted` event and reconcile do).
-    public static func markGone(authorizerID: String, now: Date, on sql: any SQLDatabase) async throws {
+    public func markGone(authorizerID: String, now: Date, on sql: any SQLDatabase) async throws {
         try await sql.raw(
             """
             UPDATE users SET status = 'DELETED', email = 'deleted:' || id || ':' || email, updated_at = \(bind: now)
@@ -207,7 +207,7 @@ public struct UserStore: Sendable {
 
     /// Makes the user with platform id `id`, who belongs to no tenant, a platform operator (the
     /// console's restore); nil when no such row is in no tenant.
-    public static func makeOperator(id: String, now: Date, on sql: any SQLDatabase) async throws -> UserRecord? {
+    public func makeOperator(id: String, now: Date, on sql: any SQLDatabase) async throws -> UserRecord? {
         try await sql.update("users").set("role", to: SQLBind(Role.superAdmin.rawValue)).set("updated_at", to: SQLBind(now))
             .where("id", .equal, SQLBind(id)).where("client_id", .is, SQLLiteral.null)
             .returning(UserRecord.columns.map { SQLColumn($0) }).first().map(UserRecord.init(row:))
@@ -216,7 +216,7 @@ public struct UserStore: Sendable {
     /// Authorizer revoked the user: an ACTIVE or pending row becomes SUSPENDED, a suspension that
     /// is then Authorizer's own (``AddAuthorizerSuspension``). Returns whether it did; a row the
     /// platform suspended, or a deleted one, is left as it is.
-    public static func suspendForAuthorizer(authorizerID: String, now: Date, on sql: any SQLDatabase) async throws -> Bool {
+    public func suspendForAuthorizer(authorizerID: String, now: Date, on sql: any SQLDatabase) async throws -> Bool {
         try await sql.raw(
             """
             UPDATE users SET status = 'SUSPENDED', updated_at = \(bind: now)
@@ -227,7 +227,7 @@ public struct UserStore: Sendable {
 
     /// Authorizer enabled the user again: a SUSPENDED row becomes ACTIVE, when its suspension was
     /// Authorizer's (the caller knows, from the sync state).
-    public static func reactivateForAuthorizer(authorizerID: String, now: Date, on sql: any SQLDatabase) async throws {
+    public func reactivateForAuthorizer(authorizerID: String, now: Date, on sql: any SQLDatabase) async throws {
         try await sql.raw(
             """
             UPDATE users SET status = 'ACTIVE', updated_at = \(bind: now)
@@ -238,7 +238,7 @@ public struct UserStore: Sendable {
 
     /// The platform decided the user's status itself (suspended or reactivated): from now on the
     /// status is the platform's, and Authorizer's `_enable_access` does not lift it.
-    public static func takeOverSuspension(userID: String, on sql: any SQLDatabase) async throws {
+    public func takeOverSuspension(userID: String, on sql: any SQLDatabase) async throws {
         try await sql.raw(
             """
             UPDATE user_sync_state SET suspended_by_authorizer = \(bind: false)
@@ -249,7 +249,7 @@ public struct UserStore: Sendable {
 
     /// Records whether the user's suspension is Authorizer's (reconcile's counterpart of the
     /// webhook events').
-    public static func setSuspendedByAuthorizer(_ value: Bool, authorizerID: String, on sql: any SQLDatabase) async throws {
+    public func setSuspendedByAuthorizer(_ value: Bool, authorizerID: String, on sql: any SQLDatabase) async throws {
         try await sql.insert(into: "user_sync_state")
             .columns("authorizer_id", "authorizer_updated_at", "deleted", "suspended_by_authorizer")
             .values(SQLBind(authorizerID), SQLBind(Int64(0)), SQLBind(false), SQLBind(value))
@@ -269,7 +269,7 @@ public struct UserStore: Sendable {
     }
 
     /// Records a sign-in at `time` for the user linked to `authorizerID`, unless a later one is known.
-    public static func recordLogin(authorizerID: String, at time: Date, on sql: any SQLDatabase) async throws {
+    public func recordLogin(authorizerID: String, at time: Date, on sql: any SQLDatabase) async throws {
         try await sql.update("users").set("last_login_at", to: SQLBind(time))
             .where("authorizer_id", .equal, SQLBind(authorizerID))
             .where { $0.where("last_login_at", .is, SQLLiteral.null).orWhere("last_login_at", .lessThan, SQLBind(time)) }
@@ -278,7 +278,7 @@ public struct UserStore: Sendable {
 
     /// Sets the status of the user linked to `authorizerID`; nil when there is no such row.
     @discardableResult
-    public static func setStatus(_ status: UserStatus, authorizerID: String, now: Date, on sql: any SQLDatabase) async throws
+    public func setStatus(_ status: UserStatus, authorizerID: String, now: Date, on sql: any SQLDatabase) async throws
         -> UserRecord?
     {
         try await sql.update("users")

@@ -11,9 +11,11 @@ import SQLKit
 public struct UserSyncStore: Sendable {
     /// The role a user new to the platform gets from an event's user (the gateway's role mapping).
     let roleForNewUser: @Sendable (UserEvent.User) -> Role
+    let users: UserStore
 
-    public init(roleForNewUser: @escaping @Sendable (UserEvent.User) -> Role) {
+    public init(_ database: PlatformDatabase, roleForNewUser: @escaping @Sendable (UserEvent.User) -> Role) {
         self.roleForNewUser = roleForNewUser
+        users = UserStore(database)
     }
 
     /// One event as the inbox stored it.
@@ -56,7 +58,7 @@ public struct UserSyncStore: Sendable {
         for (event, receivedAt) in events {
             let id = event.user.id
             if waitingIDs.contains(id) {
-                _ = try await UserStore.upsert(waiting, now: Date(), on: sql)
+                _ = try await users.upsert(waiting, now: Date(), on: sql)
                 waiting.removeAll()
                 waitingIDs.removeAll()
             }
@@ -66,7 +68,7 @@ public struct UserSyncStore: Sendable {
             }
             changes.touched.insert(id)
         }
-        _ = try await UserStore.upsert(waiting, now: Date(), on: sql)
+        _ = try await users.upsert(waiting, now: Date(), on: sql)
         try await Self.save(states.filter { before[$0.key] != $0.value }, on: sql)
         return changes
     }
@@ -144,30 +146,30 @@ public struct UserSyncStore: Sendable {
         // carries the newest profile too, and may come before the signup it follows, so the
         // profile is written first and the status has a row to land on.
         if !stale, !deleted, event.kind.changesStatus, let email = user.email {
-            _ = try await UserStore.upsert(profile(user, email: email), loginAt: nil, now: now, on: sql)
+            _ = try await users.upsert(profile(user, email: email), loginAt: nil, now: now, on: sql)
         }
         switch event.kind {
         case .deleted:
-            try await UserStore.setStatus(.deleted, authorizerID: user.id, now: now, on: sql)
+            try await users.setStatus(.deleted, authorizerID: user.id, now: now, on: sql)
             changes.sessionsEnded[user.id] = true
         case .deactivated, .accessRevoked:
             // Authorizer's suspension is kept apart from the platform's: it owns the status only
             // when it is what suspended the user.
             guard !stale else { break }
-            if try await UserStore.suspendForAuthorizer(authorizerID: user.id, now: now, on: sql) {
+            if try await users.suspendForAuthorizer(authorizerID: user.id, now: now, on: sql) {
                 suspendedByAuthorizer = true
             }
             changes.sessionsEnded[user.id] = true
         case .accessEnabled:
             // Lifts Authorizer's own suspension only; one a tenant ADMIN made stays.
             guard !stale else { break }
-            if suspendedByAuthorizer { try await UserStore.reactivateForAuthorizer(authorizerID: user.id, now: now, on: sql) }
+            if suspendedByAuthorizer { try await users.reactivateForAuthorizer(authorizerID: user.id, now: now, on: sql) }
             suspendedByAuthorizer = false
             changes.sessionsEnded[user.id] = false
         case .signup, .created, .login, .updated:
             if stale, event.kind == .login {
                 // An old login still happened; only its time is news.
-                try await UserStore.recordLogin(authorizerID: user.id, at: receivedAt, on: sql)
+                try await users.recordLogin(authorizerID: user.id, at: receivedAt, on: sql)
             } else if !stale, let email = user.email {
                 return (profile(user, email: email), event.kind == .login ? receivedAt : nil)
             }
