@@ -252,7 +252,7 @@ public final class PlatformDatabase: Service, Sendable {
     /// Runs `body` in a transaction of `scope`'s tenant: on PostgreSQL, row-level security then
     /// admits that tenant's rows only, a second guard behind every query's own `client_id` filter.
     public func scoped<T: Sendable>(_ scope: TenantScope, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await transaction(settings: [(Self.tenantSetting, scope.clientID)], body)
+        try await transaction(settings: [(Self.tenantSetting, scope.tenantID)], body)
     }
 
     /// The per-transaction setting the row-level security policies compare `client_id` with.

@@ -8,7 +8,7 @@ struct Platform: AsyncParsableCommand {
         abstract: "The automation platform: gateway, platform database and tools.",
         subcommands: [
             DevCommand.self, ServeCommand.self, MigrateCommand.self, AuthorizerCommand.self, ReconcileCommand.self,
-            WebhooksCommand.self, UsersCommand.self, ClientsCommand.self,
+            WebhooksCommand.self, UsersCommand.self, TenantsCommand.self,
         ]
     )
 }

@@ -36,14 +36,14 @@ struct UsersCommand: AsyncParsableCommand {
             let logger = try options.makeLogger(label: "platform.users")
             // Operator reads are not tenant actions: no scope, no audit entry; one filtered query.
             let users = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db in
-                try await UserStore(db).all(limit: limit, after: nil, clientID: client)
+                try await UserStore(db).all(limit: limit, after: nil, tenantID: client)
             }
             for user in users { print(Self.line(user)) }
             if users.isEmpty { print("no users") }
         }
 
         static func line(_ user: UserRecord) -> String {
-            [user.id, user.email, user.role.rawValue, user.status.rawValue, user.clientID ?? "-"].joined(separator: "  ")
+            [user.id, user.email, user.role.rawValue, user.status.rawValue, user.tenantID ?? "-"].joined(separator: "  ")
         }
     }
 
@@ -67,7 +67,7 @@ struct UsersCommand: AsyncParsableCommand {
                 name           \([found.firstName, found.lastName].compactMap { $0 }.joined(separator: " "))
                 role           \(found.role.rawValue)
                 status         \(found.status.rawValue)
-                tenant         \(found.clientID ?? "none")
+                tenant         \(found.tenantID ?? "none")
                 created        \(found.createdAt.formatted(.iso8601))
                 last login     \(found.lastLoginAt.map { $0.formatted(.iso8601) } ?? "never")
                 """)
@@ -125,12 +125,12 @@ struct UsersCommand: AsyncParsableCommand {
             printError("refused: \(user.email) is DELETED")
             throw ExitCode.failure
         }
-        guard let clientID = user.clientID else {
+        guard let tenantID = user.tenantID else {
             let made = try await db.transaction { sql in try await UserStore(db).makeOperator(id: user.id, now: Date(), on: sql) } ?? user
             try await AuditLog(db).record(actor: "cli:\(operatorName)", action: "user.made_operator", target: user.id, detail: reason)
             return made
         }
-        let scope = try await TenantScope.console(operator: operatorName, actingIn: clientID, reason: reason, audit: AuditLog(db))
+        let scope = try await TenantScope.console(operator: operatorName, actingIn: tenantID, reason: reason, audit: AuditLog(db))
         switch try await TenantUserStore(db).makeOperator(user.id, in: scope) {
         case .success(let updated): return updated
         case .failure(.lastAdmin):
@@ -152,7 +152,7 @@ struct UsersCommand: AsyncParsableCommand {
                 printError("refused: \(user.email) is DELETED, which is final (Authorizer deleted the account)")
                 throw ExitCode.failure
             }
-            guard let clientID = user.clientID else {
+            guard let tenantID = user.tenantID else {
                 guard role == nil, let status else {
                     printError("\(user.email) belongs to no tenant; only its status can change")
                     throw ExitCode.failure
@@ -166,7 +166,7 @@ struct UsersCommand: AsyncParsableCommand {
                     actor: "cli:\(operatorName)", action: "user.changed", target: user.id, detail: "status=\(status.rawValue); \(reason)")
                 return changed
             }
-            let scope = try await TenantScope.console(operator: operatorName, actingIn: clientID, reason: reason, audit: AuditLog(db))
+            let scope = try await TenantScope.console(operator: operatorName, actingIn: tenantID, reason: reason, audit: AuditLog(db))
             switch try await TenantUserStore(db).change(user.id, role: role, status: status, in: scope) {
             case .success(let updated): return updated
             case .failure(.lastAdmin):
@@ -186,7 +186,7 @@ struct UsersCommand: AsyncParsableCommand {
 }
 
 /// `platform clients list|create`: tenants, straight from the database.
-struct ClientsCommand: AsyncParsableCommand {
+struct TenantsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clients",
         abstract: "List and create tenants (directly in the database).",
@@ -211,9 +211,9 @@ struct ClientsCommand: AsyncParsableCommand {
             let limit = self.limit
             let logger = try options.makeLogger(label: "platform.clients")
             let clients = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db in
-                try await ClientStore(db).all(limit: limit, after: nil)
+                try await TenantStore(db).all(limit: limit, after: nil)
             }
-            for client in clients { print(ClientsCommand.line(client)) }
+            for client in clients { print(TenantsCommand.line(client)) }
             if clients.isEmpty { print("no tenants") }
         }
     }
@@ -230,15 +230,15 @@ struct ClientsCommand: AsyncParsableCommand {
             let logger = try options.makeLogger(label: "platform.clients")
             let operatorName = ProcessInfo.processInfo.environment["USER"] ?? "operator"
             let client = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db in
-                let client = try await ClientStore(db).create(name: name, slug: ClientStore.slug(for: name), now: Date().databasePrecision)
-                try await AuditLog(db).record(actor: "cli:\(operatorName)", action: "tenant.created", target: client.id, detail: name, clientID: client.id)
+                let client = try await TenantStore(db).create(name: name, slug: TenantStore.slug(for: name), now: Date().databasePrecision)
+                try await AuditLog(db).record(actor: "cli:\(operatorName)", action: "tenant.created", target: client.id, detail: name, tenantID: client.id)
                 return client
             }
-            print(ClientsCommand.line(client))
+            print(TenantsCommand.line(client))
         }
     }
 
-    static func line(_ client: ClientRecord) -> String {
+    static func line(_ client: TenantRecord) -> String {
         [client.id, client.slug, client.status.rawValue, client.name].joined(separator: "  ")
     }
 }

@@ -26,12 +26,12 @@ import _CryptoExtras
             #expect(signup.headers[.contentType]?.hasPrefix("application/json") == true)
             let user = try #require(try await UserStore(h.database).find(email: "founder@example.com"))
             #expect(user.status == .pendingVerification)
-            #expect(user.clientID != nil, "the company asked for is kept")
+            #expect(user.tenantID != nil, "the company asked for is kept")
 
             let taken = try await h.signup("founder@example.com", clientName: "Other")
             #expect(taken.status == .accepted, "a taken address is answered alike: \(taken.text)")
             let again = try #require(try await UserStore(h.database).find(email: "founder@example.com"))
-            #expect(again.clientID == user.clientID)
+            #expect(again.tenantID == user.tenantID)
 
             let token = try #require(try await h.mailedToken(kind: "verify_email"))
             let verified = try await h.request(.post, "/auth/verify-email", json: ["token": token])

@@ -52,8 +52,8 @@ import Testing
         // Two members of the tenant: an ADMIN and a USER (as signup and an invitation would make them).
         try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: Logger(label: "test")) { database in
             let store = UserStore(database)
-            let admin = try await store.create(.init(authorizerID: "az-admin", email: "admin@acme.test", role: .admin, status: .active, clientID: clientID))
-            _ = try await store.create(.init(authorizerID: "az-user", email: "user@acme.test", role: .user, status: .active, clientID: clientID))
+            let admin = try await store.create(.init(authorizerID: "az-admin", email: "admin@acme.test", role: .admin, status: .active, tenantID: clientID))
+            _ = try await store.create(.init(authorizerID: "az-user", email: "user@acme.test", role: .user, status: .active, tenantID: clientID))
             _ = admin
         }
         let listed = try Self.platform(["users", "list", "--client", clientID] + db)

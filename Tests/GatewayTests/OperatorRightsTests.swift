@@ -101,7 +101,7 @@ import Testing
             }
 
             // By construction: the database refuses an operator in a tenant, whatever the path.
-            let clientID = try #require(try await UserStore(h.database).find(email: "boss@example.com")?.clientID)
+            let clientID = try #require(try await UserStore(h.database).find(email: "boss@example.com")?.tenantID)
             await #expect(throws: PlatformDBError.self) {
                 try await h.database.withConnection { sql in
                     try await sql.raw("UPDATE users SET client_id = \(bind: clientID) WHERE email = 'ops@example.com'")
@@ -134,14 +134,14 @@ import Testing
                     authorizerID: "az-boss", email: "boss@example.com", firstName: nil, lastName: nil, status: .active))
             _ = try await users.upsertFromAuthorizer(
                 .init(authorizerID: "az-ops", email: "ops@example.com", firstName: nil, lastName: nil, status: .active))
-            let owner = try await ClientStore(db).createTenant(name: "Acme", ownerAuthorizerID: boss.authorizerID)
+            let owner = try await TenantStore(db).createTenant(name: "Acme", ownerAuthorizerID: boss.authorizerID)
             // The state the old code left: the operator is a USER of the tenant.
             try await db.withConnection { sql in
                 try await sql.raw(
-                    "UPDATE users SET client_id = \(bind: owner.clientID!), role = 'USER' WHERE authorizer_id = 'az-ops'"
+                    "UPDATE users SET client_id = \(bind: owner.tenantID!), role = 'USER' WHERE authorizer_id = 'az-ops'"
                 ).run()
             }
-            return owner.clientID!
+            return owner.tenantID!
         }
         let refusedForBoss = try OperatorCLITests.platform(
             ["users", "set-role", "boss@example.com", "SUPER_ADMIN", "--database-url", url], expect: 1)
@@ -153,7 +153,7 @@ import Testing
         try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: logger) { db in
             let ops = try await UserStore(db).find(authorizerID: "az-ops")
             #expect(ops?.role == .superAdmin)
-            #expect(ops?.clientID == nil)
+            #expect(ops?.tenantID == nil)
             let actions = try await db.withConnection { sql in
                 try await sql.raw("SELECT action FROM audit_log WHERE client_id = \(bind: clientID)").all()
                     .map { try $0.decode(column: "action", as: String.self) }

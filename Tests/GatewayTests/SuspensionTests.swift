@@ -222,7 +222,7 @@ import Testing
             let y = try await h.login("y@example.com")
             let byAccept = try await h.request(.post, "/invitations/accept", json: ["token": tokens[1]], bearer: y)
             #expect(byAccept.status == .badRequest, "\(byAccept.text)")
-            #expect(try await UserStore(h.database).find(email: "y@example.com")?.clientID == nil)
+            #expect(try await UserStore(h.database).find(email: "y@example.com")?.tenantID == nil)
         }
     }
 }

@@ -15,7 +15,7 @@ import Testing
             var scopes: [TenantScope] = []
             for index in 0..<count {
                 _ = try await UserStore(database).create(NewUser(authorizerID: "auth-\(index)", email: "\(index)@example.com"))
-                let admin = try await ClientStore(database).createTenant(name: "Tenant \(index)", ownerAuthorizerID: "auth-\(index)")
+                let admin = try await TenantStore(database).createTenant(name: "Tenant \(index)", ownerAuthorizerID: "auth-\(index)")
                 scopes.append(try #require(TenantScope.member(admin)))
             }
             return scopes
@@ -75,10 +75,10 @@ import Testing
             Issue.record("expected a miss")
             return
         }
-        cache.invalidate(clientID: a.clientID)  // the change is announced while the page is read
+        cache.invalidate(tenantID: a.tenantID)  // the change is announced while the page is read
         cache.store(Self.page("read before the change"), for: "20|||", in: a, ticket: ticket)
         #expect(Self.served(cache, "20|||", a) == nil, "a page read before a change was kept after it")
-        cache.invalidate(clientID: nil)  // TRUNCATE: every tenant
+        cache.invalidate(tenantID: nil)  // TRUNCATE: every tenant
         try Self.read(cache, "20|||", a, "read after")
         #expect(Self.served(cache, "20|||", a) == "read after")
     }

@@ -15,7 +15,7 @@ import Testing
             // A USER in tenant A (invitations arrive with the multi-tenant work; set here directly).
             let member = try await h.signup("user-a@example.com")
             let clientA = try await UserStore(h.database).find(authorizerID: try #require(
-                try await h.request(.get, "/auth/me", bearer: adminA).json["authorizerId"].string))?.clientID
+                try await h.request(.get, "/auth/me", bearer: adminA).json["authorizerId"].string))?.tenantID
             try await h.database.withConnection { sql in
                 try await sql.raw("UPDATE users SET client_id = \(bind: clientA), role = 'USER' WHERE authorizer_id = \(bind: member.json["user"]["authorizerId"].string ?? "")").run()
             }

@@ -110,7 +110,7 @@ import Testing
             #expect(c == "ACTIVE")
 
             // The tenant key now cascades, and the seed's indexes exist.
-            let client = try await ClientStore(database).create(name: "Acme", slug: "acme")
+            let client = try await TenantStore(database).create(name: "Acme", slug: "acme")
             let indexes = try await database.withConnection { sql in
                 try await sql.raw("UPDATE users SET client_id = \(bind: client.id) WHERE authorizer_id = 'auth-b'").run()
                 try await sql.raw("DELETE FROM clients WHERE id = \(bind: client.id)").run()

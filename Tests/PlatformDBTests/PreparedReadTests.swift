@@ -26,9 +26,9 @@ import Testing
                 repeat {
                     let read =
                         if let cursor {
-                            try await database.prepared(WorkflowPages.After(page: .init(clientID: scope.clientID, limit: 4), cursor: cursor))
+                            try await database.prepared(WorkflowPages.After(page: .init(tenantID: scope.tenantID, limit: 4), cursor: cursor))
                         } else {
-                            try await database.prepared(WorkflowPages.First(clientID: scope.clientID, limit: 4))
+                            try await database.prepared(WorkflowPages.First(tenantID: scope.tenantID, limit: 4))
                         }
                     let prepared = try #require(read, "the prepared read ran on the connection's event loop")
                     let expected = try await database.withConnection { sql in
@@ -36,7 +36,7 @@ import Testing
                             .map(WorkflowRecord.init(row:))
                     }
                     #expect(prepared == expected)
-                    #expect(prepared.allSatisfy { $0.clientID == scope.clientID })
+                    #expect(prepared.allSatisfy { $0.tenantID == scope.tenantID })
                     #expect(try await store.list(in: scope, status: nil, nameContains: nil, limit: 4, after: cursor) == expected)
                     cursor = prepared.count == 4 ? prepared.last.map { PageCursor(createdAt: $0.createdAt, id: $0.id) } : nil
                     pages += 1

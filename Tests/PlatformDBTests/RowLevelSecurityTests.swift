@@ -41,9 +41,9 @@ import Testing
             }
             let (a, b) = try await WorkflowStoreTests.tenants(db)
             for scope in [a, b] {
-                _ = try await WorkflowStore(db).create(WorkflowInput(name: "wf-\(scope.clientID)"), in: scope)
-                _ = try await ReportStore(db).create(ReportInput(title: "rp-\(scope.clientID)"), in: scope)
-                _ = try await InvitationStore(db).create(email: "x-\(scope.clientID)@example.com", role: .user, in: scope)
+                _ = try await WorkflowStore(db).create(WorkflowInput(name: "wf-\(scope.tenantID)"), in: scope)
+                _ = try await ReportStore(db).create(ReportInput(title: "rp-\(scope.tenantID)"), in: scope)
+                _ = try await InvitationStore(db).create(email: "x-\(scope.tenantID)@example.com", role: .user, in: scope)
             }
             let (_, token) = try await InvitationStore(db).create(email: "joiner@example.com", role: .user, in: a)
             _ = try await UserStore(db).create(NewUser(authorizerID: "auth-joiner", email: "joiner@example.com"))
@@ -56,11 +56,11 @@ import Testing
         app.password = nil
         try await PlatformDatabase.withOpened(.postgres(app), logger: logger) { db in
             for table in ["workflows", "reports", "invitations", "audit_log"] {
-                let seen = try await db.transaction(settings: [(PlatformDatabase.tenantSetting, a.clientID)]) { sql in
+                let seen = try await db.transaction(settings: [(PlatformDatabase.tenantSetting, a.tenantID)]) { sql in
                     try await sql.raw("SELECT * FROM \(ident: table)").all().map { try $0.decode(column: "client_id", as: String?.self) }
                 }
                 #expect(!seen.isEmpty, "\(table): A sees its rows")
-                #expect(!seen.contains(b.clientID), "\(table): B's rows leaked to A")
+                #expect(!seen.contains(b.tenantID), "\(table): B's rows leaked to A")
                 let unscoped = try await db.transaction { sql in
                     try await sql.raw("SELECT * FROM \(ident: table) WHERE client_id IS NOT NULL").all().count
                 }
@@ -68,9 +68,9 @@ import Testing
             }
             // Writing into B while scoped to A is refused by the policy itself.
             await #expect(throws: (any Error).self) {
-                try await db.transaction(settings: [(PlatformDatabase.tenantSetting, a.clientID)]) { sql in
+                try await db.transaction(settings: [(PlatformDatabase.tenantSetting, a.tenantID)]) { sql in
                     try await sql.raw(
-                        "INSERT INTO workflows (id, client_id, name, definition) VALUES (\(bind: Identifier.make()), \(bind: b.clientID), 'forged', '{}')"
+                        "INSERT INTO workflows (id, client_id, name, definition) VALUES (\(bind: Identifier.make()), \(bind: b.tenantID), 'forged', '{}')"
                     ).run()
                 }
             }
@@ -80,18 +80,18 @@ import Testing
             // The reads outside a transaction set the policy's tenant in their own statement
             // (TenantGate): were it not set in time, the policy would admit no rows at all.
             let listed = try await store.list(in: a, status: nil, nameContains: nil, limit: 10, after: nil)
-            #expect(!listed.isEmpty && listed.allSatisfy { $0.clientID == a.clientID })
+            #expect(!listed.isEmpty && listed.allSatisfy { $0.tenantID == a.tenantID })
             // That page is a prepared statement: past PostgreSQL's first five (custom) plans it
             // runs a generic one, which still admits one tenant's rows per execution.
             for _ in 0..<8 {
                 for scope in [a, b] {
                     let page = try await store.list(in: scope, status: nil, nameContains: nil, limit: 10, after: nil)
-                    #expect(!page.isEmpty && page.allSatisfy { $0.clientID == scope.clientID })
+                    #expect(!page.isEmpty && page.allSatisfy { $0.tenantID == scope.tenantID })
                 }
             }
-            #expect(try await store.find(try #require(listed.first).id, in: a)?.clientID == a.clientID)
+            #expect(try await store.find(try #require(listed.first).id, in: a)?.tenantID == a.tenantID)
             let reports = try await ReportStore(db).list(in: a, filter: ReportFilter(), limit: 10, after: nil)
-            #expect(!reports.isEmpty && reports.allSatisfy { $0.clientID == a.clientID })
+            #expect(!reports.isEmpty && reports.allSatisfy { $0.tenantID == a.tenantID })
             #expect(try await ReportStore(db).find(try #require(reports.first).id, in: a) != nil)
             // The setting ends with that statement: the same connection, unscoped, sees nothing.
             let afterwards = try await db.withConnection { sql in
@@ -99,13 +99,13 @@ import Testing
                 return try await sql.raw("SELECT COUNT(*) AS n FROM workflows").first()?.decode(column: "n", as: Int.self)
             }
             #expect(afterwards == 0)
-            #expect(try await store.create(WorkflowInput(name: "as app"), in: a).clientID == a.clientID)
+            #expect(try await store.create(WorkflowInput(name: "as app"), in: a).tenantID == a.tenantID)
             let joiner = try #require(try await UserStore(db).find(authorizerID: "auth-joiner"))
             guard case .success(let joined) = try await InvitationStore(db).accept(token: tokenForA, for: joiner) else {
                 Issue.record("accepting an invitation as the application role failed")
                 return
             }
-            #expect(joined.clientID == a.clientID)
+            #expect(joined.tenantID == a.tenantID)
             // A refused cross-tenant attempt is still recognised and audited as the application role.
             await CrossTenantAudit(db).recordIfForeign(.workflows, id: bWorkflow, in: a)
             await CrossTenantAudit(db).recordIfForeign(.workflows, id: Identifier.make(), in: a)

@@ -90,9 +90,9 @@ import Testing
     @Test(arguments: Backend.available)
     func deletingAClientCascadesToItsUsers(_ backend: Backend) async throws {
         try await TestDatabase.with(backend) { database in
-            let client = try await ClientStore(database).create(name: "Acme", slug: "acme")
+            let client = try await TenantStore(database).create(name: "Acme", slug: "acme")
             let user = try await UserStore(database).create(
-                NewUser(authorizerID: "auth-1", email: "a@acme.test", role: .admin, clientID: client.id))
+                NewUser(authorizerID: "auth-1", email: "a@acme.test", role: .admin, tenantID: client.id))
             try await database.withConnection { sql in
                 try await sql.delete(from: "clients").where("id", .equal, SQLBind(client.id)).run()
             }

@@ -46,9 +46,9 @@ import Testing
     @Test(arguments: Backend.available)
     func aDuplicateClientSlugIsTheSameTypedError(_ backend: Backend) async throws {
         try await TestDatabase.with(backend) { database in
-            _ = try await ClientStore(database).create(name: "Acme", slug: "acme")
+            _ = try await TenantStore(database).create(name: "Acme", slug: "acme")
             await #expect(throws: PlatformDBError.alreadyExists(table: "clients", field: "slug")) {
-                try await ClientStore(database).create(name: "Acme 2", slug: "acme")
+                try await TenantStore(database).create(name: "Acme 2", slug: "acme")
             }
         }
     }

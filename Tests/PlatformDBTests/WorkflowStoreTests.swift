@@ -8,7 +8,7 @@ import Testing
         var scopes: [TenantScope] = []
         for name in ["a", "b"] {
             _ = try await UserStore(database).create(NewUser(authorizerID: "auth-\(name)", email: "\(name)@example.com"))
-            let admin = try await ClientStore(database).createTenant(name: "Tenant \(name)", ownerAuthorizerID: "auth-\(name)")
+            let admin = try await TenantStore(database).createTenant(name: "Tenant \(name)", ownerAuthorizerID: "auth-\(name)")
             scopes.append(try #require(TenantScope.member(admin)))
         }
         return (scopes[0], scopes[1])
@@ -21,7 +21,7 @@ import Testing
             let store = WorkflowStore(database)
             let mine = try await store.create(WorkflowInput(name: "Mine", definition: #"{"trigger":{},"steps":[]}"#), in: a)
             #expect(mine.version == 1)
-            #expect(mine.clientID == a.clientID)
+            #expect(mine.tenantID == a.tenantID)
             #expect(try await store.find(mine.id, in: b) == nil)
             #expect(try await store.list(in: b, status: nil, nameContains: nil, limit: 20, after: nil).isEmpty)
             #expect(try await store.update(mine.id, with: WorkflowInput(name: "Stolen"), expectedVersion: nil, in: b) == .notFound)

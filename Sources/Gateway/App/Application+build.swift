@@ -66,7 +66,7 @@ func buildRouter(_ services: GatewayServices) throws -> Router<GatewayRequestCon
             WorkflowController(store: stores.workflows, crossTenant: stores.crossTenant, pages: services.pages),
             ReportController(store: stores.reports, crossTenant: stores.crossTenant),
             TenantController(
-                clients: stores.clients, members: stores.members, loader: auth.loader, crossTenant: stores.crossTenant),
+                tenants: stores.tenants, members: stores.members, loader: auth.loader, crossTenant: stores.crossTenant),
             InvitationController(store: stores.invitations, loader: auth.loader, crossTenant: stores.crossTenant),
         ]
     }

@@ -50,7 +50,7 @@ struct AuthServices: Sendable {
         // Whose an email is, Authorizer says with the admin secret; without it a stale holder is released.
         let adminClient = settings.adminSecret == nil ? nil : client
         let loader = UserContextLoader(
-            users: stores.users, clients: stores.clients, client: client, ttl: settings.userCacheTTL,
+            users: stores.users, tenants: stores.tenants, client: client, ttl: settings.userCacheTTL,
             roles: settings.roles, logger: logger,
             ownership: EmailOwnership(client: adminClient, users: stores.users, loader: nil, logger: logger))
         let reconciler = settings.adminSecret.map { _ in

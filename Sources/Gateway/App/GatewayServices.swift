@@ -42,14 +42,14 @@ func buildServices(
     if let loader = auth?.loader, listens {
         // Every instance drops a user, or a tenant's members, changed anywhere.
         background.append(ChangeListener(database: database, channel: Migrator.userChangeChannel) { loader.invalidate(authorizerID: $0) })
-        background.append(ChangeListener(database: database, channel: Migrator.clientChangeChannel) { loader.invalidate(clientID: $0) })
+        background.append(ChangeListener(database: database, channel: Migrator.tenantChangeChannel) { loader.invalidate(tenantID: $0) })
     }
     // The cache serves only while PostgreSQL announces every change; SQLite never does.
     let pages = TenantPageCache(budget: listens && auth != nil ? configuration.pageCacheBytes : 0)
     if pages.budget > 0 {
         background.append(
             ChangeListener(database: database, channel: Migrator.workflowChangeChannel, subscribed: { pages.setSubscribed($0) }) {
-                pages.invalidate(clientID: $0 == "*" ? nil : $0)
+                pages.invalidate(tenantID: $0 == "*" ? nil : $0)
             })
     }
     let worker = configuration.webhooks.isConfigured ? makeWorker(configuration, stores, auth, logger) : nil

@@ -4,7 +4,7 @@ import PlatformDB
 struct Stores: Sendable {
     let database: PlatformDatabase
     let users: UserStore
-    let clients: ClientStore
+    let tenants: TenantStore
     let members: TenantUserStore
     let invitations: InvitationStore
     let intents: SignupIntentStore
@@ -17,7 +17,7 @@ struct Stores: Sendable {
     init(_ database: PlatformDatabase) {
         self.database = database
         users = UserStore(database)
-        clients = ClientStore(database)
+        tenants = TenantStore(database)
         members = TenantUserStore(database)
         invitations = InvitationStore(database)
         intents = SignupIntentStore(database)

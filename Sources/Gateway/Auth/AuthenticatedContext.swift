@@ -10,7 +10,7 @@ public struct AuthenticatedContext: ChildRequestContext {
     public let identity: Identity
     public let user: UserRecord
     /// The user's tenant, when it has one.
-    public let client: ClientRecord?
+    public let tenant: TenantRecord?
 
     public init(context: GatewayRequestContext) throws {
         guard let identity = context.identity, let user = context.user else {
@@ -19,6 +19,6 @@ public struct AuthenticatedContext: ChildRequestContext {
         coreContext = context.coreContext
         self.identity = identity
         self.user = user
-        self.client = context.client
+        self.tenant = context.tenant
     }
 }

@@ -13,7 +13,7 @@ public struct GatewayRequestContext: RequestContext {
     /// The platform user, once loaded.
     public var user: UserRecord?
     /// The user's tenant, when it has one.
-    public var client: ClientRecord?
+    public var tenant: TenantRecord?
     /// The peer's IP address, for per-IP rate limits.
     public var remoteIP: String?
 

@@ -11,7 +11,7 @@ import Synchronization
 /// ``RefreshingCache``: a hit does not suspend, and in steady state no request waits for a read.
 public final class UserContextLoader: Sendable {
     let users: UserStore
-    let clients: ClientStore
+    let tenants: TenantStore
     let client: AuthorizerClient
     let roles: RoleMapping
     let logger: Logger
@@ -19,12 +19,12 @@ public final class UserContextLoader: Sendable {
     let ownership: EmailOwnership
 
     init(
-        users: UserStore, clients: ClientStore, client: AuthorizerClient, ttl: Duration, roles: RoleMapping, logger: Logger,
+        users: UserStore, tenants: TenantStore, client: AuthorizerClient, ttl: Duration, roles: RoleMapping, logger: Logger,
         ownership: EmailOwnership? = nil
     ) {
         self.ownership = ownership ?? EmailOwnership(client: nil, users: users, loader: nil, logger: logger)
         self.users = users
-        self.clients = clients
+        self.tenants = tenants
         self.client = client
         self.roles = roles
         self.logger = logger
@@ -34,12 +34,12 @@ public final class UserContextLoader: Sendable {
     /// The platform user and its tenant.
     public struct UserContext: Sendable {
         public var user: UserRecord
-        public var client: ClientRecord?
+        public var tenant: TenantRecord?
 
         /// Why this user may not act, if they may not: their tenant is suspended, or they are
         /// suspended or deleted. What every signed-in route refuses, and login and refresh too.
         var barred: Problem? {
-            if client?.status == .suspended { return Problem.forbidden("tenant-suspended", "this account's organisation is suspended") }
+            if tenant?.status == .suspended { return Problem.forbidden("tenant-suspended", "this account's organisation is suspended") }
             switch user.status {
             case .suspended: return Problem.forbidden("user-suspended", "this account is suspended")
             case .deleted: return Problem.forbidden("user-deleted", "this account is deleted")
@@ -59,9 +59,9 @@ public final class UserContextLoader: Sendable {
         } else {
             user = try await provision(identity)
         }
-        var tenant: ClientRecord?
-        if let clientID = user.clientID { tenant = try await clients.find(id: clientID) }
-        return UserContext(user: user, client: tenant)
+        var tenant: TenantRecord?
+        if let tenantID = user.tenantID { tenant = try await tenants.find(id: tenantID) }
+        return UserContext(user: user, tenant: tenant)
     }
 
     func user(for identity: Identity) async throws -> UserRecord {
@@ -72,7 +72,7 @@ public final class UserContextLoader: Sendable {
     public func invalidate(authorizerID: String) { cache.invalidate(authorizerID) }
 
     /// Forgets every cached member of a tenant, after the tenant changed (suspended, renamed).
-    public func invalidate(clientID: String) { cache.invalidate { $0.client?.id == clientID || $0.user.clientID == clientID } }
+    public func invalidate(tenantID: String) { cache.invalidate { $0.tenant?.id == tenantID || $0.user.tenantID == tenantID } }
 
     /// Whether `authorizerID` is cached now (tests).
     public func isCached(_ authorizerID: String) -> Bool { cache.contains(authorizerID) }

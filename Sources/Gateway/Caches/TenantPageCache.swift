@@ -65,9 +65,9 @@ public final class TenantPageCache: Sendable {
         guard budget > 0 else { return .bypass }
         let found: Lookup = state.withLock { state in
             guard state.serving else { return .bypass }
-            if let entry = state.pages[scope.clientID]?[key], now < entry.expiresAt {
+            if let entry = state.pages[scope.tenantID]?[key], now < entry.expiresAt {
                 guard now >= entry.refreshAt, !entry.refreshing else { return .hit(entry.body) }
-                state.pages[scope.clientID]?[key]?.refreshing = true
+                state.pages[scope.tenantID]?[key]?.refreshing = true
                 return .refresh(entry.body, Ticket(generation: state.generation))
             }
             return .miss(Ticket(generation: state.generation))
@@ -85,21 +85,21 @@ public final class TenantPageCache: Sendable {
         guard size <= budget / 16 else { return }
         state.withLock { state in
             guard state.serving, state.generation == ticket.generation else { return }
-            if let old = state.pages[scope.clientID]?[key] { state.bytes -= old.body.readableBytes + key.utf8.count }
+            if let old = state.pages[scope.tenantID]?[key] { state.bytes -= old.body.readableBytes + key.utf8.count }
             state.order += 1
-            state.pages[scope.clientID, default: [:]][key] = Entry(
+            state.pages[scope.tenantID, default: [:]][key] = Entry(
                 body: body, refreshAt: now + maxAge * Double.random(in: 0.5...0.75), expiresAt: now + maxAge, order: state.order)
             state.bytes += size
             if state.bytes > budget { Self.evict(&state, below: budget * 3 / 4) }
         }
     }
 
-    /// Drops every page of `clientID`; `nil` drops every tenant's.
-    public func invalidate(clientID: String?) {
+    /// Drops every page of `tenantID`; `nil` drops every tenant's.
+    public func invalidate(tenantID: String?) {
         state.withLock { state in
             state.generation &+= 1
-            if let clientID {
-                guard let removed = state.pages.removeValue(forKey: clientID) else { return }
+            if let tenantID {
+                guard let removed = state.pages.removeValue(forKey: tenantID) else { return }
                 state.bytes -= removed.reduce(0) { $0 + $1.value.body.readableBytes + $1.key.utf8.count }
             } else {
                 state.pages.removeAll()
@@ -109,7 +109,7 @@ public final class TenantPageCache: Sendable {
     }
 
     /// The drop of every page of `scope`'s tenant after a write through this instance.
-    public func invalidate(_ scope: TenantScope) { invalidate(clientID: scope.clientID) }
+    public func invalidate(_ scope: TenantScope) { invalidate(tenantID: scope.tenantID) }
 
     /// Serves from the moment notifications are subscribed; drops everything when they are lost,
     /// since a change could then pass unannounced.
@@ -126,14 +126,14 @@ public final class TenantPageCache: Sendable {
     var bytes: Int { state.withLock { $0.bytes } }
 
     private static func evict(_ state: inout State, below target: Int) {
-        var all: [(client: String, key: String, order: UInt64, size: Int)] = []
-        for (client, pages) in state.pages {
-            for (key, entry) in pages { all.append((client, key, entry.order, entry.body.readableBytes + key.utf8.count)) }
+        var all: [(tenant: String, key: String, order: UInt64, size: Int)] = []
+        for (tenant, pages) in state.pages {
+            for (key, entry) in pages { all.append((tenant, key, entry.order, entry.body.readableBytes + key.utf8.count)) }
         }
         all.sort { $0.order < $1.order }
         for oldest in all where state.bytes > target {
-            state.pages[oldest.client]?[oldest.key] = nil
-            if state.pages[oldest.client]?.isEmpty == true { state.pages[oldest.client] = nil }
+            state.pages[oldest.tenant]?[oldest.key] = nil
+            if state.pages[oldest.tenant]?.isEmpty == true { state.pages[oldest.tenant] = nil }
             state.bytes -= oldest.size
         }
     }

@@ -7,7 +7,7 @@ struct AdminController: RouteAdding, Sendable {
     let inbox: WebhookInbox
     let worker: WebhookWorker?
     let reconciler: Reconciler?
-    let clients: ClientStore
+    let tenants: TenantStore
     let users: UserStore
     let audit: AuditLog
     /// Drops a changed tenant's members at once on this instance (others hear it from PostgreSQL).
@@ -17,7 +17,7 @@ struct AdminController: RouteAdding, Sendable {
         inbox = stores.inbox
         self.worker = worker
         reconciler = auth.reconciler
-        clients = stores.clients
+        tenants = stores.tenants
         users = stores.users
         audit = stores.audit
         loader = auth.loader
@@ -28,45 +28,45 @@ struct AdminController: RouteAdding, Sendable {
         admin.get("/webhook-events") { request, _ in try await events(request) }
         admin.post("/webhook-events/:id/replay") { _, context in try await replay(context) }
         admin.post("/reconcile") { request, context in try await reconcile(request, context) }
-        admin.get("/clients") { request, _ in try await listClients(request) }
-        admin.post("/clients") { request, context in try await createClient(request, context) }
-        admin.patch("/clients/:id") { request, context in try await changeClient(request, context) }
+        admin.get("/clients") { request, _ in try await listTenants(request) }
+        admin.post("/clients") { request, context in try await createTenant(request, context) }
+        admin.patch("/clients/:id") { request, context in try await changeTenant(request, context) }
         admin.get("/users") { request, _ in try await listUsers(request) }
     }
 
-    struct ClientsPage: ResponseEncodable {
-        var items: [TenantController.ClientDTO]
+    struct TenantsPage: ResponseEncodable {
+        var items: [TenantController.TenantDTO]
         var nextCursor: String?
     }
 
-    private func listClients(_ request: Request) async throws -> ClientsPage {
+    private func listTenants(_ request: Request) async throws -> TenantsPage {
         let limit = try Pagination.limit(request.uri.queryParameters.get("limit"))
         let cursor = try request.uri.queryParameters.get("cursor").map(Pagination.decode)
-        let rows = try await clients.all(limit: limit + 1, after: cursor)
-        let (items, next) = Pagination.page(rows, limit: limit, TenantController.ClientDTO.init)
-        return ClientsPage(items: items, nextCursor: next)
+        let rows = try await tenants.all(limit: limit + 1, after: cursor)
+        let (items, next) = Pagination.page(rows, limit: limit, TenantController.TenantDTO.init)
+        return TenantsPage(items: items, nextCursor: next)
     }
 
-    private func createClient(_ request: Request, _ context: SuperAdminContext) async throws -> EditedResponse<TenantController.ClientDTO> {
+    private func createTenant(_ request: Request, _ context: SuperAdminContext) async throws -> EditedResponse<TenantController.TenantDTO> {
         let body = try await JSONBody.decode(TenantController.NameBody.self, from: request, allowed: ["name"])
-        let client = try await clients.create(name: try JSONBody.text(body.name, field: "name", max: 200), by: context.user, audit: audit)
-        return EditedResponse(status: .created, response: TenantController.ClientDTO(client))
+        let tenant = try await tenants.create(name: try JSONBody.text(body.name, field: "name", max: 200), by: context.user, audit: audit)
+        return EditedResponse(status: .created, response: TenantController.TenantDTO(tenant))
     }
 
     struct StatusBody: Decodable { var status: String }
 
-    private func changeClient(_ request: Request, _ context: SuperAdminContext) async throws -> TenantController.ClientDTO {
+    private func changeTenant(_ request: Request, _ context: SuperAdminContext) async throws -> TenantController.TenantDTO {
         let id = try context.parameters.require("id")
         guard Identifier.isWellFormed(id) else { throw Problem.badRequest("not a client id", field: "id") }
         let body = try await JSONBody.decode(StatusBody.self, from: request, allowed: ["status"])
-        guard let status = ClientStatus(rawValue: body.status.uppercased()) else {
+        guard let status = TenantStatus(rawValue: body.status.uppercased()) else {
             throw Problem.badRequest("'status' must be ACTIVE or SUSPENDED", field: "status")
         }
-        guard let client = try await clients.setStatus(status, of: id, by: context.user, audit: audit) else {
+        guard let tenant = try await tenants.setStatus(status, of: id, by: context.user, audit: audit) else {
             throw Problem(.notFound, type: "not-found", title: "Not found", detail: "no such client")
         }
-        loader.invalidate(clientID: id)
-        return TenantController.ClientDTO(client)
+        loader.invalidate(tenantID: id)
+        return TenantController.TenantDTO(tenant)
     }
 
     struct UsersPage: ResponseEncodable {

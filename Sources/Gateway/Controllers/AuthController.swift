@@ -10,7 +10,7 @@ struct AuthController: RouteAdding, Sendable {
     static let logger = Logger(label: "gateway.auth")
     let client: AuthorizerClient
     let users: UserStore
-    let clients: ClientStore
+    let tenants: TenantStore
     let invitations: InvitationStore
     let intents: SignupIntentStore
     let authGuard: AuthGuard
@@ -23,7 +23,7 @@ struct AuthController: RouteAdding, Sendable {
     init(auth: AuthServices, stores: Stores) {
         client = auth.client
         users = stores.users
-        clients = stores.clients
+        tenants = stores.tenants
         invitations = stores.invitations
         intents = stores.intents
         authGuard = auth.authGuard
@@ -127,7 +127,7 @@ struct AuthController: RouteAdding, Sendable {
             guard !info.emailVerified, Self.madeNow(info) else { return }
             let answer = AuthorizerAuthResponse(message: "", user: info)
             let user = try await upsert(answer, loginAt: nil) { user, sql in
-                user.clientID == nil ? try await place(user, intent, on: sql) : user
+                user.tenantID == nil ? try await place(user, intent, on: sql) : user
             }
             loader.invalidate(authorizerID: user.authorizerID)
             return
@@ -153,7 +153,7 @@ struct AuthController: RouteAdding, Sendable {
     func place(_ user: UserRecord, _ intent: SignupIntent?, on sql: any SQLDatabase) async throws -> UserRecord {
         switch intent {
         case .createTenant(let name)?:
-            return try await clients.createTenant(name: name, ownerAuthorizerID: user.authorizerID, now: Date(), on: sql)
+            return try await tenants.createTenant(name: name, ownerAuthorizerID: user.authorizerID, now: Date(), on: sql)
         case .acceptInvitation(let hash)?:
             switch try await invitations.accept(tokenHash: hash, for: user, now: Date(), on: sql) {
             case .success(let joined): return joined
@@ -191,9 +191,9 @@ struct AuthController: RouteAdding, Sendable {
         throttle.failedLogins?.succeeded(pair)
         let user = try await upsert(answer, loginAt: Date(), placing: true)
         loader.invalidate(authorizerID: user.authorizerID)
-        var tenant: ClientRecord?
-        if let clientID = user.clientID { tenant = try await database { try await clients.find(id: clientID) } }
-        if let problem = UserContextLoader.UserContext(user: user, client: tenant).barred { throw problem }
+        var tenant: TenantRecord?
+        if let tenantID = user.tenantID { tenant = try await database { try await tenants.find(id: tenantID) } }
+        if let problem = UserContextLoader.UserContext(user: user, tenant: tenant).barred { throw problem }
         return session(answer, user)
     }
 
@@ -322,7 +322,7 @@ struct AuthController: RouteAdding, Sendable {
             let loaded = try await loader.context(for: identity)
             let user = loaded.user
             // What every signed-in route refuses, this refuses too (a suspended tenant included).
-            if loaded.client?.status == .suspended { return VerifyDTO(valid: false, user: nil, reason: "tenant_suspended") }
+            if loaded.tenant?.status == .suspended { return VerifyDTO(valid: false, user: nil, reason: "tenant_suspended") }
             guard user.status == .active else { return VerifyDTO(valid: false, user: nil, reason: "user_\(user.status.rawValue.lowercased())") }
             return VerifyDTO(valid: true, user: UserDTO(user), reason: nil)
         } catch let refusal as AuthGuard.Refusal {
@@ -354,7 +354,7 @@ struct AuthController: RouteAdding, Sendable {
                 var user = try await ownership.writing([(info.id, email)], on: sql) {
                     try await users.upsert(profile, loginAt: loginAt, now: Date(), on: sql)
                 }
-                if placing, user.clientID == nil, user.role != .superAdmin,
+                if placing, user.tenantID == nil, user.role != .superAdmin,
                     let intent = try await intents.take(email: email, userCreatedAt: info.createdAt, now: Date(), on: sql)
                 {
                     // In a savepoint: an invitation revoked or expired while the address waited, or a

@@ -23,7 +23,7 @@ struct UserDTO: Codable, Sendable {
         lastName = user.lastName
         role = user.role.rawValue
         status = user.status.rawValue
-        clientId = user.clientID
+        clientId = user.tenantID
         createdAt = user.createdAt
         lastLoginAt = user.lastLoginAt
     }

@@ -4,7 +4,7 @@ import PlatformDB
 
 /// Onboarding (`POST /clients`), the tenant itself, its users and its audit log.
 struct TenantController: RouteAdding, Sendable {
-    let clients: ClientStore
+    let tenants: TenantStore
     let members: TenantUserStore
     let loader: UserContextLoader
     let crossTenant: CrossTenantAudit
@@ -20,14 +20,14 @@ struct TenantController: RouteAdding, Sendable {
         tenant.get("/audit-log") { request, context in try await auditLog(request, context) }
     }
 
-    struct ClientDTO: ResponseEncodable {
+    struct TenantDTO: ResponseEncodable {
         var id: String
         var name: String
         var slug: String
         var status: String
         var createdAt: Date
 
-        init(_ record: ClientRecord) {
+        init(_ record: TenantRecord) {
             id = record.id
             name = record.name
             slug = record.slug
@@ -38,39 +38,39 @@ struct TenantController: RouteAdding, Sendable {
 
     struct NameBody: Decodable { var name: String }
 
-    private func createTenant(_ request: Request, _ context: AuthenticatedContext) async throws -> EditedResponse<ClientDTO> {
+    private func createTenant(_ request: Request, _ context: AuthenticatedContext) async throws -> EditedResponse<TenantDTO> {
         guard context.user.role != .superAdmin else {
             throw Problem.forbidden("super-admin-not-tenant", "platform operators create tenants with /admin routes")
         }
-        guard context.user.clientID == nil else {
+        guard context.user.tenantID == nil else {
             throw Problem(.conflict, type: "already-in-tenant", title: "Already in a tenant", detail: "you already belong to a tenant")
         }
         let body = try await JSONBody.decode(NameBody.self, from: request, allowed: ["name"])
         let name = try JSONBody.text(body.name, field: "name", max: 200)
         let owner: UserRecord
         do {
-            owner = try await clients.createTenant(name: name, ownerAuthorizerID: context.user.authorizerID)
+            owner = try await tenants.createTenant(name: name, ownerAuthorizerID: context.user.authorizerID)
         } catch let error as PlatformDBError {
             throw Problem.from(error)
         }
         loader.invalidate(authorizerID: owner.authorizerID)
-        guard let clientID = owner.clientID, let client = try await clients.find(id: clientID) else {
+        guard let tenantID = owner.tenantID, let tenant = try await tenants.find(id: tenantID) else {
             throw Problem(.internalServerError, type: "internal", title: "Internal error")
         }
-        return EditedResponse(status: .created, response: ClientDTO(client))
+        return EditedResponse(status: .created, response: TenantDTO(tenant))
     }
 
-    private func current(_ context: TenantContext) async throws -> ClientDTO {
-        guard let client = try await clients.current(in: context.scope) else { throw Problem(.notFound, type: "not-found", title: "Not found") }
-        return ClientDTO(client)
+    private func current(_ context: TenantContext) async throws -> TenantDTO {
+        guard let tenant = try await tenants.current(in: context.scope) else { throw Problem(.notFound, type: "not-found", title: "Not found") }
+        return TenantDTO(tenant)
     }
 
-    private func rename(_ request: Request, _ context: TenantContext) async throws -> ClientDTO {
+    private func rename(_ request: Request, _ context: TenantContext) async throws -> TenantDTO {
         try context.require(.renameTenant)
         let body = try await JSONBody.decode(NameBody.self, from: request, allowed: ["name"])
         let name = try JSONBody.text(body.name, field: "name", max: 200)
-        guard let client = try await clients.rename(to: name, in: context.scope) else { throw Problem(.notFound, type: "not-found", title: "Not found") }
-        return ClientDTO(client)
+        guard let tenant = try await tenants.rename(to: name, in: context.scope) else { throw Problem(.notFound, type: "not-found", title: "Not found") }
+        return TenantDTO(tenant)
     }
 
     struct UsersPage: ResponseEncodable {

@@ -41,7 +41,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         context.identity = identity
         context.user = user
-        context.client = loaded.client
+        context.tenant = loaded.tenant
         return try await next(request, context)
     }
 

@@ -34,5 +34,5 @@ struct AddClientChangeNotifications: Migration {
 
 extension Migrator {
     /// The channel on which PostgreSQL announces tenant changes (see ``AddClientChangeNotifications``).
-    public static let clientChangeChannel = AddClientChangeNotifications.channel
+    public static let tenantChangeChannel = AddClientChangeNotifications.channel
 }

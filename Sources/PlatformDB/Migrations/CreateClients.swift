@@ -15,7 +15,7 @@ struct CreateClients: Migration {
               status      TEXT NOT NULL DEFAULT 'ACTIVE',
               created_at  TIMESTAMP NOT NULL DEFAULT \(unsafeRaw: now),
               updated_at  TIMESTAMP NOT NULL DEFAULT \(unsafeRaw: now),
-              \(unsafeRaw: DDL.check("clients_status_check", "status", in: ClientStatus.allCases.map(\.rawValue)))
+              \(unsafeRaw: DDL.check("clients_status_check", "status", in: TenantStatus.allCases.map(\.rawValue)))
             )
             """
         ).run()

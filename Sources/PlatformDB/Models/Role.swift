@@ -14,7 +14,7 @@ public enum UserStatus: String, Codable, Sendable, CaseIterable {
 }
 
 /// A tenant's status.
-public enum ClientStatus: String, Codable, Sendable, CaseIterable {
+public enum TenantStatus: String, Codable, Sendable, CaseIterable {
     case active = "ACTIVE"
     case suspended = "SUSPENDED"
 }

@@ -12,7 +12,7 @@ public struct UserRecord: Sendable, Equatable {
     public internal(set) var role: Role
     public internal(set) var status: UserStatus
     /// The tenant, or nil before the user has joined or created one.
-    public internal(set) var clientID: String?
+    public internal(set) var tenantID: String?
     public internal(set) var createdAt: Date
     public internal(set) var updatedAt: Date
     public internal(set) var lastLoginAt: Date?
@@ -35,7 +35,7 @@ public struct UserRecord: Sendable, Equatable {
         }
         self.role = role
         self.status = status
-        clientID = try row.decode(column: "client_id", as: String?.self)
+        tenantID = try row.decode(column: "client_id", as: String?.self)
         createdAt = try row.decode(column: "created_at", as: Date.self)
         updatedAt = try row.decode(column: "updated_at", as: Date.self)
         lastLoginAt = try row.decode(column: "last_login_at", as: Date?.self)
@@ -50,7 +50,7 @@ public struct NewUser: Sendable {
     public var lastName: String?
     public var role: Role
     public var status: UserStatus
-    public var clientID: String?
+    public var tenantID: String?
 
     public init(
         authorizerID: String,
@@ -59,7 +59,7 @@ public struct NewUser: Sendable {
         lastName: String? = nil,
         role: Role = .user,
         status: UserStatus = .active,
-        clientID: String? = nil
+        tenantID: String? = nil
     ) {
         self.authorizerID = authorizerID
         self.email = email
@@ -67,6 +67,6 @@ public struct NewUser: Sendable {
         self.lastName = lastName
         self.role = role
         self.status = status
-        self.clientID = clientID
+        self.tenantID = tenantID
     }
 }

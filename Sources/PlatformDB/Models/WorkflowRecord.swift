@@ -4,7 +4,7 @@ import SQLKit
 /// A row of `workflows`, always read within a ``TenantScope``.
 public struct WorkflowRecord: Sendable, Equatable {
     public let id: String
-    public let clientID: String
+    public let tenantID: String
     public let name: String
     public let description: String?
     public let status: WorkflowStatus
@@ -17,11 +17,11 @@ public struct WorkflowRecord: Sendable, Equatable {
     public let updatedAt: Date
 
     init(
-        id: String, clientID: String, name: String, description: String?, status: WorkflowStatus, definition: String,
+        id: String, tenantID: String, name: String, description: String?, status: WorkflowStatus, definition: String,
         version: Int, createdBy: String?, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
-        self.clientID = clientID
+        self.tenantID = tenantID
         self.name = name
         self.description = description
         self.status = status
@@ -34,7 +34,7 @@ public struct WorkflowRecord: Sendable, Equatable {
 
     init(row: any SQLRow) throws {
         id = try row.decode(column: "id", as: String.self)
-        clientID = try row.decode(column: "client_id", as: String.self)
+        tenantID = try row.decode(column: "client_id", as: String.self)
         name = try row.decode(column: "name", as: String.self)
         description = try row.decode(column: "description", as: String?.self)
         let statusText = try row.decode(column: "status", as: String.self)
@@ -74,7 +74,7 @@ public protocol Pageable {
 extension WorkflowRecord: Pageable {}
 extension ReportRecord: Pageable {}
 extension UserRecord: Pageable {}
-extension ClientRecord: Pageable {}
+extension TenantRecord: Pageable {}
 
 /// Where a page of a list starts: after this row (keyset pagination, newest first).
 public struct PageCursor: Sendable, Equatable {

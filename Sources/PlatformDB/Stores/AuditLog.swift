@@ -9,25 +9,25 @@ public struct AuditLog: Sendable {
         self.database = database
     }
 
-    /// One entry. `clientID` is nil for platform-wide events.
+    /// One entry. `tenantID` is nil for platform-wide events.
     public func record(
-        actor: String, action: String, target: String? = nil, detail: String? = nil, clientID: String? = nil,
+        actor: String, action: String, target: String? = nil, detail: String? = nil, tenantID: String? = nil,
         now: Date = Date()
     ) async throws {
-        try await database.transaction(settings: clientID.map { [(PlatformDatabase.tenantSetting, $0)] } ?? []) { sql in
-            try await Self.insert(on: sql, clientID: clientID, actor: actor, action: action, target: target, detail: detail, now: now)
+        try await database.transaction(settings: tenantID.map { [(PlatformDatabase.tenantSetting, $0)] } ?? []) { sql in
+            try await Self.insert(on: sql, tenantID: tenantID, actor: actor, action: action, target: target, detail: detail, now: now)
         }
     }
 
     /// Appends an entry on a connection the caller holds, inside its (scoped) transaction.
     static func insert(
-        on sql: any SQLDatabase, clientID: String?, actor: String, action: String, target: String?, detail: String? = nil,
+        on sql: any SQLDatabase, tenantID: String?, actor: String, action: String, target: String?, detail: String? = nil,
         now: Date
     ) async throws {
         try await sql.insert(into: "audit_log")
             .columns("id", "client_id", "actor", "action", "target", "detail", "created_at")
             .values(
-                SQLBind(Identifier.make(now: now)), SQLBind(clientID), SQLBind(actor), SQLBind(action), SQLBind(target),
+                SQLBind(Identifier.make(now: now)), SQLBind(tenantID), SQLBind(actor), SQLBind(action), SQLBind(target),
                 SQLBind(detail), SQLBind(now)
             )
             .run()

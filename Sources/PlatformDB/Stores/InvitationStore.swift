@@ -42,14 +42,14 @@ public struct InvitationStore: Sendable {
             guard let row = try await sql.insert(into: "invitations")
                 .columns("id", "client_id", "email", "role", "token_hash", "created_by", "created_at", "expires_at")
                 .values(
-                    SQLBind(Identifier.make(now: now)), SQLBind(scope.clientID), SQLBind(email.lowercased()), SQLBind(role.rawValue),
+                    SQLBind(Identifier.make(now: now)), SQLBind(scope.tenantID), SQLBind(email.lowercased()), SQLBind(role.rawValue),
                     SQLBind(Self.hash(token)), SQLBind(scope.actorID), SQLBind(now), SQLBind(now.addingTimeInterval(Self.lifetime))
                 )
                 .returning(SQLColumn("*")).first()
             else { throw PlatformDBError.unavailable("insert returned no row") }
             let record = try InvitationRecord(row: row)
             try await AuditLog.insert(
-                on: sql, clientID: scope.clientID, actor: scope.actorID, action: "invitation.created", target: record.id,
+                on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "invitation.created", target: record.id,
                 detail: "\(record.email) as \(role.rawValue)", now: now)
             return record
         }
@@ -72,7 +72,7 @@ public struct InvitationStore: Sendable {
                 .returning("id").all()
             guard !rows.isEmpty else { return false }
             try await AuditLog.insert(
-                on: sql, clientID: scope.clientID, actor: scope.actorID, action: "invitation.revoked", target: id, now: now)
+                on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "invitation.revoked", target: id, now: now)
             return true
         }
     }
@@ -114,27 +114,27 @@ public struct InvitationStore: Sendable {
             .where("token_hash", .equal, SQLBind(tokenHash)).first()
         else { return .failure(.unknown) }
         let invitation = try InvitationRecord(row: row)
-        let clientID = try row.decode(column: "client_id", as: String.self)
+        let tenantID = try row.decode(column: "client_id", as: String.self)
         if invitation.acceptedAt != nil { return .failure(.used) }
         if invitation.revokedAt != nil { return .failure(.revoked) }
         if invitation.expiresAt <= now { return .failure(.expired) }
         if invitation.email != user.email.lowercased() { return .failure(.otherEmail) }
         if user.role == .superAdmin { return .failure(.platformOperator) }
-        if user.clientID != nil { return .failure(.alreadyInTenant) }
-        guard try await Self.inviterMayInvite(row, to: clientID, on: sql) else { return .failure(.inviterLacksRights) }
+        if user.tenantID != nil { return .failure(.alreadyInTenant) }
+        guard try await Self.inviterMayInvite(row, to: tenantID, on: sql) else { return .failure(.inviterLacksRights) }
         if postgres {
-            try await sql.raw("SELECT set_config(\(bind: PlatformDatabase.tenantSetting), \(bind: clientID), true)").run()
+            try await sql.raw("SELECT set_config(\(bind: PlatformDatabase.tenantSetting), \(bind: tenantID), true)").run()
         }
         let claimed = try await sql.update("invitations").set("accepted_at", to: SQLBind(now)).set("accepted_by", to: SQLBind(user.id))
             .where("id", .equal, SQLBind(invitation.id)).where("accepted_at", .is, SQLLiteral.null).returning("id").all()
         guard !claimed.isEmpty else { return .failure(.used) }
         guard let updated = try await sql.update("users")
-            .set("client_id", to: SQLBind(clientID)).set("role", to: SQLBind(invitation.role.rawValue)).set("updated_at", to: SQLBind(now))
+            .set("client_id", to: SQLBind(tenantID)).set("role", to: SQLBind(invitation.role.rawValue)).set("updated_at", to: SQLBind(now))
             .where("id", .equal, SQLBind(user.id)).where("client_id", .is, SQLLiteral.null)
             .returning(UserRecord.columns.map { SQLColumn($0) }).first()
         else { throw PlatformDBError.constraintViolation("the user joined a tenant meanwhile") }
         try await AuditLog.insert(
-            on: sql, clientID: clientID, actor: user.id, action: "invitation.accepted", target: invitation.id,
+            on: sql, tenantID: tenantID, actor: user.id, action: "invitation.accepted", target: invitation.id,
             detail: user.email, now: now)
         return .success(try UserRecord(row: updated))
     }
@@ -151,15 +151,15 @@ public struct InvitationStore: Sendable {
             if invitation.revokedAt != nil { return .revoked }
             if invitation.expiresAt <= now { return .expired }
             if invitation.email != email.lowercased() { return .otherEmail }
-            let clientID = try row.decode(column: "client_id", as: String.self)
-            guard try await Self.inviterMayInvite(row, to: clientID, on: sql) else { return .inviterLacksRights }
+            let tenantID = try row.decode(column: "client_id", as: String.self)
+            guard try await Self.inviterMayInvite(row, to: tenantID, on: sql) else { return .inviterLacksRights }
             return nil
         }
     }
 
-    /// Whether the invitation's author may still invite to `clientID`, checked when it is used: an
+    /// Whether the invitation's author may still invite to `tenantID`, checked when it is used: an
     /// active ADMIN of that tenant, or an active platform operator (issue 25).
-    static func inviterMayInvite(_ invitation: any SQLRow, to clientID: String, on sql: any SQLDatabase) async throws -> Bool {
+    static func inviterMayInvite(_ invitation: any SQLRow, to tenantID: String, on sql: any SQLDatabase) async throws -> Bool {
         guard let inviterID = try invitation.decode(column: "created_by", as: String?.self),
             let inviter = try await sql.select().columns("role", "status", "client_id").from("users")
                 .where("id", .equal, SQLBind(inviterID)).first()
@@ -168,7 +168,7 @@ public struct InvitationStore: Sendable {
         let status = try inviter.decode(column: "status", as: String.self)
         let tenant = try inviter.decode(column: "client_id", as: String?.self)
         guard status == UserStatus.active.rawValue else { return false }
-        return role == Role.superAdmin.rawValue || (role == Role.admin.rawValue && tenant == clientID)
+        return role == Role.superAdmin.rawValue || (role == Role.admin.rawValue && tenant == tenantID)
     }
 
     /// The per-transaction setting that lets a token find its invitation under row-level security.

@@ -4,7 +4,7 @@ import SQLKit
 /// A row of `reports`, always read within a ``TenantScope``.
 public struct ReportRecord: Sendable, Equatable {
     public let id: String
-    public let clientID: String
+    public let tenantID: String
     public let workflowID: String?
     public let title: String
     public let status: ReportStatus
@@ -16,7 +16,7 @@ public struct ReportRecord: Sendable, Equatable {
 
     init(row: any SQLRow) throws {
         id = try row.decode(column: "id", as: String.self)
-        clientID = try row.decode(column: "client_id", as: String.self)
+        tenantID = try row.decode(column: "client_id", as: String.self)
         workflowID = try row.decode(column: "workflow_id", as: String?.self)
         title = try row.decode(column: "title", as: String.self)
         let statusText = try row.decode(column: "status", as: String.self)
@@ -90,7 +90,7 @@ public struct ReportStore: Sendable {
             guard let row = try await sql.insert(into: "reports")
                 .columns("id", "client_id", "workflow_id", "title", "status", "parameters", "content", "created_by", "created_at", "updated_at")
                 .values(
-                    SQLBind(Identifier.make(now: now)), SQLBind(scope.clientID), SQLBind(input.workflowID ?? nil),
+                    SQLBind(Identifier.make(now: now)), SQLBind(scope.tenantID), SQLBind(input.workflowID ?? nil),
                     SQLBind(input.title ?? ""), SQLBind((input.status ?? .pending).rawValue), SQLBind(input.parameters ?? "{}"),
                     SQLBind(input.content ?? nil), SQLBind(scope.actorID), SQLBind(now), SQLBind(now)
                 )
@@ -149,7 +149,7 @@ public struct ReportStore: Sendable {
             if let owner = onlyCreatedBy { query = query.where("created_by", .equal, SQLBind(owner)) }
             guard try await !query.returning("id").all().isEmpty else { return false }
             try await AuditLog.insert(
-                on: sql, clientID: scope.clientID, actor: scope.actorID, action: "report.deleted", target: id, now: Date())
+                on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "report.deleted", target: id, now: Date())
             return true
         }
     }

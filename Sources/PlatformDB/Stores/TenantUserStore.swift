@@ -45,7 +45,7 @@ public struct TenantUserStore: Sendable {
         return try await database.scoped(scope) { sql in
             let lock = dialect == .postgres ? " FOR UPDATE" : ""
             let rows = try await sql.raw(
-                "SELECT id, role, status FROM users WHERE \(TenantGate(clientID: scope.clientID))\(unsafeRaw: lock)"
+                "SELECT id, role, status FROM users WHERE \(TenantGate(tenantID: scope.tenantID))\(unsafeRaw: lock)"
             ).all()
             let members = try rows.map {
                 (id: try $0.decode(column: "id", as: String.self), role: try $0.decode(column: "role", as: String.self),
@@ -70,7 +70,7 @@ public struct TenantUserStore: Sendable {
             if let role { changes.append("role=\(role.rawValue)") }
             if let status { changes.append("status=\(status.rawValue)") }
             try await AuditLog.insert(
-                on: sql, clientID: scope.clientID, actor: scope.actorID, action: "user.changed", target: id,
+                on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "user.changed", target: id,
                 detail: changes.joined(separator: ", "), now: now)
             return .success(try UserRecord(row: row))
         }
@@ -84,7 +84,7 @@ public struct TenantUserStore: Sendable {
         return try await database.scoped(scope) { sql in
             let lock = dialect == .postgres ? " FOR UPDATE" : ""
             let members = try await sql.raw(
-                "SELECT id, role, status FROM users WHERE \(TenantGate(clientID: scope.clientID))\(unsafeRaw: lock)"
+                "SELECT id, role, status FROM users WHERE \(TenantGate(tenantID: scope.tenantID))\(unsafeRaw: lock)"
             ).all().map {
                 (id: try $0.decode(column: "id", as: String.self), role: try $0.decode(column: "role", as: String.self),
                     status: try $0.decode(column: "status", as: String.self))
@@ -100,7 +100,7 @@ public struct TenantUserStore: Sendable {
                 .returning(UserRecord.columns.map { SQLColumn($0) }).first()
             else { return .failure(.notFound) }
             try await AuditLog.insert(
-                on: sql, clientID: scope.clientID, actor: scope.actorID, action: "user.made_operator", target: id,
+                on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "user.made_operator", target: id,
                 detail: "role=SUPER_ADMIN, left the tenant", now: now)
             return .success(try UserRecord(row: row))
         }

@@ -22,7 +22,7 @@ public struct UserStore: Sendable {
                 .values(
                     SQLBind(Identifier.make(now: now)), SQLBind(new.authorizerID), SQLBind(new.email),
                     SQLBind(new.firstName), SQLBind(new.lastName), SQLBind(new.role.rawValue),
-                    SQLBind(new.status.rawValue), SQLBind(new.clientID), SQLBind(now), SQLBind(now)
+                    SQLBind(new.status.rawValue), SQLBind(new.tenantID), SQLBind(now), SQLBind(now)
                 )
                 .returning(UserRecord.columns.map { SQLColumn($0) })
                 .first()
@@ -310,10 +310,10 @@ public struct UserStore: Sendable {
     }
 
     /// Users across all tenants, newest first (platform operators only).
-    public func all(limit: Int, after cursor: PageCursor?, clientID: String? = nil) async throws -> [UserRecord] {
+    public func all(limit: Int, after cursor: PageCursor?, tenantID: String? = nil) async throws -> [UserRecord] {
         try await database.withConnection { sql in
             var select = sql.select().columns(UserRecord.columns.map { SQLColumn($0) }).from("users")
-            if let clientID { select = select.where("client_id", .equal, SQLBind(clientID)) }
+            if let tenantID { select = select.where("client_id", .equal, SQLBind(tenantID)) }
             return try await select.page(after: cursor, limit: limit).all()
                 .map(UserRecord.init(row:))
         }

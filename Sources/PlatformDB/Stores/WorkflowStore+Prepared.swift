@@ -13,25 +13,25 @@ enum WorkflowPages {
     typealias Columns = (String, String, String, String?, String, String, Int, String?, Date, Date)
 
     static func record(_ row: PostgresRow) throws -> WorkflowRecord {
-        let (id, clientID, name, description, statusText, definition, version, createdBy, createdAt, updatedAt) = try row.decode(
+        let (id, tenantID, name, description, statusText, definition, version, createdBy, createdAt, updatedAt) = try row.decode(
             Columns.self)
         guard let status = WorkflowStatus(rawValue: statusText) else {
             throw PlatformDBError.constraintViolation("workflow \(id) has status \(statusText)")
         }
         return WorkflowRecord(
-            id: id, clientID: clientID, name: name, description: description, status: status, definition: definition,
+            id: id, tenantID: tenantID, name: name, description: description, status: status, definition: definition,
             version: version, createdBy: createdBy, createdAt: createdAt, updatedAt: updatedAt)
     }
 
     /// The newest `limit` workflows of a tenant.
     struct First: PostgresPreparedStatement {
         static let sql = "SELECT \(columns) FROM workflows WHERE \(tenant) \(order) LIMIT $2"
-        var clientID: String
+        var tenantID: String
         var limit: Int
 
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings(capacity: 4)
-            bindings.append(clientID)
+            bindings.append(tenantID)
             bindings.append(limit)
             return bindings
         }

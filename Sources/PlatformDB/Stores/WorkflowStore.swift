@@ -23,7 +23,7 @@ public struct WorkflowStore: Sendable {
             let row = try await sql.insert(into: "workflows")
                 .columns("id", "client_id", "name", "description", "status", "definition", "version", "created_by", "created_at", "updated_at")
                 .values(
-                    SQLBind(Identifier.make(now: now)), SQLBind(scope.clientID), SQLBind(input.name ?? ""),
+                    SQLBind(Identifier.make(now: now)), SQLBind(scope.tenantID), SQLBind(input.name ?? ""),
                     SQLBind(input.description ?? nil), SQLBind((input.status ?? .draft).rawValue), SQLBind(input.definition ?? "{}"),
                     SQLBind(1), SQLBind(scope.actorID), SQLBind(now), SQLBind(now)
                 )
@@ -49,9 +49,9 @@ public struct WorkflowStore: Sendable {
             // The usual, unfiltered page: a prepared statement on PostgreSQL.
             let rows =
                 if let cursor {
-                    try await database.prepared(WorkflowPages.After(page: .init(clientID: scope.clientID, limit: limit), cursor: cursor))
+                    try await database.prepared(WorkflowPages.After(page: .init(tenantID: scope.tenantID, limit: limit), cursor: cursor))
                 } else {
-                    try await database.prepared(WorkflowPages.First(clientID: scope.clientID, limit: limit))
+                    try await database.prepared(WorkflowPages.First(tenantID: scope.tenantID, limit: limit))
                 }
             if let rows { return rows }
         }
@@ -101,7 +101,7 @@ public struct WorkflowStore: Sendable {
             if let row = try await query.returning(SQLColumn("*")).first() {
                 let record = try WorkflowRecord(row: row)
                 try await AuditLog.insert(
-                    on: sql, clientID: scope.clientID, actor: scope.actorID, action: "workflow.deleted", target: id,
+                    on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "workflow.deleted", target: id,
                     detail: record.name, now: Date())
                 return .written(record)
             }

@@ -29,15 +29,15 @@ public struct CrossTenantAudit: Sendable {
                         .first()?.decode(column: "owner", as: String?.self)
                 }
             }
-            guard let owner, owner != scope.clientID else { return }
+            guard let owner, owner != scope.tenantID else { return }
             try await database.scoped(scope) { sql in
                 // The tenant's own log names the kind of row, not the other tenant's id.
                 try await AuditLog.insert(
-                    on: sql, clientID: scope.clientID, actor: scope.actorID, action: "cross_tenant.refused",
+                    on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "cross_tenant.refused",
                     target: table.rawValue, detail: "a \(table.rawValue) id of another tenant", now: now)
                 try await AuditLog.insert(
-                    on: sql, clientID: nil, actor: scope.actorID, action: "cross_tenant.refused",
-                    target: "\(table.rawValue)/\(id)", detail: "from tenant \(scope.clientID) into \(owner)", now: now)
+                    on: sql, tenantID: nil, actor: scope.actorID, action: "cross_tenant.refused",
+                    target: "\(table.rawValue)/\(id)", detail: "from tenant \(scope.tenantID) into \(owner)", now: now)
             }
         } catch {
             // The request is answered 404 either way; the audit trail is best effort.

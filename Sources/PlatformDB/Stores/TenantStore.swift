@@ -2,7 +2,7 @@ import Foundation
 import SQLKit
 
 /// Reads and writes tenants. Every error it throws is a ``PlatformDBError``.
-public struct ClientStore: Sendable {
+public struct TenantStore: Sendable {
     let database: PlatformDatabase
 
     /// A store over `database`.
@@ -11,18 +11,18 @@ public struct ClientStore: Sendable {
     }
 
     /// Creates a tenant; a taken slug throws ``PlatformDBError/alreadyExists(table:field:)``.
-    public func create(name: String, slug: String, now: Date = Date()) async throws -> ClientRecord {
+    public func create(name: String, slug: String, now: Date = Date()) async throws -> TenantRecord {
         try await database.withConnection { sql in
             let row = try await sql.insert(into: "clients")
                 .columns("id", "name", "slug", "status", "created_at", "updated_at")
                 .values(
                     SQLBind(Identifier.make(now: now)), SQLBind(name), SQLBind(slug),
-                    SQLBind(ClientStatus.active.rawValue), SQLBind(now), SQLBind(now)
+                    SQLBind(TenantStatus.active.rawValue), SQLBind(now), SQLBind(now)
                 )
                 .returning(SQLColumn("*"))
                 .first()
             guard let row else { throw PlatformDBError.unavailable("insert returned no row") }
-            return try ClientRecord(row: row)
+            return try TenantRecord(row: row)
         }
     }
 
@@ -40,16 +40,16 @@ public struct ClientStore: Sendable {
         -> UserRecord
     {
         let slug = Self.slug(for: name)
-        let clientID = Identifier.make(now: now)
+        let tenantID = Identifier.make(now: now)
         try await sql.insert(into: "clients")
             .columns("id", "name", "slug", "status", "created_at", "updated_at")
             .values(
-                SQLBind(clientID), SQLBind(name), SQLBind(slug), SQLBind(ClientStatus.active.rawValue), SQLBind(now),
+                SQLBind(tenantID), SQLBind(name), SQLBind(slug), SQLBind(TenantStatus.active.rawValue), SQLBind(now),
                 SQLBind(now)
             )
             .run()
         guard let row = try await sql.update("users")
-            .set("client_id", to: SQLBind(clientID)).set("role", to: SQLBind(Role.admin.rawValue))
+            .set("client_id", to: SQLBind(tenantID)).set("role", to: SQLBind(Role.admin.rawValue))
             .set("updated_at", to: SQLBind(now))
             .where("authorizer_id", .equal, SQLBind(ownerAuthorizerID))
             .where("client_id", .is, SQLLiteral.null)
@@ -68,62 +68,62 @@ public struct ClientStore: Sendable {
     }
 
     /// Every tenant, newest first (platform operators only).
-    public func all(limit: Int, after cursor: PageCursor?) async throws -> [ClientRecord] {
+    public func all(limit: Int, after cursor: PageCursor?) async throws -> [TenantRecord] {
         try await database.withConnection { sql in
             try await sql.select().column("*").from("clients")
                 .page(after: cursor, limit: limit).all()
-                .map(ClientRecord.init(row:))
+                .map(TenantRecord.init(row:))
         }
     }
 
     /// Creates an empty tenant (platform operators; its first ADMIN joins by invitation).
-    public func create(name: String, by actor: UserRecord, audit: AuditLog, now: Date = Date()) async throws -> ClientRecord {
+    public func create(name: String, by actor: UserRecord, audit: AuditLog, now: Date = Date()) async throws -> TenantRecord {
         guard actor.role == .superAdmin else { throw PlatformDBError.constraintViolation("only a SUPER_ADMIN creates tenants") }
-        let client = try await create(name: name, slug: Self.slug(for: name), now: now.databasePrecision)
-        try await audit.record(actor: actor.id, action: "tenant.created", target: client.id, detail: name, clientID: client.id)
-        return client
+        let tenant = try await create(name: name, slug: Self.slug(for: name), now: now.databasePrecision)
+        try await audit.record(actor: actor.id, action: "tenant.created", target: tenant.id, detail: name, tenantID: tenant.id)
+        return tenant
     }
 
     /// Suspends or reactivates a tenant (platform operators), audited.
-    public func setStatus(_ status: ClientStatus, of id: String, by actor: UserRecord, audit: AuditLog, now: Date = Date()) async throws
-        -> ClientRecord?
+    public func setStatus(_ status: TenantStatus, of id: String, by actor: UserRecord, audit: AuditLog, now: Date = Date()) async throws
+        -> TenantRecord?
     {
         guard actor.role == .superAdmin else { throw PlatformDBError.constraintViolation("only a SUPER_ADMIN changes tenants") }
         let updated = try await database.withConnection { sql in
             try await sql.update("clients").set("status", to: SQLBind(status.rawValue)).set("updated_at", to: SQLBind(now))
-                .where("id", .equal, SQLBind(id)).returning(SQLColumn("*")).first().map(ClientRecord.init(row:))
+                .where("id", .equal, SQLBind(id)).returning(SQLColumn("*")).first().map(TenantRecord.init(row:))
         }
         if updated != nil {
-            try await audit.record(actor: actor.id, action: "tenant.\(status.rawValue.lowercased())", target: id, clientID: id)
+            try await audit.record(actor: actor.id, action: "tenant.\(status.rawValue.lowercased())", target: id, tenantID: id)
         }
         return updated
     }
 
     /// The scope's own tenant.
-    public func current(in scope: TenantScope) async throws -> ClientRecord? {
-        try await find(id: scope.clientID)
+    public func current(in scope: TenantScope) async throws -> TenantRecord? {
+        try await find(id: scope.tenantID)
     }
 
     /// Renames the scope's tenant, and records it.
-    public func rename(to name: String, in scope: TenantScope, now: Date = Date()) async throws -> ClientRecord? {
+    public func rename(to name: String, in scope: TenantScope, now: Date = Date()) async throws -> TenantRecord? {
         try await database.scoped(scope) { sql in
             guard let row = try await sql.update("clients").set("name", to: SQLBind(name)).set("updated_at", to: SQLBind(now))
-                .where("id", .equal, SQLBind(scope.clientID)).returning(SQLColumn("*")).first()
+                .where("id", .equal, SQLBind(scope.tenantID)).returning(SQLColumn("*")).first()
             else { return nil }
             try await AuditLog.insert(
-                on: sql, clientID: scope.clientID, actor: scope.actorID, action: "tenant.renamed", target: scope.clientID,
+                on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "tenant.renamed", target: scope.tenantID,
                 detail: name, now: now)
-            return try ClientRecord(row: row)
+            return try TenantRecord(row: row)
         }
     }
 
     /// The tenant with id `id`.
-    public func find(id: String) async throws -> ClientRecord? {
+    public func find(id: String) async throws -> TenantRecord? {
         try await database.withConnection { sql in
             try await sql.select().column("*").from("clients")
                 .where("id", .equal, SQLBind(id))
                 .first()
-                .map(ClientRecord.init(row:))
+                .map(TenantRecord.init(row:))
         }
     }
 }
