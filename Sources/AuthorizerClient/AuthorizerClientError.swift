@@ -1,4 +1,4 @@
-/// Every way a call to Authorizer can fail, typed (CONTRACT §2 and §6).
+/// Every way a call to Authorizer can fail, typed (Authorizer 2.4: HTTP 200 with GraphQL errors and their `extensions.code`, `internal/graph/`; 429 and 403 from its middleware).
 public enum AuthorizerClientError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Wrong password, unknown or revoked user, unverified email, invalid or ended session/token.
     case unauthenticated(String)

@@ -12,7 +12,7 @@ import NIOFoundationCompat
 /// most every `minimumInterval`; while Authorizer is unreachable the last good keys stay in use.
 public actor JWKSCache {
     /// One verification key: a collection holding just it as the default key, since Authorizer's
-    /// tokens carry no `kid` (CONTRACT §4).
+    /// tokens carry no `kid` (Authorizer 2.4, `internal/token/`).
     struct Key: Sendable {
         var algorithm: String
         var verifier: JWTKeyCollection

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// Authorizer 2.4's webhook signature: `X-Authorizer-Signature` carries the lowercase hex
-/// HMAC-SHA256 of the raw body bytes, keyed with the client secret (CONTRACT §5).
+/// HMAC-SHA256 of the raw body bytes, keyed with the client secret (Authorizer 2.4, `internal/events/`).
 public enum WebhookSignature {
     /// The header Authorizer 2.4 sends.
     public static let headerName = "X-Authorizer-Signature"

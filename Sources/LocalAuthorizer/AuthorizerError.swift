@@ -1,6 +1,6 @@
 import AuthorizerClient
 
-/// A resolver failure in Authorizer 2.4's words and codes (CONTRACT §2 and §6).
+/// A resolver failure in Authorizer 2.4's words and codes (`internal/graph/`, `internal/service/`).
 struct AuthorizerError: Error, Sendable, CustomStringConvertible {
     var message: String
     /// `extensions.code`; nil for Authorizer's plain `fmt.Errorf` errors, which carry none
@@ -62,7 +62,7 @@ enum PasswordPolicy {
 }
 
 /// 1.x documents name their inputs `…Input`; 2.x renamed them `…Request`. Rewriting the names
-/// before validation lets 1.x clients work unchanged (CONTRACT §1).
+/// before validation lets 1.x clients work unchanged (1.x names its inputs `*Input`, 2.x `*Request`).
 enum LegacyInputNames {
     /// `document` with every 1.x input name, as a whole word, replaced by its 2.x name.
     static func translate(_ document: String) -> String {

@@ -8,7 +8,7 @@ import GraphQL
 /// The twin runs as Authorizer started with `--disable-mfa --disable-totp-login`, no SMTP or SMS
 /// service, no FGA store, and no organizations, clients, SAML, SCIM or templates stored. Where the
 /// real server would create such a record, the twin answers `FAILED_PRECONDITION` "<operation> is
-/// not available on this server" (the README lists these).
+/// not available on this server" (docs/authorizer-versions.md lists these).
 enum DisabledFeatures {
     /// The root operations answered here; with ``Resolvers/implemented`` they are the whole schema.
     static let listed: Set<String> = [

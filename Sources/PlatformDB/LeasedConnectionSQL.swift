@@ -10,7 +10,7 @@ import SQLKit
 /// PostgresNIO 1.33 hands a query to its channel with `channel.write(…, promise: nil)`. Once the
 /// channel has closed (PostgreSQL stopped or ended the backend between two statements), that write
 /// fails unseen and the query's own promise is never completed: the caller waits for ever and
-/// keeps its pooled connection (issue 10's requests "in flight at the stop"). Here each statement
+/// keeps its pooled connection (the requests in flight at a stop). Here each statement
 /// is sent from the connection's event loop, in the same turn in which the channel is seen open:
 /// the channel closes only on that loop, so the query either reaches PostgresNIO's state machine,
 /// which fails it properly when the connection goes, or is refused here as `unavailable`.

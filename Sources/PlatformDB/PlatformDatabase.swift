@@ -52,8 +52,8 @@ public final class PlatformDatabase: Service, Sendable {
             // `platform serve` keeps the whole pool open: connections closed when idle and opened
             // again under the next burst cost a PostgreSQL backend start each, on a machine
             // already busy with that burst. With the page cache in front, the database sees only
-            // sporadic reads, and that churn put B's p99 at 10-11 ms; with the pool kept open,
-            // 7-9.5 ms (issue 9). Tools and tests keep two.
+            // sporadic reads, and that churn put the cached list's p99 at 10-11 ms; with the pool kept open,
+            // 7-9.5 ms. Tools and tests keep two.
             configuration.options.maximumConnections = 20
             configuration.options.minimumConnections = min(max(openConnections, 0), 20)
             // Every release of a connection starts the pool's keep-alive and idle timers, and a

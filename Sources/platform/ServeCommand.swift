@@ -16,7 +16,7 @@ struct ServeCommand: AsyncParsableCommand {
                 --authorizer-url https://auth.example.com --authorizer-client-id ID \\
                 --authorizer-admin-secret "$ADMIN_SECRET" --webhook-authorizer-secret "$CLIENT_SECRET" --super-admin ops@example.com
               platform serve --guard-mode local --cors-allowed-origin https://app.example.com --log-format json
-            Every flag has an environment variable (see the README's configuration reference).
+            Every flag has an environment variable (docs/configuration.md).
             """
     )
 
@@ -216,8 +216,8 @@ import AuthorizerClient
 struct WebhookOptions: ParsableArguments {
     @Option(name: .customLong("webhook-authorizer-secret"), help: "Verify X-Authorizer-Signature (Authorizer 2.4) with this secret: Authorizer's client secret. Env: WEBHOOK_AUTHORIZER_SECRET")
     var authorizerSecret: String?
-    @Option(name: .customLong("webhook-signature-secret"), help: "Verify the seed's x-webhook-signature with this secret. Env: WEBHOOK_SIGNATURE_SECRET")
-    var seedSecret: String?
+    @Option(name: .customLong("webhook-signature-secret"), help: "Verify x-webhook-signature (hex HMAC-SHA256 of the body) with this secret. Env: WEBHOOK_SIGNATURE_SECRET")
+    var signatureSecret: String?
     @Option(name: .customLong("webhook-standard-secret"), help: "A Standard Webhooks whsec_ secret (repeatable, for key rotation). Env: WEBHOOK_STANDARD_SECRETS (comma-separated)")
     var standardSecrets: [String] = []
     @Option(name: .customLong("webhook-static-header"), help: "'Name: value' of a static header Authorizer 1.x sends. Env: WEBHOOK_STATIC_HEADER")
@@ -230,7 +230,7 @@ struct WebhookOptions: ParsableArguments {
         var authentication = WebhookAuthentication()
         authentication.authorizerSecret = try secretSetting(
             authorizerSecret, flag: "--webhook-authorizer-secret", environment: "WEBHOOK_AUTHORIZER_SECRET")
-        authentication.seedSecret = try secretSetting(seedSecret, flag: "--webhook-signature-secret", environment: "WEBHOOK_SIGNATURE_SECRET")
+        authentication.signatureSecret = try secretSetting(signatureSecret, flag: "--webhook-signature-secret", environment: "WEBHOOK_SIGNATURE_SECRET")
         // Each secret of the list is checked, an empty one (",,") included.
         let (standard, standardKey) = standardSecrets.isEmpty
             ? ((environment["WEBHOOK_STANDARD_SECRETS"]?.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) ?? [],

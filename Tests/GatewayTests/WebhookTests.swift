@@ -55,7 +55,7 @@ import Testing
     @Test func eachSchemeIsAcceptedWhenRightAndRefusedWhenWrongTamperedOrStale() {
         var auth = WebhookAuthentication()
         auth.authorizerSecret = "client-secret"
-        auth.seedSecret = "seed-secret"
+        auth.signatureSecret = "seed-secret"
         let rawKey = Data((0..<24).map { UInt8($0) })
         auth.standardWebhookSecrets = ["whsec_" + Data("old-key-old-key-old-key!".utf8).base64EncodedString(), "whsec_" + rawKey.base64EncodedString()]
         auth.staticHeader = ("X-Webhook-Secret", "static-value")

@@ -1,9 +1,8 @@
 import Foundation
 
 /// The rule every secret setting obeys, at start: not empty, not only whitespace, and at least
-/// its documented minimum (README, "Configuration reference"). An empty webhook secret once passed
-/// the "no webhook authentication" guard and made the empty string a signing key anyone could use
-/// (issue 25).
+/// its documented minimum (docs/configuration.md). An empty webhook secret once passed
+/// the "no webhook authentication" guard and made the empty string a signing key anyone could use.
 public enum SecretSetting {
     /// HMAC keys (webhook signatures) and admin secrets: 16 bytes, 128 bits. Authorizer's client
     /// secret, which signs its webhooks, is a 36-character UUID.
@@ -57,7 +56,7 @@ extension GatewayConfiguration {
         if let secret = webhooks.authorizerSecret {
             try SecretSetting.check(secret, key: "--webhook-authorizer-secret")
         }
-        if let secret = webhooks.seedSecret { try SecretSetting.check(secret, key: "--webhook-signature-secret") }
+        if let secret = webhooks.signatureSecret { try SecretSetting.check(secret, key: "--webhook-signature-secret") }
         for secret in webhooks.standardWebhookSecrets {
             try SecretSetting.checkStandard(secret, key: "--webhook-standard-secret")
         }

@@ -7,7 +7,7 @@ import SQLKit
 /// Authorizer owns email uniqueness; the platform's `users.email` is a copy, keyed by
 /// `authorizer_id`. Authorizer sends no event when a user changes their email, so a row can keep an
 /// address its user gave up, and the next user to take that address at Authorizer collides with it
-/// here (issue 18, fault 3).
+/// here.
 ///
 /// When a profile from Authorizer claims an email another live row holds, the holder is asked
 /// about at Authorizer (`_user`, with the admin secret):

@@ -9,7 +9,7 @@ import Synchronization
 /// and an attempt Authorizer never judged (unreachable) gives its slot back. The email is
 /// normalised as Authorizer compares it (trimmed, lowercased in Unicode), so other spellings of one
 /// account share its count. In memory and per gateway instance; several addresses together can
-/// still reach Authorizer's lockout (README, "Security").
+/// still reach Authorizer's lockout (docs/security.md).
 final class FailedLoginLimiter: Sendable {
     let limit: Int
     let window: Duration

@@ -2,9 +2,9 @@ import AuthorizerClient
 import PlatformDB
 import Prometheus
 
-/// The JWT guard's three modes (see the README for their trade-offs).
+/// The JWT guard's three modes (docs/authentication.md gives their trade-offs).
 public enum GuardMode: String, Sendable, CaseIterable {
-    /// `validate_jwt_token` at Authorizer on every request (the seed's design).
+    /// `validate_jwt_token` at Authorizer on every request.
     case remote
     /// Verification in-process only.
     case local

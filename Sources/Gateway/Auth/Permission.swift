@@ -1,6 +1,6 @@
 import PlatformDB
 
-/// What each role may do inside its tenant: the one table of the README's permission matrix.
+/// What each role may do inside its tenant: the one table of the permission matrix (docs/multi-tenancy.md).
 /// `SUPER_ADMIN` has none here: operators use `/admin/*` and get no implicit cross-tenant access.
 enum Permission: String, CaseIterable, Sendable {
     case readWorkflows, manageWorkflows

@@ -8,7 +8,7 @@ import ServiceLifecycle
 
 /// How a new platform user's role follows from Authorizer: a mapping of Authorizer roles, and
 /// SUPER_ADMIN only for the operators listed explicitly, by Authorizer id, or by an email that
-/// Authorizer reports as verified (issue 25: whoever first signed up with an operator's address
+/// Authorizer reports as verified (otherwise whoever first signed up with an operator's address
 /// became SUPER_ADMIN, on a server that verifies no email).
 public struct RoleMapping: Sendable {
     /// Authorizer role → platform role (never SUPER_ADMIN).

@@ -7,7 +7,7 @@ import Synchronization
 /// - Requests that miss together wait for one read.
 /// - After a random 50–75% of its lifetime an entry is still served, and one read in the
 ///   background replaces it: in steady state no request waits for a read, and entries cached
-///   together are not read again together (waves of misses were most of B's p99 in issue 9).
+///   together are not read again together (waves of misses once made most of the cached read's p99).
 /// - `invalidate` drops an entry at once, and a read under way when it came is not kept.
 final class RefreshingCache<Value: Sendable>: Sendable {
     let lifetime: Duration

@@ -5,7 +5,7 @@ import Logging
 import PlatformDB
 import SQLKit
 
-/// `/auth/*`: the seed's signup and login flows through Authorizer, and the profile.
+/// `/auth/*`: signup and login through Authorizer, the session, and the profile.
 struct AuthController: RouteAdding, Sendable {
     static let logger = Logger(label: "gateway.auth")
     let client: AuthorizerClient
@@ -170,7 +170,7 @@ struct AuthController: RouteAdding, Sendable {
         let email = try JSONBody.text(body.email, field: "email")
         try throttle.check(route: "login", ip: nil, email: email)
         let scope = body.offlineAccess == true ? ["openid", "email", "profile", "offline_access"] : nil
-        // Attempts per email and address stop here, before Authorizer's own lockout (issue 25).
+        // Attempts per email and address stop here, before Authorizer's own lockout.
         let pair = FailedLoginLimiter.key(email: email, address: context.remoteIP)
         let reservation = throttle.failedLogins?.reserve(pair)
         if let after = reservation?.retryAfter {
@@ -236,7 +236,7 @@ struct AuthController: RouteAdding, Sendable {
     private func refresh(_ request: Request) async throws -> SessionDTO.Tokens {
         let body = try await JSONBody.decode(RefreshRequest.self, from: request, allowed: RefreshRequest.fields)
         let tokens = try await authorizer { try await client.refresh(body.refreshToken) }
-        // Refresh refuses what login refuses (issue 25: a suspended user's refresh answered 200):
+        // Refresh refuses what login refuses (a suspended user's refresh once answered 200):
         // the new token's user is looked up before the tokens are handed out.
         let identity: Identity
         do {
@@ -314,7 +314,7 @@ struct AuthController: RouteAdding, Sendable {
         return session(answer, user)
     }
 
-    /// The seed's `POST /auth/verify` for other internal services: `{valid, user}`.
+    /// `POST /auth/verify` for other internal services: `{valid, user}`.
     private func verify(_ request: Request) async throws -> VerifyDTO {
         let body = try await JSONBody.decode(TokenRequest.self, from: request, allowed: TokenRequest.fields)
         do {
@@ -334,7 +334,7 @@ struct AuthController: RouteAdding, Sendable {
 
     /// Writes the user of Authorizer's answer, then `place`s it, in one transaction. Authorizer
     /// owns email uniqueness: another row holding the email is a stale copy, which
-    /// ``EmailOwnership`` confirms with Authorizer and frees first (issue 18, fault 3).
+    /// ``EmailOwnership`` confirms with Authorizer and frees first.
     /// With `placing`, a user with no tenant yet takes the one its signup asked for while
     /// verification was pending (``SignupIntentStore``).
     private func upsert(

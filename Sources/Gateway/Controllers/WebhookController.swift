@@ -16,7 +16,7 @@ struct WebhookController: RouteAdding, Sendable {
 
     static let maxBytes = 1 << 20
 
-    /// The seed's per-event routes, and the one URL a real Authorizer is configured with.
+    /// Per-event routes (one per event, as 1.x deployments often set them up), and the one URL a real Authorizer is configured with.
     func addRoutes(to routes: RouteGroups) {
         let hooks = routes.open.group("/webhooks/authorizer")
         hooks.post { request, _ in try await receive(request, pathEvent: nil) }

@@ -9,7 +9,7 @@ enum JSONBody {
     /// How deep a field's value may nest (arrays and objects). Every stored JSON value is written
     /// again inside a response (a list page wraps it in three more levels), and a value nested
     /// near the encoders' limit of 512 was stored with a 201 and then made every page holding it
-    /// a 500 (issue 25).
+    /// a 500.
     static let maxDepth = 32
 
     static func decode<T: Decodable>(

@@ -4,7 +4,7 @@ import Metrics
 import Logging
 import PlatformDB
 
-/// The JWT guard and the user context of the seed's diagram: verifies the bearer token, loads
+/// The JWT guard and the user context: verifies the bearer token, loads
 /// the platform user, and refuses suspended, deleted and (unless allowed) unverified users.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext

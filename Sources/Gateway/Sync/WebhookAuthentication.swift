@@ -8,8 +8,8 @@ import HTTPTypes
 public struct WebhookAuthentication: Sendable {
     /// `X-Authorizer-Signature`: Authorizer 2.4, hex HMAC-SHA256 of the body with the client secret.
     public var authorizerSecret: String?
-    /// `x-webhook-signature`: the seed's header, the same HMAC in hex, optionally prefixed `sha256=`.
-    public var seedSecret: String?
+    /// `x-webhook-signature`: the same HMAC in hex, optionally prefixed `sha256=` (a generic sender's header).
+    public var signatureSecret: String?
     /// Standard Webhooks (`whsec_…` secrets; several during key rotation), for relays.
     public var standardWebhookSecrets: [String] = []
     /// A static header Authorizer 1.x is configured to send (it signs nothing).
@@ -23,7 +23,7 @@ public struct WebhookAuthentication: Sendable {
 
     /// Whether any scheme is configured (or insecure mode chosen explicitly).
     public var isConfigured: Bool {
-        insecure || authorizerSecret != nil || seedSecret != nil || !standardWebhookSecrets.isEmpty || staticHeader != nil
+        insecure || authorizerSecret != nil || signatureSecret != nil || !standardWebhookSecrets.isEmpty || staticHeader != nil
     }
 
     /// Why a delivery was refused, for the audit log and metrics.
@@ -39,7 +39,7 @@ public struct WebhookAuthentication: Sendable {
             sawCredential = true
             if WebhookSignature.isValid(signature, body: body, secret: secret) { return .success(nil) }
         }
-        if let secret = seedSecret, let signature = headers[HTTPField.Name("x-webhook-signature")!] {
+        if let secret = signatureSecret, let signature = headers[HTTPField.Name("x-webhook-signature")!] {
             sawCredential = true
             if WebhookSignature.isValid(signature, body: body, secret: secret) { return .success(nil) }
         }
@@ -84,7 +84,7 @@ extension WebhookAuthentication: CustomStringConvertible {
     public var description: String {
         var schemes: [String] = []
         if authorizerSecret != nil { schemes.append("x-authorizer-signature") }
-        if seedSecret != nil { schemes.append("x-webhook-signature") }
+        if signatureSecret != nil { schemes.append("x-webhook-signature") }
         if !standardWebhookSecrets.isEmpty { schemes.append("standard-webhooks(\(standardWebhookSecrets.count) keys)") }
         if staticHeader != nil { schemes.append("static-header") }
         if insecure { schemes.append("insecure") }

@@ -4,7 +4,7 @@ import SQLKit
 /// SUSPENDED status came from Authorizer (`user.access_revoked`, `user.deactivated`, a reconcile
 /// of a revoked user), and false once the platform itself suspended or reactivated them. So
 /// Authorizer's `_enable_access` lifts only Authorizer's own suspension: it once made a user whom
-/// a tenant ADMIN had suspended ACTIVE again (issue 25).
+/// a tenant ADMIN had suspended ACTIVE again.
 struct AddAuthorizerSuspension: Migration {
     let name = "20261130000002_add_authorizer_suspension"
 

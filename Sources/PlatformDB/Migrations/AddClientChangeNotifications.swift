@@ -3,7 +3,7 @@ import SQLKit
 /// PostgreSQL only: every change to a tenant (`clients` row) announces its id on the channel
 /// `platform_client_changed`, so every gateway instance drops the user contexts that carry it. A
 /// tenant suspended by an operator kept writing for 2-3 s on every instance, the user-context
-/// lifetime, while a user's suspension was immediate (issue 25).
+/// lifetime, while a user's suspension was immediate.
 struct AddClientChangeNotifications: Migration {
     let name = "20261130000003_add_client_change_notifications"
     static let channel = "platform_client_changed"

@@ -1,6 +1,6 @@
 import SQLKit
 
-/// Creates `users` in the seed's final shape. A database that already has a `users` table (the
+/// Creates `users` in the design's final shape. A database that already has a `users` table (the
 /// deprecated FASE 0–4 shape) keeps it here; ``UpdateUserSchemaFinal`` upgrades it next.
 struct CreateUsers: Migration {
     let name = "20251101000001_create_users"
@@ -11,7 +11,7 @@ struct CreateUsers: Migration {
         try await Self.createIndexes(on: sql)
     }
 
-    /// The final `users` table of the seed, plus CHECKs for roles and statuses.
+    /// The final `users` table of the design, plus CHECKs for roles and statuses.
     static func createFinalTable(named table: String, on sql: any SQLDatabase, dialect: SQLDialectKind) async throws {
         try await sql.raw(
             """
@@ -35,7 +35,7 @@ struct CreateUsers: Migration {
         ).run()
     }
 
-    /// The seed's four named indexes.
+    /// The design's four named indexes.
     static func createIndexes(on sql: any SQLDatabase) async throws {
         try await sql.raw("CREATE UNIQUE INDEX IF NOT EXISTS idx_users_authorizer_id ON users(authorizer_id)").run()
         try await sql.raw("CREATE INDEX IF NOT EXISTS idx_users_email ON users(email)").run()

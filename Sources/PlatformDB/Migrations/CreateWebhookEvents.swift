@@ -1,7 +1,7 @@
 import SQLKit
 
 /// The durable webhook inbox, and each Authorizer user's sync state (kept beside `users` so that
-/// table stays exactly the seed's).
+/// table keeps the design's original shape).
 struct CreateWebhookEvents: Migration {
     let name = "20261129000002_create_webhook_events"
 

@@ -3,7 +3,7 @@ import SQLKit
 /// PostgreSQL only: row-level security on every tenant-owned table, a second guard behind each
 /// query's `client_id` filter. Policies read the per-transaction `app.client_id`
 /// (``PlatformDatabase/scoped(_:_:)`` sets it). They bind roles that do not own the tables and
-/// lack BYPASSRLS: run the application as such a role and migrations as the owner (README).
+/// lack BYPASSRLS: run the application as such a role and migrations as the owner (docs/operations.md).
 /// `users` and `clients` stay without policies: sign-in finds a user before its tenant is known.
 struct EnableRowLevelSecurity: Migration {
     let name = "20261129000006_enable_row_level_security"

@@ -2,7 +2,7 @@ import SQLKit
 
 /// A platform operator (SUPER_ADMIN) never belongs to a tenant, by construction: a trigger refuses
 /// a row that is SUPER_ADMIN with a tenant, and an operator's row that gains a tenant (accepting an
-/// invitation once made an operator a tenant's USER, their `/admin/*` rights gone; issue 25). The
+/// invitation once made an operator a tenant's USER, their `/admin/*` rights gone). The
 /// refusal is a CHECK violation (SQLSTATE 23514; SQLite "CHECK constraint failed") so callers see a
 /// constraint, not an outage.
 struct ForbidOperatorsInTenants: Migration {

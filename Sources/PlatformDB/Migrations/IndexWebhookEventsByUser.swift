@@ -2,7 +2,7 @@ import SQLKit
 
 /// An index on each user's deliveries by arrival: the webhook route reads a user's newest
 /// delivery to tell a repeat of it from a real event whose bytes happen to be the same
-/// (Authorizer's bodies carry no id and no timestamp, issue 19).
+/// (Authorizer's bodies carry no id and no timestamp: `internal/events/events.go`).
 struct IndexWebhookEventsByUser: Migration {
     let name = "20261130000005_index_webhook_events_by_user"
 

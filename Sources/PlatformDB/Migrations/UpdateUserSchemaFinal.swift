@@ -1,6 +1,6 @@
 import SQLKit
 
-/// The seed's `20251202020032_update_user_schema_final`: upgrades a FASE 0–4 `users` table
+/// The design's original migration `20251202020032_update_user_schema_final`: upgrades a FASE 0–4 `users` table
 /// (`password_hash`, `email_verified`, nullable `authorizer_id`) to the final shape.
 ///
 /// It refuses, changing nothing, while any row lacks an `authorizer_id`. On a database created in
@@ -27,7 +27,7 @@ struct UpdateUserSchemaFinal: Migration {
         try await CreateUsers.createIndexes(on: sql)
     }
 
-    /// PostgreSQL alters the table in place, as the seed's migration does, then adds the CHECKs.
+    /// PostgreSQL alters the table in place, as that original migration does, then adds the CHECKs.
     private func upgradeInPlace(_ sql: any SQLDatabase, dropping deprecated: [String]) async throws {
         // Step 1: all users must have an Authorizer account.
         try await sql.raw("ALTER TABLE users ALTER COLUMN authorizer_id SET NOT NULL").run()

@@ -158,7 +158,7 @@ public struct InvitationStore: Sendable {
     }
 
     /// Whether the invitation's author may still invite to `tenantID`, checked when it is used: an
-    /// active ADMIN of that tenant, or an active platform operator (issue 25).
+    /// active ADMIN of that tenant, or an active platform operator.
     static func inviterMayInvite(_ invitation: any SQLRow, to tenantID: String, on sql: any SQLDatabase) async throws -> Bool {
         guard let inviterID = try invitation.decode(column: "created_by", as: String?.self),
             let inviter = try await sql.select().columns("role", "status", "client_id").from("users")

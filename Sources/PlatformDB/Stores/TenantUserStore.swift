@@ -76,7 +76,7 @@ public struct TenantUserStore: Sendable {
         }
     }
 
-    /// Makes a member a platform operator (the console's restore, issue 25): they leave the
+    /// Makes a member a platform operator (the console's restore): they leave the
     /// tenant, which keeps at least one active ADMIN, and become SUPER_ADMIN; recorded in the
     /// tenant's audit log.
     public func makeOperator(_ id: String, in scope: TenantScope, now: Date = Date()) async throws -> Result<UserRecord, ChangeError> {
