@@ -23,13 +23,18 @@ extension AuthorizerClient {
         let body = try JSONEncoder().encode(GraphQLRequest(query: document, variables: [:]))
         // Retried like any idempotent call: a 429 or 503 at start must not fix the wrong version.
         for attempt in 1...max(1, configuration.attempts) {
-            let (status, data, retryAfter) = try await send(path: "/graphql", body: body, contentType: "application/json", admin: false)
+            let (status, data, retryAfter) = try await send(
+                path: "/graphql", body: body, contentType: "application/json", admin: false)
             if status == 429 || status >= 500, attempt < configuration.attempts {
-                let delay = status == 429 ? AuthorizerClientError.tooManyRequests(retryAfter: retryAfter ?? 1) : .unavailable("HTTP \(status)")
+                let delay =
+                    status == 429
+                    ? AuthorizerClientError.tooManyRequests(retryAfter: retryAfter ?? 1)
+                    : .unavailable("HTTP \(status)")
                 try await Task.sleep(for: .milliseconds(delay.retryDelay(attempt: attempt)))
                 continue
             }
-            guard status == 200, let reply = try? JSONDecoder().decode(GraphQLReply<TypeName>.self, from: data), let types = reply.data
+            guard status == 200, let reply = try? JSONDecoder().decode(GraphQLReply<TypeName>.self, from: data),
+                let types = reply.data
             else { return nil }
             func has(_ key: String) -> Bool { (types[key] ?? nil)?.name != nil }
             if has("legacy") { return .v1 }

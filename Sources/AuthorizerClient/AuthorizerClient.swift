@@ -62,7 +62,8 @@ public struct AuthorizerClient: Sendable {
 
     /// Asks the server its version with `meta { version }` and returns a client that speaks it.
     public static func connect(
-        configuration: Configuration, http: HTTPClient = AuthorizerClient.http, logger: Logger = Logger(label: "authorizer.client")
+        configuration: Configuration, http: HTTPClient = AuthorizerClient.http,
+        logger: Logger = Logger(label: "authorizer.client")
     ) async throws -> AuthorizerClient {
         // `meta` takes no input, so the document is the same for both versions.
         let probe = AuthorizerClient(configuration: configuration, version: .v2, http: http, logger: logger)
@@ -75,7 +76,8 @@ public struct AuthorizerClient: Sendable {
             throw AuthorizerClientError.protocolError(
                 "Authorizer reports version \(meta.version) and its schema does not tell; set --authorizer-version")
         }
-        logger.info("Authorizer version read from its schema", metadata: ["meta": "\(meta.version)", "version": "\(version)"])
+        logger.info(
+            "Authorizer version read from its schema", metadata: ["meta": "\(meta.version)", "version": "\(version)"])
         return AuthorizerClient(configuration: configuration, version: version, http: http, logger: logger)
     }
 
@@ -88,7 +90,8 @@ public struct AuthorizerClient: Sendable {
     /// One `meta` call without retries, bounded by `timeout`: whether Authorizer answers now (readiness).
     public func isReachable(timeout: TimeAmount = .seconds(1)) async -> Bool {
         do {
-            let body = try JSONEncoder().encode(GraphQLRequest(query: version.document(AuthorizerDocuments.meta), variables: [:]))
+            let body = try JSONEncoder().encode(
+                GraphQLRequest(query: version.document(AuthorizerDocuments.meta), variables: [:]))
             let (status, data, _) = try await send(
                 path: "/graphql", body: body, contentType: "application/json", admin: false, timeout: timeout)
             guard status == 200 else { return false }
@@ -157,7 +160,8 @@ public struct AuthorizerClient: Sendable {
             AuthorizerDocuments.resetPassword, field: "reset_password",
             variables: [
                 "params": .object([
-                    "token": .string(token), "password": .string(password), "confirm_password": .string(confirmPassword),
+                    "token": .string(token), "password": .string(password),
+                    "confirm_password": .string(confirmPassword),
                 ])
             ], idempotent: false)
         return response.message
@@ -185,7 +189,11 @@ public struct AuthorizerClient: Sendable {
     public func users(page: Int, limit: Int) async throws -> (users: [AuthorizerUserInfo], total: Int) {
         let response: UsersResponse = try await call(
             AuthorizerDocuments.users, field: "_users",
-            variables: ["params": .object(["pagination": .object(["limit": .number(Double(limit)), "page": .number(Double(page))])])],
+            variables: [
+                "params": .object([
+                    "pagination": .object(["limit": .number(Double(limit)), "page": .number(Double(page))])
+                ])
+            ],
             admin: true, idempotent: true)
         return (response.users, response.pagination.total)
     }
@@ -202,7 +210,8 @@ public struct AuthorizerClient: Sendable {
     }
 
     private func exchange(_ refreshToken: String) async throws -> AuthorizerTokenResponse {
-        let form = "grant_type=refresh_token&client_id=\(Self.formEncode(configuration.clientID))&refresh_token=\(Self.formEncode(refreshToken))"
+        let form =
+            "grant_type=refresh_token&client_id=\(Self.formEncode(configuration.clientID))&refresh_token=\(Self.formEncode(refreshToken))"
         let (status, body, retryAfter) = try await send(
             path: "/oauth/token", body: Data(form.utf8), contentType: "application/x-www-form-urlencoded", admin: false)
         guard status == 200 else {
@@ -266,7 +275,8 @@ public struct AuthorizerClient: Sendable {
         idempotent: Bool
     ) async throws -> Result {
         try await Self.measured(field) {
-            try await attempt(document, field: field, variables: variables, bearer: bearer, admin: admin, idempotent: idempotent)
+            try await attempt(
+                document, field: field, variables: variables, bearer: bearer, admin: admin, idempotent: idempotent)
         }
     }
 
@@ -274,19 +284,26 @@ public struct AuthorizerClient: Sendable {
         let started = ContinuousClock.now
         defer {
             let elapsed = ContinuousClock.now - started
-            Timer(label: "authorizer_call_duration_seconds", dimensions: [("operation", operation)], preferredDisplayUnit: .seconds)
-                .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            Timer(
+                label: "authorizer_call_duration_seconds", dimensions: [("operation", operation)],
+                preferredDisplayUnit: .seconds
+            )
+            .recordNanoseconds(
+                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
         }
         do {
             return try await body()
         } catch let error as AuthorizerClientError {
-            Counter(label: "authorizer_call_errors_total", dimensions: [("operation", operation), ("kind", error.kind)]).increment()
+            Counter(
+                label: "authorizer_call_errors_total", dimensions: [("operation", operation), ("kind", error.kind)]
+            ).increment()
             throw error
         }
     }
 
     private func attempt<Result: Decodable>(
-        _ document: String, field: String, variables: [String: JSONInput], bearer: String?, admin: Bool, idempotent: Bool
+        _ document: String, field: String, variables: [String: JSONInput], bearer: String?, admin: Bool,
+        idempotent: Bool
     ) async throws -> Result {
         let body = try JSONEncoder().encode(
             GraphQLRequest(query: version.document(document), variables: variables))
@@ -304,7 +321,8 @@ public struct AuthorizerClient: Sendable {
                 case 429: throw AuthorizerClientError.tooManyRequests(retryAfter: retryAfter ?? 1)
                 case 500...: throw AuthorizerClientError.unavailable("HTTP \(status)")
                 default:
-                    throw AuthorizerClientError.protocolError("HTTP \(status): \(String(decoding: data.prefix(300), as: UTF8.self))")
+                    throw AuthorizerClientError.protocolError(
+                        "HTTP \(status): \(String(decoding: data.prefix(300), as: UTF8.self))")
                 }
             } catch let error as AuthorizerClientError {
                 lastError = error
@@ -361,7 +379,8 @@ public struct AuthorizerClient: Sendable {
     /// The scheme, host and port of `url`, its path dropped: also the issuer Authorizer 2.4 puts in
     /// tokens for its `--url` (`internal/parsers/url.go`).
     public static func origin(of url: String) -> String {
-        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host
+        else {
             return url
         }
         let shown = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host

@@ -59,7 +59,9 @@ public enum AuthorizerClientError: Error, Sendable, Equatable, CustomStringConve
         // Before 2.4 a missing record is the storage's own error, with no code: gorm's
         // "record not found", MongoDB's "no documents in result" (2.3.0 service/admin_users.go).
         if ["record not found", "no documents in result"].contains(where: lower.contains) { return .notFound(message) }
-        if ["bad user credentials", "invalid credentials", "unauthorized", "invalid token", "user access has been revoked",
+        if [
+            "bad user credentials", "invalid credentials", "unauthorized", "invalid token",
+            "user access has been revoked",
             "email not verified", "user not found",
         ].contains(where: lower.contains) {
             return lower.contains("user not found") ? .notFound(message) : .unauthenticated(message)

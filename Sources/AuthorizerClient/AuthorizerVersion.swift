@@ -21,7 +21,9 @@ public enum AuthorizerVersion: Int, Sendable, CustomStringConvertible, CaseItera
     /// when it does not say (`latest`, `0.1.0-local` and `0.0.1` are what builds of any version
     /// report), and then ``fromSchema(hasListUsersRequest:hasPaginatedRequest:)`` decides.
     public init?(metaVersion: String) {
-        let numbers = metaVersion.drop { !$0.isNumber }.split(separator: ".", maxSplits: 2).map { Int($0.prefix { $0.isNumber }) }
+        let numbers = metaVersion.drop { !$0.isNumber }.split(separator: ".", maxSplits: 2).map {
+            Int($0.prefix { $0.isNumber })
+        }
         switch (numbers.first ?? nil, numbers.count > 1 ? numbers[1] : nil) {
         case (1?, _): self = .v1
         case (2?, let minor?) where minor < 4: self = .v2Paginated

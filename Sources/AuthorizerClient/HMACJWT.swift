@@ -42,10 +42,12 @@ public enum HMACJWT {
 
     /// Strict base64url: the URL alphabet only, no padding, no whitespace.
     public static func base64URLDecoded(_ text: some StringProtocol) -> Data? {
-        guard text.utf8.allSatisfy({ byte in
-            (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2D
-                || byte == 0x5F
-        }), text.utf8.count % 4 != 1
+        guard
+            text.utf8.allSatisfy({ byte in
+                (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
+                    || byte == 0x2D
+                    || byte == 0x5F
+            }), text.utf8.count % 4 != 1
         else { return nil }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.utf8.count % 4 != 0 { base64 += "=" }
@@ -75,7 +77,9 @@ public enum JSONMembers {
                 }
                 guard index < bytes.count else { return nil }
                 if expectingName, let last = objects.indices.last, objects[last] != nil {
-                    guard let name = try? JSONDecoder().decode(String.self, from: Data(bytes[start...index])) else { return nil }
+                    guard let name = try? JSONDecoder().decode(String.self, from: Data(bytes[start...index])) else {
+                        return nil
+                    }
                     if objects[last]?.insert(name).inserted == false { return true }
                     expectingName = false
                 }

@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import JWTKit
-import Metrics
 import Logging
+import Metrics
 import NIOCore
 import NIOFoundationCompat
 
@@ -66,7 +66,9 @@ public actor JWKSCache {
     private func fetch() async -> Bool {
         do {
             let response = try await http.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
-            guard response.status == .ok else { throw AuthorizerClientError.unavailable("JWKS HTTP \(response.status.code)") }
+            guard response.status == .ok else {
+                throw AuthorizerClientError.unavailable("JWKS HTTP \(response.status.code)")
+            }
             let body = Data(buffer: try await response.body.collect(upTo: 1 << 20))
             let jwks = try JSONDecoder().decode(JWKS.self, from: body)
             var loaded: [Key] = []

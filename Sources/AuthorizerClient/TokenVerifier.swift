@@ -62,7 +62,9 @@ public struct TokenVerifier: Sendable {
     /// as much again).
     private let verified: VerifiedTokenCache
 
-    public init(keys: Keys, issuer: String, audience: String, leeway: TimeInterval = 30, cacheCapacity: Int = 10_000) async {
+    public init(keys: Keys, issuer: String, audience: String, leeway: TimeInterval = 30, cacheCapacity: Int = 10_000)
+        async
+    {
         self.keys = keys
         self.verified = VerifiedTokenCache(capacity: cacheCapacity)
         var issuer = issuer
@@ -72,7 +74,9 @@ public struct TokenVerifier: Sendable {
         self.leeway = min(leeway, 30)
     }
 
-    static let asymmetric: Set<String> = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512"]
+    static let asymmetric: Set<String> = [
+        "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512",
+    ]
 
     public func verify(_ token: String, now: Date = Date()) async throws(TokenRejection) -> VerifiedToken {
         guard token.utf8.count <= 16 * 1024 else { throw .malformed }
@@ -89,7 +93,9 @@ public struct TokenVerifier: Sendable {
 
     /// The header and claims of `token`, unverified: three base64url parts, JSON objects, no
     /// member named twice (``JSONMembers``). Remote mode reads tokens with this too.
-    public static func parts(_ token: String) throws(TokenRejection) -> (header: [String: JSONInput], claims: [String: JSONInput]) {
+    public static func parts(_ token: String) throws(TokenRejection) -> (
+        header: [String: JSONInput], claims: [String: JSONInput]
+    ) {
         guard token.utf8.count <= 16 * 1024 else { throw .malformed }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[2].isEmpty,
@@ -134,7 +140,9 @@ public struct TokenVerifier: Sendable {
     }
 
     /// Tries every key of `algorithm`: Authorizer's tokens say nothing about which key signed them.
-    private static func verify(_ token: String, algorithm: String, with keys: [JWKSCache.Key]) async -> [String: JSONInput]? {
+    private static func verify(_ token: String, algorithm: String, with keys: [JWKSCache.Key]) async -> [String:
+        JSONInput]?
+    {
         for key in keys where key.algorithm == algorithm {
             if let verified = try? await key.verifier.verify(token, as: AnyClaims.self) { return verified.values }
         }
@@ -166,7 +174,9 @@ public struct TokenVerifier: Sendable {
     /// Any claims; jwt-kit checks only the signature here, the claims are checked above.
     struct AnyClaims: JWTPayload {
         var values: [String: JSONInput]
-        init(from decoder: any Decoder) throws { values = try decoder.singleValueContainer().decode([String: JSONInput].self) }
+        init(from decoder: any Decoder) throws {
+            values = try decoder.singleValueContainer().decode([String: JSONInput].self)
+        }
         func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()
             try container.encode(values)

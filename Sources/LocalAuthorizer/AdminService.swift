@@ -87,7 +87,9 @@ struct AdminService: Sendable {
             case .bool(let enabled) = params["enabled"]
         else { throw AuthorizerError.invalid("event_name, endpoint and enabled are required") }
         let base = event.split(separator: "-").first.map(String.init) ?? event
-        guard WebhookDispatcher.events.contains(base) else { throw AuthorizerError.invalid("invalid event name \(event)") }
+        guard WebhookDispatcher.events.contains(base) else {
+            throw AuthorizerError.invalid("invalid event name \(event)")
+        }
         // admin_webhooks.go: `invalid endpoint: <reason>`; loopback and private addresses only with --env=e2e.
         if let reason = await EndpointPolicy.refusal(endpoint, allowPrivate: configuration.allowsPrivateWebhooks) {
             throw AuthorizerError.invalid("invalid endpoint: \(reason)")
@@ -112,12 +114,15 @@ struct AdminService: Sendable {
             throw AuthorizerError(message: "webhook not found", code: .notFound)
         }
         var headers: Map = .null
-        if case .dictionary = params["headers"] { headers = params["headers"] } else {
+        if case .dictionary = params["headers"] {
+            headers = params["headers"]
+        } else {
             headers = .dictionary(.init(uniqueKeysWithValues: existing.headers.map { ($0.key, Map.string($0.value)) }))
         }
         let merged: Map = [
             "event_name": .string(params["event_name"].string ?? existing.eventName),
-            "event_description": params["event_description"].string.map(Map.string) ?? existing.eventDescription.map(Map.string) ?? .null,
+            "event_description": params["event_description"].string.map(Map.string) ?? existing.eventDescription.map(
+                Map.string) ?? .null,
             "endpoint": .string(params["endpoint"].string ?? existing.endpoint),
             "enabled": .bool(params["enabled"].bool ?? existing.enabled),
             "headers": headers,
@@ -132,7 +137,8 @@ struct AdminService: Sendable {
     func subscribeToEveryEvent(_ endpoint: String) async throws {
         if let reason = await EndpointPolicy.refusal(endpoint, allowPrivate: configuration.allowsPrivateWebhooks) {
             throw AuthorizerSetupError(
-                "--webhook \(endpoint): \(reason); Authorizer 2.4 allows loopback and private addresses only with --env e2e")
+                "--webhook \(endpoint): \(reason); Authorizer 2.4 allows loopback and private addresses only with --env e2e"
+            )
         }
         let existing = try await store.webhooks()
         for event in WebhookDispatcher.events.sorted()
@@ -169,9 +175,15 @@ struct AdminService: Sendable {
 
     static func graphQLValue(_ webhook: WebhookConfig) -> [String: any Sendable] {
         [
-            "id": webhook.id, "event_name": webhook.eventName, "event_description": webhook.eventDescription ?? WebhookDispatcher.defaultDescription(webhook.baseEventName),
+            "id": webhook.id, "event_name": webhook.eventName,
+            "event_description": webhook.eventDescription
+                ?? WebhookDispatcher.defaultDescription(webhook.baseEventName),
             "endpoint": webhook.endpoint, "enabled": webhook.enabled,
-            "headers": Map.dictionary(.init(uniqueKeysWithValues: webhook.headers.sorted { $0.key < $1.key }.map { ($0.key, Map.string($0.value)) })),
+            "headers": Map.dictionary(
+                .init(
+                    uniqueKeysWithValues: webhook.headers.sorted { $0.key < $1.key }.map {
+                        ($0.key, Map.string($0.value))
+                    })),
             "created_at": Int(webhook.createdAt), "updated_at": Int(webhook.updatedAt),
         ]
     }

@@ -11,8 +11,10 @@ extension AuthService {
         let token = try await store.makeVerification(kind: kind, userID: user.id, expiresAt: now + lifetime)
         let link = "\(configuration.issuer)\(path)?token=\(token)"
         try await store.addToOutbox(
-            OutboxMessage(id: UUID().uuidString.lowercased(), recipient: user.email, kind: kind, link: link, createdAt: now))
-        logger.notice("mail queued; read it at GET /_dev/outbox", metadata: ["kind": "\(kind)", "user_id": "\(user.id)"])
+            OutboxMessage(
+                id: UUID().uuidString.lowercased(), recipient: user.email, kind: kind, link: link, createdAt: now))
+        logger.notice(
+            "mail queued; read it at GET /_dev/outbox", metadata: ["kind": "\(kind)", "user_id": "\(user.id)"])
     }
 
     /// `verify_email` (`service/verify_email.go`): the address is verified, a session starts
@@ -70,7 +72,8 @@ extension AuthService {
     /// The fields `update_profile` takes; with none of them given, it refuses
     /// (`service/update_profile.go`).
     static let profileFields = [
-        "given_name", "family_name", "picture", "middle_name", "nickname", "old_password", "email", "birthdate", "gender",
+        "given_name", "family_name", "picture", "middle_name", "nickname", "old_password", "email", "birthdate",
+        "gender",
         "phone_number", "new_password", "confirm_new_password", "is_multi_factor_auth_enabled", "app_data",
     ]
 

@@ -63,7 +63,8 @@ struct AuthService: Sendable {
         let roles = try signupRoles(request.roles)
 
         let hash = try await hashPassword(request.password)
-        var user = AuthorizerUser(id: UUID().uuidString.lowercased(), email: email, passwordHash: hash, roles: roles, now: now)
+        var user = AuthorizerUser(
+            id: UUID().uuidString.lowercased(), email: email, passwordHash: hash, roles: roles, now: now)
         user.givenName = request.names["given_name"]
         user.familyName = request.names["family_name"]
         user.middleName = request.names["middle_name"]
@@ -84,10 +85,12 @@ struct AuthService: Sendable {
         await webhooks.fire("user.created", user: user)
         await webhooks.fire("user.signup", user: user)
         guard !configuration.enableEmailVerification else {
-            try await sendMail(to: user, kind: "verify_email", path: "/verify_email", lifetime: Self.verificationLifetime)
+            try await sendMail(
+                to: user, kind: "verify_email", path: "/verify_email", lifetime: Self.verificationLifetime)
             return AuthResult(message: Self.verificationSent)
         }
-        var result = try await startSession(for: user, roles: roles, scope: request.scope, message: "Signed up successfully.")
+        var result = try await startSession(
+            for: user, roles: roles, scope: request.scope, message: "Signed up successfully.")
         result.idToken = nil
         await webhooks.fire("user.login", user: user)
         return result
@@ -167,7 +170,8 @@ struct AuthService: Sendable {
             claims["iss"]?.stringValue == configuration.issuer
         else { throw AuthorizerError(message: "invalid claims", code: .unauthenticated) }
         if let roles, !roles.isEmpty {
-            let held = Set((claims[configuration.jwtRoleClaim] ?? claims["roles"])?.arrayValue?.compactMap(\.stringValue) ?? [])
+            let held = Set(
+                (claims[configuration.jwtRoleClaim] ?? claims["roles"])?.arrayValue?.compactMap(\.stringValue) ?? [])
             guard Set(roles).isSubset(of: held) else { throw AuthorizerError.unauthorized }
         }
         return claims
@@ -186,7 +190,9 @@ struct AuthService: Sendable {
         let current = Double(now)
         var refusal: String?
         if claims["exp"] != nil, !(number("exp").map { current < $0 } ?? false) { refusal = "Token is expired" }
-        if claims["iat"] != nil, !(number("iat").map { current >= $0 } ?? false) { refusal = "Token used before issued" }
+        if claims["iat"] != nil, !(number("iat").map { current >= $0 } ?? false) {
+            refusal = "Token used before issued"
+        }
         if claims["nbf"] != nil, !(number("nbf").map { current >= $0 } ?? false) { refusal = "Token is not valid yet" }
         if let refusal { return refusal }
         guard claims["exp"] != nil else { return "missing exp claim" }
@@ -227,7 +233,8 @@ struct AuthService: Sendable {
             let nonce = claims["nonce"]?.stringValue, let subject = claims["sub"]?.stringValue
         else { throw AuthorizerError.invalidToken }
         guard let session = try await store.session(nonce: nonce), session.userID == subject, session.expiresAt > now,
-            tokenType != "refresh_token" || (session.refreshID != nil && claims["jti"]?.stringValue == session.refreshID),
+            tokenType != "refresh_token"
+                || (session.refreshID != nil && claims["jti"]?.stringValue == session.refreshID),
             let user = try await store.user(id: subject), user.revokedTimestamp == nil
         else { throw AuthorizerError.unauthorized }
         return claims
@@ -242,8 +249,10 @@ struct AuthService: Sendable {
         let cookie = AuthorizerStore.randomToken()
         let refreshID = scope.contains("offline_access") ? UUID().uuidString.lowercased() : nil
         let session = AuthorizerStore.Session(
-            nonce: UUID().uuidString.lowercased(), userID: user.id, roles: roles, scope: scope, loginMethod: "basic_auth",
-            expiresAt: now + max(configuration.accessTokenExpiresIn, refreshID == nil ? 0 : configuration.refreshTokenExpiresIn),
+            nonce: UUID().uuidString.lowercased(), userID: user.id, roles: roles, scope: scope,
+            loginMethod: "basic_auth",
+            expiresAt: now
+                + max(configuration.accessTokenExpiresIn, refreshID == nil ? 0 : configuration.refreshTokenExpiresIn),
             cookieHash: AuthorizerStore.hash(cookie), refreshID: refreshID)
         try await store.createSession(session, now: now)
         var result = try await mint(session, user: user, message: message)
@@ -264,7 +273,9 @@ struct AuthService: Sendable {
         access["token_type"] = .string("access_token")
         access["scope"] = .array(session.scope.map(JSONValue.string))
         access["roles"] = .array(session.roles.map(JSONValue.string))
-        var id = common.merging(user.identityValue.filter { $0.key != "roles" && $0.key != "id" }) { current, _ in current }
+        var id = common.merging(user.identityValue.filter { $0.key != "roles" && $0.key != "id" }) { current, _ in
+            current
+        }
         id["token_type"] = .string("id_token")
         id[configuration.jwtRoleClaim] = .array(session.roles.map(JSONValue.string))
         var refreshToken: String?
@@ -291,7 +302,8 @@ struct AuthService: Sendable {
 
     private func signupRoles(_ requested: [String]?) throws -> [String] {
         guard let requested, !requested.isEmpty else { return configuration.defaultRoles }
-        guard requested.allSatisfy({ configuration.roles.contains($0) && !configuration.protectedRoles.contains($0) }) else {
+        guard requested.allSatisfy({ configuration.roles.contains($0) && !configuration.protectedRoles.contains($0) })
+        else {
             throw AuthorizerError.invalid("invalid roles")
         }
         return requested

@@ -100,7 +100,8 @@ public struct AuthorizerConfiguration: Sendable {
     /// trailing slash dropped (`internal/parsers/url.go`, `sanitizeAuthorizerURL`).
     public var issuer: String {
         guard let url else { return "http://\(host):\(httpPort)" }
-        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), let hostName = parts.host,
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(),
+            let hostName = parts.host,
             !hostName.isEmpty
         else {
             var text = url
@@ -117,7 +118,8 @@ public struct AuthorizerConfiguration: Sendable {
     /// The GraphQL limits, defaults where a flag is 0 or less.
     var queryLimits: QueryLimits {
         QueryLimits(
-            maxDepth: graphqlMaxDepth > 0 ? graphqlMaxDepth : 15, maxAliases: graphqlMaxAliases > 0 ? graphqlMaxAliases : 30,
+            maxDepth: graphqlMaxDepth > 0 ? graphqlMaxDepth : 15,
+            maxAliases: graphqlMaxAliases > 0 ? graphqlMaxAliases : 30,
             maxComplexity: graphqlMaxComplexity > 0 ? graphqlMaxComplexity : 300)
     }
 

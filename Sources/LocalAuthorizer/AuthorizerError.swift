@@ -31,7 +31,9 @@ struct AuthorizerError: Error, Sendable, CustomStringConvertible {
         message: "password and confirm password does not match", code: .invalidArgument)
     static let userNotFound = AuthorizerError(message: "user not found", code: .notFound)
 
-    static func invalid(_ message: String) -> AuthorizerError { AuthorizerError(message: message, code: .invalidArgument) }
+    static func invalid(_ message: String) -> AuthorizerError {
+        AuthorizerError(message: message, code: .invalidArgument)
+    }
 }
 
 /// Authorizer 2.x's password rules and their exact messages.
@@ -45,7 +47,9 @@ enum PasswordPolicy {
         let hasLower = password.unicodeScalars.contains { CharacterSetRanges.lower.contains($0.value) }
         let hasDigit = password.unicodeScalars.contains { CharacterSetRanges.digit.contains($0.value) }
         let hasOther = password.unicodeScalars.contains { scalar in
-            ![CharacterSetRanges.upper, CharacterSetRanges.lower, CharacterSetRanges.digit].contains { $0.contains(scalar.value) }
+            ![CharacterSetRanges.upper, CharacterSetRanges.lower, CharacterSetRanges.digit].contains {
+                $0.contains(scalar.value)
+            }
         }
         guard hasUpper, hasLower, hasDigit, hasOther else {
             throw .invalid(

@@ -55,7 +55,8 @@ enum AuthorizerMigrations {
                 )
                 """
             ).run()
-            try await sql.raw("CREATE INDEX authorizer_login_failures_user ON authorizer_login_failures(user_id, at)").run()
+            try await sql.raw("CREATE INDEX authorizer_login_failures_user ON authorizer_login_failures(user_id, at)")
+                .run()
             try await sql.raw(
                 """
                 CREATE TABLE authorizer_verification_requests (
@@ -113,7 +114,8 @@ enum AuthorizerMigrations {
         let name = "20261129000001_index_users_by_creation"
 
         func prepare(on sql: any SQLDatabase, dialect: SQLDialectKind) async throws {
-            try await sql.raw("CREATE INDEX authorizer_users_created ON authorizer_users(created_at DESC, id DESC)").run()
+            try await sql.raw("CREATE INDEX authorizer_users_created ON authorizer_users(created_at DESC, id DESC)")
+                .run()
         }
     }
 }

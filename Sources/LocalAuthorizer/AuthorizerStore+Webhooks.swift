@@ -25,7 +25,10 @@ struct WebhookConfig: Sendable, Equatable {
         updatedAt = try row.decode(column: "updated_at", as: Int64.self)
     }
 
-    init(eventName: String, eventDescription: String?, endpoint: String, enabled: Bool, headers: [String: String], now: Int64) {
+    init(
+        eventName: String, eventDescription: String?, endpoint: String, enabled: Bool, headers: [String: String],
+        now: Int64
+    ) {
         id = Identifier.make()
         self.eventName = eventName
         self.eventDescription = eventDescription
@@ -60,7 +63,10 @@ extension AuthorizerStore {
         let headers = String(decoding: try JSONEncoder().encode(webhook.headers), as: UTF8.self)
         try await database.withConnection { sql in
             try await sql.insert(into: "authorizer_webhooks")
-                .columns("id", "event_name", "event_description", "endpoint", "enabled", "headers", "created_at", "updated_at")
+                .columns(
+                    "id", "event_name", "event_description", "endpoint", "enabled", "headers", "created_at",
+                    "updated_at"
+                )
                 .values(
                     SQLBind(webhook.id), SQLBind(webhook.eventName), SQLBind(webhook.eventDescription),
                     SQLBind(webhook.endpoint), SQLBind(webhook.enabled), SQLBind(headers), SQLBind(webhook.createdAt),
@@ -109,9 +115,11 @@ extension AuthorizerStore {
                 guard let webhookID else { return builder }
                 return builder.where("webhook_id", .equal, SQLBind(webhookID))
             }
-            let total = try await filtered(
-                sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("authorizer_webhook_logs")
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
+            let total =
+                try await filtered(
+                    sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(
+                        "authorizer_webhook_logs")
+                ).first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await filtered(sql.select().column("*").from("authorizer_webhook_logs"))
                 .orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).offset(offset).all()
             let logs = try rows.map { row in

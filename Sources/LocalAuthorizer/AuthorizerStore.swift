@@ -79,9 +79,10 @@ struct AuthorizerStore: Sendable {
                         .orWhere(SQLFunction("LOWER", args: SQLColumn("family_name")), .like, SQLBind(pattern))
                 }
             }
-            let total = try await filtered(
-                sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("authorizer_users")
-            ).first()?.decode(column: "n", as: Int.self) ?? 0
+            let total =
+                try await filtered(
+                    sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("authorizer_users")
+                ).first()?.decode(column: "n", as: Int.self) ?? 0
             let rows = try await filtered(
                 sql.select().columns(Self.userColumns.map { SQLColumn($0) }).from("authorizer_users")
             )
@@ -140,8 +141,9 @@ struct AuthorizerStore: Sendable {
 
     private func session(where column: String, equals value: String) async throws -> Session? {
         try await database.withConnection { sql in
-            guard let row = try await sql.select().column("*").from("authorizer_sessions")
-                .where(SQLColumn(column), .equal, SQLBind(value)).first()
+            guard
+                let row = try await sql.select().column("*").from("authorizer_sessions")
+                    .where(SQLColumn(column), .equal, SQLBind(value)).first()
             else { return nil }
             return Session(
                 nonce: try row.decode(column: "nonce", as: String.self),

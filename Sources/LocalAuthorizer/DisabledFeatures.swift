@@ -18,12 +18,14 @@ enum DisabledFeatures {
         "webauthn_credentials", "check_permissions", "list_permissions", "_admin_signup", "_update_env",
         "_generate_jwt_keys", "_env", "_invite_members", "_verification_requests", "_user_organizations", "_admin_meta",
         "_client", "_clients", "_create_client", "_update_client", "_delete_client", "_rotate_client_secret",
-        "_trusted_issuer", "_trusted_issuers", "_add_trusted_issuer", "_update_trusted_issuer", "_delete_trusted_issuer",
+        "_trusted_issuer", "_trusted_issuers", "_add_trusted_issuer", "_update_trusted_issuer",
+        "_delete_trusted_issuer",
         "_org_oidc_connection", "_create_org_oidc_connection", "_update_org_oidc_connection",
         "_delete_org_oidc_connection", "_org_saml_connection", "_create_org_saml_connection",
         "_update_org_saml_connection", "_delete_org_saml_connection", "_saml_service_provider",
         "_list_saml_service_providers", "_list_saml_idp_keys", "_create_saml_service_provider",
-        "_update_saml_service_provider", "_delete_saml_service_provider", "_rotate_saml_idp_cert", "_retire_saml_idp_key",
+        "_update_saml_service_provider", "_delete_saml_service_provider", "_rotate_saml_idp_cert",
+        "_retire_saml_idp_key",
         "_import_saml_sp_metadata", "_organization", "_organizations", "_org_members", "_create_organization",
         "_update_organization", "_delete_organization", "_add_org_member", "_remove_org_member", "_scim_endpoint",
         "_create_scim_endpoint", "_rotate_scim_token", "_delete_scim_endpoint", "_org_domains", "_request_org_domain",
@@ -46,7 +48,9 @@ enum DisabledFeatures {
         authenticateUser: @escaping @Sendable (GraphQLRequestInfo) async throws -> Void
     ) -> GraphQLFieldResolve {
         { _, args, context, info in
-            let request = context as? GraphQLRequestInfo ?? GraphQLRequestInfo(bearerToken: nil, sessionCookie: nil, isAdmin: false)
+            let request =
+                context as? GraphQLRequestInfo
+                ?? GraphQLRequestInfo(bearerToken: nil, sessionCookie: nil, isAdmin: false)
             if let early = try beforeAuthentication(name, args) { return early }
             if name.hasPrefix("_"), !request.isAdmin { throw AuthorizerError.unauthorized }
             if userOperations.contains(name) { try await authenticateUser(request) }
@@ -92,7 +96,8 @@ enum DisabledFeatures {
         case "check_permissions", "list_permissions":
             throw fail("fine-grained authorization is not enabled", .failedPrecondition)
         // admin_org_oidc.go, admin_org_saml.go: the connection is looked up first; gorm's error.
-        case "_org_oidc_connection", "_delete_org_oidc_connection", "_org_saml_connection", "_delete_org_saml_connection":
+        case "_org_oidc_connection", "_delete_org_oidc_connection", "_org_saml_connection",
+            "_delete_org_saml_connection":
             if blank(p["id"]), blank(p["org_id"]) { throw fail("supply either id or org_id", .invalidArgument) }
             throw fail("record not found", nil)
         case "_update_org_oidc_connection", "_update_org_saml_connection": throw fail("record not found", nil)
@@ -156,7 +161,8 @@ enum DisabledFeatures {
             throw organizationNotFound(p)
         case "_create_org_saml_connection":
             if ["org_id", "name", "idp_entity_id", "idp_sso_url", "idp_certificate"].contains(where: { blank(p[$0]) }) {
-                throw fail("org_id, name, idp_entity_id, idp_sso_url and idp_certificate are required", .invalidArgument)
+                throw fail(
+                    "org_id, name, idp_entity_id, idp_sso_url and idp_certificate are required", .invalidArgument)
             }
             throw organizationNotFound(p)
         case "_create_saml_service_provider":
@@ -164,7 +170,8 @@ enum DisabledFeatures {
                 throw fail("org_id, name, entity_id and acs_url are required", .invalidArgument)
             }
             throw organizationNotFound(p)
-        case "_update_saml_service_provider": throw fail("service provider not found: \(p["id"].string ?? "")", .notFound)
+        case "_update_saml_service_provider":
+            throw fail("service provider not found: \(p["id"].string ?? "")", .notFound)
         case "_rotate_saml_idp_cert": throw organizationNotFound(p)
         case "_list_saml_idp_keys": return [any Sendable]()
         case "_import_saml_sp_metadata":
@@ -176,7 +183,9 @@ enum DisabledFeatures {
             if blank(p["id"]) { throw fail("organization ID required", .invalidArgument) }
             throw fail("organization not found", .notFound)
         case "_add_org_member":
-            if blank(p["org_id"]) || blank(p["user_id"]) { throw fail("org_id and user_id are required", .invalidArgument) }
+            if blank(p["org_id"]) || blank(p["user_id"]) {
+                throw fail("org_id and user_id are required", .invalidArgument)
+            }
             throw fail("organization not found", .notFound)
         case "_remove_org_member": throw fail("membership not found", .notFound)
         case "_user_organizations":
@@ -232,7 +241,9 @@ enum DisabledFeatures {
         let page = request["page"].int.flatMap { $0 > 0 ? $0 : nil } ?? 1
         let offset = (page - 1).multipliedReportingOverflow(by: limit)
         return [
-            "pagination": ["limit": limit, "page": page, "offset": offset.overflow ? 0 : offset.partialValue, "total": total]
+            "pagination": [
+                "limit": limit, "page": page, "offset": offset.overflow ? 0 : offset.partialValue, "total": total,
+            ]
                 as [String: any Sendable],
             key: items,
         ]

@@ -41,7 +41,8 @@ struct GraphQLEndpoint: Sendable {
         do {
             body = try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
         } catch {
-            return Self.errors(.badRequest, ["json request body could not be decoded: \(Self.describe(error))"], mediaType)
+            return Self.errors(
+                .badRequest, ["json request body could not be decoded: \(Self.describe(error))"], mediaType)
         }
         guard body.query.utf8.count <= Self.maxDocumentBytes else {
             return Self.errors(refused, ["query is too long"], mediaType)
@@ -99,10 +100,15 @@ struct GraphQLEndpoint: Sendable {
             return field.alias?.value ?? field.name.value
         }
         guard !keys.isEmpty else { return nil }
-        let errors = keys.map { ShapedError(message: "introspection disabled", path: GraphQL.IndexPath([$0]), extensions: nil) }
+        let errors = keys.map {
+            ShapedError(message: "introspection disabled", path: GraphQL.IndexPath([$0]), extensions: nil)
+        }
         var data: [String: Map] = [:]
         for key in keys { data[key] = .null }
-        return encode(.ok, ResultBody(data: .dictionary(.init(uniqueKeysWithValues: data.sorted { $0.key < $1.key })), errors: errors), contentType: mediaType)
+        return encode(
+            .ok,
+            ResultBody(data: .dictionary(.init(uniqueKeysWithValues: data.sorted { $0.key < $1.key })), errors: errors),
+            contentType: mediaType)
     }
 
     // MARK: Request details
@@ -114,12 +120,15 @@ struct GraphQLEndpoint: Sendable {
         let allowed: Bool
         if let origin, let url = URL(string: origin), let host = url.host {
             if configuration.allowedOrigins.contains("*") {
-                let requestHost = (request.head.authority ?? "")
+                let requestHost =
+                    (request.head.authority ?? "")
                     .split(separator: ":").first.map(String.init) ?? ""
                 allowed = host.lowercased() == requestHost.lowercased()
             } else {
                 let normalized = origin.hasSuffix("/") ? String(origin.dropLast()) : origin
-                allowed = configuration.allowedOrigins.contains { $0 == normalized || $0 == "\(url.scheme ?? "")://\(host)" }
+                allowed = configuration.allowedOrigins.contains {
+                    $0 == normalized || $0 == "\(url.scheme ?? "")://\(host)"
+                }
             }
         } else {
             allowed = false
@@ -173,7 +182,8 @@ struct GraphQLEndpoint: Sendable {
     /// Authorizer's message and code; anything unexpected is logged and not shown.
     private func shaped(_ error: GraphQLError) -> ShapedError {
         if let failure = error.originalError as? AuthorizerError {
-            return ShapedError(message: failure.message, path: error.path, extensions: failure.code.map { ["code": $0.rawValue] })
+            return ShapedError(
+                message: failure.message, path: error.path, extensions: failure.code.map { ["code": $0.rawValue] })
         }
         if let original = error.originalError {
             logger.error("resolver failed", metadata: ["error": "\(original)", "path": "\(error.path)"])
@@ -184,7 +194,8 @@ struct GraphQLEndpoint: Sendable {
 
     private static func errors(_ status: HTTPResponse.Status, _ messages: [String], _ mediaType: String) -> Response {
         encode(
-            status, ResultBody(data: .null, errors: messages.map { ShapedError(message: $0, path: [], extensions: nil) }),
+            status,
+            ResultBody(data: .null, errors: messages.map { ShapedError(message: $0, path: [], extensions: nil) }),
             contentType: mediaType)
     }
 
@@ -206,8 +217,10 @@ struct GraphQLEndpoint: Sendable {
     private static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, _): "missing \(key.stringValue)"
-        case DecodingError.typeMismatch(_, let context): "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.valueNotFound(_, let context): "null at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.typeMismatch(_, let context):
+            "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.valueNotFound(_, let context):
+            "null at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
         default: "not JSON"
         }
     }

@@ -16,7 +16,8 @@ public func buildAuthorizerApplication(
         store: store, clientSecret: configuration.clientSecret, allowPrivate: configuration.allowsPrivateWebhooks,
         timeoutSeconds: configuration.webhookTimeout,
         logger: logger)
-    let auth = AuthService(configuration: configuration, store: store, tokens: tokens, webhooks: webhooks, logger: logger)
+    let auth = AuthService(
+        configuration: configuration, store: store, tokens: tokens, webhooks: webhooks, logger: logger)
     let admin = AdminService(configuration: configuration, store: store, webhooks: webhooks)
     let schema = try Resolvers(configuration: configuration, auth: auth, admin: admin).makeSchema()
     let endpoint = GraphQLEndpoint(configuration: configuration, schema: schema, logger: logger)
@@ -34,7 +35,8 @@ public func buildAuthorizerApplication(
             body: .init(byteBuffer: ByteBuffer(bytes: tokens.jwksJSON)))
     }
     router.get("/.well-known/openid-configuration") { _, _ in
-        GraphQLEndpoint.encode(.ok, OpenIDConfiguration(issuer: configuration.issuer, algorithm: tokens.algorithm.rawValue))
+        GraphQLEndpoint.encode(
+            .ok, OpenIDConfiguration(issuer: configuration.issuer, algorithm: tokens.algorithm.rawValue))
     }
     router.get("/healthz") { _, _ in GraphQLEndpoint.json(.ok, ["status": "ok"]) }
     OAuthController(auth: auth, endpoint: endpoint).addRoutes(to: router)

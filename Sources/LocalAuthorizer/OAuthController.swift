@@ -15,7 +15,9 @@ struct OAuthController: Sendable {
 
     private func token(_ request: Request) async throws -> Response {
         if let refusal = endpoint.csrfRefusal(request) { return refusal }
-        guard let form = try await Self.form(request) else { return Self.oauthError("invalid_request", "unreadable body") }
+        guard let form = try await Self.form(request) else {
+            return Self.oauthError("invalid_request", "unreadable body")
+        }
         guard form["grant_type"] == "refresh_token" else {
             return Self.oauthError("unsupported_grant_type", "only grant_type=refresh_token is supported")
         }
@@ -31,7 +33,8 @@ struct OAuthController: Sendable {
         // http_handlers/token.go: the old refresh token's roles and scope, scope space-joined.
         var body: [String: JSONValue] = [
             "token_type": .string("Bearer"), "expires_in": .int(result.expiresIn ?? 0),
-            "roles": .array((result.roles ?? []).map(JSONValue.string)), "scope": .string((result.scope ?? []).joined(separator: " ")),
+            "roles": .array((result.roles ?? []).map(JSONValue.string)),
+            "scope": .string((result.scope ?? []).joined(separator: " ")),
         ]
         body["access_token"] = result.accessToken.map(JSONValue.string)
         body["id_token"] = result.idToken.map(JSONValue.string)
@@ -64,7 +67,8 @@ struct OAuthController: Sendable {
             return (try? JSONDecoder().decode([String: JSONValue].self, from: data))?.compactMapValues(\.stringValue)
         }
         var components = URLComponents()
-        components.percentEncodedQuery = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "+", with: "%20")
+        components.percentEncodedQuery = String(decoding: data, as: UTF8.self).replacingOccurrences(
+            of: "+", with: "%20")
         guard let items = components.queryItems else { return [:] }
         return Dictionary(items.map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
     }

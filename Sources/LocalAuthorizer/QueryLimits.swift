@@ -13,7 +13,9 @@ struct QueryLimits: Sendable {
     func violation(in document: Document, operationName: String?) -> String? {
         guard let operation = Self.operation(in: document, named: operationName) else { return nil }
         var fragments: [String: FragmentDefinition] = [:]
-        for case let fragment as FragmentDefinition in document.definitions { fragments[fragment.name.value] = fragment }
+        for case let fragment as FragmentDefinition in document.definitions {
+            fragments[fragment.name.value] = fragment
+        }
         let walk = Walk(fragments: fragments)
         let depth = walk.depth(operation.selectionSet)
         if depth > maxDepth { return "query depth \(depth) exceeds maximum allowed depth \(maxDepth)" }
@@ -64,7 +66,8 @@ struct QueryLimits: Sendable {
                     // Each field is one level; fragments add none.
                     case .depth: value = inner.saturatingAdd(1)
                     // Fields whose alias differs from their name.
-                    case .aliases: value = inner.saturatingAdd((field.alias.map { $0.value != field.name.value } ?? false) ? 1 : 0)
+                    case .aliases:
+                        value = inner.saturatingAdd((field.alias.map { $0.value != field.name.value } ?? false) ? 1 : 0)
                     // gqlgen's default: one plus the children; `__schema` costs nothing.
                     case .complexity: value = field.name.value == "__schema" ? 0 : inner.saturatingAdd(1)
                     }

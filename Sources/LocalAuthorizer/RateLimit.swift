@@ -28,9 +28,12 @@ struct RateLimitMiddleware: RouterMiddleware {
     static let exempt: Set<String> = [
         "/", "/health", "/healthz", "/readyz", "/.well-known/openid-configuration", "/.well-known/jwks.json",
     ]
-    static let body = #"{"error":"rate_limit_exceeded","error_description":"Too many requests. Please try again later."}"#
+    static let body =
+        #"{"error":"rate_limit_exceeded","error_description":"Too many requests. Please try again later."}"#
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let path = request.uri.path
         guard !Self.exempt.contains(path), !path.hasPrefix("/app/"), !path.hasPrefix("/dashboard/") else {
             return try await next(request, context)

@@ -1,5 +1,4 @@
 import GraphQL
-
 import Synchronization
 
 /// What a resolver knows about the HTTP request it serves, and the cookies it sets in reply.
@@ -43,9 +42,13 @@ struct Resolvers: Sendable {
         for type in roots {
             let fields = try type.fields()
             for (name, field) in fields {
-                field.resolve = resolvers[name] ?? DisabledFeatures.resolver(
-                    for: name, configuration: configuration,
-                    authenticateUser: { [auth] request in _ = try await auth.profile(accessToken: request.bearerToken) })
+                field.resolve =
+                    resolvers[name]
+                    ?? DisabledFeatures.resolver(
+                        for: name, configuration: configuration,
+                        authenticateUser: { [auth] request in
+                            _ = try await auth.profile(accessToken: request.bearerToken)
+                        })
             }
             type.fields = { fields }
         }
@@ -82,7 +85,10 @@ struct Resolvers: Sendable {
             "signup": { _, args, context, _ in
                 let p = args["params"]
                 var names: [String: String] = [:]
-                for key in ["given_name", "family_name", "middle_name", "nickname", "gender", "birthdate", "phone_number", "picture"] {
+                for key in [
+                    "given_name", "family_name", "middle_name", "nickname", "gender", "birthdate", "phone_number",
+                    "picture",
+                ] {
                     if let value = p[key].string { names[key] = value }
                 }
                 let result = try await auth.signup(
@@ -107,7 +113,8 @@ struct Resolvers: Sendable {
             },
             "session": { _, args, context, _ in
                 let result = try await auth.sessionTokens(
-                    cookie: Self.info(context).sessionCookie, roles: args["params"]["roles"].array?.compactMap(\.string))
+                    cookie: Self.info(context).sessionCookie, roles: args["params"]["roles"].array?.compactMap(\.string)
+                )
                 return Self.graphQLValue(result, context, configuration)
             },
             "validate_session": { _, args, _, _ in
@@ -124,11 +131,13 @@ struct Resolvers: Sendable {
             },
             "resend_verify_email": { _, args, _, _ in
                 try await auth.resendVerifyEmail(email: args["params"]["email"].string ?? "")
-                return ["message": "Verification email has been sent. Please check your inbox"] as [String: any Sendable]
+                return ["message": "Verification email has been sent. Please check your inbox"]
+                    as [String: any Sendable]
             },
             "forgot_password": { _, args, _, _ in
                 try await auth.forgotPassword(email: args["params"]["email"].string)
-                return ["message": "Please check your inbox! We have sent a password reset link."] as [String: any Sendable]
+                return ["message": "Please check your inbox! We have sent a password reset link."]
+                    as [String: any Sendable]
             },
             "reset_password": { _, args, _, _ in
                 let p = args["params"]
@@ -150,7 +159,9 @@ struct Resolvers: Sendable {
                     throw AuthorizerError(message: "invalid admin secret", code: .unauthenticated)
                 }
                 Self.info(context).setCookie(
-                    Self.cookie("authorizer-admin", AdminSecret.cookieValue(configuration.adminSecret), maxAge: 86_400, configuration))
+                    Self.cookie(
+                        "authorizer-admin", AdminSecret.cookieValue(configuration.adminSecret), maxAge: 86_400,
+                        configuration))
                 return ["message": "admin logged in successfully"] as [String: any Sendable]
             },
             "_admin_session": Self.adminOnly { _ in ["message": "admin session refreshed successfully"] },
@@ -170,10 +181,12 @@ struct Resolvers: Sendable {
                 return ["is_valid": true, "claims": try Map(claims)] as [String: any Sendable]
             },
             "_users": Self.adminOnly { args in
-                try await admin.users(page: try .init(args["params"]["pagination"]), query: args["params"]["query"].string)
+                try await admin.users(
+                    page: try .init(args["params"]["pagination"]), query: args["params"]["query"].string)
             },
             "_user": Self.adminOnly { args in
-                try await admin.user(id: args["params"]["id"].string, email: args["params"]["email"].string).graphQLValue
+                try await admin.user(id: args["params"]["id"].string, email: args["params"]["email"].string)
+                    .graphQLValue
             },
             "_update_user": Self.adminOnly { args in try await admin.updateUser(args["params"]).graphQLValue },
             "_delete_user": Self.adminOnly { args in
@@ -224,7 +237,9 @@ struct Resolvers: Sendable {
     }
 
     /// A `Set-Cookie` value; `Secure` when the server's URL is https.
-    static func cookie(_ name: String, _ value: String, maxAge: Int64, _ configuration: AuthorizerConfiguration) -> String {
+    static func cookie(_ name: String, _ value: String, maxAge: Int64, _ configuration: AuthorizerConfiguration)
+        -> String
+    {
         let secure = configuration.issuer.hasPrefix("https://") ? "; Secure" : ""
         return "\(name)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax\(secure)"
     }
@@ -234,7 +249,9 @@ struct Resolvers: Sendable {
         _ result: AuthService.AuthResult, _ context: any Sendable, _ configuration: AuthorizerConfiguration
     ) -> [String: any Sendable] {
         if let cookie = result.sessionCookie {
-            let lifetime = max(configuration.accessTokenExpiresIn, result.refreshToken == nil ? 0 : configuration.refreshTokenExpiresIn)
+            let lifetime = max(
+                configuration.accessTokenExpiresIn, result.refreshToken == nil ? 0 : configuration.refreshTokenExpiresIn
+            )
             info(context).setCookie(Self.cookie("cookie_session", cookie, maxAge: lifetime, configuration))
         }
         var value: [String: any Sendable] = ["message": result.message]

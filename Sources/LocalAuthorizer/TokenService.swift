@@ -49,11 +49,12 @@ struct TokenService: Sendable {
         }
         let kid = configuration.clientID
         var hmacSecret: String?
-        let digest: DigestAlgorithm = switch type.bits {
-        case 384: .sha384
-        case 512: .sha512
-        default: .sha256
-        }
+        let digest: DigestAlgorithm =
+            switch type.bits {
+            case 384: .sha384
+            case 512: .sha512
+            default: .sha256
+            }
         switch type.family {
         case .hmac:
             // Authorizer refuses only an empty secret (`internal/token/provider.go`).
@@ -62,9 +63,11 @@ struct TokenService: Sendable {
             }
             hmacSecret = secret
         case .rsa:
-            let pem = try configuration.jwtPrivateKey ?? KeyFolder(configuration.dataFolder).pem(named: "jwt-\(type.rawValue.lowercased()).pem") {
-                try _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation
-            }
+            let pem =
+                try configuration.jwtPrivateKey
+                ?? KeyFolder(configuration.dataFolder).pem(named: "jwt-\(type.rawValue.lowercased()).pem") {
+                    try _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation
+                }
             let key = try Insecure.RSA.PrivateKey(pem: pem)
             if let publicPEM = configuration.jwtPublicKey, try Insecure.RSA.PublicKey(pem: publicPEM) != key.publicKey {
                 throw AuthorizerSetupError("--jwt-public-key does not match --jwt-private-key")
@@ -85,13 +88,29 @@ struct TokenService: Sendable {
             let name = "jwt-\(type.rawValue.lowercased()).pem"
             let (parameters, curve): ((x: String, y: String)?, String) =
                 switch type.bits {
-                case 384: (try await addECDSA(P384.self, configuration, folder, name, keys) { P384.Signing.PrivateKey().pemRepresentation }, "P-384")
-                case 512: (try await addECDSA(P521.self, configuration, folder, name, keys) { P521.Signing.PrivateKey().pemRepresentation }, "P-521")
-                default: (try await addECDSA(P256.self, configuration, folder, name, keys) { P256.Signing.PrivateKey().pemRepresentation }, "P-256")
+                case 384:
+                    (
+                        try await addECDSA(P384.self, configuration, folder, name, keys) {
+                            P384.Signing.PrivateKey().pemRepresentation
+                        }, "P-384"
+                    )
+                case 512:
+                    (
+                        try await addECDSA(P521.self, configuration, folder, name, keys) {
+                            P521.Signing.PrivateKey().pemRepresentation
+                        }, "P-521"
+                    )
+                default:
+                    (
+                        try await addECDSA(P256.self, configuration, folder, name, keys) {
+                            P256.Signing.PrivateKey().pemRepresentation
+                        }, "P-256"
+                    )
                 }
             guard let parameters else { throw AuthorizerSetupError("\(type.rawValue) key has no parameters") }
             jwk = [
-                "kty": "EC", "crv": curve, "use": "sig", "alg": type.rawValue, "kid": kid, "x": parameters.x, "y": parameters.y,
+                "kty": "EC", "crv": curve, "use": "sig", "alg": type.rawValue, "kid": kid, "x": parameters.x,
+                "y": parameters.y,
             ]
         }
         let encoder = JSONEncoder()
@@ -108,7 +127,8 @@ struct TokenService: Sendable {
         _ curve: Curve.Type, _ configuration: AuthorizerConfiguration, _ folder: KeyFolder, _ name: String,
         _ keys: JWTKeyCollection, generate: () throws -> String
     ) async throws -> (x: String, y: String)? {
-        let key = try ECDSA.PrivateKey<Curve>(pem: try configuration.jwtPrivateKey ?? folder.pem(named: name, generate: generate))
+        let key = try ECDSA.PrivateKey<Curve>(
+            pem: try configuration.jwtPrivateKey ?? folder.pem(named: name, generate: generate))
         if let publicPEM = configuration.jwtPublicKey, try ECDSA.PublicKey<Curve>(pem: publicPEM) != key.publicKey {
             throw AuthorizerSetupError("--jwt-public-key does not match --jwt-private-key")
         }
@@ -120,7 +140,10 @@ struct TokenService: Sendable {
     func sign(_ claims: [String: JSONValue]) async throws -> String {
         if let hmacSecret {
             let header = Data(#"{"alg":"\#(algorithm.rawValue)","typ":"JWT"}"#.utf8)
-            guard let token = HMACJWT.sign(header: header, payload: try GoJSON.encode(claims), algorithm: algorithm.rawValue, secret: hmacSecret)
+            guard
+                let token = HMACJWT.sign(
+                    header: header, payload: try GoJSON.encode(claims), algorithm: algorithm.rawValue,
+                    secret: hmacSecret)
             else { throw AuthorizerSetupError("cannot sign with \(algorithm.rawValue)") }
             return token
         }
@@ -148,7 +171,9 @@ struct TokenService: Sendable {
         throw TokenError.badSignature
     }
 
-    private static func rsaJWK(_ key: JWTKit.Insecure.RSA.PublicKey, kid: String, alg: String) throws -> [String: String] {
+    private static func rsaJWK(_ key: JWTKit.Insecure.RSA.PublicKey, kid: String, alg: String) throws -> [String:
+        String]
+    {
         let primitives = try key.getKeyPrimitives()
         return [
             "kty": "RSA", "use": "sig", "alg": alg, "kid": kid,

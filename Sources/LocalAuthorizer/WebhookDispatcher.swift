@@ -67,7 +67,9 @@ final class WebhookDispatcher: Service, Sendable {
             return
         }
         for webhook in webhooks {
-            guard let body = try? Self.body(event: event, user: user, webhookID: webhook.id, description: webhook.eventDescription)
+            guard
+                let body = try? Self.body(
+                    event: event, user: user, webhookID: webhook.id, description: webhook.eventDescription)
             else { continue }
             continuation.yield(Delivery(webhook: webhook, body: body, userID: user.id))
         }
@@ -97,7 +99,8 @@ final class WebhookDispatcher: Service, Sendable {
         if let reason = await EndpointPolicy.refusal(delivery.webhook.endpoint, allowPrivate: allowPrivate) {
             let log = WebhookLog(
                 id: Identifier.make(), webhookID: delivery.webhook.id, httpStatus: 0,
-                request: String(decoding: delivery.body, as: UTF8.self), response: EndpointPolicy.deliveryRefusal(reason),
+                request: String(decoding: delivery.body, as: UTF8.self),
+                response: EndpointPolicy.deliveryRefusal(reason),
                 createdAt: Int64(Date().timeIntervalSince1970))
             try? await store.addWebhookLog(log)
             return
@@ -105,7 +108,8 @@ final class WebhookDispatcher: Service, Sendable {
         var request = HTTPClientRequest(url: delivery.webhook.endpoint)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: WebhookSignature.headerName, value: WebhookSignature.sign(delivery.body, secret: clientSecret))
+        request.headers.add(
+            name: WebhookSignature.headerName, value: WebhookSignature.sign(delivery.body, secret: clientSecret))
         // Configured headers come last and replace any of the same name (events.go, Header.Set).
         for (name, value) in delivery.webhook.headers { request.headers.replaceOrAdd(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: delivery.body))

@@ -29,12 +29,15 @@ struct LeasedConnectionSQL: SQLDatabase {
     var dialect: any SQLDialect { base.dialect }
     var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<
+        Void
+    > {
         let connection = self.connection
         let base = self.base
         return connection.eventLoop.flatSubmit {
             guard !connection.isClosed else {
-                return connection.eventLoop.makeFailedFuture(PlatformDBError.unavailable("the PostgreSQL connection has closed"))
+                return connection.eventLoop.makeFailedFuture(
+                    PlatformDBError.unavailable("the PostgreSQL connection has closed"))
             }
             return base.execute(sql: query, onRow)
         }
@@ -44,7 +47,8 @@ struct LeasedConnectionSQL: SQLDatabase {
         try await execute(sql: query, onRow).get()
     }
 
-    func withSession<R: Sendable>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    func withSession<R: Sendable>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    {
         try await closure(self)
     }
 }

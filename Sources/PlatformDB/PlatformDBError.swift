@@ -74,7 +74,8 @@ public enum PlatformDBError: Error, Equatable, Sendable, CustomStringConvertible
             // SQLite names the failed constraint in its message: "UNIQUE constraint failed: users.email".
             let message = lite.message
             if message.hasPrefix("UNIQUE constraint failed: ") {
-                let target = message.dropFirst("UNIQUE constraint failed: ".count)
+                let target =
+                    message.dropFirst("UNIQUE constraint failed: ".count)
                     .split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
                 let parts = target.split(separator: ".", maxSplits: 1).map(String.init)
                 return .alreadyExists(table: parts.first ?? "?", field: parts.last ?? "key")

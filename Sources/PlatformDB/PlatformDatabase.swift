@@ -36,7 +36,9 @@ public final class PlatformDatabase: Service, Sendable {
 
     /// Opens the database. SQLite files and their folders are created; PostgreSQL connects lazily
     /// once `run()` is running, up to 20 connections, of which `openConnections` stay open when idle.
-    public static func open(_ url: DatabaseURL, logger: Logger, openConnections: Int = 2) async throws -> PlatformDatabase {
+    public static func open(_ url: DatabaseURL, logger: Logger, openConnections: Int = 2) async throws
+        -> PlatformDatabase
+    {
         switch url {
         case .postgres(let location):
             var configuration = PostgresClient.Configuration(
@@ -107,7 +109,11 @@ public final class PlatformDatabase: Service, Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(3600))
             }
-            if closed.withLock({ was in defer { was = true }; return !was }) { await Self.close(connection) }
+            if closed.withLock({ was in
+                defer { was = true }; return !was
+            }) {
+                await Self.close(connection)
+            }
         }
     }
 
@@ -165,13 +171,16 @@ public final class PlatformDatabase: Service, Sendable {
     /// scoped to a closure, so a task holds it and hands the connection over; when the wait
     /// times out the task is cancelled, which withdraws its request from the pool.
     static func lease(from client: PostgresClient, within timeout: Duration) async throws -> Lease {
-        let (offers, offer) = AsyncStream.makeStream(of: Result<Lease, any Error>.self, bufferingPolicy: .bufferingNewest(1))
+        let (offers, offer) = AsyncStream.makeStream(
+            of: Result<Lease, any Error>.self, bufferingPolicy: .bufferingNewest(1))
         let holder = Task {
             do {
                 try await client.withConnection { connection in
                     let (done, finish) = AsyncStream.makeStream(of: Never.self)
                     // Too late (the caller gave up): the connection goes straight back.
-                    guard case .enqueued = offer.yield(.success(Lease(connection: connection, done: finish))) else { return }
+                    guard case .enqueued = offer.yield(.success(Lease(connection: connection, done: finish))) else {
+                        return
+                    }
                     offer.finish()
                     for await _ in done {}
                 }
@@ -251,7 +260,8 @@ public final class PlatformDatabase: Service, Sendable {
 
     /// Runs `body` in a transaction of `scope`'s tenant: on PostgreSQL, row-level security then
     /// admits that tenant's rows only, a second guard behind every query's own `client_id` filter.
-    public func scoped<T: Sendable>(_ scope: TenantScope, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    public func scoped<T: Sendable>(_ scope: TenantScope, _ body: (any SQLDatabase) async throws -> T) async throws -> T
+    {
         try await transaction(settings: [(Self.tenantSetting, scope.tenantID)], body)
     }
 

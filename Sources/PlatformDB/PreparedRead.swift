@@ -25,7 +25,9 @@ extension PlatformDatabase {
             let logger = self.logger
             return try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
                 guard connection.eventLoop.inEventLoop else { return nil }
-                guard !connection.isClosed else { throw PlatformDBError.unavailable("the PostgreSQL connection has closed") }
+                guard !connection.isClosed else {
+                    throw PlatformDBError.unavailable("the PostgreSQL connection has closed")
+                }
                 var rows: [Statement.Row] = []
                 for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
                 return rows

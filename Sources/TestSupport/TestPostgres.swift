@@ -40,7 +40,9 @@ public actor TestPostgres {
 
     private func createDatabase(migrated: Bool) async throws -> (String, DatabaseURL) {
         let previous = tail
-        let task = Task { await previous.value; return try await self.createDatabaseNow(migrated: migrated) }
+        let task = Task {
+            await previous.value; return try await self.createDatabaseNow(migrated: migrated)
+        }
         tail = Task { _ = try? await task.value }
         return try await task.value
     }

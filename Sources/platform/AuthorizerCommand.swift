@@ -21,15 +21,20 @@ struct AuthorizerCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("http-port"), help: "Port to listen on.")
     var httpPort = 8081
-    @Option(help: "Public URL of this server; its scheme and host are the tokens' iss. Default: http://127.0.0.1:<http-port>")
+    @Option(
+        help:
+            "Public URL of this server; its scheme and host are the tokens' iss. Default: http://127.0.0.1:<http-port>")
     var url: String?
     @Option(name: .customLong("client-id"), help: "Client id: the tokens' aud and the JWKS kid.")
     var clientID = "local-client-id"
-    @Option(name: .customLong("client-secret"), help: "Client secret; signs webhook bodies. Env: AUTHORIZER_CLIENT_SECRET")
+    @Option(
+        name: .customLong("client-secret"), help: "Client secret; signs webhook bodies. Env: AUTHORIZER_CLIENT_SECRET")
     var clientSecret: String?
     @Option(name: .customLong("admin-secret"), help: "Admin secret for the _ operations. Env: AUTHORIZER_ADMIN_SECRET")
     var adminSecret: String?
-    @Option(name: .customLong("database-url"), help: "This server's own database (never the platform's). Default: sqlite://data/authorizer/authorizer.sqlite")
+    @Option(
+        name: .customLong("database-url"),
+        help: "This server's own database (never the platform's). Default: sqlite://data/authorizer/authorizer.sqlite")
     var databaseURL = "sqlite://data/authorizer/authorizer.sqlite"
     @Option(name: .customLong("data-folder"), help: "Where generated signing keys are kept.")
     var dataFolder = "data/authorizer"
@@ -43,7 +48,9 @@ struct AuthorizerCommand: AsyncParsableCommand {
     var jwtPublicKey: String?
     @Option(
         name: .customLong("jwt-previous-public-key"),
-        help: "PEM public key (or a PEM file) of an earlier RS256 key, still published and accepted after a rotation; repeatable.")
+        help:
+            "PEM public key (or a PEM file) of an earlier RS256 key, still published and accepted after a rotation; repeatable."
+    )
     var jwtPreviousPublicKeys: [String] = []
     @Option(name: .customLong("jwt-role-claim"), help: "Claim of the id token that holds the active roles.")
     var jwtRoleClaim = "role"
@@ -59,7 +66,8 @@ struct AuthorizerCommand: AsyncParsableCommand {
     var enableEmailVerification = false
     @Option(name: .customLong("enable-signup"), help: "Allow signup.")
     var enableSignup = true
-    @Option(name: .customLong("allowed-origins"), help: "Comma-separated allowed origins; * means the request's own host.")
+    @Option(
+        name: .customLong("allowed-origins"), help: "Comma-separated allowed origins; * means the request's own host.")
     var allowedOrigins = "*"
     @Option(name: .customLong("refresh-token-expires-in"), help: "Refresh token lifetime, seconds.")
     var refreshTokenExpiresIn: Int64 = 2_592_000
@@ -77,13 +85,17 @@ struct AuthorizerCommand: AsyncParsableCommand {
     var graphqlMaxDepth = 15
     @Option(name: .customLong("graphql-max-aliases"), help: "Most aliases in an operation (0: the default).")
     var graphqlMaxAliases = 30
-    @Option(name: .customLong("graphql-max-complexity"), help: "Most fields in an operation, __schema free (0: the default).")
+    @Option(
+        name: .customLong("graphql-max-complexity"),
+        help: "Most fields in an operation, __schema free (0: the default).")
     var graphqlMaxComplexity = 300
     @Option(name: .customLong("graphql-max-body-bytes"), help: "Largest /graphql body, bytes.")
     var graphqlMaxBodyBytes = 1 << 20
     @Option(name: .customLong("rate-limit-rps"), help: "Requests per second per client IP (0 turns the limit off).")
     var rateLimitRPS: Double = 30
-    @Option(name: .customLong("rate-limit-burst"), help: "Bucket size per client IP: requests allowed at once (0 refuses everything, as Authorizer).")
+    @Option(
+        name: .customLong("rate-limit-burst"),
+        help: "Bucket size per client IP: requests allowed at once (0 refuses everything, as Authorizer).")
     var rateLimitBurst = 20
 
     func run() async throws {
@@ -94,15 +106,23 @@ struct AuthorizerCommand: AsyncParsableCommand {
         options.logFormat = logFormat
         let logger = try options.makeLogger(label: "platform.authorizer")
         guard let type = AuthorizerConfiguration.JWTType(rawValue: jwtType.uppercased()) else {
-            throw ValidationError("--jwt-type: '\(jwtType)' is not one of HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512")
+            throw ValidationError(
+                "--jwt-type: '\(jwtType)' is not one of HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512")
         }
-        guard let clientSecret = try secretSetting(clientSecret, flag: "--client-secret", environment: "AUTHORIZER_CLIENT_SECRET") else {
+        guard
+            let clientSecret = try secretSetting(
+                clientSecret, flag: "--client-secret", environment: "AUTHORIZER_CLIENT_SECRET")
+        else {
             throw ValidationError("--client-secret (or AUTHORIZER_CLIENT_SECRET) is required")
         }
-        guard let adminSecret = try secretSetting(adminSecret, flag: "--admin-secret", environment: "AUTHORIZER_ADMIN_SECRET") else {
+        guard
+            let adminSecret = try secretSetting(
+                adminSecret, flag: "--admin-secret", environment: "AUTHORIZER_ADMIN_SECRET")
+        else {
             throw ValidationError("--admin-secret (or AUTHORIZER_ADMIN_SECRET) is required")
         }
-        var configuration = AuthorizerConfiguration(clientID: clientID, clientSecret: clientSecret, adminSecret: adminSecret)
+        var configuration = AuthorizerConfiguration(
+            clientID: clientID, clientSecret: clientSecret, adminSecret: adminSecret)
         configuration.httpPort = httpPort
         configuration.url = url
         do {

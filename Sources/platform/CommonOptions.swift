@@ -1,17 +1,26 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import Logging
+import Metrics
 import PlatformDB
+import Prometheus
 
 /// Options every subcommand shares. Flags win over environment variables, which win over defaults.
 struct CommonOptions: ParsableArguments {
-    @Option(help: "Platform database: postgres://user:pass@host:port/db, sqlite:///path or sqlite::memory:. Env: DATABASE_URL. Default: \(DatabaseURL.defaultURLString)")
+    @Option(
+        help:
+            "Platform database: postgres://user:pass@host:port/db, sqlite:///path or sqlite::memory:. Env: DATABASE_URL. Default: \(DatabaseURL.defaultURLString)"
+    )
     var databaseURL: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env: LOG_LEVEL. Default: info")
     var logLevel: String?
 
-    @Option(help: "Log format: text (one readable line per event) or json (one JSON object per line). Env: LOG_FORMAT. Default: text")
+    @Option(
+        help:
+            "Log format: text (one readable line per event) or json (one JSON object per line). Env: LOG_FORMAT. Default: text"
+    )
     var logFormat: String?
 
     /// The database URL after flags, environment and default are layered.
@@ -28,7 +37,8 @@ struct CommonOptions: ParsableArguments {
     func makeLogger(label: String) throws -> Logger {
         let text = logLevel ?? ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: text.lowercased()) else {
-            throw ValidationError("--log-level / LOG_LEVEL: '\(text)' is not one of trace, debug, info, notice, warning, error, critical")
+            throw ValidationError(
+                "--log-level / LOG_LEVEL: '\(text)' is not one of trace, debug, info, notice, warning, error, critical")
         }
         let format = (logFormat ?? ProcessInfo.processInfo.environment["LOG_FORMAT"] ?? "text").lowercased()
         guard ["text", "json"].contains(format) else {
@@ -69,11 +79,6 @@ enum MetricsBootstrap {
         return registry
     }()
 }
-
-import Metrics
-import Prometheus
-
-import Gateway
 
 /// A secret setting from its flag or, failing that, its environment variable, checked by
 /// ``SecretSetting`` with the key it actually came from named in the error.

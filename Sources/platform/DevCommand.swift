@@ -12,7 +12,8 @@ import ServiceLifecycle
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
-        abstract: "Run the system locally with no setup: the gateway and the local Authorizer, on SQLite under ./data/.",
+        abstract:
+            "Run the system locally with no setup: the gateway and the local Authorizer, on SQLite under ./data/.",
         discussion: """
             Examples:
               platform dev
@@ -34,7 +35,9 @@ struct DevCommand: AsyncParsableCommand {
     @Option(help: "Log format: text or json.")
     var logFormat = "text"
 
-    @Option(name: .customLong("super-admin"), help: "Email of a platform operator (SUPER_ADMIN) once they sign up; repeatable.")
+    @Option(
+        name: .customLong("super-admin"),
+        help: "Email of a platform operator (SUPER_ADMIN) once they sign up; repeatable.")
     var superAdmins: [String] = []
 
     func run() async throws {
@@ -68,23 +71,24 @@ struct DevCommand: AsyncParsableCommand {
         gateway.metrics = MetricsBootstrap.registry
 
         // Written unbuffered so it shows before the servers' own log lines.
-        FileHandle.standardOutput.write(Data(
-            """
-            platform dev
-              web app          http://127.0.0.1:\(port)/   (reports-client: sign up a company there)
-              gateway          http://127.0.0.1:\(port)   (try: curl -s http://127.0.0.1:\(port)/readyz)
-              local Authorizer http://127.0.0.1:\(authorizerPort)   (client id platform-dev, RS256)
-              databases        \(gateway.databaseURL), \(authorizer.databaseURL)
-              dev secrets      data/dev-secrets.json (client and admin secret; kept between runs)
+        FileHandle.standardOutput.write(
+            Data(
+                """
+                platform dev
+                  web app          http://127.0.0.1:\(port)/   (reports-client: sign up a company there)
+                  gateway          http://127.0.0.1:\(port)   (try: curl -s http://127.0.0.1:\(port)/readyz)
+                  local Authorizer http://127.0.0.1:\(authorizerPort)   (client id platform-dev, RS256)
+                  databases        \(gateway.databaseURL), \(authorizer.databaseURL)
+                  dev secrets      data/dev-secrets.json (client and admin secret; kept between runs)
 
-            try it:
-              curl -s -X POST http://127.0.0.1:\(port)/auth/signup -H 'Content-Type: application/json' \\
-                -d '{"email":"ada@example.com","password":"Str0ng!pass","confirmPassword":"Str0ng!pass","clientName":"Acme"}'
-              TOKEN=$(curl -s -X POST http://127.0.0.1:\(port)/auth/login -H 'Content-Type: application/json' \\
-                -d '{"email":"ada@example.com","password":"Str0ng!pass"}' | sed 's/.*"accessToken":"\\([^"]*\\)".*/\\1/')
-              curl -s http://127.0.0.1:\(port)/auth/me -H "Authorization: Bearer $TOKEN"
+                try it:
+                  curl -s -X POST http://127.0.0.1:\(port)/auth/signup -H 'Content-Type: application/json' \\
+                    -d '{"email":"ada@example.com","password":"Str0ng!pass","confirmPassword":"Str0ng!pass","clientName":"Acme"}'
+                  TOKEN=$(curl -s -X POST http://127.0.0.1:\(port)/auth/login -H 'Content-Type: application/json' \\
+                    -d '{"email":"ada@example.com","password":"Str0ng!pass"}' | sed 's/.*"accessToken":"\\([^"]*\\)".*/\\1/')
+                  curl -s http://127.0.0.1:\(port)/auth/me -H "Authorization: Bearer $TOKEN"
 
-            """.utf8))
+                """.utf8))
 
         let database = try await PlatformDatabase.open(gateway.databaseURL, logger: logger)
         let services: [any Service] = [

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PlatformDB
 
 /// `platform migrate`: applies pending migrations; a no-op when there are none.
@@ -42,5 +43,3 @@ struct StandardError: TextOutputStream {
         FileHandle.standardError.write(Data(string.utf8))
     }
 }
-
-import Foundation

@@ -31,9 +31,12 @@ struct ReconcileCommand: AsyncParsableCommand {
             throw ValidationError("--authorizer-url (or AUTHORIZER_URL) is required")
         }
         guard let adminSecret = settings.adminSecret else {
-            throw ValidationError("--authorizer-admin-secret (or AUTHORIZER_ADMIN_SECRET) is required: reconcile reads Authorizer's _users")
+            throw ValidationError(
+                "--authorizer-admin-secret (or AUTHORIZER_ADMIN_SECRET) is required: reconcile reads Authorizer's _users"
+            )
         }
-        var configuration = AuthorizerClient.Configuration(url: settings.url, clientID: settings.clientID, adminSecret: adminSecret)
+        var configuration = AuthorizerClient.Configuration(
+            url: settings.url, clientID: settings.clientID, adminSecret: adminSecret)
         configuration.timeout = .seconds(30)
         let client: AuthorizerClient
         if let version = settings.version {
@@ -46,7 +49,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         let report = try await PlatformDatabase.withOpened(url, logger: logger) { database in
             try await Migrator(logger: logger).migrate(database)
             return try await Reconciler(client: client, database: database, roles: settings.roles, logger: logger)
-                .run(dryRun: dryRun, actor: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")") { seen, total in
+                .run(dryRun: dryRun, actor: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")") {
+                    seen, total in
                     guard terminal, total > 0 else { return }
                     let width = 30
                     let filled = min(width, seen * width / total)

@@ -43,7 +43,8 @@ struct UsersCommand: AsyncParsableCommand {
         }
 
         static func line(_ user: UserRecord) -> String {
-            [user.id, user.email, user.role.rawValue, user.status.rawValue, user.tenantID ?? "-"].joined(separator: "  ")
+            [user.id, user.email, user.role.rawValue, user.status.rawValue, user.tenantID ?? "-"].joined(
+                separator: "  ")
         }
     }
 
@@ -77,11 +78,14 @@ struct UsersCommand: AsyncParsableCommand {
     struct SetRole: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-role",
-            abstract: "Make a tenant's user USER or ADMIN (the tenant keeps one active ADMIN), or make a user a platform operator (SUPER_ADMIN, in no tenant).")
+            abstract:
+                "Make a tenant's user USER or ADMIN (the tenant keeps one active ADMIN), or make a user a platform operator (SUPER_ADMIN, in no tenant)."
+        )
         @OptionGroup var options: CommonOptions
         @Argument(help: "Platform id, email or Authorizer id.")
         var user: String
-        @Argument(help: "USER or ADMIN; or SUPER_ADMIN, which takes the user out of their tenant (operators belong to none).")
+        @Argument(
+            help: "USER or ADMIN; or SUPER_ADMIN, which takes the user out of their tenant (operators belong to none).")
         var role: String
         @Option(help: "Why, for the tenant's audit log.")
         var reason = "platform users set-role"
@@ -106,7 +110,8 @@ struct UsersCommand: AsyncParsableCommand {
         var reason = "platform users suspend"
 
         func run() async throws {
-            try await UsersCommand.change(user, role: nil, status: reactivate ? .active : .suspended, reason: reason, options: options)
+            try await UsersCommand.change(
+                user, role: nil, status: reactivate ? .active : .suspended, reason: reason, options: options)
         }
     }
 
@@ -120,17 +125,24 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     /// SUPER_ADMIN: the user leaves their tenant, if any (keeping the tenant's last active ADMIN).
-    static func makeOperator(_ user: UserRecord, operatorName: String, reason: String, in db: PlatformDatabase) async throws -> UserRecord {
+    static func makeOperator(_ user: UserRecord, operatorName: String, reason: String, in db: PlatformDatabase)
+        async throws -> UserRecord
+    {
         guard user.status != .deleted else {
             printError("refused: \(user.email) is DELETED")
             throw ExitCode.failure
         }
         guard let tenantID = user.tenantID else {
-            let made = try await db.transaction { sql in try await UserStore(db).makeOperator(id: user.id, now: Date(), on: sql) } ?? user
-            try await AuditLog(db).record(actor: "cli:\(operatorName)", action: "user.made_operator", target: user.id, detail: reason)
+            let made =
+                try await db.transaction { sql in
+                    try await UserStore(db).makeOperator(id: user.id, now: Date(), on: sql)
+                } ?? user
+            try await AuditLog(db).record(
+                actor: "cli:\(operatorName)", action: "user.made_operator", target: user.id, detail: reason)
             return made
         }
-        let scope = try await TenantScope.console(operator: operatorName, actingIn: tenantID, reason: reason, audit: AuditLog(db))
+        let scope = try await TenantScope.console(
+            operator: operatorName, actingIn: tenantID, reason: reason, audit: AuditLog(db))
         switch try await TenantUserStore(db).makeOperator(user.id, in: scope) {
         case .success(let updated): return updated
         case .failure(.lastAdmin):
@@ -142,12 +154,17 @@ struct UsersCommand: AsyncParsableCommand {
         }
     }
 
-    static func change(_ name: String, role: Role?, status: UserStatus?, reason: String, options: CommonOptions) async throws {
+    static func change(_ name: String, role: Role?, status: UserStatus?, reason: String, options: CommonOptions)
+        async throws
+    {
         let logger = try options.makeLogger(label: "platform.users")
         let operatorName = ProcessInfo.processInfo.environment["USER"] ?? "operator"
-        let changed = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db -> UserRecord in
+        let changed = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) {
+            db -> UserRecord in
             let user = try await find(name, in: db)
-            if role == .superAdmin { return try await makeOperator(user, operatorName: operatorName, reason: reason, in: db) }
+            if role == .superAdmin {
+                return try await makeOperator(user, operatorName: operatorName, reason: reason, in: db)
+            }
             guard user.status != .deleted else {
                 printError("refused: \(user.email) is DELETED, which is final (Authorizer deleted the account)")
                 throw ExitCode.failure
@@ -157,16 +174,20 @@ struct UsersCommand: AsyncParsableCommand {
                     printError("\(user.email) belongs to no tenant; only its status can change")
                     throw ExitCode.failure
                 }
-                let changed = try await db.transaction { sql in
-                    try await UserStore(db).takeOverSuspension(userID: user.id, on: sql)
-                    return try await UserStore(db).setStatus(status, authorizerID: user.authorizerID, now: Date(), on: sql)
-                } ?? user
+                let changed =
+                    try await db.transaction { sql in
+                        try await UserStore(db).takeOverSuspension(userID: user.id, on: sql)
+                        return try await UserStore(db).setStatus(
+                            status, authorizerID: user.authorizerID, now: Date(), on: sql)
+                    } ?? user
                 // A user in no tenant (an operator, say) has no tenant log: the platform's takes it.
                 try await AuditLog(db).record(
-                    actor: "cli:\(operatorName)", action: "user.changed", target: user.id, detail: "status=\(status.rawValue); \(reason)")
+                    actor: "cli:\(operatorName)", action: "user.changed", target: user.id,
+                    detail: "status=\(status.rawValue); \(reason)")
                 return changed
             }
-            let scope = try await TenantScope.console(operator: operatorName, actingIn: tenantID, reason: reason, audit: AuditLog(db))
+            let scope = try await TenantScope.console(
+                operator: operatorName, actingIn: tenantID, reason: reason, audit: AuditLog(db))
             switch try await TenantUserStore(db).change(user.id, role: role, status: status, in: scope) {
             case .success(let updated): return updated
             case .failure(.lastAdmin):
@@ -181,7 +202,9 @@ struct UsersCommand: AsyncParsableCommand {
             }
         }
         print(List.line(changed))
-        if status == .suspended { print("running gateways refuse this user within their user-cache TTL (5 s by default)") }
+        if status == .suspended {
+            print("running gateways refuse this user within their user-cache TTL (5 s by default)")
+        }
     }
 }
 
@@ -210,7 +233,8 @@ struct TenantsCommand: AsyncParsableCommand {
             guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1–10000") }
             let limit = self.limit
             let logger = try options.makeLogger(label: "platform.clients")
-            let clients = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db in
+            let clients = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) {
+                db in
                 try await TenantStore(db).all(limit: limit, after: nil)
             }
             for client in clients { print(TenantsCommand.line(client)) }
@@ -226,12 +250,18 @@ struct TenantsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let name = self.name.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...200).contains(name.count), !name.utf8.contains(0) else { throw ValidationError("the name must be 1–200 characters") }
+            guard (1...200).contains(name.count), !name.utf8.contains(0) else {
+                throw ValidationError("the name must be 1–200 characters")
+            }
             let logger = try options.makeLogger(label: "platform.clients")
             let operatorName = ProcessInfo.processInfo.environment["USER"] ?? "operator"
-            let client = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db in
-                let client = try await TenantStore(db).create(name: name, slug: TenantStore.slug(for: name), now: Date().databasePrecision)
-                try await AuditLog(db).record(actor: "cli:\(operatorName)", action: "tenant.created", target: client.id, detail: name, tenantID: client.id)
+            let client = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) {
+                db in
+                let client = try await TenantStore(db).create(
+                    name: name, slug: TenantStore.slug(for: name), now: Date().databasePrecision)
+                try await AuditLog(db).record(
+                    actor: "cli:\(operatorName)", action: "tenant.created", target: client.id, detail: name,
+                    tenantID: client.id)
                 return client
             }
             print(TenantsCommand.line(client))

@@ -33,7 +33,9 @@ struct WebhooksCommand: AsyncParsableCommand {
                 try await WebhookInbox($0).events(status: status, limit: limit)
             }
             for event in events {
-                print("\(event.id)  \(event.status.padding(toLength: 8, withPad: " ", startingAt: 0))  \(event.eventName)  \(event.authorizerID)  attempts \(event.attempts)\(event.lastError.map { "  \($0)" } ?? "")")
+                print(
+                    "\(event.id)  \(event.status.padding(toLength: 8, withPad: " ", startingAt: 0))  \(event.eventName)  \(event.authorizerID)  attempts \(event.attempts)\(event.lastError.map { "  \($0)" } ?? "")"
+                )
             }
             if events.isEmpty { print("no events") }
         }
@@ -48,10 +50,12 @@ struct WebhooksCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = try options.makeLogger(label: "platform.webhooks")
             let id = self.id
-            let found = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { database in
+            let found = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) {
+                database in
                 guard try await WebhookInbox(database).replay(id: id) else { return false }
                 try await AuditLog(database).record(
-                    actor: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")", action: "webhook.replayed", target: id)
+                    actor: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")",
+                    action: "webhook.replayed", target: id)
                 return true
             }
             guard found else {

@@ -20,7 +20,8 @@ import Testing
         let admin = configuration.adminSecret
         let app = try await buildAuthorizerApplication(configuration: configuration, logger: Logger(label: "test"))
         try await app.test(.ahc(.http)) { client in
-            try await body(.init(url: "http://localhost:\(client.port ?? 0)", clientID: "client-test", adminSecret: admin))
+            try await body(
+                .init(url: "http://localhost:\(client.port ?? 0)", clientID: "client-test", adminSecret: admin))
         }
     }
 
@@ -55,10 +56,17 @@ import Testing
             await #expect(throws: AuthorizerClientError.unauthenticated("invalid credentials")) {
                 try await client.login(email: "c@example.com", password: "Wr0ng!pass")
             }
-            await #expect(throws: AuthorizerClientError.invalidArgument("signup failed. please check your credentials or try a different method")) {
-                try await client.signup(email: "c@example.com", password: Self.password, confirmPassword: Self.password, givenName: nil, familyName: nil)
+            await #expect(
+                throws: AuthorizerClientError.invalidArgument(
+                    "signup failed. please check your credentials or try a different method")
+            ) {
+                try await client.signup(
+                    email: "c@example.com", password: Self.password, confirmPassword: Self.password, givenName: nil,
+                    familyName: nil)
             }
-            await #expect(throws: AuthorizerClientError.notFound("user not found")) { try await client.user(id: "nobody") }
+            await #expect(throws: AuthorizerClientError.notFound("user not found")) {
+                try await client.user(id: "nobody")
+            }
         }
     }
 

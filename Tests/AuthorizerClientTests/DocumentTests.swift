@@ -11,7 +11,8 @@ import Testing
     }
 
     @Test(arguments: [
-        (AuthorizerVersion.v2, "schema-2.4.0.graphqls"), (.v2Paginated, "schema-2.3.0.graphqls"), (.v1, "schema-1.4.4.graphqls"),
+        (AuthorizerVersion.v2, "schema-2.4.0.graphqls"), (.v2Paginated, "schema-2.3.0.graphqls"),
+        (.v1, "schema-1.4.4.graphqls"),
     ])
     func everyDocumentValidatesAgainstItsVersionsSchema(_ version: AuthorizerVersion, _ file: String) throws {
         let schema = try Self.schema(file)
@@ -24,11 +25,14 @@ import Testing
 
     @Test func aDocumentForOneVersionFailsOnTheOther() throws {
         let v1 = try Self.schema("schema-1.4.4.graphqls")
-        let errors = validate(schema: v1, ast: try parse(source: AuthorizerVersion.v2.document(AuthorizerDocuments.login)))
+        let errors = validate(
+            schema: v1, ast: try parse(source: AuthorizerVersion.v2.document(AuthorizerDocuments.login)))
         #expect(!errors.isEmpty, "a 2.x document must not validate on 1.x, or the version test proves nothing")
         // 2.0-2.3 take `_users(params: PaginatedRequest)`: the 2.4 document fails there.
         let v23 = try Self.schema("schema-2.3.0.graphqls")
-        #expect(!validate(schema: v23, ast: try parse(source: AuthorizerVersion.v2.document(AuthorizerDocuments.users))).isEmpty)
+        #expect(
+            !validate(schema: v23, ast: try parse(source: AuthorizerVersion.v2.document(AuthorizerDocuments.users)))
+                .isEmpty)
     }
 
     @Test func versionsAreReadFromMeta() {

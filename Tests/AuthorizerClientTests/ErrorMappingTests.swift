@@ -8,11 +8,14 @@ import Testing
     /// found" (2.3.0 `internal/service/admin_users.go`), MongoDB's "no documents in result". It
     /// is NOT_FOUND, so that reconcile can delete a user gone from a 2.0-2.3 server.
     @Test func aMissingRecordBefore24IsNotFound() {
-        #expect(AuthorizerClientError.fromGraphQL(message: "record not found", code: nil) == .notFound("record not found"))
+        #expect(
+            AuthorizerClientError.fromGraphQL(message: "record not found", code: nil) == .notFound("record not found"))
         #expect(
             AuthorizerClientError.fromGraphQL(message: "mongo: no documents in result", code: nil)
                 == .notFound("mongo: no documents in result"))
         // The JWT library's own words (no code) stay a refusal, never a "not found".
-        #expect(AuthorizerClientError.fromGraphQL(message: "Token is expired", code: nil) == .invalidArgument("Token is expired"))
+        #expect(
+            AuthorizerClientError.fromGraphQL(message: "Token is expired", code: nil)
+                == .invalidArgument("Token is expired"))
     }
 }

@@ -22,22 +22,28 @@ import Testing
         let issued = Int(now.timeIntervalSince1970)
         let signer = await JWTKeyCollection().add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
         return try await signer.sign(
-            Claims(sub: "u1", iss: "http://authorizer.test", aud: "client", exp: issued + seconds, iat: issued, token_type: "access_token"))
+            Claims(
+                sub: "u1", iss: "http://authorizer.test", aud: "client", exp: issued + seconds, iat: issued,
+                token_type: "access_token"))
     }
 
     @Test func aCachedTokenIsStillRefusedOnceExpired() async throws {
-        let verifier = await TokenVerifier(keys: .hmac(secret: Self.secret), issuer: "http://authorizer.test", audience: "client")
+        let verifier = await TokenVerifier(
+            keys: .hmac(secret: Self.secret), issuer: "http://authorizer.test", audience: "client")
         let now = Date()
         let token = try await Self.token(expiresIn: 60, now: now)
         #expect(try await verifier.verify(token, now: now).subject == "u1")
         #expect(verifier.cachedTokenCount == 1)
         #expect(try await verifier.verify(token, now: now).subject == "u1")
         #expect(verifier.cachedTokenCount == 1)
-        await #expect(throws: TokenRejection.expired) { try await verifier.verify(token, now: now.addingTimeInterval(3600)) }
+        await #expect(throws: TokenRejection.expired) {
+            try await verifier.verify(token, now: now.addingTimeInterval(3600))
+        }
     }
 
     @Test func refusedTokensAreNotCached() async throws {
-        let verifier = await TokenVerifier(keys: .hmac(secret: Self.secret), issuer: "http://authorizer.test", audience: "client")
+        let verifier = await TokenVerifier(
+            keys: .hmac(secret: Self.secret), issuer: "http://authorizer.test", audience: "client")
         let now = Date()
         let forged = try await Self.token(expiresIn: 60, now: now, secret: "another-secret-0123456789abcdefghij")
         await #expect(throws: TokenRejection.badSignature) { try await verifier.verify(forged, now: now) }

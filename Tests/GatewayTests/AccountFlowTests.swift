@@ -17,7 +17,8 @@ import Testing
             #expect(signup.json["accessToken"].isNull)
             #expect(signup.json["message"].string?.contains("Check your email") == true)
             #expect(try await UserStore(h.database).find(email: "pending@example.com")?.status == .pendingVerification)
-            let login = try await h.request(.post, "/auth/login", json: ["email": "pending@example.com", "password": GatewayHarness.password])
+            let login = try await h.request(
+                .post, "/auth/login", json: ["email": "pending@example.com", "password": GatewayHarness.password])
             #expect(login.status == .unauthorized)
 
             let token = try #require(try await h.mailedToken(kind: "verify_email"))
@@ -33,7 +34,8 @@ import Testing
         try await GatewayHarness.with(mode: .local) { h in
             try await h.signup("acct@example.com")
             let login = try await h.request(
-                .post, "/auth/login", json: ["email": "acct@example.com", "password": GatewayHarness.password, "offlineAccess": true])
+                .post, "/auth/login",
+                json: ["email": "acct@example.com", "password": GatewayHarness.password, "offlineAccess": true])
             let refresh = try #require(login.json["refreshToken"].string)
             let refreshed = try await h.request(.post, "/auth/refresh", json: ["refreshToken": refresh])
             #expect(refreshed.status == .ok, "\(refreshed.text)")
@@ -46,9 +48,11 @@ import Testing
             #expect(forgot.status == .accepted)
             let token = try #require(try await h.mailedToken(kind: "forgot_password"))
             let reset = try await h.request(
-                .post, "/auth/reset-password", json: ["token": token, "password": "N3w!password", "confirmPassword": "N3w!password"])
+                .post, "/auth/reset-password",
+                json: ["token": token, "password": "N3w!password", "confirmPassword": "N3w!password"])
             #expect(reset.status == .ok, "\(reset.text)")
-            let newLogin = try await h.request(.post, "/auth/login", json: ["email": "acct@example.com", "password": "N3w!password"])
+            let newLogin = try await h.request(
+                .post, "/auth/login", json: ["email": "acct@example.com", "password": "N3w!password"])
             #expect(newLogin.status == .ok)
         }
     }
@@ -60,7 +64,10 @@ import Testing
         router.post("/graphql") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: #"{"data":{"login":{"message":"Proceed to mfa setup","access_token":null,"user":null}}}"#)))
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string:
+                            #"{"data":{"login":{"message":"Proceed to mfa setup","access_token":null,"user":null}}}"#)))
         }
         let stand = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await stand.test(.ahc(.http)) { authorizer in
@@ -80,7 +87,8 @@ import Testing
             shortSecret.version = .v2
             // Authorizer's own secret, which Authorizer takes at any length: a warning, not a refusal.
             _ = try await buildApplication(
-                configuration: .init(port: 0, authorizer: shortSecret, webhooks: insecure), database: database, logger: logger)
+                configuration: .init(port: 0, authorizer: shortSecret, webhooks: insecure), database: database,
+                logger: logger)
             try await gateway.test(.ahc(.http)) { client in
                 try await client.execute(
                     uri: "/auth/login", method: .post, headers: [.contentType: "application/json"],

@@ -16,7 +16,8 @@ import Testing
             #expect(signup.json["user"]["clientId"].string != nil)
             #expect(signup.json["expiresIn"].int == 1800)
             // Exactly one platform row already, before any webhook.
-            let row = try await UserStore(h.database).find(authorizerID: signup.json["user"]["authorizerId"].string ?? "")
+            let row = try await UserStore(h.database).find(
+                authorizerID: signup.json["user"]["authorizerId"].string ?? "")
             #expect(row?.email == "ada@example.com")
 
             let token = try await h.login("ada@example.com")
@@ -57,7 +58,8 @@ import Testing
             let token = try await h.login("rv@example.com")
             #expect(try await h.request(.get, "/auth/me", bearer: token).status == .ok)
             try await h.authorizerAdmin(
-                "mutation ($p: UpdateAccessRequest!) { _revoke_access(param: $p) { message } }", variables: ["p": ["user_id": id]])
+                "mutation ($p: UpdateAccessRequest!) { _revoke_access(param: $p) { message } }",
+                variables: ["p": ["user_id": id]])
             if mode == .hybrid { try await Task.sleep(for: .milliseconds(1100)) }
             let status = try await h.request(.get, "/auth/me", bearer: token).status
             #expect(status == .unauthorized || status == .forbidden)
@@ -117,11 +119,13 @@ import Testing
             let duplicate = try await h.signup("dup@example.com")
             #expect(duplicate.status == .badRequest)
             #expect(duplicate.json["type"].string?.hasSuffix("/authorizer-refused") == true)
-            let wrong = try await h.request(.post, "/auth/login", json: ["email": "dup@example.com", "password": "Wr0ng!pass"])
+            let wrong = try await h.request(
+                .post, "/auth/login", json: ["email": "dup@example.com", "password": "Wr0ng!pass"])
             #expect(wrong.status == .unauthorized)
             #expect(wrong.json["type"].string?.hasSuffix("/invalid-credentials") == true)
             let weak = try await h.request(
-                .post, "/auth/signup", json: ["email": "weak@example.com", "password": "weak", "confirmPassword": "weak"])
+                .post, "/auth/signup",
+                json: ["email": "weak@example.com", "password": "weak", "confirmPassword": "weak"])
             #expect(weak.status == .badRequest)
             #expect(weak.json["detail"].string?.contains("password") == true)
         }
@@ -131,7 +135,8 @@ import Testing
         try await GatewayHarness.with(mode: .hybrid) { h in
             try await h.signup("names@example.com")
             let token = try await h.login("names@example.com")
-            let patch = try await h.request(.patch, "/auth/me", json: ["firstName": "Grace", "lastName": "Hopper"], bearer: token)
+            let patch = try await h.request(
+                .patch, "/auth/me", json: ["firstName": "Grace", "lastName": "Hopper"], bearer: token)
             #expect(patch.status == .ok, "\(patch.text)")
             #expect(patch.json["firstName"].string == "Grace")
             #expect(try await h.authorizerClient.profile(accessToken: token).familyName == "Hopper")

@@ -6,10 +6,10 @@ import Gateway
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import NIOHTTP1
-import Synchronization
 import LocalAuthorizer
+import NIOHTTP1
 import PlatformDB
+import Synchronization
 import Testing
 import _CryptoExtras
 
@@ -44,7 +44,9 @@ import _CryptoExtras
     /// Behaviour 1 without the admin secret: the company waits as a signup intent and the user's
     /// first sign-in (here the verification link) places them in it.
     @Test func withoutTheAdminSecretTheCompanyWaitsForTheFirstSignIn() async throws {
-        try await GatewayHarness.with(mode: .hybrid, emailVerification: true, configure: { $0.authorizer?.adminSecret = nil }) { h in
+        try await GatewayHarness.with(
+            mode: .hybrid, emailVerification: true, configure: { $0.authorizer?.adminSecret = nil }
+        ) { h in
             let signup = try await h.signup("late@example.com", clientName: "Beta")
             #expect(signup.status == .accepted, "\(signup.text)")
             let token = try #require(try await h.mailedToken(kind: "verify_email"))
@@ -67,7 +69,8 @@ import _CryptoExtras
             try await h.authorizerAdmin(
                 "mutation ($p: UpdateUserRequest!) { _update_user(params: $p) { id } }",
                 variables: ["p": ["id": id, "email_verified": false]])
-            let login = try await h.request(.post, "/auth/login", json: ["email": "unverified@example.com", "password": "Wr0ng!pass"])
+            let login = try await h.request(
+                .post, "/auth/login", json: ["email": "unverified@example.com", "password": "Wr0ng!pass"])
             #expect(login.status == .forbidden, "\(login.text)")
             #expect(login.json["type"].string?.hasSuffix("email-verification-required") == true, "\(login.text)")
             #expect(login.json["detail"].string?.contains("Please check email inbox for the OTP") == true)
@@ -101,7 +104,8 @@ import _CryptoExtras
             #expect(statuses.allSatisfy { allowed.contains($0.code) }, "\(statuses.map(\.code))")
             var limited: GatewayHarness.Reply?
             for _ in 0..<20 {
-                let reply = try await h.request(.post, "/auth/login", json: ["email": "busy@example.com", "password": GatewayHarness.password])
+                let reply = try await h.request(
+                    .post, "/auth/login", json: ["email": "busy@example.com", "password": GatewayHarness.password])
                 if reply.status == .tooManyRequests { limited = reply; break }
             }
             let refused = try #require(limited, "the twin's limit reached a login")
@@ -118,7 +122,8 @@ import _CryptoExtras
             try #require(try await h.signup("leeway@example.com").status == .created)
             let token = try await h.login("leeway@example.com")
             let claims = try #require(
-                try JSONSerialization.jsonObject(with: BadInputTests.unb64(String(token.split(separator: ".")[1]))) as? [String: Any])
+                try JSONSerialization.jsonObject(with: BadInputTests.unb64(String(token.split(separator: ".")[1])))
+                    as? [String: Any])
             let now = Int(Date().timeIntervalSince1970)
             let late = try await Self.forge(h, claims: claims, changes: ["exp": now - 5, "iat": now - 1805])
             #expect(try await h.request(.get, "/auth/me", bearer: late).status == .ok, "inside the leeway")
@@ -143,7 +148,8 @@ import _CryptoExtras
         try await GatewayHarness.with(mode: mode, sessionCheckInterval: .milliseconds(1)) { h in
             try #require(try await h.signup("rotate@example.com").status == .created)
             let login = try await h.request(
-                .post, "/auth/login", json: ["email": "rotate@example.com", "password": GatewayHarness.password, "offlineAccess": true])
+                .post, "/auth/login",
+                json: ["email": "rotate@example.com", "password": GatewayHarness.password, "offlineAccess": true])
             let old = try #require(login.json["accessToken"].string)
             let refreshToken = try #require(login.json["refreshToken"].string)
             let refreshed = try await h.request(.post, "/auth/refresh", json: ["refreshToken": refreshToken])
@@ -227,7 +233,8 @@ import _CryptoExtras
             let id = try #require(try await UserStore(h.database).find(email: "flip@example.com")?.authorizerID)
             for mutation in ["_revoke_access", "_enable_access", "_revoke_access"] {
                 try await h.authorizerAdmin(
-                    "mutation ($p: UpdateAccessRequest!) { \(mutation)(param: $p) { message } }", variables: ["p": ["user_id": id]])
+                    "mutation ($p: UpdateAccessRequest!) { \(mutation)(param: $p) { message } }",
+                    variables: ["p": ["user_id": id]])
             }
             // All three deliveries applied (the third is the first's bytes), in order.
             let suspended = try await h.eventually(.seconds(10)) {
@@ -244,18 +251,23 @@ import _CryptoExtras
     @Test(arguments: GatewayHarness.Backend.available)
     func onlyARepeatOfTheNewestDeliveryIsADuplicate(_ backend: GatewayHarness.Backend) async throws {
         try await PoisonEventTests.withReceiver(backend) { client, database in
-            let login = #"{"auth_recipe":"basic_auth","event_description":"user login","event_name":"user.login","user":{"email":"r@example.com","email_verified":true,"id":"repeat-1","roles":["user"],"signup_methods":"basic_auth"},"webhook_id":"w"}"#
-            let revoked = #"{"event_description":"user access_revoked","event_name":"user.access_revoked","user":{"email":"r@example.com","email_verified":true,"id":"repeat-1","revoked_timestamp":1755600200,"roles":["user"],"signup_methods":"basic_auth"},"webhook_id":"w"}"#
+            let login =
+                #"{"auth_recipe":"basic_auth","event_description":"user login","event_name":"user.login","user":{"email":"r@example.com","email_verified":true,"id":"repeat-1","roles":["user"],"signup_methods":"basic_auth"},"webhook_id":"w"}"#
+            let revoked =
+                #"{"event_description":"user access_revoked","event_name":"user.access_revoked","user":{"email":"r@example.com","email_verified":true,"id":"repeat-1","revoked_timestamp":1755600200,"roles":["user"],"signup_methods":"basic_auth"},"webhook_id":"w"}"#
             #expect(try await PoisonEventTests.deliver(client, login).0 == .accepted)
             #expect(try await PoisonEventTests.deliver(client, login).0 == .ok, "a repeat of the newest, at once")
             #expect(try await PoisonEventTests.deliver(client, revoked).0 == .accepted)
-            #expect(try await PoisonEventTests.deliver(client, login).0 == .accepted, "the same bytes after another event")
+            #expect(
+                try await PoisonEventTests.deliver(client, login).0 == .accepted, "the same bytes after another event")
             // Not forever: an identical delivery long after the newest is a new event.
             let inbox = WebhookInbox(database)
             let hash = SHA256.hash(data: Data(revoked.utf8)).map { String(format: "%02x", $0) }.joined()
             _ = try await inbox.accept(
-                eventName: "user.access_revoked", authorizerID: "repeat-2", bodyHash: hash, dedupeKey: "sha256:\(hash):old",
-                body: revoked.replacingOccurrences(of: "repeat-1", with: "repeat-2"), now: Date().addingTimeInterval(-60))
+                eventName: "user.access_revoked", authorizerID: "repeat-2", bodyHash: hash,
+                dedupeKey: "sha256:\(hash):old",
+                body: revoked.replacingOccurrences(of: "repeat-1", with: "repeat-2"),
+                now: Date().addingTimeInterval(-60))
             let later = revoked.replacingOccurrences(of: "repeat-1", with: "repeat-2")
             #expect(try await PoisonEventTests.deliver(client, later).0 == .accepted)
         }
@@ -276,7 +288,8 @@ import _CryptoExtras
             for index in 0..<10 { try #require(try await h.signup("same\(index)@example.com").status == .created) }
             let users = UserStore(h.database)
             let twin = AuthorizerClient(
-                configuration: .init(url: h.authorizerURL, clientID: h.authorizer.clientID, adminSecret: h.authorizer.adminSecret),
+                configuration: .init(
+                    url: h.authorizerURL, clientID: h.authorizer.clientID, adminSecret: h.authorizer.adminSecret),
                 version: .v2)
             let firstPage = try await twin.users(page: 1, limit: 5).users
             let victim = try #require(firstPage.first?.id)
@@ -284,9 +297,14 @@ import _CryptoExtras
             let router = Router()
             router.post("/graphql") { request, _ -> Response in
                 let body = try await request.body.collect(upTo: 1 << 20)
-                if String(buffer: body).contains("_users"), pages.withLock({ $0 += 1; return $0 }) == 2 {
+                if String(buffer: body).contains("_users"),
+                    pages.withLock({
+                        $0 += 1; return $0
+                    }) == 2
+                {
                     try await h.authorizerAdmin(
-                        "mutation ($p: DeleteUserRequest!) { _delete_user(params: $p) { message } }", variables: ["p": ["id": victim]])
+                        "mutation ($p: DeleteUserRequest!) { _delete_user(params: $p) { message } }",
+                        variables: ["p": ["id": victim]])
                 }
                 var forward = HTTPClientRequest(url: h.authorizerURL + "/graphql")
                 forward.method = .POST
@@ -302,15 +320,20 @@ import _CryptoExtras
             try await stand.test(.ahc(.http)) { proxy in
                 let url = "http://127.0.0.1:\(proxy.port ?? 0)"
                 let client = AuthorizerClient(
-                    configuration: .init(url: url, clientID: h.authorizer.clientID, adminSecret: h.authorizer.adminSecret), version: .v2)
-                let report = try await Reconciler(client: client, database: h.database, pageSize: 5, logger: GatewayHarness.logger)
-                    .run(dryRun: false)
+                    configuration: .init(
+                        url: url, clientID: h.authorizer.clientID, adminSecret: h.authorizer.adminSecret), version: .v2)
+                let report = try await Reconciler(
+                    client: client, database: h.database, pageSize: 5, logger: GatewayHarness.logger
+                )
+                .run(dryRun: false)
                 // The victim was read on page 1 before it went; the next run marks it.
                 #expect(report.deleted == 0, "\(report)")
             }
             for index in 0..<10 {
                 let user = try #require(try await users.find(email: "same\(index)@example.com"))
-                if user.authorizerID != victim { #expect(user.status == .active, "same\(index) was deleted though it exists") }
+                if user.authorizerID != victim {
+                    #expect(user.status == .active, "same\(index) was deleted though it exists")
+                }
             }
         }
     }
@@ -331,9 +354,11 @@ import _CryptoExtras
             // Later, someone posts a signup with the victim's address and a company.
             try await h.database.transaction { sql in
                 try await SignupIntentStore(h.database).record(
-                    .createTenant(name: "Evil"), email: "victim@example.com", now: Date().addingTimeInterval(120), on: sql)
+                    .createTenant(name: "Evil"), email: "victim@example.com", now: Date().addingTimeInterval(120),
+                    on: sql)
             }
-            let login = try await h.request(.post, "/auth/login", json: ["email": "victim@example.com", "password": GatewayHarness.password])
+            let login = try await h.request(
+                .post, "/auth/login", json: ["email": "victim@example.com", "password": GatewayHarness.password])
             #expect(login.status == .ok, "\(login.text)")
             #expect(login.json["user"]["clientId"].isNull, "placed in a company someone else named: \(login.text)")
 
@@ -353,18 +378,21 @@ import _CryptoExtras
         try await GatewayHarness.with(mode: .hybrid, configure: Self.noAdminSecret) { h in
             try #require(try await h.signup("boss@example.com", clientName: "Hive").status == .created)
             let boss = try await h.login("boss@example.com")
-            let invite = try await h.request(.post, "/invitations", json: ["email": "bee@example.com", "role": "USER"], bearer: boss)
+            let invite = try await h.request(
+                .post, "/invitations", json: ["email": "bee@example.com", "role": "USER"], bearer: boss)
             let inviteToken = try #require(invite.json["token"].string, "\(invite.text)")
             let inviteID = try #require(invite.json["id"].string)
             // The invitee's signup waits (here: recorded as 2.4 with verification or MFA would).
             try await h.database.transaction { sql in
                 try await SignupIntentStore(h.database).record(
-                    .acceptInvitation(tokenHash: SignupIntentStore.invitationHash(inviteToken)), email: "bee@example.com", now: Date(),
+                    .acceptInvitation(tokenHash: SignupIntentStore.invitationHash(inviteToken)),
+                    email: "bee@example.com", now: Date(),
                     on: sql)
             }
             try #require(try await h.signup("bee@example.com").status == .created)
             #expect(try await h.request(.delete, "/invitations/\(inviteID)", bearer: boss).status == .noContent)
-            let login = try await h.request(.post, "/auth/login", json: ["email": "bee@example.com", "password": GatewayHarness.password])
+            let login = try await h.request(
+                .post, "/auth/login", json: ["email": "bee@example.com", "password": GatewayHarness.password])
             #expect(login.status == .ok, "\(login.text)")
             #expect(login.json["user"]["clientId"].isNull)
         }
@@ -382,7 +410,8 @@ import _CryptoExtras
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "Origin", value: h.authorizerURL)
             request.headers.add(name: "x-authorizer-admin-secret", value: h.authorizer.adminSecret)
-            let add = #"{"query":"mutation { _add_webhook(params: {event_name: \"user.signup\", endpoint: \"http://127.0.0.1:9/webhooks/authorizer\", enabled: true}) { message } }"}"#
+            let add =
+                #"{"query":"mutation { _add_webhook(params: {event_name: \"user.signup\", endpoint: \"http://127.0.0.1:9/webhooks/authorizer\", enabled: true}) { message } }"}"#
             request.body = .bytes(ByteBuffer(string: add))
             let answer = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
             let text = String(buffer: try await answer.body.collect(upTo: 1 << 16))
@@ -390,14 +419,17 @@ import _CryptoExtras
 
             // A user made at Authorizer directly: no webhook tells the gateway.
             let twin = AuthorizerClient(
-                configuration: .init(url: h.authorizerURL, clientID: h.authorizer.clientID, adminSecret: h.authorizer.adminSecret),
+                configuration: .init(
+                    url: h.authorizerURL, clientID: h.authorizer.clientID, adminSecret: h.authorizer.adminSecret),
                 version: .v2)
             _ = try await twin.signup(
-                email: "direct@example.com", password: GatewayHarness.password, confirmPassword: GatewayHarness.password,
+                email: "direct@example.com", password: GatewayHarness.password,
+                confirmPassword: GatewayHarness.password,
                 givenName: nil, familyName: nil)
             try await Task.sleep(for: .milliseconds(200))
             #expect(try await UserStore(h.database).find(email: "direct@example.com") == nil)
-            let report = try await Reconciler(client: twin, database: h.database, logger: GatewayHarness.logger).run(dryRun: false)
+            let report = try await Reconciler(client: twin, database: h.database, logger: GatewayHarness.logger).run(
+                dryRun: false)
             #expect(report.created == 1, "\(report)")
             #expect(try await UserStore(h.database).find(email: "direct@example.com")?.status == .active)
         }
@@ -411,7 +443,8 @@ import _CryptoExtras
     func aBuildsVersionIsReadFromItsSchema(_ reported: String) async throws {
         try await GatewayHarness.with(mode: .local, authorizerConfigure: { $0.metaVersion = reported }) { h in
             let client = try await AuthorizerClient.connect(
-                configuration: .init(url: h.authorizerURL, clientID: h.authorizer.clientID, adminSecret: h.authorizer.adminSecret))
+                configuration: .init(
+                    url: h.authorizerURL, clientID: h.authorizer.clientID, adminSecret: h.authorizer.adminSecret))
             #expect(client.version == .v2)
             #expect(try await client.users(page: 1, limit: 5).total >= 0)
         }
@@ -427,7 +460,8 @@ import _CryptoExtras
             }
         ) { h in
             await #expect(throws: AuthorizerClientError.self) {
-                _ = try await AuthorizerClient.connect(configuration: .init(url: h.authorizerURL, clientID: h.authorizer.clientID))
+                _ = try await AuthorizerClient.connect(
+                    configuration: .init(url: h.authorizerURL, clientID: h.authorizer.clientID))
             }
         }
     }

@@ -1,8 +1,8 @@
-import Foundation
 import Crypto
+import Foundation
 import Gateway
-import PlatformDB
 import JWTKit
+import PlatformDB
 import Testing
 import _CryptoExtras
 
@@ -15,7 +15,9 @@ import _CryptoExtras
             try container.encode(values)
         }
         init(_ values: [String: JSONValue]) { self.values = values }
-        init(from decoder: any Decoder) throws { values = try decoder.singleValueContainer().decode([String: JSONValue].self) }
+        init(from decoder: any Decoder) throws {
+            values = try decoder.singleValueContainer().decode([String: JSONValue].self)
+        }
         func verify(using algorithm: some JWTAlgorithm) throws {}
     }
 
@@ -29,7 +31,9 @@ import _CryptoExtras
             case .strings(let v): try container.encode(v)
             }
         }
-        init(from decoder: any Decoder) throws { self = .string(try decoder.singleValueContainer().decode(String.self)) }
+        init(from decoder: any Decoder) throws {
+            self = .string(try decoder.singleValueContainer().decode(String.self))
+        }
     }
 
     static func unb64(_ text: String) -> Data {
@@ -54,15 +58,18 @@ import _CryptoExtras
             let signup = try await h.signup("bad@example.com")
             let subject = try #require(signup.json["user"]["authorizerId"].string)
             _ = try await h.signup("other@example.com")
-            let otherSubject = try #require(try await UserStore(h.database).find(email: "other@example.com")?.authorizerID)
+            let otherSubject = try #require(
+                try await UserStore(h.database).find(email: "other@example.com")?.authorizerID)
             let good = try await h.login("bad@example.com")
             let goodClaims = try #require(
-                try JSONSerialization.jsonObject(with: Self.unb64(String(good.split(separator: ".")[1]))) as? [String: Any])
+                try JSONSerialization.jsonObject(with: Self.unb64(String(good.split(separator: ".")[1])))
+                    as? [String: Any])
             let nonce = try #require(goodClaims["nonce"] as? String)
             let now = Int(Date().timeIntervalSince1970)
             let base: [String: JSONValue] = [
                 "iss": .string(h.authorizer.issuer), "aud": .string(h.authorizer.clientID), "sub": .string(subject),
-                "iat": .int(now), "exp": .int(now + 600), "token_type": .string("access_token"), "nonce": .string(nonce),
+                "iat": .int(now), "exp": .int(now + 600), "token_type": .string("access_token"),
+                "nonce": .string(nonce),
                 "roles": .strings(["user"]), "login_method": .string("basic_auth"),
             ]
             let realKey = try Insecure.RSA.PrivateKey(pem: h.signingKeyPEM)
@@ -77,19 +84,26 @@ import _CryptoExtras
             #expect(try await h.request(.get, "/auth/me", bearer: try await signed([:])).status == .ok)
             // The scheme is case-insensitive (RFC 6750), and only the scheme.
             for scheme in ["bearer", "BEARER", "bEaReR"] {
-                #expect(try await h.request(.get, "/auth/me", authorization: ["\(scheme) \(good)"]).status == .ok, "\(scheme)")
+                #expect(
+                    try await h.request(.get, "/auth/me", authorization: ["\(scheme) \(good)"]).status == .ok,
+                    "\(scheme)")
             }
 
-            let foreignKey = try Insecure.RSA.PrivateKey(pem: _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation)
+            let foreignKey = try Insecure.RSA.PrivateKey(
+                pem: _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation)
             let foreign = try await JWTKeyCollection().add(rsa: foreignKey, digestAlgorithm: .sha256).sign(Claims(base))
             let publicPEM = Data(realKey.publicKey.pemRepresentation.utf8)
             let hsWithPublicKey = try await JWTKeyCollection()
                 .add(hmac: HMACKey(key: SymmetricKey(data: publicPEM)), digestAlgorithm: .sha256).sign(Claims(base))
             let parts = good.split(separator: ".").map(String.init)
             let noneHeader = Self.b64(Data(#"{"alg":"none","typ":"JWT"}"#.utf8))
-            var tamperedPayload = Data(base64Encoded: parts[1].padding(toLength: (parts[1].count + 3) / 4 * 4, withPad: "=", startingAt: 0)
-                .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")) ?? Data()
-            tamperedPayload = Data(String(decoding: tamperedPayload, as: UTF8.self).replacingOccurrences(of: "\"user\"", with: "\"admin\"").utf8)
+            var tamperedPayload =
+                Data(
+                    base64Encoded: parts[1].padding(toLength: (parts[1].count + 3) / 4 * 4, withPad: "=", startingAt: 0)
+                        .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")) ?? Data()
+            tamperedPayload = Data(
+                String(decoding: tamperedPayload, as: UTF8.self).replacingOccurrences(of: "\"user\"", with: "\"admin\"")
+                    .utf8)
 
             // Raw JSON signed with the real key: what no JSON encoder writes, two members of one name.
             let rsa = try _RSA.Signing.PrivateKey(pemRepresentation: h.signingKeyPEM)
@@ -98,15 +112,30 @@ import _CryptoExtras
                 let signature = try rsa.signature(for: SHA256.hash(data: Data(input.utf8)), padding: .insecurePKCS1v1_5)
                 return input + "." + Self.b64(signature.rawRepresentation)
             }
-            let claimsText = #""iss":"\#(h.authorizer.issuer)","aud":"\#(h.authorizer.clientID)","iat":\#(now),"exp":\#(now + 600),"token_type":"access_token","nonce":"\#(nonce)","roles":["user"],"login_method":"basic_auth""#
+            let claimsText =
+                #""iss":"\#(h.authorizer.issuer)","aud":"\#(h.authorizer.clientID)","iat":\#(now),"exp":\#(now + 600),"token_type":"access_token","nonce":"\#(nonce)","roles":["user"],"login_method":"basic_auth""#
             let cleanRaw = try rawSigned(#"{"sub":"\#(subject)",\#(claimsText)}"#)
             #expect(try await h.request(.get, "/auth/me", bearer: cleanRaw).status == .ok, "the raw signer is sound")
 
             let cases: [(String, [String])] = [
-                ("two subs, the last another user's", ["Bearer \(try rawSigned(#"{"sub":"\#(subject)",\#(claimsText),"sub":"\#(otherSubject)"}"#))"]),
-                ("two subs, escaped", ["Bearer \(try rawSigned(#"{"sub":"\#(otherSubject)",\#(claimsText),"\u0073ub":"\#(subject)"}"#))"]),
-                ("two token types", ["Bearer \(try rawSigned(#"{"sub":"\#(subject)",\#(claimsText),"token_type":"id_token"}"#))"]),
-                ("two algs in the header", ["Bearer \(try rawSigned(header: #"{"alg":"none","alg":"RS256"}"#, #"{"sub":"\#(subject)",\#(claimsText)}"#))"]),
+                (
+                    "two subs, the last another user's",
+                    ["Bearer \(try rawSigned(#"{"sub":"\#(subject)",\#(claimsText),"sub":"\#(otherSubject)"}"#))"]
+                ),
+                (
+                    "two subs, escaped",
+                    ["Bearer \(try rawSigned(#"{"sub":"\#(otherSubject)",\#(claimsText),"\u0073ub":"\#(subject)"}"#))"]
+                ),
+                (
+                    "two token types",
+                    ["Bearer \(try rawSigned(#"{"sub":"\#(subject)",\#(claimsText),"token_type":"id_token"}"#))"]
+                ),
+                (
+                    "two algs in the header",
+                    [
+                        "Bearer \(try rawSigned(header: #"{"alg":"none","alg":"RS256"}"#, #"{"sub":"\#(subject)",\#(claimsText)}"#))"
+                    ]
+                ),
                 ("nbf an hour ahead", ["Bearer \(try await signed(["nbf": .int(now + 3600)]))"]),
                 ("iat an hour ahead", ["Bearer \(try await signed(["iat": .int(now + 3600)]))"]),
                 ("no token_type", ["Bearer \(try await signed(["token_type": nil]))"]),
@@ -169,7 +198,8 @@ import _CryptoExtras
             // U+0000 deep in a workflow definition: neither database stores it, so it is a 400 naming the path.
             try await h.signup("nul@example.com", clientName: "Nul")
             let token = try await h.login("nul@example.com")
-            let workflow = Data(#"{"name":"W","definition":{"trigger":{"type":"manual"},"steps":[{"type":"a\u0000"}]}}"#.utf8)
+            let workflow = Data(
+                #"{"name":"W","definition":{"trigger":{"type":"manual"},"steps":[{"type":"a\u0000"}]}}"#.utf8)
             let refused = try await h.request(.post, "/workflows", body: workflow, bearer: token)
             #expect(refused.status == .badRequest, "\(refused.text)")
             #expect(refused.json["field"].string == "definition.steps[0].type")

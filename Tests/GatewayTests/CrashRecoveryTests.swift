@@ -7,14 +7,15 @@ import PlatformDB
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `platform serve` process, SIGKILLed while webhooks arrive: every delivery that got a
 /// 2xx is applied exactly once after the restart.
 @Suite struct CrashRecoveryTests {
     static var platformBinary: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent(".build/debug/platform").path
     }
 
@@ -26,24 +27,32 @@ import Glibc
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static func start(database: String, port: Int, migrate: Bool = true) async throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: platformBinary)
-        process.arguments = [
-            "serve", "--database-url", database, "--port", String(port), "--webhook-authorizer-secret", "crash-secret-0123456789",
-            "--log-level", "warning",
-        ] + (migrate ? [] : ["--no-migrate"])
+        process.arguments =
+            [
+                "serve", "--database-url", database, "--port", String(port), "--webhook-authorizer-secret",
+                "crash-secret-0123456789",
+                "--log-level", "warning",
+            ] + (migrate ? [] : ["--no-migrate"])
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         for _ in 0..<200 {
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz")
             request.method = .GET
-            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(1)), response.status == .ok {
+            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(1)),
+                response.status == .ok
+            {
                 return process
             }
             try await Task.sleep(for: .milliseconds(50))
@@ -63,11 +72,15 @@ import Glibc
         let acknowledged = try await withThrowingTaskGroup(of: String?.self) { group in
             for index in 0..<40 {
                 group.addTask {
-                    let body = Data(#"{"event_name":"user.signup","user":{"id":"k\#(index)","email":"k\#(index)@example.com","email_verified":true,"updated_at":1},"webhook_id":"w"}"#.utf8)
+                    let body = Data(
+                        #"{"event_name":"user.signup","user":{"id":"k\#(index)","email":"k\#(index)@example.com","email_verified":true,"updated_at":1},"webhook_id":"w"}"#
+                            .utf8)
                     var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/webhooks/authorizer")
                     request.method = .POST
                     request.headers.add(name: "Content-Type", value: "application/json")
-                    request.headers.add(name: "X-Authorizer-Signature", value: WebhookSignature.sign(body, secret: "crash-secret-0123456789"))
+                    request.headers.add(
+                        name: "X-Authorizer-Signature",
+                        value: WebhookSignature.sign(body, secret: "crash-secret-0123456789"))
                     request.body = .bytes(ByteBuffer(bytes: body))
                     guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
                         (200..<300).contains(response.status.code)
@@ -105,7 +118,9 @@ import Glibc
                 #expect(try await UserStore(db).find(authorizerID: id) != nil, "\(id) was acknowledged but not applied")
             }
             let perUser = try await db.withConnection { sql in
-                try await sql.raw("SELECT authorizer_id, COUNT(*) AS n FROM webhook_events GROUP BY authorizer_id HAVING COUNT(*) > 1").all()
+                try await sql.raw(
+                    "SELECT authorizer_id, COUNT(*) AS n FROM webhook_events GROUP BY authorizer_id HAVING COUNT(*) > 1"
+                ).all()
             }
             #expect(perUser.isEmpty, "an event was stored twice")
         }

@@ -12,31 +12,47 @@ import Testing
             var tokens: [String: String] = [:]
             var userIDs: [String: String] = [:]
             for tenant in ["a", "b"] {
-                let admin = try await h.signup("admin-\(tenant)@example.com", clientName: "Tenant \(tenant.uppercased()) Secret Name")
+                let admin = try await h.signup(
+                    "admin-\(tenant)@example.com", clientName: "Tenant \(tenant.uppercased()) Secret Name")
                 let clientID = try #require(admin.json["user"]["clientId"].string)
                 let member = try await h.signup("user-\(tenant)@example.com")
                 let memberID = try #require(member.json["user"]["id"].string)
                 try await h.database.withConnection { sql in
-                    try await sql.raw("UPDATE users SET client_id = \(bind: clientID) WHERE id = \(bind: memberID)").run()
+                    try await sql.raw("UPDATE users SET client_id = \(bind: clientID) WHERE id = \(bind: memberID)")
+                        .run()
                 }
                 tokens["admin-\(tenant)"] = try await h.login("admin-\(tenant)@example.com")
                 tokens["user-\(tenant)"] = try await h.login("user-\(tenant)@example.com")
                 userIDs[tenant] = memberID
             }
             let adminB = try #require(tokens["admin-b"])
-            let bWorkflow = try #require(try await h.request(
-                .post, "/workflows", json: ["name": "B secret workflow", "definition": WorkflowTests.definition], bearer: adminB).json["id"].string)
-            let bReport = try #require(try await h.request(
-                .post, "/reports", json: ["title": "B secret report", "workflowId": bWorkflow], bearer: adminB).json["id"].string)
-            let bInvitation = try #require(try await h.request(
-                .post, "/invitations", json: ["email": "b-invitee@example.com"], bearer: adminB).json["id"].string)
+            let bWorkflow = try #require(
+                try await h.request(
+                    .post, "/workflows", json: ["name": "B secret workflow", "definition": WorkflowTests.definition],
+                    bearer: adminB
+                ).json["id"].string)
+            let bReport = try #require(
+                try await h.request(
+                    .post, "/reports", json: ["title": "B secret report", "workflowId": bWorkflow], bearer: adminB
+                ).json["id"].string)
+            let bInvitation = try #require(
+                try await h.request(
+                    .post, "/invitations", json: ["email": "b-invitee@example.com"], bearer: adminB
+                ).json["id"].string)
             let bUser = try #require(userIDs["b"])
             let bClient = try #require(try await h.request(.get, "/clients/current", bearer: adminB).json["id"].string)
-            let secrets = [bWorkflow, bReport, bInvitation, bUser, bClient, "B secret workflow", "B secret report", "Tenant B Secret Name", "b-invitee@example.com", "user-b@example.com"]
+            let secrets = [
+                bWorkflow, bReport, bInvitation, bUser, bClient, "B secret workflow", "B secret report",
+                "Tenant B Secret Name", "b-invitee@example.com", "user-b@example.com",
+            ]
 
-            let bIDs = ["workflows": bWorkflow, "reports": bReport, "users": bUser, "invitations": bInvitation, "admin": "c0000000000000000000000000"]
+            let bIDs = [
+                "workflows": bWorkflow, "reports": bReport, "users": bUser, "invitations": bInvitation,
+                "admin": "c0000000000000000000000000",
+            ]
             let bodies: [String: [String: Any]] = [
-                "workflows": ["name": "x"], "reports": ["title": "x"], "users": ["status": "ACTIVE"], "invitations": [:], "admin": [:],
+                "workflows": ["name": "x"], "reports": ["title": "x"], "users": ["status": "ACTIVE"],
+                "invitations": [:], "admin": [:],
             ]
             let routes = h.catalog.routes
             #expect(routes.count > 20, "\(routes.map { "\($0.method) \($0.path)" })")
@@ -52,8 +68,13 @@ import Testing
                 for role in ["admin-a", "user-a"] {
                     let json = ["POST", "PATCH", "PUT"].contains(route.method) ? bodies[resource] : nil
                     let reply = try await h.request(.init(route.method)!, path, json: json, bearer: tokens[role])
-                    #expect([403, 404].contains(reply.status.code), "\(role) \(route.method) \(path): \(reply.status) \(reply.text)")
-                    for secret in secrets { #expect(!reply.text.contains(secret), "\(role) \(route.method) \(route.path) revealed \(secret)") }
+                    #expect(
+                        [403, 404].contains(reply.status.code),
+                        "\(role) \(route.method) \(path): \(reply.status) \(reply.text)")
+                    for secret in secrets {
+                        #expect(
+                            !reply.text.contains(secret), "\(role) \(route.method) \(route.path) revealed \(secret)")
+                    }
                     checked += 1
                 }
             }
@@ -65,13 +86,16 @@ import Testing
             #expect(checked >= 20, "\(routes.map { "\($0.method) \($0.path)" })")
 
             // Every list, and every filter that takes an id, shows nothing of B.
-            var lists = routes.filter { $0.method == "GET" && !$0.path.contains("{") && !$0.path.hasPrefix("/admin") }.map(\.path)
+            var lists = routes.filter { $0.method == "GET" && !$0.path.contains("{") && !$0.path.hasPrefix("/admin") }
+                .map(\.path)
             lists += ["/reports?workflowId=\(bWorkflow)", "/reports?createdBy=\(bUser)"]
             for path in lists {
                 for role in ["admin-a", "user-a"] {
                     let reply = try await h.request(.get, path, bearer: tokens[role])
                     #expect(reply.status.code < 500, "\(path)")
-                    for secret in secrets { #expect(!reply.text.contains(secret), "\(role) GET \(path) revealed \(secret)") }
+                    for secret in secrets {
+                        #expect(!reply.text.contains(secret), "\(role) GET \(path) revealed \(secret)")
+                    }
                 }
             }
         }

@@ -76,26 +76,33 @@ struct GatewayHarness: Sendable {
             // A whole suite on two cores can keep the twin from answering within production's 2.5 s.
             settings.requestTimeout = .seconds(10)
             try await Self.withDatabase(backend, test: test) { [settings] databaseURL, database in
-            var webhooks = WebhookAuthentication()
-            webhooks.authorizerSecret = settled.clientSecret
-            let catalog = RouteCatalog()
-            var configuration = GatewayConfiguration(
-                port: 0, databaseURL: databaseURL, migrateOnStart: backend == .sqlite, authorizer: settings, webhooks: webhooks)
-            configure(&configuration)
-            let app = try await buildApplication(
-                configuration: configuration,
-                database: database, logger: logger, catalog: catalog)
-            try await app.test(.ahc(.http)) { gateway in
-                // Authorizer's webhooks go to the gateway, as `platform dev` wires them.
-                for event in webhooksDelivered ? ["user.signup", "user.login", "user.deleted", "user.deactivated", "user.access_revoked", "user.access_enabled"] : [] {
-                    try await Self.addWebhook(authorizerURL: url, adminSecret: settled.adminSecret, event: event,
-                        endpoint: "http://127.0.0.1:\(gateway.port ?? 0)/webhooks/authorizer")
+                var webhooks = WebhookAuthentication()
+                webhooks.authorizerSecret = settled.clientSecret
+                let catalog = RouteCatalog()
+                var configuration = GatewayConfiguration(
+                    port: 0, databaseURL: databaseURL, migrateOnStart: backend == .sqlite, authorizer: settings,
+                    webhooks: webhooks)
+                configure(&configuration)
+                let app = try await buildApplication(
+                    configuration: configuration,
+                    database: database, logger: logger, catalog: catalog)
+                try await app.test(.ahc(.http)) { gateway in
+                    // Authorizer's webhooks go to the gateway, as `platform dev` wires them.
+                    for event in webhooksDelivered
+                        ? [
+                            "user.signup", "user.login", "user.deleted", "user.deactivated", "user.access_revoked",
+                            "user.access_enabled",
+                        ] : []
+                    {
+                        try await Self.addWebhook(
+                            authorizerURL: url, adminSecret: settled.adminSecret, event: event,
+                            endpoint: "http://127.0.0.1:\(gateway.port ?? 0)/webhooks/authorizer")
+                    }
+                    try await body(
+                        GatewayHarness(
+                            gateway: gateway, authorizerURL: url, authorizer: settled, database: database,
+                            signingKeyPEM: signingKeyPEM, catalog: catalog))
                 }
-                try await body(
-                    GatewayHarness(
-                        gateway: gateway, authorizerURL: url, authorizer: settled, database: database,
-                        signingKeyPEM: signingKeyPEM, catalog: catalog))
-            }
             }
         }
     }
@@ -132,7 +139,9 @@ struct GatewayHarness: Sendable {
         for value in authorization { headers.append(HTTPField(name: .authorization, value: value)) }
         if let bearer { headers[.authorization] = "Bearer \(bearer)" }
         let data = try body ?? json.map { try JSONSerialization.data(withJSONObject: $0) }
-        return try await gateway.execute(uri: uri, method: method, headers: headers, body: data.map { ByteBuffer(bytes: $0) }) {
+        return try await gateway.execute(
+            uri: uri, method: method, headers: headers, body: data.map { ByteBuffer(bytes: $0) }
+        ) {
             let text = String(buffer: $0.body)
             return Reply(status: $0.status, headers: $0.headers, json: JSON(parsing: text), text: text)
         }
@@ -156,7 +165,8 @@ struct GatewayHarness: Sendable {
     /// A client of the local Authorizer, for acting there directly (behind the gateway's back).
     var authorizerClient: AuthorizerClient {
         AuthorizerClient(
-            configuration: .init(url: authorizerURL, clientID: authorizer.clientID, adminSecret: authorizer.adminSecret),
+            configuration: .init(
+                url: authorizerURL, clientID: authorizer.clientID, adminSecret: authorizer.adminSecret),
             version: .v2)
     }
 
@@ -168,12 +178,15 @@ struct GatewayHarness: Sendable {
         request.headers.add(name: "x-authorizer-admin-secret", value: adminSecret)
         let query = "mutation ($p: AddWebhookRequest!) { _add_webhook(params: $p) { message } }"
         let variables: [String: Any] = ["p": ["event_name": event, "endpoint": endpoint, "enabled": true]]
-        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["query": query, "variables": variables])))
+        request.body = .bytes(
+            ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["query": query, "variables": variables])))
         _ = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
     }
 
     /// Waits until `condition` holds, up to `timeout`.
-    func eventually(_ timeout: Duration = .seconds(5), _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
+    func eventually(_ timeout: Duration = .seconds(5), _ condition: @Sendable () async throws -> Bool) async throws
+        -> Bool
+    {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await condition() { return true }
@@ -188,8 +201,12 @@ struct GatewayHarness: Sendable {
         request.headers.add(name: "x-authorizer-admin-secret", value: authorizer.adminSecret)
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
         let body = try await response.body.collect(upTo: 1 << 20)
-        let messages = (try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["messages"] as? [[String: Any]]
-        guard let link = messages?.last(where: { $0["kind"] as? String == kind })?["link"] as? String else { return nil }
+        let messages =
+            (try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["messages"]
+            as? [[String: Any]]
+        guard let link = messages?.last(where: { $0["kind"] as? String == kind })?["link"] as? String else {
+            return nil
+        }
         return URLComponents(string: link)?.queryItems?.first { $0.name == "token" }?.value
     }
 
@@ -200,7 +217,8 @@ struct GatewayHarness: Sendable {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Origin", value: authorizerURL)
         request.headers.add(name: "x-authorizer-admin-secret", value: authorizer.adminSecret)
-        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["query": query, "variables": variables])))
+        request.body = .bytes(
+            ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["query": query, "variables": variables])))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
         let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
         #expect(!text.contains("\"errors\""), "\(text)")
@@ -211,7 +229,9 @@ struct GatewayHarness: Sendable {
 struct JSON: @unchecked Sendable {  // wraps JSONSerialization output, never mutated
     let value: Any?
     init(_ value: Any?) { self.value = value }
-    init(parsing text: String) { value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) }
+    init(parsing text: String) {
+        value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+    }
     subscript(key: String) -> JSON { JSON((value as? [String: Any])?[key]) }
     var string: String? { value as? String }
     var int: Int? { value as? Int }

@@ -31,7 +31,9 @@ import Testing
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.headers[requestID]?.count == 32)
             }
-            try await client.execute(uri: "/healthz", method: .get, headers: [requestID: String(repeating: "x", count: 200)]) { response in
+            try await client.execute(
+                uri: "/healthz", method: .get, headers: [requestID: String(repeating: "x", count: 200)]
+            ) { response in
                 #expect(response.headers[requestID]?.count == 32, "an over-long id is replaced")
             }
             try await client.execute(uri: "/no/such/route", method: .get, headers: [requestID: "req-404"]) { response in
@@ -67,14 +69,17 @@ import Testing
         let registry = ObservabilityTests.registry
         try await GatewayHarness.with(
             mode: .local, webhooksDelivered: true, superAdmins: ["ops@example.com"],
-            configure: { $0.metrics = registry; $0.authorizer?.userCacheTTL = .seconds(60) }
+            configure: {
+                $0.metrics = registry; $0.authorizer?.userCacheTTL = .seconds(60)
+            }
         ) { h in
             @Sendable func scrape() async throws -> String { try await h.request(.get, "/metrics").text }
             let before = try await scrape()
 
             try await h.signup("metrics-a@example.com", clientName: "Metrics Co")
             let token = try await h.login("metrics-a@example.com")
-            _ = try await h.request(.post, "/auth/login", json: ["email": "metrics-a@example.com", "password": "Wr0ng!pass"])
+            _ = try await h.request(
+                .post, "/auth/login", json: ["email": "metrics-a@example.com", "password": "Wr0ng!pass"])
             _ = try await h.request(.get, "/workflows", bearer: token)
             _ = try await h.request(.get, "/workflows", bearer: token)
             _ = try await h.request(.get, "/workflows", bearer: "not.a.token")
@@ -82,7 +87,8 @@ import Testing
             try await h.signup("ops@example.com")
             let ops = try await h.login("ops@example.com")
             _ = try await h.authorizerClient.signup(
-                email: "metrics-missed@example.com", password: GatewayHarness.password, confirmPassword: GatewayHarness.password,
+                email: "metrics-missed@example.com", password: GatewayHarness.password,
+                confirmPassword: GatewayHarness.password,
                 givenName: nil, familyName: nil)
             // The webhook of that signup may arrive first; then the reconcile finds nothing to create.
             _ = try await h.request(.post, "/admin/reconcile", json: [:], bearer: ops)
@@ -112,7 +118,9 @@ import Testing
             moved("webhook_events_total", ["event": "user.signup", "outcome": "accepted"])
             moved("webhook_events_total", ["event": "user.login", "outcome": "applied"])
             #expect(after.contains("webhook_inbox_backlog"), "the backlog gauge is exported")
-            #expect(after.contains("webhook_inbox_oldest_pending_seconds"), "the age of the oldest pending event is exported")
+            #expect(
+                after.contains("webhook_inbox_oldest_pending_seconds"),
+                "the age of the oldest pending event is exported")
             #expect(after.contains("reconcile_drift_total"), "drift counts are exported after a reconcile")
         }
     }

@@ -23,7 +23,9 @@ import Testing
                     let responses = try #require(operation["responses"] as? [String: [String: Any]])
                     for (status, response) in responses where Int(status).map({ $0 >= 400 }) == true {
                         let content = response["content"] as? [String: Any]
-                        #expect(content?.keys.sorted() == ["application/problem+json"], "\(method) \(path) \(status) is a problem")
+                        #expect(
+                            content?.keys.sorted() == ["application/problem+json"],
+                            "\(method) \(path) \(status) is a problem")
                     }
                     let secured = !((operation["security"] as? [[String: Any]]) ?? []).isEmpty
                     if secured { #expect(responses["401"] != nil, "\(method) \(path) documents 401") }
@@ -34,8 +36,11 @@ import Testing
             #expect(documented.subtracting(served).sorted() == [], "documented routes the router does not serve")
             #expect(served.count > 40)
 
-            let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
-            func properties(_ name: String) -> Set<String> { Set((schemas[name]?["properties"] as? [String: Any])?.keys ?? [:].keys) }
+            let schemas = try #require(
+                (document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+            func properties(_ name: String) -> Set<String> {
+                Set((schemas[name]?["properties"] as? [String: Any])?.keys ?? [:].keys)
+            }
             // Request bodies list exactly the fields the handlers accept (they refuse any other).
             #expect(properties("SignupRequest") == SignupRequest.fields)
             #expect(properties("LoginRequest") == LoginRequest.fields)

@@ -15,7 +15,9 @@ import Testing
 
     /// Runs the executable with `environment` (the test's own by default) and returns its exit
     /// status and everything it printed.
-    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
         process.arguments = arguments
@@ -33,7 +35,8 @@ import Testing
     /// flag that were ignored would end in a different error, not in a server that runs).
     @Test func serveRefusesAPageCacheSizeOutOfRange() throws {
         let refused = try Self.platform(
-            ["serve", "--page-cache-mb", "99999", "--database-url", "sqlite:///proc/no-such-folder/platform.sqlite"], expect: 64)
+            ["serve", "--page-cache-mb", "99999", "--database-url", "sqlite:///proc/no-such-folder/platform.sqlite"],
+            expect: 64)
         #expect(refused.contains("--page-cache-mb / PAGE_CACHE_MB: '99999' is not 0 (off) to 4096"))
     }
 
@@ -52,8 +55,13 @@ import Testing
         // Two members of the tenant: an ADMIN and a USER (as signup and an invitation would make them).
         try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: Logger(label: "test")) { database in
             let store = UserStore(database)
-            let admin = try await store.create(.init(authorizerID: "az-admin", email: "admin@acme.test", role: .admin, status: .active, tenantID: clientID))
-            _ = try await store.create(.init(authorizerID: "az-user", email: "user@acme.test", role: .user, status: .active, tenantID: clientID))
+            let admin = try await store.create(
+                .init(
+                    authorizerID: "az-admin", email: "admin@acme.test", role: .admin, status: .active,
+                    tenantID: clientID))
+            _ = try await store.create(
+                .init(
+                    authorizerID: "az-user", email: "user@acme.test", role: .user, status: .active, tenantID: clientID))
             _ = admin
         }
         let listed = try Self.platform(["users", "list", "--client", clientID] + db)
@@ -65,12 +73,15 @@ import Testing
         #expect(refused.contains("last active ADMIN"))
         try Self.platform(["users", "set-role", "user@acme.test", "admin", "--reason", "team lead"] + db)
         try Self.platform(["users", "set-role", "admin@acme.test", "USER"] + db)
-        #expect(try Self.platform(["users", "suspend", "user@acme.test"] + db, expect: 1).contains("last active ADMIN"))
+        #expect(
+            try Self.platform(["users", "suspend", "user@acme.test"] + db, expect: 1).contains("last active ADMIN"))
         try Self.platform(["users", "set-role", "admin@acme.test", "ADMIN"] + db)
         let suspended = try Self.platform(["users", "suspend", "user@acme.test", "--reason", "left"] + db)
         #expect(suspended.contains("SUSPENDED"))
         #expect(try Self.platform(["users", "suspend", "user@acme.test", "--reactivate"] + db).contains("ACTIVE"))
-        #expect(try Self.platform(["users", "show", "nobody@acme.test"] + db, expect: 1).contains("no user 'nobody@acme.test'"))
+        #expect(
+            try Self.platform(["users", "show", "nobody@acme.test"] + db, expect: 1).contains(
+                "no user 'nobody@acme.test'"))
         // The console makes (or restores) an operator, who leaves the tenant (issue 25).
         #expect(try Self.platform(["users", "set-role", "user@acme.test", "SUPER_ADMIN"] + db).contains("SUPER_ADMIN"))
 

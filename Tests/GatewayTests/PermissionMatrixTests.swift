@@ -12,7 +12,9 @@ import Testing
             let clientID = try #require(admin.json["user"]["clientId"].string)
             let memberSignup = try await h.signup("pm-user@example.com")
             try await h.database.withConnection { sql in
-                try await sql.raw("UPDATE users SET client_id = \(bind: clientID) WHERE id = \(bind: memberSignup.json["user"]["id"].string ?? "")").run()
+                try await sql.raw(
+                    "UPDATE users SET client_id = \(bind: clientID) WHERE id = \(bind: memberSignup.json["user"]["id"].string ?? "")"
+                ).run()
             }
             try await h.signup("root@example.com")
             let tokens: [Role: String] = [
@@ -20,11 +22,16 @@ import Testing
                 .superAdmin: try await h.login("root@example.com"),
             ]
             let adminToken = try #require(tokens[.admin])
-            let adminsReport = try #require(try await h.request(.post, "/reports", json: ["title": "admin's"], bearer: adminToken).json["id"].string)
+            let adminsReport = try #require(
+                try await h.request(.post, "/reports", json: ["title": "admin's"], bearer: adminToken).json["id"].string
+            )
 
             for (role, token) in tokens.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                let ownReport = role == .superAdmin ? adminsReport
-                    : try #require(try await h.request(.post, "/reports", json: ["title": "own"], bearer: token).json["id"].string)
+                let ownReport =
+                    role == .superAdmin
+                    ? adminsReport
+                    : try #require(
+                        try await h.request(.post, "/reports", json: ["title": "own"], bearer: token).json["id"].string)
                 let probes: [(Permission, String, String, [String: Any]?)] = [
                     (.readWorkflows, "GET", "/workflows", nil),
                     (.manageWorkflows, "POST", "/workflows", ["name": "p", "definition": WorkflowTests.definition]),
@@ -43,9 +50,13 @@ import Testing
                     // An ADMIN editing their own report is also "editing any".
                     let reply = try await h.request(.init(method)!, path, json: body, bearer: token)
                     if allowed {
-                        #expect((200..<300).contains(reply.status.code), "\(role) \(permission): \(reply.status) \(reply.text)")
+                        #expect(
+                            (200..<300).contains(reply.status.code),
+                            "\(role) \(permission): \(reply.status) \(reply.text)")
                     } else {
-                        #expect([403, 404].contains(reply.status.code), "\(role) \(permission): \(reply.status) \(reply.text)")
+                        #expect(
+                            [403, 404].contains(reply.status.code),
+                            "\(role) \(permission): \(reply.status) \(reply.text)")
                     }
                 }
             }

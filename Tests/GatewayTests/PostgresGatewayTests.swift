@@ -7,10 +7,10 @@ import Hummingbird
 import HummingbirdTesting
 import LocalAuthorizer
 import Logging
+import NIOCore
 import PlatformDB
 import TestSupport
 import Testing
-import NIOCore
 
 /// Two gateway instances on one PostgreSQL database.
 @Suite(.enabled(if: TestPostgres.adminURL != nil)) struct PostgresGatewayTests {
@@ -22,7 +22,8 @@ import NIOCore
         _ body: @Sendable (any TestClientProtocol, any TestClientProtocol, DatabaseURL, String) async throws -> Void
     ) async throws {
         try await TestPostgres.shared.withDatabase(migrated: true, test: test) { url in
-            var authorizer = AuthorizerConfiguration(clientID: "pg-gw", clientSecret: "cs-\(UUID().uuidString)", adminSecret: "as-0123456789abcdef")
+            var authorizer = AuthorizerConfiguration(
+                clientID: "pg-gw", clientSecret: "cs-\(UUID().uuidString)", adminSecret: "as-0123456789abcdef")
             authorizer.httpPort = 0
             authorizer.jwtType = .rs256
             authorizer.jwtPrivateKey = GatewayHarness.signingKeyPEM
@@ -31,7 +32,9 @@ import NIOCore
             let settled = authorizer
             let authorizerApp = try await buildAuthorizerApplication(configuration: settled, logger: logger)
             try await authorizerApp.test(.ahc(.http)) { authorizerClient in
-                var settings = AuthorizerSettings(url: "http://localhost:\(authorizerClient.port ?? 0)", clientID: "pg-gw", adminSecret: "as-0123456789abcdef")
+                var settings = AuthorizerSettings(
+                    url: "http://localhost:\(authorizerClient.port ?? 0)", clientID: "pg-gw",
+                    adminSecret: "as-0123456789abcdef")
                 settings.issuer = settled.issuer
                 settings.guardMode = .local
                 settings.userCacheTTL = .seconds(60)
@@ -40,7 +43,8 @@ import NIOCore
                 func gateway() async throws -> some ApplicationProtocol {
                     let database = try await PlatformDatabase.open(url, logger: logger)
                     return try await buildApplication(
-                        configuration: .init(port: 0, databaseURL: url, migrateOnStart: false, authorizer: settings, webhooks: webhooks),
+                        configuration: .init(
+                            port: 0, databaseURL: url, migrateOnStart: false, authorizer: settings, webhooks: webhooks),
                         database: database, logger: logger)
                 }
                 let first = try await gateway()
@@ -56,12 +60,17 @@ import NIOCore
 
     /// Two real `platform serve` processes on one PostgreSQL database.
     @Test func aThousandConcurrentDeliveriesOverTwoProcessesMakeOneRowPerUser() async throws {
-        try await TestPostgres.shared.withDatabase(migrated: true, test: "aThousandConcurrentDeliveriesOverTwoProcessesMakeOneRowPerUser") { url in
+        try await TestPostgres.shared.withDatabase(
+            migrated: true, test: "aThousandConcurrentDeliveriesOverTwoProcessesMakeOneRowPerUser"
+        ) { url in
             guard case .postgres(let location) = url else { return }
-            let database = "postgres://\(location.username)@\(location.host):\(location.port)/\(location.database)?sslmode=disable"
+            let database =
+                "postgres://\(location.username)@\(location.host):\(location.port)/\(location.database)?sslmode=disable"
             let ports = [CrashRecoveryTests.freePort(), CrashRecoveryTests.freePort()]
             var processes: [Process] = []
-            for port in ports { processes.append(try await CrashRecoveryTests.start(database: database, port: port, migrate: false)) }
+            for port in ports {
+                processes.append(try await CrashRecoveryTests.start(database: database, port: port, migrate: false))
+            }
             defer { for process in processes { process.terminate() } }
 
             // 200 users × 5 deliveries (signup twice, as Authorizer may send it, and three logins).
@@ -69,7 +78,8 @@ import NIOCore
             for user in 0..<200 {
                 let events = ["user.signup", "user.signup", "user.login", "user.login", "user.login"]
                 for (index, event) in events.enumerated() {
-                    let json = #"{"event_name":"\#(event)","user":{"id":"pg-\#(user)","email":"pg\#(user)@example.com","email_verified":true,"updated_at":\#(100 + index)},"webhook_id":"w\#(index)"}"#
+                    let json =
+                        #"{"event_name":"\#(event)","user":{"id":"pg-\#(user)","email":"pg\#(user)@example.com","email_verified":true,"updated_at":\#(100 + index)},"webhook_id":"w\#(index)"}"#
                     deliveries.append((ports[(user + index) % 2], Data(json.utf8)))
                 }
             }
@@ -79,7 +89,9 @@ import NIOCore
                         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/webhooks/authorizer")
                         request.method = .POST
                         request.headers.add(name: "Content-Type", value: "application/json")
-                        request.headers.add(name: "X-Authorizer-Signature", value: WebhookSignature.sign(body, secret: "crash-secret-0123456789"))
+                        request.headers.add(
+                            name: "X-Authorizer-Signature",
+                            value: WebhookSignature.sign(body, secret: "crash-secret-0123456789"))
                         request.body = .bytes(ByteBuffer(bytes: body))
                         return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code)
                     }
@@ -103,7 +115,8 @@ import NIOCore
                 #expect(try counts?.decode(column: "rows", as: Int.self) == 200)
                 #expect(try counts?.decode(column: "ids", as: Int.self) == 200)
                 let unapplied = try await database.withConnection { sql in
-                    try await sql.raw("SELECT COUNT(*) AS n FROM webhook_events WHERE status <> 'APPLIED'").first()?.decode(column: "n", as: Int.self)
+                    try await sql.raw("SELECT COUNT(*) AS n FROM webhook_events WHERE status <> 'APPLIED'").first()?
+                        .decode(column: "n", as: Int.self)
                 }
                 #expect(unapplied == 0)
             }
@@ -111,22 +124,31 @@ import NIOCore
     }
 
     static func call(
-        _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil, bearer: String? = nil
+        _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ json: String? = nil,
+        bearer: String? = nil
     ) async throws -> (HTTPResponse.Status, String) {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let bearer { headers[.authorization] = "Bearer \(bearer)" }
-        return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) {
+        return try await client.execute(
+            uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }
+        ) {
             ($0.status, String(buffer: $0.body))
         }
     }
 
     /// Signs `email` up through `a` (with a new tenant if `clientName` is given) and returns a token from logging in through `b`.
-    static func signedIn(_ email: String, clientName: String? = nil, a: any TestClientProtocol, b: any TestClientProtocol) async throws -> String {
+    static func signedIn(
+        _ email: String, clientName: String? = nil, a: any TestClientProtocol, b: any TestClientProtocol
+    ) async throws -> String {
         let password = GatewayHarness.password
         let tenant = clientName.map { #","clientName":"\#($0)""# } ?? ""
-        _ = try await call(a, .post, "/auth/signup", #"{"email":"\#(email)","password":"\#(password)","confirmPassword":"\#(password)"\#(tenant)}"#)
+        _ = try await call(
+            a, .post, "/auth/signup",
+            #"{"email":"\#(email)","password":"\#(password)","confirmPassword":"\#(password)"\#(tenant)}"#)
         let (_, login) = try await call(b, .post, "/auth/login", #"{"email":"\#(email)","password":"\#(password)"}"#)
-        let token = try #require(JSONSerialization.jsonObject(with: Data(login.utf8)) as? [String: Any])["accessToken"] as? String
+        let token =
+            try #require(JSONSerialization.jsonObject(with: Data(login.utf8)) as? [String: Any])["accessToken"]
+            as? String
         return try #require(token)
     }
 
@@ -144,7 +166,10 @@ import NIOCore
             }
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<100 {
-                statuses = [try await Self.call(a, .get, "/auth/me", bearer: bearer).0, try await Self.call(b, .get, "/auth/me", bearer: bearer).0]
+                statuses = [
+                    try await Self.call(a, .get, "/auth/me", bearer: bearer).0,
+                    try await Self.call(b, .get, "/auth/me", bearer: bearer).0,
+                ]
                 if statuses == [.forbidden, .forbidden] { break }
                 try await Task.sleep(for: .milliseconds(20))
             }
@@ -158,7 +183,9 @@ import NIOCore
         for client in clients {
             let (status, body) = try await call(client, .get, "/workflows?limit=20", bearer: bearer)
             #expect(status == .ok, "\(body)")
-            let items = (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["items"] as? [[String: Any]] ?? []
+            let items =
+                (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["items"]
+                as? [[String: Any]] ?? []
             all.append(items.compactMap { $0["name"] as? String })
         }
         return all
@@ -170,14 +197,18 @@ import NIOCore
         // The metrics registry first, so that the gateways' page-cache counters report to it.
         let registry = ObservabilityTests.registry
         @Sendable func pageCache(_ result: String) -> Double {
-            MetricsMoveTests.value(String(decoding: registry.emitToBuffer(), as: UTF8.self), "page_cache_total", ["result": result])
+            MetricsMoveTests.value(
+                String(decoding: registry.emitToBuffer(), as: UTF8.self), "page_cache_total", ["result": result])
         }
-        try await Self.withTwoGateways(test: "aWorkflowChangeMadeAnywhereReachesEveryInstancesCachedPage") { a, b, url, _ in
+        try await Self.withTwoGateways(test: "aWorkflowChangeMadeAnywhereReachesEveryInstancesCachedPage") {
+            a, b, url, _ in
             let bearer = try await Self.signedIn("pages@example.com", clientName: "Page Tenant", a: a, b: b)
             let definition = #"{"trigger":{"type":"manual"},"steps":[]}"#
-            let (created, body) = try await Self.call(a, .post, "/workflows", #"{"name":"First","definition":\#(definition)}"#, bearer: bearer)
+            let (created, body) = try await Self.call(
+                a, .post, "/workflows", #"{"name":"First","definition":\#(definition)}"#, bearer: bearer)
             #expect(created == .created, "\(body)")
-            let id = try #require((try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["id"] as? String)
+            let id = try #require(
+                (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["id"] as? String)
             // The two instances subscribe to notifications as they start; wait until both serve from their cache.
             func sql(_ text: String) async throws {
                 try await PlatformDatabase.withOpened(url, logger: Self.logger) { database in
@@ -193,7 +224,9 @@ import NIOCore
                     }
                 }
             }
-            #expect(try await Self.eventually { try await listeners() == 2 }, "both instances subscribe to workflow changes")
+            #expect(
+                try await Self.eventually { try await listeners() == 2 }, "both instances subscribe to workflow changes"
+            )
             #expect(try await Self.names([a, b], bearer: bearer) == [["First"], ["First"]])
 
             // With PostgreSQL's announcements off, the pages come from the caches: a change in the
@@ -211,7 +244,8 @@ import NIOCore
 
             // A change behind both instances.
             try await sql("UPDATE workflows SET name = 'Third'")
-            #expect(try await Self.eventually { try await Self.names([a, b], bearer: bearer) == [["Third"], ["Third"]] })
+            #expect(
+                try await Self.eventually { try await Self.names([a, b], bearer: bearer) == [["Third"], ["Third"]] })
 
             // A deletion through B.
             let (deleted, _) = try await Self.call(b, .delete, "/workflows/\(id)", bearer: bearer)

@@ -9,13 +9,14 @@ import Synchronization
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `platform` executable: SIGTERM under load loses no acknowledged request, and a full
 /// end-to-end run of `platform dev` logs no secret.
 @Suite struct ProcessLifecycleTests {
-    static func post(_ url: String, _ body: Data, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(5)) async throws
+    static func post(_ url: String, _ body: Data, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(5))
+        async throws
         -> (status: Int, text: String)
     {
         var request = HTTPClientRequest(url: url)
@@ -29,7 +30,9 @@ import Glibc
     }
 
     static func delivery(_ id: String) -> (body: Data, signature: String) {
-        let body = Data(#"{"event_name":"user.signup","user":{"id":"\#(id)","email":"\#(id)@example.com","email_verified":true,"updated_at":1}}"#.utf8)
+        let body = Data(
+            #"{"event_name":"user.signup","user":{"id":"\#(id)","email":"\#(id)@example.com","email_verified":true,"updated_at":1}}"#
+                .utf8)
         return (body, WebhookSignature.sign(body, secret: "crash-secret-0123456789"))
     }
 
@@ -74,7 +77,8 @@ import Glibc
                     for index in 0..<400 {
                         let id = "t\(sender)-\(index)"
                         let (body, signature) = Self.delivery(id)
-                        let status = try? await Self.post(url, body, headers: [("X-Authorizer-Signature", signature)]).status
+                        let status = try? await Self.post(url, body, headers: [("X-Authorizer-Signature", signature)])
+                            .status
                         if let status, status / 100 == 2 { acknowledgements.add() }
                         outcomes.append((id, status))
                         if status == nil { break }
@@ -97,7 +101,9 @@ import Glibc
 
         let acknowledged = outcomes.filter { ($0.1 ?? 0) / 100 == 2 }.map(\.0)
         let failed = outcomes.filter { $0.1 != nil && ($0.1 ?? 0) / 100 != 2 }
-        print("SIGTERM under load: \(acknowledged.count) acknowledged, \(failed.count) non-2xx answers, exit \(process.terminationStatus) after \(stoppedAfter)")
+        print(
+            "SIGTERM under load: \(acknowledged.count) acknowledged, \(failed.count) non-2xx answers, exit \(process.terminationStatus) after \(stoppedAfter)"
+        )
         #expect(process.terminationReason == .exit && process.terminationStatus == 0, "a graceful stop exits 0")
         #expect(stoppedAfter < .seconds(10), "well within the 30 s default deadline")
         #expect(failed.isEmpty, "every answer before the stop is a 2xx: \(failed.prefix(5))")
@@ -123,7 +129,8 @@ import Glibc
         process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
         process.currentDirectoryURL = folder
         process.arguments = [
-            "dev", "--port", String(port), "--authorizer-port", String(authorizerPort), "--log-format", "json", "--log-level", "debug",
+            "dev", "--port", String(port), "--authorizer-port", String(authorizerPort), "--log-format", "json",
+            "--log-level", "debug",
         ]
         let stdout = folder.appendingPathComponent("stdout.log")
         let stderr = folder.appendingPathComponent("stderr.log")
@@ -143,7 +150,9 @@ import Glibc
         }
         try #require(ready, "platform dev did not become ready")
 
-        func call(_ method: HTTPMethod, _ path: String, _ json: [String: Any]? = nil, bearer: String? = nil) async throws -> [String: Any] {
+        func call(_ method: HTTPMethod, _ path: String, _ json: [String: Any]? = nil, bearer: String? = nil)
+            async throws -> [String: Any]
+        {
             var request = HTTPClientRequest(url: gateway + path)
             request.method = method
             request.headers.add(name: "Content-Type", value: "application/json")
@@ -157,8 +166,11 @@ import Glibc
         let newPassword = "N3w!secret-\(UUID().uuidString.prefix(8))"
         let email = "logs@example.com"
         var secrets: [String] = [password, newPassword]
-        _ = try await call(.POST, "/auth/signup", ["email": email, "password": password, "confirmPassword": password, "clientName": "Logs"])
-        let session = try await call(.POST, "/auth/login", ["email": email, "password": password, "offlineAccess": true])
+        _ = try await call(
+            .POST, "/auth/signup",
+            ["email": email, "password": password, "confirmPassword": password, "clientName": "Logs"])
+        let session = try await call(
+            .POST, "/auth/login", ["email": email, "password": password, "offlineAccess": true])
         let access = try #require(session["accessToken"] as? String)
         let refresh = try #require(session["refreshToken"] as? String)
         secrets += [access, refresh]
@@ -168,17 +180,23 @@ import Glibc
         let refreshed = try await call(.POST, "/auth/refresh", ["refreshToken": refresh])
         secrets += [refreshed["accessToken"] as? String, refreshed["refreshToken"] as? String].compactMap { $0 }
         _ = try await call(.POST, "/auth/forgot-password", ["email": email])
-        let devSecrets = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("data/dev-secrets.json"))) as? [String: String]
+        let devSecrets =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: folder.appendingPathComponent("data/dev-secrets.json"))) as? [String: String]
         let adminSecret = try #require(devSecrets?["adminSecret"])
         secrets += [adminSecret, try #require(devSecrets?["clientSecret"])]
         var outbox = HTTPClientRequest(url: "http://127.0.0.1:\(authorizerPort)/_dev/outbox")
         outbox.headers.add(name: "x-authorizer-admin-secret", value: adminSecret)
         let mail = try await HTTPClient.shared.execute(outbox, timeout: .seconds(5)).body.collect(upTo: 1 << 20)
-        let messages = (try JSONSerialization.jsonObject(with: Data(buffer: mail)) as? [String: Any])?["messages"] as? [[String: Any]]
+        let messages =
+            (try JSONSerialization.jsonObject(with: Data(buffer: mail)) as? [String: Any])?["messages"]
+            as? [[String: Any]]
         let link = try #require(messages?.last { $0["kind"] as? String == "forgot_password" }?["link"] as? String)
         let resetToken = try #require(URLComponents(string: link)?.queryItems?.first { $0.name == "token" }?.value)
         secrets.append(resetToken)
-        _ = try await call(.POST, "/auth/reset-password", ["token": resetToken, "password": newPassword, "confirmPassword": newPassword])
+        _ = try await call(
+            .POST, "/auth/reset-password",
+            ["token": resetToken, "password": newPassword, "confirmPassword": newPassword])
         let again = try await call(.POST, "/auth/login", ["email": email, "password": newPassword])
         let last = try #require(again["accessToken"] as? String)
         secrets.append(last)
@@ -192,10 +210,14 @@ import Glibc
         let lines = logs.split(separator: "\n")
         print("log-secret run: \(lines.count) log lines, \(secrets.count) secrets checked")
         #expect(lines.count > 30, "the run logged")
-        if let leak = secrets.first(where: { output.contains($0) }) { print(output.split(separator: "\n").filter { $0.contains(leak) }.joined(separator: "\n")) }
+        if let leak = secrets.first(where: { output.contains($0) }) {
+            print(output.split(separator: "\n").filter { $0.contains(leak) }.joined(separator: "\n"))
+        }
         #expect(logs.contains("\"route\":\"/workflows\""), "request lines are there")
         for line in lines {
-            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any], "not JSON: \(line.prefix(200))")
+            #expect(
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any],
+                "not JSON: \(line.prefix(200))")
         }
         for secret in secrets {
             #expect(!output.contains(secret), "a secret is in the output: \(secret.prefix(6))…")
@@ -215,14 +237,17 @@ import Glibc
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
         process.arguments = [
-            "authorizer", "--http-port", String(port), "--client-id", "c", "--client-secret", "s-0123456789abcdef", "--admin-secret", "a-0123456789abcdef",
+            "authorizer", "--http-port", String(port), "--client-id", "c", "--client-secret", "s-0123456789abcdef",
+            "--admin-secret", "a-0123456789abcdef",
             "--database-url", "sqlite://\(folder.path)/az.sqlite", "--data-folder", folder.path, "--log-format", "json",
         ]
         try process.run()
         defer { process.terminate() }
         var status: HTTPResponseStatus?
         for _ in 0..<200 where status != .ok {
-            status = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(1)).status
+            status = try? await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz"), timeout: .seconds(1)
+            ).status
             if status != .ok { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(status == .ok, "platform authorizer did not serve")

@@ -7,7 +7,9 @@ import Testing
 @Suite struct ReconcileTests {
     /// Users made at Authorizer directly (no webhook reaches the platform): `<prefix><n>@example.com`,
     /// given name `<name><n>`; their Authorizer ids in order.
-    static func signUpAtAuthorizer(_ h: GatewayHarness, count: Int, prefix: String, name: String) async throws -> [String] {
+    static func signUpAtAuthorizer(_ h: GatewayHarness, count: Int, prefix: String, name: String) async throws
+        -> [String]
+    {
         var ids: [String] = []
         for index in 0..<count {
             let answer = try await h.authorizerClient.signup(
@@ -44,7 +46,8 @@ import Testing
             #expect(again.json["unchanged"].int == 6)
 
             try await h.authorizerAdmin(
-                "mutation ($p: DeleteUserRequest!) { _delete_user(params: $p) { message } }", variables: ["p": ["id": ids[1]]])
+                "mutation ($p: DeleteUserRequest!) { _delete_user(params: $p) { message } }",
+                variables: ["p": ["id": ids[1]]])
             let afterDelete = try await h.request(.post, "/admin/reconcile", json: [:], bearer: opsToken)
             #expect(afterDelete.json["deleted"].int == 1)
             #expect(try await UserStore(h.database).find(authorizerID: ids[1])?.status == .deleted)
@@ -57,8 +60,11 @@ import Testing
         try await GatewayHarness.with(mode: .local, webhooksDelivered: false) { h in
             let ids = try await Self.signUpAtAuthorizer(h, count: 7, prefix: "paged", name: "P")
             let stray = try await UserStore(h.database).upsertFromAuthorizer(
-                .init(authorizerID: "gone-from-authorizer", email: "gone@example.com", firstName: nil, lastName: nil, status: .active))
-            let reconciler = Reconciler(client: h.authorizerClient, database: h.database, pageSize: 2, logger: GatewayHarness.logger)
+                .init(
+                    authorizerID: "gone-from-authorizer", email: "gone@example.com", firstName: nil, lastName: nil,
+                    status: .active))
+            let reconciler = Reconciler(
+                client: h.authorizerClient, database: h.database, pageSize: 2, logger: GatewayHarness.logger)
             let first = try await reconciler.run(dryRun: false)
             #expect(first.created == 7)
             #expect(first.deleted == 1)
@@ -78,18 +84,22 @@ import Testing
         try await GatewayHarness.with(mode: .local, webhooksDelivered: false) { h in
             let returning = try #require(
                 try await h.authorizerClient.signup(
-                    email: "now@example.com", password: GatewayHarness.password, confirmPassword: GatewayHarness.password,
+                    email: "now@example.com", password: GatewayHarness.password,
+                    confirmPassword: GatewayHarness.password,
                     givenName: "R", familyName: nil
                 ).user?.id)
             let reconciler = Reconciler(client: h.authorizerClient, database: h.database, logger: GatewayHarness.logger)
             _ = try await reconciler.run(dryRun: false)
             // The platform knew this user under another address, and as deleted.
             try await h.database.withConnection { sql in
-                try await sql.raw("UPDATE users SET email = 'taken@example.com', status = 'DELETED' WHERE authorizer_id = \(bind: returning)").run()
+                try await sql.raw(
+                    "UPDATE users SET email = 'taken@example.com', status = 'DELETED' WHERE authorizer_id = \(bind: returning)"
+                ).run()
             }
             let newcomer = try #require(
                 try await h.authorizerClient.signup(
-                    email: "taken@example.com", password: GatewayHarness.password, confirmPassword: GatewayHarness.password,
+                    email: "taken@example.com", password: GatewayHarness.password,
+                    confirmPassword: GatewayHarness.password,
                     givenName: "N", familyName: nil
                 ).user?.id)
             let report = try await reconciler.run(dryRun: false)
@@ -117,7 +127,8 @@ import Testing
             let listed = try await h.request(.get, "/admin/webhook-events?status=applied", bearer: root)
             #expect(listed.status == .ok, "\(listed.text)")
             #expect(try await h.request(.get, "/admin/webhook-events?status=bogus", bearer: root).status == .badRequest)
-            let missing = try await h.request(.post, "/admin/webhook-events/c0000000000000000000000000/replay", bearer: root)
+            let missing = try await h.request(
+                .post, "/admin/webhook-events/c0000000000000000000000000/replay", bearer: root)
             #expect(missing.status == .notFound)
             let malformed = try await h.request(.post, "/admin/webhook-events/x'--/replay", bearer: root)
             #expect(malformed.status == .badRequest)
@@ -128,14 +139,18 @@ import Testing
             let clients = try await h.request(.get, "/admin/clients", bearer: root)
             #expect(clients.text.contains("Ops-made") && clients.text.contains("Plain"))
             #expect(try await h.request(.get, "/admin/users", bearer: root).text.contains("plain@example.com"))
-            let plainClient = try #require(try await h.request(.get, "/clients/current", bearer: plain).json["id"].string)
-            let suspended = try await h.request(.patch, "/admin/clients/\(plainClient)", json: ["status": "SUSPENDED"], bearer: root)
+            let plainClient = try #require(
+                try await h.request(.get, "/clients/current", bearer: plain).json["id"].string)
+            let suspended = try await h.request(
+                .patch, "/admin/clients/\(plainClient)", json: ["status": "SUSPENDED"], bearer: root)
             #expect(suspended.json["status"].string == "SUSPENDED")
             let blocked = try await h.request(.get, "/workflows", bearer: plain)
             #expect(blocked.status == .forbidden)
             #expect(blocked.json["type"].string?.hasSuffix("/tenant-suspended") == true)
             #expect(try await h.request(.get, "/admin/clients", bearer: plain).status == .forbidden)
-            #expect(try await h.request(.get, "/workflows", bearer: root).status == .forbidden, "no implicit cross-tenant access")
+            #expect(
+                try await h.request(.get, "/workflows", bearer: root).status == .forbidden,
+                "no implicit cross-tenant access")
         }
     }
 }

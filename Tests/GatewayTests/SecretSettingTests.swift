@@ -106,13 +106,18 @@ import Testing
     @Test func aShortJWTSecretStartsWithAWarning() throws {
         for (command, flag, variable) in [
             (Self.serve, "--authorizer-jwt-secret", "AUTHORIZER_JWT_SECRET"),
-            (Self.authorizer + ["--client-secret", Self.long, "--admin-secret", Self.long], "--jwt-secret", "AUTHORIZER_JWT_SECRET"),
+            (
+                Self.authorizer + ["--client-secret", Self.long, "--admin-secret", Self.long], "--jwt-secret",
+                "AUTHORIZER_JWT_SECRET"
+            ),
         ] {
             let byFlag = try Self.run(command + [flag, "short-secret"], environment: [:])
             #expect(byFlag.status != 64, "\(flag): \(byFlag.output)")
             #expect(byFlag.output.contains("warning: \(flag) is shorter than 32 bytes"), "\(byFlag.output)")
             let byEnvironment = try Self.run(command, environment: [variable: "x"])
-            #expect(byEnvironment.output.contains("warning: \(variable) is shorter than 32 bytes"), "\(byEnvironment.output)")
+            #expect(
+                byEnvironment.output.contains("warning: \(variable) is shorter than 32 bytes"),
+                "\(byEnvironment.output)")
         }
     }
 

@@ -14,8 +14,10 @@ import Testing
             try await Migrator().migrate(database)
             var scopes: [TenantScope] = []
             for index in 0..<count {
-                _ = try await UserStore(database).create(NewUser(authorizerID: "auth-\(index)", email: "\(index)@example.com"))
-                let admin = try await TenantStore(database).createTenant(name: "Tenant \(index)", ownerAuthorizerID: "auth-\(index)")
+                _ = try await UserStore(database).create(
+                    NewUser(authorizerID: "auth-\(index)", email: "\(index)@example.com"))
+                let admin = try await TenantStore(database).createTenant(
+                    name: "Tenant \(index)", ownerAuthorizerID: "auth-\(index)")
                 scopes.append(try #require(TenantScope.member(admin)))
             }
             return scopes
@@ -30,7 +32,10 @@ import Testing
     }
 
     /// Stores `text` as a page read at `now` would be.
-    static func read(_ cache: TenantPageCache, _ key: String, _ scope: TenantScope, _ text: String, at now: ContinuousClock.Instant = .now) throws {
+    static func read(
+        _ cache: TenantPageCache, _ key: String, _ scope: TenantScope, _ text: String,
+        at now: ContinuousClock.Instant = .now
+    ) throws {
         guard case .miss(let ticket) = cache.lookup(key, in: scope, now: now) else {
             Issue.record("expected a miss for \(key)")
             return
@@ -105,7 +110,9 @@ import Testing
     }
 
     /// What a lookup at `offset` after `start` gives: "hit", "refresh <body>", "miss" or "bypass".
-    static func outcome(_ cache: TenantPageCache, _ scope: TenantScope, at offset: Duration, from start: ContinuousClock.Instant) -> String {
+    static func outcome(
+        _ cache: TenantPageCache, _ scope: TenantScope, at offset: Duration, from start: ContinuousClock.Instant
+    ) -> String {
         switch cache.lookup("20|||", in: scope, now: start + offset) {
         case .hit: "hit"
         case .refresh(let body, _): "refresh \(String(buffer: body))"
@@ -126,7 +133,8 @@ import Testing
             Issue.record("a page past 75% of its age was not handed out for a refresh")
             return
         }
-        #expect(Self.outcome(cache, a, at: .seconds(8), from: start) == "hit", "a second request was also asked to refresh")
+        #expect(
+            Self.outcome(cache, a, at: .seconds(8), from: start) == "hit", "a second request was also asked to refresh")
         cache.store(Self.page("new"), for: "20|||", in: a, ticket: ticket, now: start + .seconds(8))
         #expect(Self.served(cache, "20|||", a) == "new")
         #expect(Self.outcome(cache, a, at: .seconds(18) + .milliseconds(1), from: start) == "miss")

@@ -25,7 +25,8 @@ import Testing
             }
             let member = try await h.login("second@example.com")
             for (method, path) in [("GET", "/users"), ("GET", "/audit-log"), ("PATCH", "/clients/current")] {
-                let reply = try await h.request(.init(method)!, path, json: method == "PATCH" ? ["name": "x"] : nil, bearer: member)
+                let reply = try await h.request(
+                    .init(method)!, path, json: method == "PATCH" ? ["name": "x"] : nil, bearer: member)
                 #expect(reply.status == .forbidden, "USER \(method) \(path): \(reply.status)")
             }
 
@@ -35,15 +36,21 @@ import Testing
             let demoteSelf = try await h.request(.patch, "/users/\(me)", json: ["role": "USER"], bearer: owner)
             #expect(demoteSelf.status == .conflict)
             #expect(demoteSelf.json["type"].string?.hasSuffix("/last-admin") == true)
-            #expect(try await h.request(.patch, "/users/\(me)", json: ["status": "SUSPENDED"], bearer: owner).status == .conflict)
+            #expect(
+                try await h.request(.patch, "/users/\(me)", json: ["status": "SUSPENDED"], bearer: owner).status
+                    == .conflict)
 
             let promote = try await h.request(.patch, "/users/\(secondID)", json: ["role": "ADMIN"], bearer: owner)
             #expect(promote.json["role"].string == "ADMIN")
             #expect(try await h.request(.patch, "/users/\(me)", json: ["role": "USER"], bearer: owner).status == .ok)
-            #expect(try await h.request(.patch, "/users/\(secondID)", json: ["role": "SUPER_ADMIN"], bearer: member).status == .badRequest)
+            #expect(
+                try await h.request(.patch, "/users/\(secondID)", json: ["role": "SUPER_ADMIN"], bearer: member).status
+                    == .badRequest)
             let suspend = try await h.request(.patch, "/users/\(me)", json: ["status": "SUSPENDED"], bearer: member)
             #expect(suspend.json["status"].string == "SUSPENDED")
-            #expect(try await h.request(.get, "/auth/me", bearer: owner).status == .forbidden, "a suspended user is refused at once")
+            #expect(
+                try await h.request(.get, "/auth/me", bearer: owner).status == .forbidden,
+                "a suspended user is refused at once")
 
             let audit = try await h.request(.get, "/audit-log", bearer: member)
             let actions = ((audit.json["items"].value as? [[String: Any]]) ?? []).compactMap { $0["action"] as? String }

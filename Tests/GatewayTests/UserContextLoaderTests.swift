@@ -17,9 +17,12 @@ import Testing
             _ = try await TenantStore(database).createTenant(name: "One", ownerAuthorizerID: "auth-1")
             let loader = UserContextLoader(
                 users: UserStore(database), tenants: TenantStore(database),
-                client: AuthorizerClient(configuration: .init(url: "http://127.0.0.1:9", clientID: "unused"), version: .v2),
+                client: AuthorizerClient(
+                    configuration: .init(url: "http://127.0.0.1:9", clientID: "unused"), version: .v2),
                 ttl: .seconds(60), roles: RoleMapping(), logger: logger)
-            let token = try VerifiedToken(claims: ["sub": .string("auth-1"), "exp": .number(Date().timeIntervalSince1970 + 600)])
+            let token = try VerifiedToken(claims: [
+                "sub": .string("auth-1"), "exp": .number(Date().timeIntervalSince1970 + 600),
+            ])
             let identity = Identity(accessToken: "unused", token: token)
 
             let tenants = try await withThrowingTaskGroup(of: String?.self) { group in
@@ -27,7 +30,9 @@ import Testing
                 return try await group.reduce(into: [String?]()) { $0.append($1) }
             }
             #expect(tenants == Array(repeating: "One", count: 50))
-            #expect(loader.cache.reads.load(ordering: .relaxed) == 1, "50 requests that missed together read the user \(loader.cache.reads.load(ordering: .relaxed)) times")
+            #expect(
+                loader.cache.reads.load(ordering: .relaxed) == 1,
+                "50 requests that missed together read the user \(loader.cache.reads.load(ordering: .relaxed)) times")
             _ = try await loader.context(for: identity)
             #expect(loader.cache.reads.load(ordering: .relaxed) == 1)
 

@@ -30,12 +30,14 @@ import Testing
         ]
         for (index, (name, body)) in bodies.enumerated() {
             let id = name == "user.login" && body.contains("not an object") ? "bad" : "x\(index)"
-            #expect(try await inbox.accept(
-                eventName: name, authorizerID: id, bodyHash: "h\(index)", dedupeKey: "k\(index)", body: body,
-                now: Date(timeIntervalSinceNow: Double(index - 100))))
+            #expect(
+                try await inbox.accept(
+                    eventName: name, authorizerID: id, bodyHash: "h\(index)", dedupeKey: "k\(index)", body: body,
+                    now: Date(timeIntervalSinceNow: Double(index - 100))))
         }
         let worker = WebhookWorker(
-            inbox: inbox, store: UserSyncStore(database, roleForNewUser: RoleMapping().roleForWebhookUser), batchSize: 3,
+            inbox: inbox, store: UserSyncStore(database, roleForNewUser: RoleMapping().roleForWebhookUser),
+            batchSize: 3,
             concurrency: database.dialect == .postgres ? 3 : 1, logger: logger)
         await worker.drain()
 

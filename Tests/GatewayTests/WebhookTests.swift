@@ -33,7 +33,8 @@ import Testing
             let token = try await h.login("lr@example.com")
             #expect(try await h.request(.get, "/auth/me", bearer: token).status == .ok)
             try await h.authorizerAdmin(
-                "mutation ($p: UpdateAccessRequest!) { _revoke_access(param: $p) { message } }", variables: ["p": ["user_id": id]])
+                "mutation ($p: UpdateAccessRequest!) { _revoke_access(param: $p) { message } }",
+                variables: ["p": ["user_id": id]])
             let refused = try await h.eventually {
                 let status = try await h.request(.get, "/auth/me", bearer: token).status
                 return status == .unauthorized || status == .forbidden
@@ -45,7 +46,8 @@ import Testing
 
     // MARK: Signature schemes
 
-    static let body = Data(#"{"event_name":"user.login","user":{"id":"u1","email":"a@b.co","email_verified":true,"updated_at":10}}"#.utf8)
+    static let body = Data(
+        #"{"event_name":"user.login","user":{"id":"u1","email":"a@b.co","email_verified":true,"updated_at":10}}"#.utf8)
 
     static func accepted(_ result: Result<String?, WebhookAuthentication.Refusal>) -> Bool {
         if case .success = result { return true }
@@ -57,20 +59,33 @@ import Testing
         auth.authorizerSecret = "client-secret"
         auth.signatureSecret = "seed-secret"
         let rawKey = Data((0..<24).map { UInt8($0) })
-        auth.standardWebhookSecrets = ["whsec_" + Data("old-key-old-key-old-key!".utf8).base64EncodedString(), "whsec_" + rawKey.base64EncodedString()]
+        auth.standardWebhookSecrets = [
+            "whsec_" + Data("old-key-old-key-old-key!".utf8).base64EncodedString(),
+            "whsec_" + rawKey.base64EncodedString(),
+        ]
         auth.staticHeader = ("X-Webhook-Secret", "static-value")
         let body = Self.body
         var tampered = body
         tampered[10] ^= 1
 
         let authorizerSig = WebhookSignature.sign(body, secret: "client-secret")
-        #expect(Self.accepted(auth.authenticate(headers: [HTTPField.Name("X-Authorizer-Signature")!: authorizerSig], body: body)))
-        #expect(auth.authenticate(headers: [HTTPField.Name("X-Authorizer-Signature")!: authorizerSig], body: tampered) == .failure(.badSignature))
-        #expect(auth.authenticate(headers: [HTTPField.Name("X-Authorizer-Signature")!: WebhookSignature.sign(body, secret: "nope")], body: body) == .failure(.badSignature))
+        #expect(
+            Self.accepted(
+                auth.authenticate(headers: [HTTPField.Name("X-Authorizer-Signature")!: authorizerSig], body: body)))
+        #expect(
+            auth.authenticate(headers: [HTTPField.Name("X-Authorizer-Signature")!: authorizerSig], body: tampered)
+                == .failure(.badSignature))
+        #expect(
+            auth.authenticate(
+                headers: [HTTPField.Name("X-Authorizer-Signature")!: WebhookSignature.sign(body, secret: "nope")],
+                body: body) == .failure(.badSignature))
 
         let seedSig = "sha256=" + WebhookSignature.sign(body, secret: "seed-secret")
-        #expect(Self.accepted(auth.authenticate(headers: [HTTPField.Name("x-webhook-signature")!: seedSig], body: body)))
-        #expect(auth.authenticate(headers: [HTTPField.Name("x-webhook-signature")!: seedSig], body: tampered) == .failure(.badSignature))
+        #expect(
+            Self.accepted(auth.authenticate(headers: [HTTPField.Name("x-webhook-signature")!: seedSig], body: body)))
+        #expect(
+            auth.authenticate(headers: [HTTPField.Name("x-webhook-signature")!: seedSig], body: tampered)
+                == .failure(.badSignature))
 
         let now = Date()
         func standard(_ at: Date, key: Data, body: Data) -> HTTPFields {
@@ -83,36 +98,62 @@ import Testing
                 HTTPField.Name("webhook-signature")!: "v1,bm90LXRoaXMtb25l v1," + Data(mac).base64EncodedString(),
             ]
         }
-        #expect(auth.authenticate(headers: standard(now, key: rawKey, body: body), body: body, now: now) == .success("msg_1"))
-        #expect(auth.authenticate(headers: standard(now, key: rawKey, body: body), body: tampered, now: now) == .failure(.badSignature))
-        #expect(auth.authenticate(headers: standard(now.addingTimeInterval(-301), key: rawKey, body: body), body: body, now: now) == .failure(.stale))
-        #expect(auth.authenticate(headers: standard(now.addingTimeInterval(400), key: rawKey, body: body), body: body, now: now) == .failure(.stale))
+        #expect(
+            auth.authenticate(headers: standard(now, key: rawKey, body: body), body: body, now: now)
+                == .success("msg_1"))
+        #expect(
+            auth.authenticate(headers: standard(now, key: rawKey, body: body), body: tampered, now: now)
+                == .failure(.badSignature))
+        #expect(
+            auth.authenticate(
+                headers: standard(now.addingTimeInterval(-301), key: rawKey, body: body), body: body, now: now)
+                == .failure(.stale))
+        #expect(
+            auth.authenticate(
+                headers: standard(now.addingTimeInterval(400), key: rawKey, body: body), body: body, now: now)
+                == .failure(.stale))
 
-        #expect(Self.accepted(auth.authenticate(headers: [HTTPField.Name("X-Webhook-Secret")!: "static-value"], body: body)))
-        #expect(auth.authenticate(headers: [HTTPField.Name("X-Webhook-Secret")!: "static-valuf"], body: body) == .failure(.badSignature))
+        #expect(
+            Self.accepted(auth.authenticate(headers: [HTTPField.Name("X-Webhook-Secret")!: "static-value"], body: body))
+        )
+        #expect(
+            auth.authenticate(headers: [HTTPField.Name("X-Webhook-Secret")!: "static-valuf"], body: body)
+                == .failure(.badSignature))
         #expect(auth.authenticate(headers: [:], body: body) == .failure(.unsigned))
     }
 
     // MARK: Inbox and ordering, through HTTP
 
-    static func withReceiver(_ body: @Sendable (any TestClientProtocol, PlatformDatabase) async throws -> Void) async throws {
+    static func withReceiver(_ body: @Sendable (any TestClientProtocol, PlatformDatabase) async throws -> Void)
+        async throws
+    {
         let logger = Logger(label: "test.webhooks")
         let database = try await PlatformDatabase.open(.sqliteMemory, logger: logger)
         var auth = WebhookAuthentication()
         auth.authorizerSecret = "receiver-secret-0123456789"
         let app = try await buildApplication(
-            configuration: .init(port: 0, databaseURL: .sqliteMemory, webhooks: auth), database: database, logger: logger)
+            configuration: .init(port: 0, databaseURL: .sqliteMemory, webhooks: auth), database: database,
+            logger: logger)
         try await app.test(.ahc(.http)) { client in try await body(client, database) }
     }
 
-    static func deliver(_ client: any TestClientProtocol, _ json: String, path: String = "/webhooks/authorizer", signed: Bool = true) async throws -> HTTPResponse.Status {
+    static func deliver(
+        _ client: any TestClientProtocol, _ json: String, path: String = "/webhooks/authorizer", signed: Bool = true
+    ) async throws -> HTTPResponse.Status {
         let data = Data(json.utf8)
         var headers: HTTPFields = [.contentType: "application/json"]
-        if signed { headers[HTTPField.Name("X-Authorizer-Signature")!] = WebhookSignature.sign(data, secret: "receiver-secret-0123456789") }
-        return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: data)) { $0.status }
+        if signed {
+            headers[HTTPField.Name("X-Authorizer-Signature")!] = WebhookSignature.sign(
+                data, secret: "receiver-secret-0123456789")
+        }
+        return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: data)) {
+            $0.status
+        }
     }
 
-    static func event(_ name: String, id: String = "u1", email: String = "u1@example.com", updatedAt: Int, name given: String = "U") -> String {
+    static func event(
+        _ name: String, id: String = "u1", email: String = "u1@example.com", updatedAt: Int, name given: String = "U"
+    ) -> String {
         #"{"event_name":"\#(name)","user":{"id":"\#(id)","email":"\#(email)","given_name":"\#(given)","email_verified":true,"updated_at":\#(updatedAt)},"webhook_id":"w"}"#
     }
 
@@ -132,10 +173,15 @@ import Testing
             #expect(try await Self.deliver(client, "{not json") == .badRequest)
             #expect(try await Self.deliver(client, #"{"event_name":"user.login","user":{}}"#) == .badRequest)
             #expect(try await Self.deliver(client, Self.event("group.created", updatedAt: 1)) == .unprocessableContent)
-            #expect(try await Self.deliver(client, Self.event("user.login", updatedAt: 1), path: "/webhooks/authorizer/user-signup") == .unprocessableContent)
+            #expect(
+                try await Self.deliver(
+                    client, Self.event("user.login", updatedAt: 1), path: "/webhooks/authorizer/user-signup")
+                    == .unprocessableContent)
             let huge = #"{"event_name":"user.login","pad":""# + String(repeating: "x", count: 1_100_000) + #""}"#
             #expect(try await Self.deliver(client, huge) == .contentTooLarge)
-            #expect(try await WebhookInbox(database).events(status: nil).count == 1, "nothing stored from refused deliveries")
+            #expect(
+                try await WebhookInbox(database).events(status: nil).count == 1,
+                "nothing stored from refused deliveries")
             let refusals = try await AuditLog(database).entries(action: "webhook.refused")
             #expect(refusals.count == 1)
             #expect(refusals.first?.detail == "unsigned")
@@ -145,22 +191,48 @@ import Testing
     @Test func outOfOrderEventsReachTheRightFinalState() async throws {
         try await Self.withReceiver { client, database in
             // Login before signup: the user exists, with its login time.
-            let loginFirst = try await Self.deliver(client, Self.event("user.login", id: "a", email: "a@example.com", updatedAt: 20))
+            let loginFirst = try await Self.deliver(
+                client, Self.event("user.login", id: "a", email: "a@example.com", updatedAt: 20))
             #expect(loginFirst == .accepted)
-            #expect(try await Self.deliver(client, Self.event("user.signup", id: "a", email: "a@example.com", updatedAt: 10), path: "/webhooks/authorizer/user-signup") == .accepted)
+            #expect(
+                try await Self.deliver(
+                    client, Self.event("user.signup", id: "a", email: "a@example.com", updatedAt: 10),
+                    path: "/webhooks/authorizer/user-signup") == .accepted)
             // Deleted before a late login: stays deleted.
-            #expect(try await Self.deliver(client, Self.event("user.signup", id: "b", email: "b@example.com", updatedAt: 10)) == .accepted)
-            #expect(try await Self.deliver(client, Self.event("user.deleted", id: "b", email: "b@example.com", updatedAt: 30)) == .accepted)
-            #expect(try await Self.deliver(client, Self.event("user.login", id: "b", email: "b@example.com", updatedAt: 20)) == .accepted)
+            #expect(
+                try await Self.deliver(
+                    client, Self.event("user.signup", id: "b", email: "b@example.com", updatedAt: 10)) == .accepted)
+            #expect(
+                try await Self.deliver(
+                    client, Self.event("user.deleted", id: "b", email: "b@example.com", updatedAt: 30)) == .accepted)
+            #expect(
+                try await Self.deliver(client, Self.event("user.login", id: "b", email: "b@example.com", updatedAt: 20))
+                    == .accepted)
             // An old signup after a newer login does not overwrite the newer name.
-            #expect(try await Self.deliver(client, Self.event("user.login", id: "c", email: "c@example.com", updatedAt: 50, name: "New")) == .accepted)
-            #expect(try await Self.deliver(client, Self.event("user.signup", id: "c", email: "c@example.com", updatedAt: 40, name: "Old")) == .accepted)
+            #expect(
+                try await Self.deliver(
+                    client, Self.event("user.login", id: "c", email: "c@example.com", updatedAt: 50, name: "New"))
+                    == .accepted)
+            #expect(
+                try await Self.deliver(
+                    client, Self.event("user.signup", id: "c", email: "c@example.com", updatedAt: 40, name: "Old"))
+                    == .accepted)
             // A deactivation before the signup it follows: the user exists, suspended, with the names.
-            #expect(try await Self.deliver(client, Self.event("user.deactivated", id: "d", email: "d@example.com", updatedAt: 70, name: "Dee")) == .accepted)
-            #expect(try await Self.deliver(client, Self.event("user.signup", id: "d", email: "d@example.com", updatedAt: 60, name: "Early")) == .accepted)
+            #expect(
+                try await Self.deliver(
+                    client, Self.event("user.deactivated", id: "d", email: "d@example.com", updatedAt: 70, name: "Dee"))
+                    == .accepted)
+            #expect(
+                try await Self.deliver(
+                    client, Self.event("user.signup", id: "d", email: "d@example.com", updatedAt: 60, name: "Early"))
+                    == .accepted)
             // A deletion of a user never seen: a tombstone row, which a late signup does not revive.
-            #expect(try await Self.deliver(client, Self.event("user.deleted", id: "e", email: "e@example.com", updatedAt: 90)) == .accepted)
-            #expect(try await Self.deliver(client, Self.event("user.signup", id: "e", email: "e@example.com", updatedAt: 80)) == .accepted)
+            #expect(
+                try await Self.deliver(
+                    client, Self.event("user.deleted", id: "e", email: "e@example.com", updatedAt: 90)) == .accepted)
+            #expect(
+                try await Self.deliver(
+                    client, Self.event("user.signup", id: "e", email: "e@example.com", updatedAt: 80)) == .accepted)
 
             var done = false
             for _ in 0..<200 where !done {
@@ -184,10 +256,17 @@ import Testing
 
     @Test func aDeletedUsersEmailCanSignUpAgainUnderANewID() async throws {
         try await Self.withReceiver { client, database in
-            let first = try await Self.deliver(client, Self.event("user.signup", id: "old", email: "again@example.com", updatedAt: 1))
+            let first = try await Self.deliver(
+                client, Self.event("user.signup", id: "old", email: "again@example.com", updatedAt: 1))
             #expect(first == .accepted)
-            #expect(try await Self.deliver(client, Self.event("user.deleted", id: "old", email: "again@example.com", updatedAt: 2)) == .accepted)
-            #expect(try await Self.deliver(client, Self.event("user.signup", id: "new", email: "again@example.com", updatedAt: 3)) == .accepted)
+            #expect(
+                try await Self.deliver(
+                    client, Self.event("user.deleted", id: "old", email: "again@example.com", updatedAt: 2))
+                    == .accepted)
+            #expect(
+                try await Self.deliver(
+                    client, Self.event("user.signup", id: "new", email: "again@example.com", updatedAt: 3)) == .accepted
+            )
             var done = false
             for _ in 0..<200 where !done {
                 done = try await Self.settled(database)
@@ -207,9 +286,8 @@ import Testing
         var settings = AuthorizerSettings(url: "http://127.0.0.1:9", clientID: "c")
         settings.version = .v2
         await #expect(throws: GatewayConfigurationError.self) {
-            _ = try await buildApplication(configuration: .init(port: 0, authorizer: settings), database: database, logger: logger)
+            _ = try await buildApplication(
+                configuration: .init(port: 0, authorizer: settings), database: database, logger: logger)
         }
     }
 }
-
-

@@ -4,7 +4,9 @@ import PlatformDB
 import Testing
 
 @Suite struct WorkflowTests {
-    static var definition: [String: Any] { ["trigger": ["type": "schedule", "cron": "0 * * * *"], "steps": [["type": "http"], ["type": "email"]]] }
+    static var definition: [String: Any] {
+        ["trigger": ["type": "schedule", "cron": "0 * * * *"], "steps": [["type": "http"], ["type": "email"]]]
+    }
 
     @Test func adminsManageUsersReadAndOtherTenantsSeeNothing() async throws {
         try await GatewayHarness.with(mode: .local) { h in
@@ -14,14 +16,18 @@ import Testing
             let adminB = try await h.login("admin-b@example.com")
             // A USER in tenant A (invitations arrive with the multi-tenant work; set here directly).
             let member = try await h.signup("user-a@example.com")
-            let clientA = try await UserStore(h.database).find(authorizerID: try #require(
-                try await h.request(.get, "/auth/me", bearer: adminA).json["authorizerId"].string))?.tenantID
+            let clientA = try await UserStore(h.database).find(
+                authorizerID: try #require(
+                    try await h.request(.get, "/auth/me", bearer: adminA).json["authorizerId"].string))?.tenantID
             try await h.database.withConnection { sql in
-                try await sql.raw("UPDATE users SET client_id = \(bind: clientA), role = 'USER' WHERE authorizer_id = \(bind: member.json["user"]["authorizerId"].string ?? "")").run()
+                try await sql.raw(
+                    "UPDATE users SET client_id = \(bind: clientA), role = 'USER' WHERE authorizer_id = \(bind: member.json["user"]["authorizerId"].string ?? "")"
+                ).run()
             }
             let userA = try await h.login("user-a@example.com")
 
-            let created = try await h.request(.post, "/workflows", json: ["name": "Nightly", "definition": Self.definition], bearer: adminA)
+            let created = try await h.request(
+                .post, "/workflows", json: ["name": "Nightly", "definition": Self.definition], bearer: adminA)
             #expect(created.status == .created, "\(created.text)")
             #expect(created.headers[.eTag] == "\"1\"")
             #expect(created.json["status"].string == "DRAFT")
@@ -29,16 +35,21 @@ import Testing
 
             #expect(try await h.request(.get, "/workflows/\(id)", bearer: userA).status == .ok)
             #expect(try await h.request(.get, "/workflows", bearer: userA).json["items"].isNull == false)
-            let userWrite = try await h.request(.post, "/workflows", json: ["name": "x", "definition": Self.definition], bearer: userA)
+            let userWrite = try await h.request(
+                .post, "/workflows", json: ["name": "x", "definition": Self.definition], bearer: userA)
             #expect(userWrite.status == .forbidden)
 
-            let patched = try await h.request(.patch, "/workflows/\(id)", json: ["status": "ACTIVE"], bearer: adminA, ifMatch: "\"1\"")
+            let patched = try await h.request(
+                .patch, "/workflows/\(id)", json: ["status": "ACTIVE"], bearer: adminA, ifMatch: "\"1\"")
             #expect(patched.status == .ok, "\(patched.text)")
             #expect(patched.headers[.eTag] == "\"2\"")
-            let stale = try await h.request(.patch, "/workflows/\(id)", json: ["name": "late"], bearer: adminA, ifMatch: "\"1\"")
+            let stale = try await h.request(
+                .patch, "/workflows/\(id)", json: ["name": "late"], bearer: adminA, ifMatch: "\"1\"")
             #expect(stale.status == .preconditionFailed)
 
-            for (method, json) in [("GET", nil), ("PATCH", ["name": "stolen"]), ("DELETE", nil)] as [(String, [String: Any]?)] {
+            for (method, json) in [("GET", nil), ("PATCH", ["name": "stolen"]), ("DELETE", nil)]
+                as [(String, [String: Any]?)]
+            {
                 let reply = try await h.request(.init(method)!, "/workflows/\(id)", json: json, bearer: adminB)
                 #expect(reply.status == .notFound, "\(method) from another tenant: \(reply.status)")
                 #expect(!reply.text.contains("Nightly"))
@@ -46,7 +57,8 @@ import Testing
             let listB = try await h.request(.get, "/workflows", bearer: adminB)
             #expect(!listB.text.contains(id))
 
-            #expect(try await h.request(.delete, "/workflows/\(id)", bearer: adminA, ifMatch: "\"2\"").status == .noContent)
+            #expect(
+                try await h.request(.delete, "/workflows/\(id)", bearer: adminA, ifMatch: "\"2\"").status == .noContent)
             #expect(try await h.request(.get, "/workflows/\(id)", bearer: adminA).status == .notFound)
         }
     }
@@ -72,7 +84,10 @@ import Testing
                 (["name": "x", "status": "RUNNING", "definition": Self.definition], "status"),
                 (["name": "x"], "definition"),
                 (["name": "x", "definition": ["steps": []]], "definition.trigger"),
-                (["name": "x", "definition": ["trigger": ["type": "t"], "steps": [["type": "a"], ["kind": "b"]]]], "definition.steps[1].type"),
+                (
+                    ["name": "x", "definition": ["trigger": ["type": "t"], "steps": [["type": "a"], ["kind": "b"]]]],
+                    "definition.steps[1].type"
+                ),
                 (["name": "x", "definition": [1, 2]], "definition"),
             ]
             for (body, field) in cases {
@@ -80,16 +95,23 @@ import Testing
                 #expect(reply.status == .badRequest, "\(field): \(reply.status) \(reply.text)")
                 #expect(reply.json["field"].string == field, "\(reply.text)")
             }
-            let huge: [String: Any] = ["name": "x", "definition": ["trigger": ["type": "t"], "steps": [], "pad": String(repeating: "p", count: 300_000)]]
+            let huge: [String: Any] = [
+                "name": "x",
+                "definition": ["trigger": ["type": "t"], "steps": [], "pad": String(repeating: "p", count: 300_000)],
+            ]
             #expect(try await h.request(.post, "/workflows", json: huge, bearer: token).status == .contentTooLarge)
-            for (query, field) in [("limit=0", "limit"), ("limit=101", "limit"), ("cursor=%%%", "cursor"), ("cursor=bm9wZQ", "cursor"), ("status=RUNNING", "status")] {
+            for (query, field) in [
+                ("limit=0", "limit"), ("limit=101", "limit"), ("cursor=%%%", "cursor"), ("cursor=bm9wZQ", "cursor"),
+                ("status=RUNNING", "status"),
+            ] {
                 let reply = try await h.request(.get, "/workflows?\(query)", bearer: token)
                 #expect(reply.status == .badRequest, "\(query): \(reply.status)")
                 #expect(reply.json["field"].string == field)
             }
             let wrongID = try await h.request(.get, "/workflows/not-an-id", bearer: token)
             #expect(wrongID.status == .badRequest)
-            let badIfMatch = try await h.request(.patch, "/workflows/c0000000000000000000000000", json: ["name": "y"], bearer: token, ifMatch: "W/abc")
+            let badIfMatch = try await h.request(
+                .patch, "/workflows/c0000000000000000000000000", json: ["name": "y"], bearer: token, ifMatch: "W/abc")
             #expect(badIfMatch.status == .badRequest)
         }
     }
@@ -99,12 +121,14 @@ import Testing
             try await h.signup("p@example.com", clientName: "P")
             let token = try await h.login("p@example.com")
             for index in 0..<7 {
-                _ = try await h.request(.post, "/workflows", json: ["name": "W\(index)", "definition": Self.definition], bearer: token)
+                _ = try await h.request(
+                    .post, "/workflows", json: ["name": "W\(index)", "definition": Self.definition], bearer: token)
             }
             var names: [String] = []
             var cursor: String?
             repeat {
-                let reply = try await h.request(.get, "/workflows?limit=3" + (cursor.map { "&cursor=\($0)" } ?? ""), bearer: token)
+                let reply = try await h.request(
+                    .get, "/workflows?limit=3" + (cursor.map { "&cursor=\($0)" } ?? ""), bearer: token)
                 names += ((reply.json["items"].value as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
                 cursor = reply.json["nextCursor"].string
             } while cursor != nil

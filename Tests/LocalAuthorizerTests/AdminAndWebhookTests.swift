@@ -26,7 +26,8 @@ import Testing
                 "{ _users(params: {query: \"grace\"}) { users { email } } }", admin: true)
             #expect(query.json["data"]["_users"]["users"].array.map { $0["email"].string } == ["special@other.test"])
 
-            let user = try await h.graphql("{ _user(params: {email: \"user3@example.com\"}) { id roles } }", admin: true)
+            let user = try await h.graphql(
+                "{ _user(params: {email: \"user3@example.com\"}) { id roles } }", admin: true)
             let id = try #require(user.json["data"]["_user"]["id"].string)
             let updated = try await h.graphql(
                 "mutation ($p: UpdateUserRequest!) { _update_user(params: $p) { roles given_name } }",
@@ -37,7 +38,8 @@ import Testing
                 variables: ["p": ["id": id, "roles": ["owner"]]], admin: true)
             #expect(badRole.json["errors"][0]["extensions"]["code"].string == "INVALID_ARGUMENT")
 
-            let token = try #require(try await h.login("user3@example.com").json["data"]["login"]["access_token"].string)
+            let token = try #require(
+                try await h.login("user3@example.com").json["data"]["login"]["access_token"].string)
             let revoke = try await h.graphql(
                 "mutation ($p: UpdateAccessRequest!) { _revoke_access(param: $p) { message } }",
                 variables: ["p": ["user_id": id]], admin: true)
@@ -95,7 +97,9 @@ import Testing
     @Test func theWebhookFlagSubscribesAURLToEveryEventOnce() async throws {
         let flag: (inout AuthorizerConfiguration) -> Void = { $0.webhookURLs = ["http://127.0.0.1:9/hook"] }
         try await Harness.with(configure: flag) { h in
-            let list = try await h.graphql("{ _webhooks(params: {limit: 100}) { pagination { total } webhooks { event_name endpoint enabled } } }", admin: true)
+            let list = try await h.graphql(
+                "{ _webhooks(params: {limit: 100}) { pagination { total } webhooks { event_name endpoint enabled } } }",
+                admin: true)
             let names = list.json["data"]["_webhooks"]["webhooks"].array.compactMap { $0["event_name"].string }.sorted()
             #expect(names == WebhookDispatcher.events.sorted())
         }
@@ -108,7 +112,12 @@ import Testing
             try await Harness.with { h in
                 let add = try await h.graphql(
                     "mutation ($p: AddWebhookRequest!) { _add_webhook(params: $p) { message } }",
-                    variables: ["p": ["event_name": "user.signup", "endpoint": endpoint, "enabled": true, "headers": ["X-Custom": "static-secret"]]],
+                    variables: [
+                        "p": [
+                            "event_name": "user.signup", "endpoint": endpoint, "enabled": true,
+                            "headers": ["X-Custom": "static-secret"],
+                        ]
+                    ],
                     admin: true)
                 #expect(add.json["data"]["_add_webhook"]["message"].string == "Added webhook successfully")
 
@@ -117,11 +126,16 @@ import Testing
                 let deliveries = try await receiver.waitFor(1)
                 let delivery = try #require(deliveries.first)
                 // The signature is verified on the raw bytes, before anything is parsed.
-                #expect(WebhookSignature.isValid(delivery.signature ?? "", body: delivery.body, secret: h.configuration.clientSecret))
+                #expect(
+                    WebhookSignature.isValid(
+                        delivery.signature ?? "", body: delivery.body, secret: h.configuration.clientSecret))
                 #expect(!WebhookSignature.isValid(delivery.signature ?? "", body: delivery.body, secret: "wrong"))
                 #expect(delivery.custom == "static-secret")
                 let text = String(decoding: delivery.body, as: UTF8.self)
-                #expect(text.hasPrefix(#"{"auth_recipe":"basic_auth","event_description":"user signup","event_name":"user.signup","user":{"#))
+                #expect(
+                    text.hasPrefix(
+                        #"{"auth_recipe":"basic_auth","event_description":"user signup","event_name":"user.signup","user":{"#
+                    ))
                 #expect(text.contains(#"hook\u003c\u0026\u003e@example.com"#))
                 #expect(!text.contains("given_name"), "null fields are left out")
                 #expect(!text.contains("password"))
@@ -131,8 +145,11 @@ import Testing
                 // The attempt is in the webhook log.
                 var logged = 0
                 for _ in 0..<100 where logged == 0 {
-                    let logs = try await h.graphql("{ _webhook_logs { webhook_logs { http_status request } } }", admin: true)
-                    logged = logs.json["data"]["_webhook_logs"]["webhook_logs"].array.filter { $0["http_status"].int == 200 }.count
+                    let logs = try await h.graphql(
+                        "{ _webhook_logs { webhook_logs { http_status request } } }", admin: true)
+                    logged =
+                        logs.json["data"]["_webhook_logs"]["webhook_logs"].array.filter { $0["http_status"].int == 200 }
+                        .count
                     if logged == 0 { try await Task.sleep(for: .milliseconds(20)) }
                 }
                 #expect(logged == 1)

@@ -72,7 +72,10 @@ import Testing
             #expect(short.isNull)
             let cases: [(String, String, String)] = [
                 ("Ab1!", "Ab1!", "password must be of minimum 6 characters and maximum 36 characters"),
-                ("weakpassword", "weakpassword", "password is not valid. It needs to be at least 6 characters long and contain at least one number, one uppercase letter, one lowercase letter and one special character"),
+                (
+                    "weakpassword", "weakpassword",
+                    "password is not valid. It needs to be at least 6 characters long and contain at least one number, one uppercase letter, one lowercase letter and one special character"
+                ),
                 ("Str0ng!pass", "Str0ng!other", "password and confirm password does not match"),
             ]
             for (password, confirm, message) in cases {
@@ -85,8 +88,15 @@ import Testing
             try await h.signup("dup@example.com")
             let duplicate = try await h.graphql(
                 "mutation ($p: SignUpRequest!) { signup(params: $p) { message } }",
-                variables: ["p": ["email": "DUP@example.com", "password": Harness.strongPassword, "confirm_password": Harness.strongPassword]])
-            #expect(duplicate.json["errors"][0]["message"].string == "signup failed. please check your credentials or try a different method")
+                variables: [
+                    "p": [
+                        "email": "DUP@example.com", "password": Harness.strongPassword,
+                        "confirm_password": Harness.strongPassword,
+                    ]
+                ])
+            #expect(
+                duplicate.json["errors"][0]["message"].string
+                    == "signup failed. please check your credentials or try a different method")
 
             let unknown = try await h.login("nobody@example.com")
             #expect(unknown.json["errors"][0]["message"].string == "invalid credentials")
@@ -116,7 +126,8 @@ import Testing
                 return try await group.reduce(into: [Bool]()) { $0.append($1) }
             }
             #expect(results.filter { $0 }.count == 1)
-            let users = try await h.graphql("{ _users(params: {query: \"race\"}) { pagination { total } } }", admin: true)
+            let users = try await h.graphql(
+                "{ _users(params: {query: \"race\"}) { pagination { total } } }", admin: true)
             #expect(users.json["data"]["_users"]["pagination"]["total"].int == 1)
         }
     }
@@ -140,7 +151,9 @@ import Testing
 
     @Test func metaReportsTheConfiguration() async throws {
         try await Harness.with { h in
-            let meta = try await h.graphql("query { meta { version client_id is_sign_up_enabled is_strong_password_enabled is_email_verification_enabled } }")
+            let meta = try await h.graphql(
+                "query { meta { version client_id is_sign_up_enabled is_strong_password_enabled is_email_verification_enabled } }"
+            )
             #expect(meta.json["data"]["meta"]["client_id"].string == "test-client")
             #expect(meta.json["data"]["meta"]["is_sign_up_enabled"].bool == true)
             #expect(meta.json["data"]["meta"]["version"].string?.hasPrefix("2.") == true)

@@ -30,7 +30,8 @@ struct Harness: Sendable {
         configuration.env = "e2e"  // the tests' webhook receivers listen on loopback
         configuration.jwtType = jwtType
         configuration.jwtSecret = "jwt-secret-" + UUID().uuidString
-        configuration.dataFolder = FileManager.default.temporaryDirectory
+        configuration.dataFolder =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("authorizer-test-\(UUID().uuidString)").path
         configuration.bcryptCost = 4  // the minimum: tests exercise behaviour, not hashing strength
         configure(&configuration)
@@ -92,7 +93,9 @@ struct Harness: Sendable {
 
     /// Signs up `email` and returns the AuthResponse.
     @discardableResult
-    func signup(_ email: String, password: String = Harness.strongPassword, extra: [String: Any] = [:]) async throws -> JSON {
+    func signup(_ email: String, password: String = Harness.strongPassword, extra: [String: Any] = [:]) async throws
+        -> JSON
+    {
         var params: [String: Any] = ["email": email, "password": password, "confirm_password": password]
         params.merge(extra) { $1 }
         let reply = try await graphql(
@@ -104,7 +107,8 @@ struct Harness: Sendable {
         return reply.json["data"]["signup"]
     }
 
-    func login(_ email: String, password: String = Harness.strongPassword, scope: [String]? = nil) async throws -> Reply {
+    func login(_ email: String, password: String = Harness.strongPassword, scope: [String]? = nil) async throws -> Reply
+    {
         var params: [String: Any] = ["email": email, "password": password]
         if let scope { params["scope"] = scope }
         return try await graphql(
@@ -123,7 +127,9 @@ struct Harness: Sendable {
 
     /// The `token` query parameter of the newest outbox link of `kind`.
     func mailedToken(kind: String) async throws -> String? {
-        guard let link = try await outbox().last(where: { $0["kind"].string == kind })?["link"].string else { return nil }
+        guard let link = try await outbox().last(where: { $0["kind"].string == kind })?["link"].string else {
+            return nil
+        }
         return URLComponents(string: link)?.queryItems?.first { $0.name == "token" }?.value
     }
 
@@ -139,7 +145,9 @@ struct JSON: @unchecked Sendable, CustomStringConvertible {  // wraps JSONSerial
     let value: Any?
 
     init(_ value: Any?) { self.value = value }
-    init(parsing text: String) { value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) }
+    init(parsing text: String) {
+        value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+    }
 
     subscript(key: String) -> JSON { JSON((value as? [String: Any])?[key]) }
     subscript(index: Int) -> JSON {

@@ -13,7 +13,8 @@ import Testing
             let storage: (inout AuthorizerConfiguration) -> Void = { $0.databaseURL = url }
             try await Harness.with(configure: storage) { h in
                 try await h.signup("pg@example.com")
-                let token = try #require(try await h.login("pg@example.com").json["data"]["login"]["access_token"].string)
+                let token = try #require(
+                    try await h.login("pg@example.com").json["data"]["login"]["access_token"].string)
                 #expect(try await h.validate(token).json["data"]["validate_jwt_token"]["is_valid"].bool == true)
                 _ = try await h.graphql("mutation { logout { message } }", bearer: token)
                 #expect(try await h.validate(token).json["errors"][0]["message"].string == "invalid token")

@@ -72,12 +72,15 @@ import Testing
             facts.insert("type \(type["kind"]) \(name)")
             for field in type["fields"].array {
                 facts.insert(
-                    "field \(name).\(field["name"])(\(inputs(field["args"]))): \(ref(field["type"])) deprecated \(field["isDeprecated"]) \(field["deprecationReason"])")
+                    "field \(name).\(field["name"])(\(inputs(field["args"]))): \(ref(field["type"])) deprecated \(field["isDeprecated"]) \(field["deprecationReason"])"
+                )
             }
             for field in type["inputFields"].array {
                 facts.insert("input \(name).\(field["name"]): \(ref(field["type"])) = \(field["defaultValue"])")
             }
-            for value in type["enumValues"].array { facts.insert("enum \(name).\(value["name"]) \(value["isDeprecated"])") }
+            for value in type["enumValues"].array {
+                facts.insert("enum \(name).\(value["name"]) \(value["isDeprecated"])")
+            }
             for interface in type["interfaces"].array { facts.insert("implements \(name) \(ref(interface))") }
             for possible in type["possibleTypes"].array { facts.insert("possible \(name) \(ref(possible))") }
         }
@@ -110,7 +113,8 @@ import Testing
         try await Harness.with { h in
             // depth: __type, n × ofType, name → n + 2.
             func chain(_ n: Int) -> String {
-                #"{ __type(name: "User") { "# + String(repeating: "ofType { ", count: n) + "name" + String(repeating: " }", count: n) + " } }"
+                #"{ __type(name: "User") { "# + String(repeating: "ofType { ", count: n) + "name"
+                    + String(repeating: " }", count: n) + " } }"
             }
             let atLimit = try await h.graphql(chain(13))
             #expect(atLimit.json["errors"].isNull, "\(atLimit.text.prefix(300))")
@@ -128,7 +132,9 @@ import Testing
 
             let complex = try await h.graphql(Self.typeChain(11))
             #expect(complex.status == .ok)
-            #expect(complex.json["errors"][0]["message"].string?.hasPrefix("operation has complexity ") == true, "\(complex.text.prefix(300))")
+            #expect(
+                complex.json["errors"][0]["message"].string?.hasPrefix("operation has complexity ") == true,
+                "\(complex.text.prefix(300))")
             #expect(complex.json["errors"][0]["message"].string?.hasSuffix("which exceeds the limit of 300") == true)
             // __schema costs nothing: the standard introspection query passes (see SchemaTests).
         }
@@ -163,7 +169,9 @@ import Testing
             }
             let reply = try await h.graphql(document)
             #expect(reply.status == .ok)
-            #expect(reply.json["errors"][0]["message"].string?.hasPrefix("operation has complexity") == true, Comment(rawValue: String(reply.text.prefix(600))))
+            #expect(
+                reply.json["errors"][0]["message"].string?.hasPrefix("operation has complexity") == true,
+                Comment(rawValue: String(reply.text.prefix(600))))
         }
     }
 }

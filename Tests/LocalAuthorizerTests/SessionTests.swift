@@ -9,8 +9,12 @@ import Testing
             try await h.signup("r@example.com")
             let login = try await h.login("r@example.com", scope: ["openid", "email", "offline_access"])
             let first = try #require(login.json["data"]["login"]["refresh_token"].string)
-            #expect(try await h.login("r@example.com").json["data"]["login"]["refresh_token"].isNull, "no offline_access, no refresh token")
-            #expect(try await h.validate(first, type: "refresh_token").json["data"]["validate_jwt_token"]["is_valid"].bool == true)
+            #expect(
+                try await h.login("r@example.com").json["data"]["login"]["refresh_token"].isNull,
+                "no offline_access, no refresh token")
+            #expect(
+                try await h.validate(first, type: "refresh_token").json["data"]["validate_jwt_token"]["is_valid"].bool
+                    == true)
 
             let exchange = try await h.post(
                 Data("grant_type=refresh_token&refresh_token=\(first)".utf8), uri: "/oauth/token",
@@ -27,7 +31,8 @@ import Testing
             #expect(reuse.json["error"].string == "invalid_grant")
 
             let revoke = try await h.graphql(
-                "mutation ($p: OAuthRevokeRequest!) { revoke(params: $p) { message } }", variables: ["p": ["refresh_token": second]])
+                "mutation ($p: OAuthRevokeRequest!) { revoke(params: $p) { message } }",
+                variables: ["p": ["refresh_token": second]])
             #expect(revoke.json["data"]["revoke"]["message"].string != nil)
             let afterRevoke = try await h.post(
                 Data(#"{"grant_type":"refresh_token","refresh_token":"\#(second)"}"#.utf8), uri: "/oauth/token")
@@ -44,9 +49,11 @@ import Testing
             try await h.signup("c@example.com")
             let login = try await h.login("c@example.com")
             let cookie = try #require(login.setCookie("cookie_session"))
-            #expect(login.headers[values: .setCookie].contains { $0.contains("HttpOnly") && $0.contains("SameSite=Lax") })
+            #expect(
+                login.headers[values: .setCookie].contains { $0.contains("HttpOnly") && $0.contains("SameSite=Lax") })
 
-            let session = try await h.graphql("{ session { access_token user { email } } }", cookie: "cookie_session=\(cookie)")
+            let session = try await h.graphql(
+                "{ session { access_token user { email } } }", cookie: "cookie_session=\(cookie)")
             #expect(session.json["data"]["session"]["user"]["email"].string == "c@example.com")
             let fresh = try #require(session.json["data"]["session"]["access_token"].string)
             #expect(try await h.validate(fresh).json["data"]["validate_jwt_token"]["is_valid"].bool == true)
@@ -79,7 +86,8 @@ import Testing
             #expect(users.json["data"]["_users"]["pagination"]["total"].int == 0)
             let session = try await h.graphql("{ _admin_session { message } }", cookie: "authorizer-admin=\(cookie)")
             #expect(session.json["data"]["_admin_session"]["message"].string != nil)
-            let logout = try await h.graphql("mutation { _admin_logout { message } }", cookie: "authorizer-admin=\(cookie)")
+            let logout = try await h.graphql(
+                "mutation { _admin_logout { message } }", cookie: "authorizer-admin=\(cookie)")
             #expect(logout.setCookie("authorizer-admin") == "")
         }
     }

@@ -22,14 +22,18 @@ import Testing
     func asymmetricTokensVerifyIndependentlyThroughTheServedJWKS(_ type: AuthorizerConfiguration.JWTType) async throws {
         try await Harness.with(jwtType: type) { h in
             let token = try #require(try await h.signup("rsa@example.com")["access_token"].string)
-            let jwks = try await h.client.execute(uri: "/.well-known/jwks.json", method: .get) { String(buffer: $0.body) }
+            let jwks = try await h.client.execute(uri: "/.well-known/jwks.json", method: .get) {
+                String(buffer: $0.body)
+            }
             let keys = JSON(parsing: jwks)["keys"].array
             #expect(keys.count == 1)
             #expect(keys.first?["kid"].string == "test-client")
             #expect(keys.first?["alg"].string == type.rawValue)
             #expect(keys.first?["use"].string == "sig")
 
-            let header = JSON(parsing: String(decoding: Data(base64URLEncoded: String(token.split(separator: ".")[0]))!, as: UTF8.self))
+            let header = JSON(
+                parsing: String(
+                    decoding: Data(base64URLEncoded: String(token.split(separator: ".")[0]))!, as: UTF8.self))
             #expect(header["kid"].isNull, "Authorizer's tokens carry no kid")
             #expect(header["alg"].string == type.rawValue)
 
@@ -52,7 +56,9 @@ import Testing
 
     @Test func hs256PublishesNoKeysAndRefusesOtherAlgorithms() async throws {
         try await Harness.with { h in
-            let jwks = try await h.client.execute(uri: "/.well-known/jwks.json", method: .get) { String(buffer: $0.body) }
+            let jwks = try await h.client.execute(uri: "/.well-known/jwks.json", method: .get) {
+                String(buffer: $0.body)
+            }
             #expect(JSON(parsing: jwks)["keys"].array.isEmpty)
             let token = try #require(try await h.signup("hs@example.com")["access_token"].string)
             let parts = token.split(separator: ".")

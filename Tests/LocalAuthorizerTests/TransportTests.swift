@@ -32,7 +32,9 @@ import Testing
             let huge = Data(("{\"query\": \"" + String(repeating: "x", count: 1_100_000) + "\"}").utf8)
             let tooLarge = try await h.post(huge)
             #expect(tooLarge.status == .ok)
-            #expect(tooLarge.json["errors"][0]["message"].string == "could not read request body: http: request body too large")
+            #expect(
+                tooLarge.json["errors"][0]["message"].string
+                    == "could not read request body: http: request body too large")
         }
     }
 
@@ -57,7 +59,9 @@ import Testing
         try await Harness.with { h in
             let denied = try await h.graphql("{ _users { pagination { total } } }")
             #expect(denied.json["errors"][0]["message"].string == "unauthorized")
-            #expect(try await h.graphql("{ _users { pagination { total } } }", admin: true).json["data"]["_users"]["pagination"]["total"].int == 0)
+            #expect(
+                try await h.graphql("{ _users { pagination { total } } }", admin: true).json["data"]["_users"][
+                    "pagination"]["total"].int == 0)
         }
     }
 }
@@ -74,7 +78,10 @@ import Testing
             var replies: [Harness.Reply] = []
             for _ in 0..<4 { replies.append(try await h.graphql("{ meta { version } }")) }
             let limited = try #require(replies.first { $0.status == .tooManyRequests }, "\(replies.map(\.status))")
-            #expect(limited.text == #"{"error":"rate_limit_exceeded","error_description":"Too many requests. Please try again later."}"#)
+            #expect(
+                limited.text
+                    == #"{"error":"rate_limit_exceeded","error_description":"Too many requests. Please try again later."}"#
+            )
             #expect(limited.headers[.retryAfter] == "1")
             #expect(limited.headers[.contentType] == "application/json; charset=utf-8")
             // Discovery, JWKS and health are never limited.

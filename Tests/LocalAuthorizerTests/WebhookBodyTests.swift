@@ -13,7 +13,8 @@ import Testing
     /// app_data, revoked only in the revoke and deactivate events.
     static func sampleUser(revoked: Bool) -> AuthorizerUser {
         var user = AuthorizerUser(
-            id: "8a2f9b1e-4c3d-4e5f-9a8b-7c6d5e4f3a2b", email: "jane.doe@example.com", passwordHash: nil, roles: ["user"],
+            id: "8a2f9b1e-4c3d-4e5f-9a8b-7c6d5e4f3a2b", email: "jane.doe@example.com", passwordHash: nil,
+            roles: ["user"],
             now: 1_755_600_000)
         user.updatedAt = 1_755_600_100
         user.emailVerifiedAt = 1_755_600_000
@@ -48,11 +49,15 @@ import Testing
     @Test func appDataAndAStoredDescriptionAreWrittenAsAuthorizerWritesThem() throws {
         var user = Self.sampleUser(revoked: false)
         user.appData = #"{"z":1,"a":{"k":"<v>"}}"#
-        let body = String(decoding: try WebhookDispatcher.body(event: "user.deleted", user: user, webhookID: "w", description: ""), as: UTF8.self)
+        let body = String(
+            decoding: try WebhookDispatcher.body(event: "user.deleted", user: user, webhookID: "w", description: ""),
+            as: UTF8.self)
         #expect(body.contains(#""app_data":{"a":{"k":"\u003cv\u003e"},"z":1}"#))
         #expect(body.hasPrefix(#"{"event_description":"","event_name":"user.deleted""#))
         user.appData = "{}"
-        let empty = String(decoding: try WebhookDispatcher.body(event: "user.deleted", user: user, webhookID: "w", description: nil), as: UTF8.self)
+        let empty = String(
+            decoding: try WebhookDispatcher.body(event: "user.deleted", user: user, webhookID: "w", description: nil),
+            as: UTF8.self)
         #expect(!empty.contains("app_data"))
     }
 }
@@ -69,22 +74,34 @@ import Testing
                 "http://169.254.169.254/latest", "http://[::ffff:192.168.0.1]/x", "http://100.64.0.1/",
             ] {
                 let reply = try await h.graphql(
-                    add, variables: ["p": ["event_name": "user.login", "endpoint": endpoint, "enabled": true]], admin: true)
+                    add, variables: ["p": ["event_name": "user.login", "endpoint": endpoint, "enabled": true]],
+                    admin: true)
                 #expect(
-                    reply.json["errors"][0]["message"].string == "invalid endpoint: requests to private/internal networks are not allowed",
+                    reply.json["errors"][0]["message"].string
+                        == "invalid endpoint: requests to private/internal networks are not allowed",
                     "\(endpoint): \(reply.text)")
                 #expect(reply.json["errors"][0]["extensions"]["code"].string == "INVALID_ARGUMENT")
             }
             let scheme = try await h.graphql(
-                add, variables: ["p": ["event_name": "user.login", "endpoint": "ftp://example.com/x", "enabled": true]], admin: true)
-            #expect(scheme.json["errors"][0]["message"].string == "invalid endpoint: only http and https schemes are allowed")
+                add,
+                variables: ["p": ["event_name": "user.login", "endpoint": "ftp://example.com/x", "enabled": true]],
+                admin: true)
+            #expect(
+                scheme.json["errors"][0]["message"].string
+                    == "invalid endpoint: only http and https schemes are allowed")
             let publicAddress = try await h.graphql(
-                add, variables: ["p": ["event_name": "user.login", "endpoint": "http://93.184.215.14/hook", "enabled": true]], admin: true)
-            #expect(publicAddress.json["data"]["_add_webhook"]["message"].string == "Added webhook successfully", "\(publicAddress.text)")
+                add,
+                variables: [
+                    "p": ["event_name": "user.login", "endpoint": "http://93.184.215.14/hook", "enabled": true]
+                ], admin: true)
+            #expect(
+                publicAddress.json["data"]["_add_webhook"]["message"].string == "Added webhook successfully",
+                "\(publicAddress.text)")
         }
         try await Harness.with(configure: { $0.env = "e2e" }) { h in
             let reply = try await h.graphql(
-                add, variables: ["p": ["event_name": "user.login", "endpoint": "http://127.0.0.1:9/hook", "enabled": true]],
+                add,
+                variables: ["p": ["event_name": "user.login", "endpoint": "http://127.0.0.1:9/hook", "enabled": true]],
                 admin: true)
             #expect(reply.json["data"]["_add_webhook"]["message"].string == "Added webhook successfully")
         }
@@ -92,7 +109,8 @@ import Testing
 
     @Test func theRangesAreAuthorizers() {
         for (address, refused) in [
-            ([UInt8]([8, 8, 8, 8]), false), ([172, 15, 255, 255], false), ([172, 16, 0, 1], true), ([172, 31, 255, 255], true),
+            ([UInt8]([8, 8, 8, 8]), false), ([172, 15, 255, 255], false), ([172, 16, 0, 1], true),
+            ([172, 31, 255, 255], true),
             ([172, 32, 0, 0], false), ([198, 19, 0, 1], true), ([198, 20, 0, 1], false), ([224, 0, 0, 1], true),
             ([255, 255, 255, 255], true), ([0, 1, 2, 3], true),
         ] {
@@ -185,7 +203,8 @@ import Testing
     @Test func thePathOfTheURLIsDroppedFromTheIssuer() {
         var configuration = AuthorizerConfiguration(clientID: "c", clientSecret: "s", adminSecret: "a")
         for (url, issuer) in [
-            ("https://auth.example.com/some/path/", "https://auth.example.com"), ("HTTP://Auth.example.com:8443/x?y=1", "http://Auth.example.com:8443"),
+            ("https://auth.example.com/some/path/", "https://auth.example.com"),
+            ("HTTP://Auth.example.com:8443/x?y=1", "http://Auth.example.com:8443"),
             ("http://127.0.0.1:8081/", "http://127.0.0.1:8081"), ("http://[::1]:9000/auth", "http://[::1]:9000"),
         ] {
             configuration.url = url
@@ -202,36 +221,44 @@ import Testing
             func answer(_ query: String, admin: Bool = true, bearer: String? = nil) async throws -> JSON {
                 try await h.graphql(query, bearer: bearer, admin: admin).json
             }
-            let mobile = try await answer(#"mutation { mobile_login(params: {phone_number: "1", password: "x"}) { message } }"#)
+            let mobile = try await answer(
+                #"mutation { mobile_login(params: {phone_number: "1", password: "x"}) { message } }"#)
             #expect(mobile["errors"][0]["message"].string == "deprecated, use login with mobile phone_number")
             #expect(mobile["errors"][0]["extensions"].isNull)
-            let magic = try await answer(#"mutation { magic_link_login(params: {email: "a@b.co"}) { message } }"#, admin: false)
+            let magic = try await answer(
+                #"mutation { magic_link_login(params: {email: "a@b.co"}) { message } }"#, admin: false)
             #expect(magic["errors"][0]["message"].string == "magic link login is disabled for this instance")
             #expect(magic["errors"][0]["extensions"]["code"].string == "FAILED_PRECONDITION")
             let fga = try await answer("{ _fga_get_model { id dsl } }")
             #expect(fga["errors"][0]["message"].string == "fine-grained authorization is not enabled")
             let unauthorized = try await answer("{ _fga_get_model { id dsl } }", admin: false)
             #expect(unauthorized["errors"][0]["message"].string == "unauthorized")
-            let organizations = try await answer("{ _organizations { pagination { limit page offset total } organizations { id } } }")
+            let organizations = try await answer(
+                "{ _organizations { pagination { limit page offset total } organizations { id } } }")
             #expect(organizations["data"]["_organizations"]["pagination"]["limit"].int == 10)
             #expect(organizations["data"]["_organizations"]["organizations"].array.isEmpty)
-            let clients = try await answer("{ _clients { pagination { total } clients { client_id name is_active allowed_scopes } } }")
+            let clients = try await answer(
+                "{ _clients { pagination { total } clients { client_id name is_active allowed_scopes } } }")
             #expect(clients["data"]["_clients"]["clients"][0]["client_id"].string == h.configuration.clientID)
             #expect(clients["data"]["_clients"]["pagination"]["total"].int == 1)
             let env = try await answer("{ _env { CLIENT_ID } }")
             #expect(env["errors"][0]["message"].string == "deprecated. please configure env via cli args")
-            let meta = try await answer("{ meta { is_multi_factor_auth_enabled is_webauthn_enabled is_mfa_enforced is_org_discovery_enabled } }")
+            let meta = try await answer(
+                "{ meta { is_multi_factor_auth_enabled is_webauthn_enabled is_mfa_enforced is_org_discovery_enabled } }"
+            )
             #expect(meta["data"]["meta"]["is_multi_factor_auth_enabled"].bool == false)
             #expect(meta["data"]["meta"]["is_webauthn_enabled"].bool == false)
             _ = try await h.signup("switched@example.com")
-            let token = try #require(try await h.login("switched@example.com").json["data"]["login"]["access_token"].string)
+            let token = try #require(
+                try await h.login("switched@example.com").json["data"]["login"]["access_token"].string)
             let passkeys = try await answer("{ webauthn_credentials { id name } }", admin: false, bearer: token)
             #expect(passkeys["data"]["webauthn_credentials"].array.isEmpty)
             let totp = try await answer("mutation { totp_mfa_setup { message } }", admin: false, bearer: token)
             #expect(totp["errors"][0]["message"].string == "authenticator app MFA is not available on this server")
             let noToken = try await answer("{ webauthn_credentials { id } }", admin: false)
             #expect(noToken["errors"][0]["message"].string == "unauthorized")
-            let user = try await answer(#"{ profile { id enrolled_mfa_methods has_skipped_mfa_setup_at } }"#, admin: false, bearer: token)
+            let user = try await answer(
+                #"{ profile { id enrolled_mfa_methods has_skipped_mfa_setup_at } }"#, admin: false, bearer: token)
             #expect(user["data"]["profile"]["enrolled_mfa_methods"].array.isEmpty)
         }
     }

@@ -10,10 +10,14 @@ import Testing
 /// how requests in flight when PostgreSQL stopped went unanswered, issue 10).
 @Suite(.enabled(if: TestPostgres.adminURL != nil)) struct ClosedConnectionTests {
     @Test func aStatementOnAConnectionTheServerClosedFailsAtOnce() async throws {
-        try await TestPostgres.shared.withDatabase(migrated: false, test: "aStatementOnAConnectionTheServerClosedFailsAtOnce") { url in
+        try await TestPostgres.shared.withDatabase(
+            migrated: false, test: "aStatementOnAConnectionTheServerClosedFailsAtOnce"
+        ) { url in
             try await PlatformDatabase.withOpened(url, logger: Logger(label: "test.closed")) { database in
                 let outcome = try await database.withConnection { sql -> String in
-                    let pid = try #require(try await sql.raw("SELECT pg_backend_pid() AS pid").first()?.decode(column: "pid", as: Int.self))
+                    let pid = try #require(
+                        try await sql.raw("SELECT pg_backend_pid() AS pid").first()?.decode(column: "pid", as: Int.self)
+                    )
                     try await TestPostgres.admin("SELECT pg_terminate_backend(\(pid))")
                     // Let the close reach the client, so the next statement meets a closed channel.
                     try await Task.sleep(for: .milliseconds(500))

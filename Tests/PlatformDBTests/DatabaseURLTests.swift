@@ -24,7 +24,8 @@ import Testing
     }
 
     @Test func parsesSQLite() throws {
-        #expect(try DatabaseURL("sqlite:///var/lib/platform/db.sqlite") == .sqliteFile(path: "/var/lib/platform/db.sqlite"))
+        #expect(
+            try DatabaseURL("sqlite:///var/lib/platform/db.sqlite") == .sqliteFile(path: "/var/lib/platform/db.sqlite"))
         #expect(try DatabaseURL("sqlite://data/platform.sqlite") == .sqliteFile(path: "data/platform.sqlite"))
         #expect(try DatabaseURL("sqlite::memory:") == .sqliteMemory)
         #expect(try DatabaseURL(DatabaseURL.defaultURLString).dialect == .sqlite)

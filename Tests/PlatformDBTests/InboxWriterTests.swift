@@ -32,14 +32,20 @@ import Testing
     }
 
     /// Sends `deliveries` (key, body) at once; returns each one's outcome by position.
-    static func sendAtOnce(_ deliveries: [(key: String, body: String)], to inbox: WebhookInbox) async -> [Result<Bool, any Error>] {
+    static func sendAtOnce(_ deliveries: [(key: String, body: String)], to inbox: WebhookInbox) async -> [Result<
+        Bool, any Error
+    >] {
         await withTaskGroup(of: (Int, Result<Bool, any Error>).self) { group in
             for (index, delivery) in deliveries.enumerated() {
                 group.addTask {
                     do {
-                        return (index, .success(try await inbox.accept(
-                            eventName: "user.login", authorizerID: "u-\(delivery.key)", bodyHash: "h\(index)",
-                            dedupeKey: delivery.key, body: delivery.body)))
+                        return (
+                            index,
+                            .success(
+                                try await inbox.accept(
+                                    eventName: "user.login", authorizerID: "u-\(delivery.key)", bodyHash: "h\(index)",
+                                    dedupeKey: delivery.key, body: delivery.body))
+                        )
                     } catch {
                         return (index, .failure(error))
                     }
@@ -98,9 +104,12 @@ import Testing
     func aLoneDeliveryIsWrittenAtOnce(_ backend: Backend) async throws {
         try await TestDatabase.with(backend) { database in
             let inbox = WebhookInbox(database)
-            let first = try await inbox.accept(eventName: "user.login", authorizerID: "u", bodyHash: "h", dedupeKey: "k", body: "{}")
+            let first = try await inbox.accept(
+                eventName: "user.login", authorizerID: "u", bodyHash: "h", dedupeKey: "k", body: "{}")
             #expect(first)
-            #expect(try await !inbox.accept(eventName: "user.login", authorizerID: "u", bodyHash: "h", dedupeKey: "k", body: "{}"))
+            #expect(
+                try await !inbox.accept(
+                    eventName: "user.login", authorizerID: "u", bodyHash: "h", dedupeKey: "k", body: "{}"))
             #expect(try await inbox.events(status: "PENDING").count == 1)
             #expect(inbox.writer.statements.load(ordering: .relaxed) == 2)
         }

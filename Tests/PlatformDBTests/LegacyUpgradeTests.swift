@@ -112,7 +112,8 @@ import Testing
             // The tenant key now cascades, and the seed's indexes exist.
             let client = try await TenantStore(database).create(name: "Acme", slug: "acme")
             let indexes = try await database.withConnection { sql in
-                try await sql.raw("UPDATE users SET client_id = \(bind: client.id) WHERE authorizer_id = 'auth-b'").run()
+                try await sql.raw("UPDATE users SET client_id = \(bind: client.id) WHERE authorizer_id = 'auth-b'")
+                    .run()
                 try await sql.raw("DELETE FROM clients WHERE id = \(bind: client.id)").run()
                 return try await SchemaInspector(sql, dialect: database.dialect).indexes(of: "users")
             }

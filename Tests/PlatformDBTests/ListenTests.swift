@@ -10,7 +10,8 @@ import Testing
 /// stop serving the moment the subscription is lost, since a change could then pass unannounced.
 @Suite(.enabled(if: TestPostgres.adminURL != nil)) struct ListenTests {
     @Test func aLostSubscriptionIsReportedAndRenewed() async throws {
-        try await TestPostgres.shared.withDatabase(migrated: false, test: "aLostSubscriptionIsReportedAndRenewed") { url in
+        try await TestPostgres.shared.withDatabase(migrated: false, test: "aLostSubscriptionIsReportedAndRenewed") {
+            url in
             try await PlatformDatabase.withOpened(url, logger: Logger(label: "test.listen")) { database in
                 let states = Recorded<Bool>()
                 let payloads = Recorded<String>()
@@ -22,7 +23,9 @@ import Testing
                     return false
                 }
                 func notify(_ payload: String) async throws {
-                    try await database.withConnection { try await $0.raw("SELECT pg_notify('test_changes', \(bind: payload))").run() }
+                    try await database.withConnection {
+                        try await $0.raw("SELECT pg_notify('test_changes', \(bind: payload))").run()
+                    }
                 }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -36,7 +39,8 @@ import Testing
                     #expect(try await until { payloads.all == ["one"] })
 
                     try await TestPostgres.admin(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%test_changes%'")
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%test_changes%'"
+                    )
                     #expect(try await until { states.all == [true, false, true] }, "\(states.all)")
                     try await notify("two")
                     #expect(try await until { payloads.all == ["one", "two"] })

@@ -26,19 +26,25 @@ import Testing
                 repeat {
                     let read =
                         if let cursor {
-                            try await database.prepared(WorkflowPages.After(page: .init(tenantID: scope.tenantID, limit: 4), cursor: cursor))
+                            try await database.prepared(
+                                WorkflowPages.After(page: .init(tenantID: scope.tenantID, limit: 4), cursor: cursor))
                         } else {
                             try await database.prepared(WorkflowPages.First(tenantID: scope.tenantID, limit: 4))
                         }
                     let prepared = try #require(read, "the prepared read ran on the connection's event loop")
                     let expected = try await database.withConnection { sql in
-                        try await sql.select().column("*").from("workflows").whereTenant(scope).page(after: cursor, limit: 4).all()
+                        try await sql.select().column("*").from("workflows").whereTenant(scope).page(
+                            after: cursor, limit: 4
+                        ).all()
                             .map(WorkflowRecord.init(row:))
                     }
                     #expect(prepared == expected)
                     #expect(prepared.allSatisfy { $0.tenantID == scope.tenantID })
-                    #expect(try await store.list(in: scope, status: nil, nameContains: nil, limit: 4, after: cursor) == expected)
-                    cursor = prepared.count == 4 ? prepared.last.map { PageCursor(createdAt: $0.createdAt, id: $0.id) } : nil
+                    #expect(
+                        try await store.list(in: scope, status: nil, nameContains: nil, limit: 4, after: cursor)
+                            == expected)
+                    cursor =
+                        prepared.count == 4 ? prepared.last.map { PageCursor(createdAt: $0.createdAt, id: $0.id) } : nil
                     pages += 1
                 } while cursor != nil && pages < 10
                 #expect(pages == (scope == a ? 3 : 2))
@@ -51,12 +57,15 @@ import Testing
             let (a, _) = try await WorkflowStoreTests.tenants(database)
             let store = WorkflowStore(database)
             _ = try await store.list(in: a, status: nil, nameContains: nil, limit: 5, after: nil)
-            let name = try #require(try await database.withConnection { sql in
-                try await sql.raw("SELECT current_database() AS name").first()?.decode(column: "name", as: String.self)
-            })
+            let name = try #require(
+                try await database.withConnection { sql in
+                    try await sql.raw("SELECT current_database() AS name").first()?.decode(
+                        column: "name", as: String.self)
+                })
             // End every connection of the pool behind its back.
             try await TestPostgres.admin(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND pid <> pg_backend_pid()")
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)' AND pid <> pg_backend_pid()"
+            )
             try await Task.sleep(for: .milliseconds(300))
             let first = await answer(within: .seconds(5)) {
                 _ = try await store.list(in: a, status: nil, nameContains: nil, limit: 5, after: nil)

@@ -11,7 +11,8 @@ import Testing
     static let logger = Logger(label: "test.rls")
 
     @Test func theApplicationRoleSeesOnlyItsTenantsRows() async throws {
-        try await TestPostgres.shared.withDatabase(migrated: true, test: "theApplicationRoleSeesOnlyItsTenantsRows") { ownerURL in
+        try await TestPostgres.shared.withDatabase(migrated: true, test: "theApplicationRoleSeesOnlyItsTenantsRows") {
+            ownerURL in
             guard case .postgres(let owner) = ownerURL else { return }
             let role = "platform_app_" + Identifier.make().suffix(10)
             try await TestPostgres.admin("CREATE ROLE \(role) LOGIN NOSUPERUSER NOBYPASSRLS")
@@ -34,20 +35,26 @@ import Testing
 
     static func run(owner: DatabaseURL.PostgresLocation, role: String) async throws {
         // As the owner: two tenants with data in every tenant table, and the grants.
-        let (a, b, tokenForA, bWorkflow) = try await PlatformDatabase.withOpened(.postgres(owner), logger: logger) { db in
+        let (a, b, tokenForA, bWorkflow) = try await PlatformDatabase.withOpened(.postgres(owner), logger: logger) {
+            db in
             try await db.withConnection { sql in
                 try await sql.raw("GRANT USAGE ON SCHEMA public TO \(unsafeRaw: role)").run()
-                try await sql.raw("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(unsafeRaw: role)").run()
+                try await sql.raw(
+                    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(unsafeRaw: role)"
+                ).run()
             }
             let (a, b) = try await WorkflowStoreTests.tenants(db)
             for scope in [a, b] {
                 _ = try await WorkflowStore(db).create(WorkflowInput(name: "wf-\(scope.tenantID)"), in: scope)
                 _ = try await ReportStore(db).create(ReportInput(title: "rp-\(scope.tenantID)"), in: scope)
-                _ = try await InvitationStore(db).create(email: "x-\(scope.tenantID)@example.com", role: .user, in: scope)
+                _ = try await InvitationStore(db).create(
+                    email: "x-\(scope.tenantID)@example.com", role: .user, in: scope)
             }
             let (_, token) = try await InvitationStore(db).create(email: "joiner@example.com", role: .user, in: a)
             _ = try await UserStore(db).create(NewUser(authorizerID: "auth-joiner", email: "joiner@example.com"))
-            let bWorkflow = try await WorkflowStore(db).list(in: b, status: nil, nameContains: nil, limit: 1, after: nil).first?.id ?? ""
+            let bWorkflow =
+                try await WorkflowStore(db).list(in: b, status: nil, nameContains: nil, limit: 1, after: nil).first?.id
+                ?? ""
             return (a, b, token, bWorkflow)
         }
 
@@ -57,7 +64,9 @@ import Testing
         try await PlatformDatabase.withOpened(.postgres(app), logger: logger) { db in
             for table in ["workflows", "reports", "invitations", "audit_log"] {
                 let seen = try await db.transaction(settings: [(PlatformDatabase.tenantSetting, a.tenantID)]) { sql in
-                    try await sql.raw("SELECT * FROM \(ident: table)").all().map { try $0.decode(column: "client_id", as: String?.self) }
+                    try await sql.raw("SELECT * FROM \(ident: table)").all().map {
+                        try $0.decode(column: "client_id", as: String?.self)
+                    }
                 }
                 #expect(!seen.isEmpty, "\(table): A sees its rows")
                 #expect(!seen.contains(b.tenantID), "\(table): B's rows leaked to A")
@@ -96,7 +105,8 @@ import Testing
             // The setting ends with that statement: the same connection, unscoped, sees nothing.
             let afterwards = try await db.withConnection { sql in
                 _ = try await sql.select().column("*").from("workflows").whereTenant(a).all()
-                return try await sql.raw("SELECT COUNT(*) AS n FROM workflows").first()?.decode(column: "n", as: Int.self)
+                return try await sql.raw("SELECT COUNT(*) AS n FROM workflows").first()?.decode(
+                    column: "n", as: Int.self)
             }
             #expect(afterwards == 0)
             #expect(try await store.create(WorkflowInput(name: "as app"), in: a).tenantID == a.tenantID)

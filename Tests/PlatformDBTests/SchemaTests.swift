@@ -104,7 +104,8 @@ import Testing
     func timestampsRoundTripInUTC(_ backend: Backend) async throws {
         try await TestDatabase.with(backend) { database in
             let moment = Date(timeIntervalSince1970: 1_764_640_832)  // 2025-12-02T02:00:32Z
-            let user = try await UserStore(database).create(NewUser(authorizerID: "auth-t", email: "t@x.test"), now: moment)
+            let user = try await UserStore(database).create(
+                NewUser(authorizerID: "auth-t", email: "t@x.test"), now: moment)
             #expect(user.createdAt == moment)
             #expect(try await UserStore(database).find(id: user.id)?.updatedAt == moment)
             if database.dialect == .postgres {

@@ -36,7 +36,8 @@ enum TestDatabase {
                 try await body(database)
             }
         case .postgres:
-            try await TestPostgres.shared.withDatabase(migrated: migrated, test: Test.current?.name ?? "unknown") { url in
+            try await TestPostgres.shared.withDatabase(migrated: migrated, test: Test.current?.name ?? "unknown") {
+                url in
                 try await PlatformDatabase.withOpened(url, logger: logger) { try await body($0) }
             }
         }

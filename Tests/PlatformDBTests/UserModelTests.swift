@@ -64,16 +64,19 @@ import Testing
             _ = try await store.create(NewUser(authorizerID: "az-a", email: "a.new@example.com"))
             _ = try await store.create(NewUser(authorizerID: "az-c", email: "c@example.com"))
             try await database.withConnection { sql in
-                #expect(try await !UserStore(database).isTaken("a.new@example.com", exceptAuthorizerID: "az-a", on: sql))
+                #expect(
+                    try await !UserStore(database).isTaken("a.new@example.com", exceptAuthorizerID: "az-a", on: sql))
                 #expect(try await UserStore(database).isTaken("c@example.com", exceptAuthorizerID: "az-a", on: sql))
                 // The second transaction's view of the holder is `a@`: stale, so nothing changes.
-                try await UserStore(database).releaseEmail(authorizerID: "az-a", email: "a@example.com", now: Date(), on: sql)
+                try await UserStore(database).releaseEmail(
+                    authorizerID: "az-a", email: "a@example.com", now: Date(), on: sql)
                 try await UserStore(database).setEmail(
                     "x@example.com", authorizerID: "az-a", previous: "a@example.com", now: Date(), on: sql)
             }
             #expect(try await store.find(authorizerID: "az-a")?.email == "a.new@example.com")
             try await database.withConnection { sql in
-                try await UserStore(database).releaseEmail(authorizerID: "az-c", email: "c@example.com", now: Date(), on: sql)
+                try await UserStore(database).releaseEmail(
+                    authorizerID: "az-c", email: "c@example.com", now: Date(), on: sql)
             }
             #expect(try await store.find(authorizerID: "az-c")?.email.hasPrefix("released:") == true)
         }

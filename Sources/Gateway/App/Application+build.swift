@@ -50,13 +50,15 @@ func buildRouter(_ services: GatewayServices) throws -> Router<GatewayRequestCon
     let routes = RouteGroups(router: router, auth: services.auth)
     let stores = services.stores
     var controllers: [any RouteAdding] = [
-        OpenAPIController(), MetricsController(registry: services.configuration.metrics), try WebAppController.bundled(),
+        OpenAPIController(), MetricsController(registry: services.configuration.metrics),
+        try WebAppController.bundled(),
         HealthController(services),
     ]
     if let worker = services.worker {
         controllers.append(
             WebhookController(
-                authentication: services.configuration.webhooks, inbox: stores.inbox, worker: worker, audit: stores.audit,
+                authentication: services.configuration.webhooks, inbox: stores.inbox, worker: worker,
+                audit: stores.audit,
                 logger: services.logger))
     }
     if let auth = services.auth {

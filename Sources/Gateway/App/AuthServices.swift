@@ -27,7 +27,9 @@ struct AuthServices: Sendable {
     ) async throws -> AuthServices {
         var configuration = AuthorizerClient.Configuration(
             url: settings.url, clientID: settings.clientID, adminSecret: settings.adminSecret)
-        configuration.timeout = .nanoseconds(Int64(settings.requestTimeout.components.seconds) * 1_000_000_000 + settings.requestTimeout.components.attoseconds / 1_000_000_000)
+        configuration.timeout = .nanoseconds(
+            Int64(settings.requestTimeout.components.seconds) * 1_000_000_000 + settings.requestTimeout.components
+                .attoseconds / 1_000_000_000)
         let client = await connect(configuration, version: settings.version, logger: logger)
         logger.info(
             "Authorizer",
@@ -43,7 +45,8 @@ struct AuthServices: Sendable {
         var sessionConfiguration = configuration
         sessionConfiguration.attempts = 1
         sessionConfiguration.timeout = .seconds(1)
-        let sessionClient = AuthorizerClient(configuration: sessionConfiguration, version: client.version, logger: logger)
+        let sessionClient = AuthorizerClient(
+            configuration: sessionConfiguration, version: client.version, logger: logger)
         let authGuard = AuthGuard(
             mode: settings.guardMode, verifier: verifier, client: client, revocations: revocations,
             sessions: SessionChecker(client: sessionClient, interval: settings.sessionCheckInterval), logger: logger)
@@ -58,7 +61,8 @@ struct AuthServices: Sendable {
         }
         return AuthServices(
             settings: settings, client: client, authGuard: authGuard, revocations: revocations, loader: loader,
-            jwks: jwks, ownership: EmailOwnership(client: adminClient, users: stores.users, loader: loader, logger: logger),
+            jwks: jwks,
+            ownership: EmailOwnership(client: adminClient, users: stores.users, loader: loader, logger: logger),
             reconciler: reconciler, throttle: AuthThrottle(limits))
     }
 
@@ -79,22 +83,27 @@ struct AuthServices: Sendable {
     /// The tokens' issuer: as configured, else what Authorizer's discovery document says (a
     /// gateway may reach Authorizer by an internal address), else the scheme and host of its URL,
     /// which is what 2.4 derives from its own --url (`internal/parsers/url.go`).
-    private static func issuer(_ settings: AuthorizerSettings, client: AuthorizerClient, logger: Logger) async -> String {
+    private static func issuer(_ settings: AuthorizerSettings, client: AuthorizerClient, logger: Logger) async -> String
+    {
         if let issuer = settings.issuer { return issuer }
         let origin = AuthorizerClient.origin(of: settings.url)
         guard let discovered = await client.discoveredIssuer() else { return origin }
         if discovered != origin {
-            logger.notice("the tokens' issuer, read from Authorizer's discovery document", metadata: ["issuer": "\(discovered)"])
+            logger.notice(
+                "the tokens' issuer, read from Authorizer's discovery document", metadata: ["issuer": "\(discovered)"])
         }
         return discovered
     }
 
     /// Settings that work but weaken the gateway, said once at start.
-    private static func warnAboutWeakSettings(_ settings: AuthorizerSettings, client: AuthorizerClient, logger: Logger) async {
+    private static func warnAboutWeakSettings(_ settings: AuthorizerSettings, client: AuthorizerClient, logger: Logger)
+        async
+    {
         // Operator rights by email are only as strong as Authorizer's email verification.
         if settings.roles.namesOperatorsByEmail, let meta = try? await client.meta(), !meta.isEmailVerificationEnabled {
             logger.warning(
-                "operators are named by email while Authorizer verifies no email address: whoever signs up first with an operator's address becomes SUPER_ADMIN; name operators by Authorizer id, or turn on Authorizer's email verification")
+                "operators are named by email while Authorizer verifies no email address: whoever signs up first with an operator's address becomes SUPER_ADMIN; name operators by Authorizer id, or turn on Authorizer's email verification"
+            )
         }
         if let secret = settings.jwtSecret, secret.utf8.count < SecretSetting.jwtRecommendedBytes {
             logger.warning("\(SecretSetting.shortJWTSecretWarning(key: "--authorizer-jwt-secret"))")

@@ -29,7 +29,8 @@ func buildServices(
     try configuration.checkSecrets()
     if configuration.authorizer != nil, !configuration.webhooks.isConfigured {
         throw GatewayConfigurationError(
-            "no webhook authentication is configured: set --webhook-authorizer-secret (Authorizer's client secret) or another scheme, or --insecure-webhooks explicitly")
+            "no webhook authentication is configured: set --webhook-authorizer-secret (Authorizer's client secret) or another scheme, or --insecure-webhooks explicitly"
+        )
     }
     let stores = Stores(database)
     var auth: AuthServices?
@@ -41,21 +42,30 @@ func buildServices(
     let listens = database.dialect == .postgres
     if let loader = auth?.loader, listens {
         // Every instance drops a user, or a tenant's members, changed anywhere.
-        background.append(ChangeListener(database: database, channel: Migrator.userChangeChannel) { loader.invalidate(authorizerID: $0) })
-        background.append(ChangeListener(database: database, channel: Migrator.tenantChangeChannel) { loader.invalidate(tenantID: $0) })
+        background.append(
+            ChangeListener(database: database, channel: Migrator.userChangeChannel) {
+                loader.invalidate(authorizerID: $0)
+            })
+        background.append(
+            ChangeListener(database: database, channel: Migrator.tenantChangeChannel) {
+                loader.invalidate(tenantID: $0)
+            })
     }
     // The cache serves only while PostgreSQL announces every change; SQLite never does.
     let pages = TenantPageCache(budget: listens && auth != nil ? configuration.pageCacheBytes : 0)
     if pages.budget > 0 {
         background.append(
-            ChangeListener(database: database, channel: Migrator.workflowChangeChannel, subscribed: { pages.setSubscribed($0) }) {
+            ChangeListener(
+                database: database, channel: Migrator.workflowChangeChannel, subscribed: { pages.setSubscribed($0) }
+            ) {
                 pages.invalidate(tenantID: $0 == "*" ? nil : $0)
             })
     }
     let worker = configuration.webhooks.isConfigured ? makeWorker(configuration, stores, auth, logger) : nil
     if let worker { background.append(worker) }
     if let reconciler = auth?.reconciler, let interval = configuration.authorizer?.reconcileInterval {
-        background.append(ReconcileService(reconciler: reconciler, database: database, interval: interval, logger: logger))
+        background.append(
+            ReconcileService(reconciler: reconciler, database: database, interval: interval, logger: logger))
     }
     return GatewayServices(
         configuration: configuration, stores: stores, auth: auth, worker: worker, pages: pages,
@@ -73,6 +83,7 @@ private func makeWorker(
     // SQLite has one connection: a second worker would only wait for it.
     let concurrency = stores.database.dialect == .postgres ? 4 : 1
     return WebhookWorker(
-        inbox: stores.inbox, store: UserSyncStore(stores.database, roleForNewUser: roles.roleForWebhookUser), ownership: ownership,
+        inbox: stores.inbox, store: UserSyncStore(stores.database, roleForNewUser: roles.roleForWebhookUser),
+        ownership: ownership,
         revocations: auth?.revocations, loader: auth?.loader, concurrency: concurrency, logger: logger)
 }

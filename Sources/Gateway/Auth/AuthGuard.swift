@@ -59,7 +59,8 @@ public struct AuthGuard: Sendable {
             }
             if revocations.isRevoked(token) { throw Refusal(reason: TokenRejection.revoked.rawValue) }
             if mode == .hybrid, let session = token.sessionID {
-                guard await sessions.isLive(session: session, accessToken: accessToken, expiresAt: token.expiresAt) else {
+                guard await sessions.isLive(session: session, accessToken: accessToken, expiresAt: token.expiresAt)
+                else {
                     revocations.revoke(session: session, until: token.expiresAt)
                     throw Refusal(reason: "session_ended")
                 }

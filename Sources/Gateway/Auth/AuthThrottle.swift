@@ -15,7 +15,8 @@ struct AuthThrottle: Sendable {
     init(_ limits: AuthRateLimits) {
         byIP = limits.perIP > 0 ? RateLimiter(limit: limits.perIP, window: .seconds(60)) : nil
         byEmail = limits.perEmail > 0 ? RateLimiter(limit: limits.perEmail, window: .seconds(60)) : nil
-        failedLogins = limits.failedLoginsPerAddress > 0 ? FailedLoginLimiter(limit: limits.failedLoginsPerAddress) : nil
+        failedLogins =
+            limits.failedLoginsPerAddress > 0 ? FailedLoginLimiter(limit: limits.failedLoginsPerAddress) : nil
     }
 
     func check(route: String, ip: String?, email: String?) throws {
@@ -28,7 +29,9 @@ struct AuthThrottle: Sendable {
     }
 
     static func problem(_ after: Int, _ detail: String) -> Problem {
-        var problem = Problem(.tooManyRequests, type: "too-many-requests", title: "Too many requests", detail: "\(detail); retry in \(after) s")
+        var problem = Problem(
+            .tooManyRequests, type: "too-many-requests", title: "Too many requests",
+            detail: "\(detail); retry in \(after) s")
         problem.headers = [.retryAfter: String(after)]
         return problem
     }

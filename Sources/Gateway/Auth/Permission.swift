@@ -1,3 +1,4 @@
+import Hummingbird
 import PlatformDB
 
 /// What each role may do inside its tenant: the one table of the permission matrix (docs/multi-tenancy.md).
@@ -13,5 +14,3 @@ enum Permission: String, CaseIterable, Sendable {
         .superAdmin: [],
     ]
 }
-
-import Hummingbird

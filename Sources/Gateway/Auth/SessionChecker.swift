@@ -24,15 +24,16 @@ public final class SessionChecker: Sendable {
     /// interval: none of them may sign a user out.
     func isLive(session: String, accessToken: String, expiresAt: Date) async -> Bool {
         let client = self.client
-        return (try? await confirmed.value(for: session) {
-            do {
-                _ = try await client.validateAccessToken(accessToken)
-                return true
-            } catch AuthorizerClientError.unauthenticated where Date() < expiresAt {
-                return false
-            } catch {
-                return true
-            }
-        }) ?? true
+        return
+            (try? await confirmed.value(for: session) {
+                do {
+                    _ = try await client.validateAccessToken(accessToken)
+                    return true
+                } catch AuthorizerClientError.unauthenticated where Date() < expiresAt {
+                    return false
+                } catch {
+                    return true
+                }
+            }) ?? true
     }
 }

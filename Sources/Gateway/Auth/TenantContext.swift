@@ -1,5 +1,5 @@
-import PlatformDB
 import Hummingbird
+import PlatformDB
 
 /// The context of tenant routes: a signed-in, active member of a tenant, with its scope. A route
 /// in this group cannot run without a tenant, so no handler can forget to scope its queries.
@@ -13,7 +13,8 @@ struct TenantContext: ChildRequestContext {
             throw Problem.forbidden("super-admin-not-tenant", "platform operators use the /admin routes")
         }
         guard let scope = TenantScope.member(context.user) else {
-            throw Problem.forbidden("no-tenant", "you do not belong to a tenant yet: create one with POST /clients or accept an invitation")
+            throw Problem.forbidden(
+                "no-tenant", "you do not belong to a tenant yet: create one with POST /clients or accept an invitation")
         }
         coreContext = context.coreContext
         user = context.user

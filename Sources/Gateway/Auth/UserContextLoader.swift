@@ -19,7 +19,8 @@ public final class UserContextLoader: Sendable {
     let ownership: EmailOwnership
 
     init(
-        users: UserStore, tenants: TenantStore, client: AuthorizerClient, ttl: Duration, roles: RoleMapping, logger: Logger,
+        users: UserStore, tenants: TenantStore, client: AuthorizerClient, ttl: Duration, roles: RoleMapping,
+        logger: Logger,
         ownership: EmailOwnership? = nil
     ) {
         self.ownership = ownership ?? EmailOwnership(client: nil, users: users, loader: nil, logger: logger)
@@ -39,7 +40,9 @@ public final class UserContextLoader: Sendable {
         /// Why this user may not act, if they may not: their tenant is suspended, or they are
         /// suspended or deleted. What every signed-in route refuses, and login and refresh too.
         var barred: Problem? {
-            if tenant?.status == .suspended { return Problem.forbidden("tenant-suspended", "this account's organisation is suspended") }
+            if tenant?.status == .suspended {
+                return Problem.forbidden("tenant-suspended", "this account's organisation is suspended")
+            }
             switch user.status {
             case .suspended: return Problem.forbidden("user-suspended", "this account is suspended")
             case .deleted: return Problem.forbidden("user-deleted", "this account is deleted")
@@ -72,7 +75,9 @@ public final class UserContextLoader: Sendable {
     public func invalidate(authorizerID: String) { cache.invalidate(authorizerID) }
 
     /// Forgets every cached member of a tenant, after the tenant changed (suspended, renamed).
-    public func invalidate(tenantID: String) { cache.invalidate { $0.tenant?.id == tenantID || $0.user.tenantID == tenantID } }
+    public func invalidate(tenantID: String) {
+        cache.invalidate { $0.tenant?.id == tenantID || $0.user.tenantID == tenantID }
+    }
 
     /// Whether `authorizerID` is cached now (tests).
     public func isCached(_ authorizerID: String) -> Bool { cache.contains(authorizerID) }
@@ -86,12 +91,15 @@ public final class UserContextLoader: Sendable {
         } catch {
             info = try await client.user(id: identity.token.subject)
         }
-        guard let email = info.email else { throw PlatformDBError.constraintViolation("the Authorizer user has no email") }
+        guard let email = info.email else {
+            throw PlatformDBError.constraintViolation("the Authorizer user has no email")
+        }
         logger.info("provisioned platform user just in time", metadata: ["authorizer_id": "\(info.id)"])
         let profile = UserStore.AuthorizerProfile(
             authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName,
             status: info.emailVerified ? .active : .pendingVerification,
-            roleForNewUser: roles.role(email: email, emailVerified: info.emailVerified, authorizerID: info.id, authorizerRoles: info.roles))
+            roleForNewUser: roles.role(
+                email: email, emailVerified: info.emailVerified, authorizerID: info.id, authorizerRoles: info.roles))
         return try await users.database.transaction { [ownership] sql in
             try await ownership.writing([(info.id, email)], on: sql) {
                 try await users.upsert(profile, loginAt: nil, now: Date(), on: sql)

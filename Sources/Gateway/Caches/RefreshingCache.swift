@@ -46,7 +46,9 @@ final class RefreshingCache<Value: Sendable>: Sendable {
     init(lifetime: Duration, capacity: Int = 100_000, metric: String? = nil) {
         self.lifetime = lifetime
         self.capacity = capacity
-        counters = metric.map { (Counter(label: $0, dimensions: [("result", "hit")]), Counter(label: $0, dimensions: [("result", "miss")])) }
+        counters = metric.map {
+            (Counter(label: $0, dimensions: [("result", "hit")]), Counter(label: $0, dimensions: [("result", "miss")]))
+        }
     }
 
     /// The cached value of `key`, or the value `read` gives (shared with concurrent callers).
@@ -76,7 +78,8 @@ final class RefreshingCache<Value: Sendable>: Sendable {
 
     /// Starts a read; its entry's lifetime counts from `now`, when it was asked for.
     private func start(
-        _ key: String, _ read: @escaping @Sendable () async throws -> Value, at now: ContinuousClock.Instant, in state: inout State
+        _ key: String, _ read: @escaping @Sendable () async throws -> Value, at now: ContinuousClock.Instant,
+        in state: inout State
     ) -> Task<Value, any Error> {
         state.nextID &+= 1
         let id = state.nextID
@@ -92,7 +95,8 @@ final class RefreshingCache<Value: Sendable>: Sendable {
                     if state.entries.count >= self.capacity { state.entries.removeAll() }
                 }
                 state.entries[key] = Entry(
-                    value: value, refreshAt: now + self.lifetime * Double.random(in: 0.5...0.75), expiresAt: now + self.lifetime)
+                    value: value, refreshAt: now + self.lifetime * Double.random(in: 0.5...0.75),
+                    expiresAt: now + self.lifetime)
             }
             return try result.get()
         }

@@ -80,7 +80,9 @@ public final class TenantPageCache: Sendable {
         return found
     }
 
-    public func store(_ body: ByteBuffer, for key: String, in scope: TenantScope, ticket: Ticket, now: ContinuousClock.Instant = .now) {
+    public func store(
+        _ body: ByteBuffer, for key: String, in scope: TenantScope, ticket: Ticket, now: ContinuousClock.Instant = .now
+    ) {
         let size = body.readableBytes + key.utf8.count
         guard size <= budget / 16 else { return }
         state.withLock { state in
@@ -88,7 +90,8 @@ public final class TenantPageCache: Sendable {
             if let old = state.pages[scope.tenantID]?[key] { state.bytes -= old.body.readableBytes + key.utf8.count }
             state.order += 1
             state.pages[scope.tenantID, default: [:]][key] = Entry(
-                body: body, refreshAt: now + maxAge * Double.random(in: 0.5...0.75), expiresAt: now + maxAge, order: state.order)
+                body: body, refreshAt: now + maxAge * Double.random(in: 0.5...0.75), expiresAt: now + maxAge,
+                order: state.order)
             state.bytes += size
             if state.bytes > budget { Self.evict(&state, below: budget * 3 / 4) }
         }
@@ -128,7 +131,9 @@ public final class TenantPageCache: Sendable {
     private static func evict(_ state: inout State, below target: Int) {
         var all: [(tenant: String, key: String, order: UInt64, size: Int)] = []
         for (tenant, pages) in state.pages {
-            for (key, entry) in pages { all.append((tenant, key, entry.order, entry.body.readableBytes + key.utf8.count)) }
+            for (key, entry) in pages {
+                all.append((tenant, key, entry.order, entry.body.readableBytes + key.utf8.count))
+            }
         }
         all.sort { $0.order < $1.order }
         for oldest in all where state.bytes > target {

@@ -47,15 +47,20 @@ struct AdminController: RouteAdding, Sendable {
         return TenantsPage(items: items, nextCursor: next)
     }
 
-    private func createTenant(_ request: Request, _ context: SuperAdminContext) async throws -> EditedResponse<TenantController.TenantDTO> {
+    private func createTenant(_ request: Request, _ context: SuperAdminContext) async throws -> EditedResponse<
+        TenantController.TenantDTO
+    > {
         let body = try await JSONBody.decode(TenantController.NameBody.self, from: request, allowed: ["name"])
-        let tenant = try await tenants.create(name: try JSONBody.text(body.name, field: "name", max: 200), by: context.user, audit: audit)
+        let tenant = try await tenants.create(
+            name: try JSONBody.text(body.name, field: "name", max: 200), by: context.user, audit: audit)
         return EditedResponse(status: .created, response: TenantController.TenantDTO(tenant))
     }
 
     struct StatusBody: Decodable { var status: String }
 
-    private func changeTenant(_ request: Request, _ context: SuperAdminContext) async throws -> TenantController.TenantDTO {
+    private func changeTenant(_ request: Request, _ context: SuperAdminContext) async throws
+        -> TenantController.TenantDTO
+    {
         let id = try context.parameters.require("id")
         guard Identifier.isWellFormed(id) else { throw Problem.badRequest("not a client id", field: "id") }
         let body = try await JSONBody.decode(StatusBody.self, from: request, allowed: ["status"])
@@ -101,24 +106,29 @@ struct AdminController: RouteAdding, Sendable {
         if let status, !["PENDING", "APPLIED", "FAILED"].contains(status) {
             throw Problem.badRequest("status must be pending, applied or failed", field: "status")
         }
-        let limit = try request.uri.queryParameters.get("limit").map { text -> Int in
-            guard let value = Int(text), (1...500).contains(value) else {
-                throw Problem.badRequest("limit must be 1–500", field: "limit")
-            }
-            return value
-        } ?? 100
+        let limit =
+            try request.uri.queryParameters.get("limit").map { text -> Int in
+                guard let value = Int(text), (1...500).contains(value) else {
+                    throw Problem.badRequest("limit must be 1–500", field: "limit")
+                }
+                return value
+            } ?? 100
         let events = try await inbox.events(status: status, limit: limit)
-        return EventsDTO(events: events.map {
-            EventDTO(
-                id: $0.id, eventName: $0.eventName, authorizerId: $0.authorizerID, receivedAt: $0.receivedAt, status: $0.status,
-                attempts: $0.attempts, lastError: $0.lastError)
-        })
+        return EventsDTO(
+            events: events.map {
+                EventDTO(
+                    id: $0.id, eventName: $0.eventName, authorizerId: $0.authorizerID, receivedAt: $0.receivedAt,
+                    status: $0.status,
+                    attempts: $0.attempts, lastError: $0.lastError)
+            })
     }
 
     private func replay(_ context: SuperAdminContext) async throws -> Response {
         let id = try context.parameters.require("id")
         guard Identifier.isWellFormed(id) else { throw Problem.badRequest("not an event id", field: "id") }
-        guard try await inbox.replay(id: id) else { throw Problem(.notFound, type: "not-found", title: "Not found", detail: "no such event") }
+        guard try await inbox.replay(id: id) else {
+            throw Problem(.notFound, type: "not-found", title: "Not found", detail: "no such event")
+        }
         try await audit.record(actor: context.user.id, action: "webhook.replayed", target: id)
         worker?.wake()
         return Response(status: .accepted)
@@ -130,11 +140,14 @@ struct AdminController: RouteAdding, Sendable {
 
     private func reconcile(_ request: Request, _ context: SuperAdminContext) async throws -> Reconciler.Report {
         guard let reconciler else {
-            throw Problem(.serviceUnavailable, type: "reconcile-unavailable", title: "Reconcile unavailable",
+            throw Problem(
+                .serviceUnavailable, type: "reconcile-unavailable", title: "Reconcile unavailable",
                 detail: "configure the Authorizer admin secret to reconcile")
         }
         let body: ReconcileRequest
-        if request.headers[.contentLength] == "0" || request.headers[.contentLength] == nil && request.headers[.transferEncoding] == nil {
+        if request.headers[.contentLength] == "0"
+            || request.headers[.contentLength] == nil && request.headers[.transferEncoding] == nil
+        {
             body = ReconcileRequest(dryRun: nil)
         } else {
             body = try await JSONBody.decode(ReconcileRequest.self, from: request, allowed: ["dryRun"])

@@ -38,7 +38,8 @@ struct AuthController: RouteAdding, Sendable {
         let open = routes.open.group("/auth")
         open.post("/signup") { request, context -> Response in
             switch try await signup(request, context) {
-            case .session(let session): try EditedResponse(status: .created, response: session).response(from: request, context: context)
+            case .session(let session):
+                try EditedResponse(status: .created, response: session).response(from: request, context: context)
             case .awaitingVerification(let message):
                 try EditedResponse(status: .accepted, response: message).response(from: request, context: context)
             }
@@ -72,13 +73,16 @@ struct AuthController: RouteAdding, Sendable {
         try throttle.check(route: "signup", ip: nil, email: email)
         let clientName = try body.clientName.map { try JSONBody.text($0, field: "clientName", max: 200) }
         if body.invitationToken != nil, clientName != nil {
-            throw Problem.badRequest("give either 'clientName' or 'invitationToken', not both", field: "invitationToken")
+            throw Problem.badRequest(
+                "give either 'clientName' or 'invitationToken', not both", field: "invitationToken")
         }
         // A platform operator never belongs to a tenant; refused before the account is made.
         if roles.listsEmail(email), body.invitationToken != nil || clientName != nil {
             throw Problem(
                 .conflict, type: "platform-operator", title: "Platform operator",
-                detail: "this address is a platform operator's, which joins no tenant; sign up without a company or invitation")
+                detail:
+                    "this address is a platform operator's, which joins no tenant; sign up without a company or invitation"
+            )
         }
         // A bad invitation is refused before the account is made at Authorizer.
         if let token = body.invitationToken, let refusal = try await invitations.check(token: token, email: email) {
@@ -153,7 +157,8 @@ struct AuthController: RouteAdding, Sendable {
     func place(_ user: UserRecord, _ intent: SignupIntent?, on sql: any SQLDatabase) async throws -> UserRecord {
         switch intent {
         case .createTenant(let name)?:
-            return try await tenants.createTenant(name: name, ownerAuthorizerID: user.authorizerID, now: Date(), on: sql)
+            return try await tenants.createTenant(
+                name: name, ownerAuthorizerID: user.authorizerID, now: Date(), on: sql)
         case .acceptInvitation(let hash)?:
             switch try await invitations.accept(tokenHash: hash, for: user, now: Date(), on: sql) {
             case .success(let joined): return joined
@@ -202,7 +207,9 @@ struct AuthController: RouteAdding, Sendable {
     static func verificationPending(_ answer: AuthorizerAuthResponse) -> Problem {
         Problem(
             .forbidden, type: "email-verification-required", title: "Email verification required",
-            detail: "this address is not verified yet: open the link in the verification email, or use the one-time code Authorizer just sent (\(answer.message))")
+            detail:
+                "this address is not verified yet: open the link in the verification email, or use the one-time code Authorizer just sent (\(answer.message))"
+        )
     }
 
     /// A failed sign-in, answered alike whether the email exists or not: the same status and body
@@ -211,15 +218,18 @@ struct AuthController: RouteAdding, Sendable {
     private func loginFailure(
         _ error: AuthorizerClientError, pair: String, slot: ContinuousClock.Instant?, started: ContinuousClock.Instant
     ) async -> Problem {
-        let wrongCredentials = switch error {
-        case .unauthenticated(let message): !message.lowercased().contains("verif")
-        case .notFound: true
-        default: false
-        }
+        let wrongCredentials =
+            switch error {
+            case .unauthenticated(let message): !message.lowercased().contains("verif")
+            case .notFound: true
+            default: false
+            }
         switch error {
         case _ where wrongCredentials:
             await throttle.loginFloor.pad(since: started)
-            return Problem(.unauthorized, type: "invalid-credentials", title: "Invalid credentials", detail: "the email or password is wrong")
+            return Problem(
+                .unauthorized, type: "invalid-credentials", title: "Invalid credentials",
+                detail: "the email or password is wrong")
         case .unauthenticated, .invalidArgument:
             // Judged by Authorizer (its slot is kept) and held to the same floor.
             await throttle.loginFloor.pad(since: started)
@@ -245,7 +255,8 @@ struct AuthController: RouteAdding, Sendable {
             throw Problem.unauthenticated("the refreshed token was refused: \(refusal.reason)")
         }
         if let problem = try await loader.context(for: identity).barred { throw problem }
-        return SessionDTO.Tokens(accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn)
+        return SessionDTO.Tokens(
+            accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn: tokens.expiresIn)
     }
 
     private func logout(_ context: AuthenticatedContext) async throws -> Response {
@@ -264,22 +275,28 @@ struct AuthController: RouteAdding, Sendable {
 
     private func updateProfile(_ request: Request, _ context: AuthenticatedContext) async throws -> UserDTO {
         let body = try await JSONBody.decode(ProfilePatch.self, from: request, allowed: ProfilePatch.fields)
-        let firstName = try body.firstName.map { try JSONBody.text($0, field: "firstName", max: 100) } ?? context.user.firstName
-        let lastName = try body.lastName.map { try JSONBody.text($0, field: "lastName", max: 100) } ?? context.user.lastName
+        let firstName =
+            try body.firstName.map { try JSONBody.text($0, field: "firstName", max: 100) } ?? context.user.firstName
+        let lastName =
+            try body.lastName.map { try JSONBody.text($0, field: "lastName", max: 100) } ?? context.user.lastName
         // Nothing changes: no call, since Authorizer refuses an update with no field
         // ("please enter at least one param to update", service/update_profile.go).
         if firstName == context.user.firstName, lastName == context.user.lastName { return UserDTO(context.user) }
         try await authorizer {
-            try await client.updateProfile(accessToken: context.identity.accessToken, givenName: firstName, familyName: lastName)
+            try await client.updateProfile(
+                accessToken: context.identity.accessToken, givenName: firstName, familyName: lastName)
         }
         let updated = try await database {
-            try await users.updateNames(authorizerID: context.user.authorizerID, firstName: firstName, lastName: lastName)
+            try await users.updateNames(
+                authorizerID: context.user.authorizerID, firstName: firstName, lastName: lastName)
         }
         loader.invalidate(authorizerID: context.user.authorizerID)
         return UserDTO(updated ?? context.user)
     }
 
-    private func forgotPassword(_ request: Request, _ context: GatewayRequestContext) async throws -> EditedResponse<MessageDTO> {
+    private func forgotPassword(_ request: Request, _ context: GatewayRequestContext) async throws -> EditedResponse<
+        MessageDTO
+    > {
         try throttle.check(route: "forgot-password", ip: context.remoteIP, email: nil)
         let body = try await JSONBody.decode(EmailRequest.self, from: request, allowed: EmailRequest.fields)
         let email = try JSONBody.text(body.email, field: "email")
@@ -298,9 +315,11 @@ struct AuthController: RouteAdding, Sendable {
     }
 
     private func resetPassword(_ request: Request) async throws -> MessageDTO {
-        let body = try await JSONBody.decode(ResetPasswordRequest.self, from: request, allowed: ResetPasswordRequest.fields)
+        let body = try await JSONBody.decode(
+            ResetPasswordRequest.self, from: request, allowed: ResetPasswordRequest.fields)
         let message = try await authorizer {
-            try await client.resetPassword(token: body.token, password: body.password, confirmPassword: body.confirmPassword)
+            try await client.resetPassword(
+                token: body.token, password: body.password, confirmPassword: body.confirmPassword)
         }
         return MessageDTO(message: message)
     }
@@ -322,8 +341,12 @@ struct AuthController: RouteAdding, Sendable {
             let loaded = try await loader.context(for: identity)
             let user = loaded.user
             // What every signed-in route refuses, this refuses too (a suspended tenant included).
-            if loaded.tenant?.status == .suspended { return VerifyDTO(valid: false, user: nil, reason: "tenant_suspended") }
-            guard user.status == .active else { return VerifyDTO(valid: false, user: nil, reason: "user_\(user.status.rawValue.lowercased())") }
+            if loaded.tenant?.status == .suspended {
+                return VerifyDTO(valid: false, user: nil, reason: "tenant_suspended")
+            }
+            guard user.status == .active else {
+                return VerifyDTO(valid: false, user: nil, reason: "user_\(user.status.rawValue.lowercased())")
+            }
             return VerifyDTO(valid: true, user: UserDTO(user), reason: nil)
         } catch let refusal as AuthGuard.Refusal {
             return VerifyDTO(valid: false, user: nil, reason: refusal.reason)
@@ -342,20 +365,24 @@ struct AuthController: RouteAdding, Sendable {
         then place: @Sendable (UserRecord, any SQLDatabase) async throws -> UserRecord = { user, _ in user }
     ) async throws -> UserRecord {
         guard let info = answer.user, let email = info.email else {
-            throw Problem(.badGateway, type: "authorizer-error", title: "Identity provider error", detail: "no user in the answer")
+            throw Problem(
+                .badGateway, type: "authorizer-error", title: "Identity provider error", detail: "no user in the answer"
+            )
         }
         let verified = answer.accessToken != nil && info.emailVerified
         let profile = UserStore.AuthorizerProfile(
             authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName,
             status: verified ? .active : .pendingVerification,
-            roleForNewUser: roles.role(email: email, emailVerified: info.emailVerified, authorizerID: info.id, authorizerRoles: info.roles))
+            roleForNewUser: roles.role(
+                email: email, emailVerified: info.emailVerified, authorizerID: info.id, authorizerRoles: info.roles))
         return try await database {
             try await users.database.transaction { [ownership] sql in
                 var user = try await ownership.writing([(info.id, email)], on: sql) {
                     try await users.upsert(profile, loginAt: loginAt, now: Date(), on: sql)
                 }
                 if placing, user.tenantID == nil, user.role != .superAdmin,
-                    let intent = try await intents.take(email: email, userCreatedAt: info.createdAt, now: Date(), on: sql)
+                    let intent = try await intents.take(
+                        email: email, userCreatedAt: info.createdAt, now: Date(), on: sql)
                 {
                     // In a savepoint: an invitation revoked or expired while the address waited, or a
                     // company name taken meanwhile, leaves the user signed in without a tenant (who
@@ -366,7 +393,9 @@ struct AuthController: RouteAdding, Sendable {
                         try await sql.raw("RELEASE SAVEPOINT signup_intent").run()
                     } catch {
                         try await sql.raw("ROLLBACK TO SAVEPOINT signup_intent").run()
-                        Self.logger.notice("a pending signup's company or invitation was refused", metadata: ["error": "\(type(of: error))"])
+                        Self.logger.notice(
+                            "a pending signup's company or invitation was refused",
+                            metadata: ["error": "\(type(of: error))"])
                     }
                 }
                 return try await place(user, sql)

@@ -48,7 +48,9 @@ struct SignupRequest: Decodable {
     var lastName: String?
     var clientName: String?
     var invitationToken: String?
-    static let fields: Set<String> = ["email", "password", "confirmPassword", "firstName", "lastName", "clientName", "invitationToken"]
+    static let fields: Set<String> = [
+        "email", "password", "confirmPassword", "firstName", "lastName", "clientName", "invitationToken",
+    ]
 }
 
 struct LoginRequest: Decodable {

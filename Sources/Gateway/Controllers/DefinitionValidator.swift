@@ -8,11 +8,17 @@ import PlatformDB
 enum DefinitionValidator {
     static func validate(_ definition: JSONInput) throws {
         guard case .object(let root) = definition else { throw problem("definition", "must be an object") }
-        guard case .object(let trigger)? = root["trigger"] else { throw problem("definition.trigger", "must be an object") }
-        guard case .string(let type)? = trigger["type"], !type.isEmpty else { throw problem("definition.trigger.type", "must be a non-empty string") }
+        guard case .object(let trigger)? = root["trigger"] else {
+            throw problem("definition.trigger", "must be an object")
+        }
+        guard case .string(let type)? = trigger["type"], !type.isEmpty else {
+            throw problem("definition.trigger.type", "must be a non-empty string")
+        }
         guard case .array(let steps)? = root["steps"] else { throw problem("definition.steps", "must be an array") }
         for (index, step) in steps.enumerated() {
-            guard case .object(let fields) = step else { throw problem("definition.steps[\(index)]", "must be an object") }
+            guard case .object(let fields) = step else {
+                throw problem("definition.steps[\(index)]", "must be an object")
+            }
             guard case .string(let type)? = fields["type"], !type.isEmpty else {
                 throw problem("definition.steps[\(index)].type", "must be a non-empty string")
             }

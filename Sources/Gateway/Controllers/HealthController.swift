@@ -60,8 +60,11 @@ struct HealthController: RouteAdding, Sendable {
         if let inbox, checks["database"] == "ok" {
             let now = Date()
             let still = worker.map { Double($0.standingStill.components.seconds) } ?? .infinity
-            if still > inboxStallAfter, let due = try? await inbox.oldestDue(now: now), now.timeIntervalSince(due) > inboxStallAfter {
-                checks["webhook_inbox"] = "stalled: an event has been due for \(Int(now.timeIntervalSince(due).rounded(.down))) s"
+            if still > inboxStallAfter, let due = try? await inbox.oldestDue(now: now),
+                now.timeIntervalSince(due) > inboxStallAfter
+            {
+                checks["webhook_inbox"] =
+                    "stalled: an event has been due for \(Int(now.timeIntervalSince(due).rounded(.down))) s"
             } else {
                 checks["webhook_inbox"] = "ok"
             }

@@ -29,7 +29,9 @@ struct InvitationController: RouteAdding, Sendable {
             id = record.id
             email = record.email
             role = record.role.rawValue
-            status = record.acceptedAt != nil ? "ACCEPTED" : record.revokedAt != nil ? "REVOKED" : record.expiresAt <= now ? "EXPIRED" : "OPEN"
+            status =
+                record.acceptedAt != nil
+                ? "ACCEPTED" : record.revokedAt != nil ? "REVOKED" : record.expiresAt <= now ? "EXPIRED" : "OPEN"
             expiresAt = record.expiresAt
             self.token = token
         }
@@ -88,17 +90,21 @@ struct InvitationController: RouteAdding, Sendable {
 
     /// Each refusal in plain words, with a stable type.
     static func problem(_ error: InvitationStore.AcceptError) -> Problem {
-        let detail = switch error {
-        case .unknown: "this invitation does not exist"
-        case .used: "this invitation has already been used"
-        case .revoked: "this invitation was revoked"
-        case .expired: "this invitation has expired"
-        case .otherEmail: "this invitation is for another email address"
-        case .alreadyInTenant: "you already belong to a tenant"
-        case .platformOperator: "a platform operator cannot join a tenant"
-        case .inviterLacksRights: "whoever sent this invitation can no longer invite to this tenant; ask an ADMIN for a new one"
-        }
-        var problem = Problem([.alreadyInTenant, .platformOperator].contains(error) ? .conflict : .badRequest, type: "invitation-invalid", title: "Invitation not accepted", detail: detail)
+        let detail =
+            switch error {
+            case .unknown: "this invitation does not exist"
+            case .used: "this invitation has already been used"
+            case .revoked: "this invitation was revoked"
+            case .expired: "this invitation has expired"
+            case .otherEmail: "this invitation is for another email address"
+            case .alreadyInTenant: "you already belong to a tenant"
+            case .platformOperator: "a platform operator cannot join a tenant"
+            case .inviterLacksRights:
+                "whoever sent this invitation can no longer invite to this tenant; ask an ADMIN for a new one"
+            }
+        var problem = Problem(
+            [.alreadyInTenant, .platformOperator].contains(error) ? .conflict : .badRequest, type: "invitation-invalid",
+            title: "Invitation not accepted", detail: detail)
         problem.field = "invitationToken"
         return problem
     }

@@ -60,10 +60,14 @@ struct ReportController: RouteAdding, Sendable {
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             title = try container.decodeIfPresent(String.self, forKey: .title)
-            workflowId = container.contains(.workflowId) ? .some(try container.decodeIfPresent(String.self, forKey: .workflowId)) : .none
+            workflowId =
+                container.contains(.workflowId)
+                ? .some(try container.decodeIfPresent(String.self, forKey: .workflowId)) : .none
             status = try container.decodeIfPresent(String.self, forKey: .status)
             parameters = try container.decodeIfPresent(JSONInput.self, forKey: .parameters)
-            content = container.contains(.content) ? .some(try container.decodeIfPresent(JSONInput.self, forKey: .content)) : .none
+            content =
+                container.contains(.content)
+                ? .some(try container.decodeIfPresent(JSONInput.self, forKey: .content)) : .none
         }
 
         enum CodingKeys: String, CodingKey { case title, workflowId, status, parameters, content }
@@ -87,7 +91,8 @@ struct ReportController: RouteAdding, Sendable {
 
     private func create(_ request: Request, _ context: TenantContext) async throws -> EditedResponse<ReportDTO> {
         try context.require(.createReports)
-        let body = try await JSONBody.decode(Body.self, from: request, allowed: Body.fields, maxBytes: 2 * Self.maxJSONBytes)
+        let body = try await JSONBody.decode(
+            Body.self, from: request, allowed: Body.fields, maxBytes: 2 * Self.maxJSONBytes)
         guard body.title != nil else { throw Problem.badRequest("'title' is required", field: "title") }
         let input = try Self.input(body)
         switch try await store.create(input, in: context.scope) {
@@ -99,13 +104,16 @@ struct ReportController: RouteAdding, Sendable {
     private func read(_ context: TenantContext) async throws -> ReportDTO {
         try context.require(.readReports)
         let id = try Self.id(context)
-        guard let report = try await store.find(id, in: context.scope) else { throw await problem(.notFound, id: id, input: nil, context) }
+        guard let report = try await store.find(id, in: context.scope) else {
+            throw await problem(.notFound, id: id, input: nil, context)
+        }
         return ReportDTO(report)
     }
 
     private func update(_ request: Request, _ context: TenantContext) async throws -> ReportDTO {
         let owner = try Self.ownerLimit(context)
-        let body = try await JSONBody.decode(Body.self, from: request, allowed: Body.fields, maxBytes: 2 * Self.maxJSONBytes)
+        let body = try await JSONBody.decode(
+            Body.self, from: request, allowed: Body.fields, maxBytes: 2 * Self.maxJSONBytes)
         let id = try Self.id(context)
         let input = try Self.input(body)
         switch try await store.update(id, with: input, onlyCreatedBy: owner, in: context.scope) {
@@ -133,10 +141,14 @@ struct ReportController: RouteAdding, Sendable {
     static func input(_ body: Body) throws -> ReportInput {
         var input = ReportInput()
         if let title = body.title { input.title = try JSONBody.text(title, field: "title", max: 200) }
-        if let workflow = body.workflowId { input.workflowID = try workflow.map { try wellFormed($0, field: "workflowId") } }
+        if let workflow = body.workflowId {
+            input.workflowID = try workflow.map { try wellFormed($0, field: "workflowId") }
+        }
         input.status = try body.status.map(status)
         if let parameters = body.parameters {
-            guard case .object = parameters else { throw Problem.badRequest("'parameters' must be an object", field: "parameters") }
+            guard case .object = parameters else {
+                throw Problem.badRequest("'parameters' must be an object", field: "parameters")
+            }
             input.parameters = try encoded(parameters, field: "parameters")
         }
         if let content = body.content { input.content = try content.map { try encoded($0, field: "content") } }
@@ -146,7 +158,8 @@ struct ReportController: RouteAdding, Sendable {
     static func encoded(_ value: JSONInput, field: String) throws -> String {
         let data = try JSONEncoder().encode(value)
         guard data.count <= maxJSONBytes else {
-            throw Problem(.contentTooLarge, type: "field-too-large", title: "Too large", detail: "'\(field)' is over 256 KiB")
+            throw Problem(
+                .contentTooLarge, type: "field-too-large", title: "Too large", detail: "'\(field)' is over 256 KiB")
         }
         return String(decoding: data, as: UTF8.self)
     }
@@ -175,11 +188,15 @@ struct ReportController: RouteAdding, Sendable {
     }
 
     /// The problem for a refused write; a foreign report or workflow is audited, and answered like a missing one.
-    private func problem(_ error: ReportStore.WriteError, id: String?, input: ReportInput?, _ context: TenantContext) async -> Problem {
+    private func problem(_ error: ReportStore.WriteError, id: String?, input: ReportInput?, _ context: TenantContext)
+        async -> Problem
+    {
         switch error {
         case .notFound: if let id { await crossTenant.recordIfForeign(.reports, id: id, in: context.scope) }
         case .unknownWorkflow:
-            if let workflow = input?.workflowID ?? nil { await crossTenant.recordIfForeign(.workflows, id: workflow, in: context.scope) }
+            if let workflow = input?.workflowID ?? nil {
+                await crossTenant.recordIfForeign(.workflows, id: workflow, in: context.scope)
+            }
         }
         return Self.problem(error)
     }

@@ -38,12 +38,16 @@ struct TenantController: RouteAdding, Sendable {
 
     struct NameBody: Decodable { var name: String }
 
-    private func createTenant(_ request: Request, _ context: AuthenticatedContext) async throws -> EditedResponse<TenantDTO> {
+    private func createTenant(_ request: Request, _ context: AuthenticatedContext) async throws -> EditedResponse<
+        TenantDTO
+    > {
         guard context.user.role != .superAdmin else {
             throw Problem.forbidden("super-admin-not-tenant", "platform operators create tenants with /admin routes")
         }
         guard context.user.tenantID == nil else {
-            throw Problem(.conflict, type: "already-in-tenant", title: "Already in a tenant", detail: "you already belong to a tenant")
+            throw Problem(
+                .conflict, type: "already-in-tenant", title: "Already in a tenant",
+                detail: "you already belong to a tenant")
         }
         let body = try await JSONBody.decode(NameBody.self, from: request, allowed: ["name"])
         let name = try JSONBody.text(body.name, field: "name", max: 200)
@@ -61,7 +65,9 @@ struct TenantController: RouteAdding, Sendable {
     }
 
     private func current(_ context: TenantContext) async throws -> TenantDTO {
-        guard let tenant = try await tenants.current(in: context.scope) else { throw Problem(.notFound, type: "not-found", title: "Not found") }
+        guard let tenant = try await tenants.current(in: context.scope) else {
+            throw Problem(.notFound, type: "not-found", title: "Not found")
+        }
         return TenantDTO(tenant)
     }
 
@@ -69,7 +75,9 @@ struct TenantController: RouteAdding, Sendable {
         try context.require(.renameTenant)
         let body = try await JSONBody.decode(NameBody.self, from: request, allowed: ["name"])
         let name = try JSONBody.text(body.name, field: "name", max: 200)
-        guard let tenant = try await tenants.rename(to: name, in: context.scope) else { throw Problem(.notFound, type: "not-found", title: "Not found") }
+        guard let tenant = try await tenants.rename(to: name, in: context.scope) else {
+            throw Problem(.notFound, type: "not-found", title: "Not found")
+        }
         return TenantDTO(tenant)
     }
 
@@ -118,7 +126,9 @@ struct TenantController: RouteAdding, Sendable {
             }
             return status
         }
-        guard role != nil || status != nil else { throw Problem.badRequest("nothing to change: give 'role' or 'status'") }
+        guard role != nil || status != nil else {
+            throw Problem.badRequest("nothing to change: give 'role' or 'status'")
+        }
         switch try await members.change(id, role: role, status: status, in: context.scope) {
         case .success(let user):
             loader.invalidate(authorizerID: user.authorizerID)
@@ -127,7 +137,9 @@ struct TenantController: RouteAdding, Sendable {
             await crossTenant.recordIfForeign(.users, id: id, in: context.scope)
             throw Self.notFound
         case .failure(.lastAdmin):
-            throw Problem(.conflict, type: "last-admin", title: "Last admin", detail: "the tenant must keep at least one active ADMIN")
+            throw Problem(
+                .conflict, type: "last-admin", title: "Last admin",
+                detail: "the tenant must keep at least one active ADMIN")
         case .failure(.notAllowed(let why)): throw Problem.badRequest(why)
         }
     }
@@ -148,9 +160,12 @@ struct TenantController: RouteAdding, Sendable {
         try context.require(.readAuditLog)
         let limit = try Pagination.limit(request.uri.queryParameters.get("limit"))
         let entries = try await members.auditLog(in: context.scope, limit: limit)
-        return AuditDTO(items: entries.map {
-            .init(id: $0.id, actor: $0.actor, action: $0.action, target: $0.target, detail: $0.detail, createdAt: $0.createdAt)
-        })
+        return AuditDTO(
+            items: entries.map {
+                .init(
+                    id: $0.id, actor: $0.actor, action: $0.action, target: $0.target, detail: $0.detail,
+                    createdAt: $0.createdAt)
+            })
     }
 
     static let notFound = Problem(.notFound, type: "not-found", title: "Not found", detail: "no such user")

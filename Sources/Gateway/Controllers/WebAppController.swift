@@ -64,7 +64,9 @@ struct WebAppController: RouteAdding, Sendable {
             .contentType: asset.contentType, .cacheControl: "no-cache", .eTag: asset.etag,
             .contentSecurityPolicy: Self.contentSecurityPolicy,
         ]
-        if request.headers[.ifNoneMatch].map({ $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == asset.etag } }) == true {
+        if request.headers[.ifNoneMatch].map({
+            $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == asset.etag }
+        }) == true {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)
         }

@@ -46,11 +46,14 @@ struct WebhookController: RouteAdding, Sendable {
             deliveryID = id
         case .failure(let refusal):
             // Nothing from an unauthenticated request is stored but the fact of the refusal.
-            logger.warning("webhook refused", metadata: ["reason": "\(refusal.rawValue)", "path": "\(request.uri.path)"])
+            logger.warning(
+                "webhook refused", metadata: ["reason": "\(refusal.rawValue)", "path": "\(request.uri.path)"])
             Counter(label: "webhook_refused_total", dimensions: [("reason", refusal.rawValue)]).increment()
             try? await audit.record(
                 actor: "webhook-sender", action: "webhook.refused", target: request.uri.path, detail: refusal.rawValue)
-            throw Problem(.unauthorized, type: "webhook-unauthenticated", title: "Webhook not authenticated", detail: refusal.rawValue)
+            throw Problem(
+                .unauthorized, type: "webhook-unauthenticated", title: "Webhook not authenticated",
+                detail: refusal.rawValue)
         }
         // Stored bodies are read again by the worker; one nested past any Authorizer user's shape
         // is refused now rather than parked later.
@@ -61,7 +64,8 @@ struct WebhookController: RouteAdding, Sendable {
         do {
             parsed = try UserEvent(body: body, pathEvent: pathEvent)
         } catch let refusal where refusal.isUnknownEvent {
-            throw Problem(.unprocessableContent, type: "unknown-event", title: "Unknown event", detail: refusal.description)
+            throw Problem(
+                .unprocessableContent, type: "unknown-event", title: "Unknown event", detail: refusal.description)
         } catch {
             throw Problem.badRequest(error.description, field: error.field)
         }
@@ -77,8 +81,12 @@ struct WebhookController: RouteAdding, Sendable {
             throw Problem.from(error)
         }
         worker.wake()
-        Counter(label: "webhook_events_total", dimensions: [("event", event), ("outcome", stored ? "accepted" : "duplicate")]).increment()
-        return EditedResponse(status: stored ? .accepted : .ok, response: Accepted(status: stored ? "accepted" : "duplicate"))
+        Counter(
+            label: "webhook_events_total",
+            dimensions: [("event", event), ("outcome", stored ? "accepted" : "duplicate")]
+        ).increment()
+        return EditedResponse(
+            status: stored ? .accepted : .ok, response: Accepted(status: stored ? "accepted" : "duplicate"))
     }
 
     /// How long a repeat of a user's newest delivery counts as the same delivery.

@@ -87,7 +87,9 @@ struct WorkflowController: RouteAdding, Sendable {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = try container.decodeIfPresent(String.self, forKey: .name)
             // Absent leaves the description alone; null clears it.
-            description = container.contains(.description) ? .some(try container.decodeIfPresent(String.self, forKey: .description)) : .none
+            description =
+                container.contains(.description)
+                ? .some(try container.decodeIfPresent(String.self, forKey: .description)) : .none
             status = try container.decodeIfPresent(String.self, forKey: .status)
             definition = try container.decodeIfPresent(JSONInput.self, forKey: .definition)
         }
@@ -103,13 +105,18 @@ struct WorkflowController: RouteAdding, Sendable {
         let cursor = try cursorText.map(Pagination.decode)
         let status = try query.get("status").map { try Self.status($0, field: "status") }
         let search = query.get("search")
-        if let search, search.count > 200 { throw Problem.badRequest("'search' is longer than 200 characters", field: "search") }
+        if let search, search.count > 200 {
+            throw Problem.badRequest("'search' is longer than 200 characters", field: "search")
+        }
         // Neither database's text holds U+0000 (PostgreSQL refuses it with 22021).
-        if let search, search.utf8.contains(0) { throw Problem.badRequest("'search' contains a NUL character (U+0000)", field: "search") }
+        if let search, search.utf8.contains(0) {
+            throw Problem.badRequest("'search' contains a NUL character (U+0000)", field: "search")
+        }
         // The search goes last: no other part can hold a "|", so no two queries share a key.
         let key = "\(limit)|\(status?.rawValue ?? "")|\(cursorText ?? "")|\(search ?? "")"
         let read = { @Sendable [store, scope = context.scope] in
-            let rows = try await store.list(in: scope, status: status, nameContains: search, limit: limit + 1, after: cursor)
+            let rows = try await store.list(
+                in: scope, status: status, nameContains: search, limit: limit + 1, after: cursor)
             let (items, next) = Pagination.page(rows, limit: limit, WorkflowDTO.init)
             return PageDTO(items: items, nextCursor: next).body()
         }
@@ -133,10 +140,14 @@ struct WorkflowController: RouteAdding, Sendable {
 
     private func create(_ request: Request, _ context: TenantContext) async throws -> EditedResponse<WorkflowDTO> {
         try context.require(.manageWorkflows)
-        let body = try await JSONBody.decode(Body.self, from: request, allowed: Body.fields, maxBytes: Self.maxDefinitionBytes + 16 * 1024)
+        let body = try await JSONBody.decode(
+            Body.self, from: request, allowed: Body.fields, maxBytes: Self.maxDefinitionBytes + 16 * 1024)
         guard let name = body.name else { throw Problem.badRequest("'name' is required", field: "name") }
-        guard let definition = body.definition else { throw Problem.badRequest("'definition' is required", field: "definition") }
-        let input = try Self.input(name: name, description: body.description, status: body.status, definition: definition)
+        guard let definition = body.definition else {
+            throw Problem.badRequest("'definition' is required", field: "definition")
+        }
+        let input = try Self.input(
+            name: name, description: body.description, status: body.status, definition: definition)
         defer { pages.invalidate(context.scope) }
         let record = try await store.create(input, in: context.scope)
         return Self.response(record, status: .created)
@@ -152,8 +163,10 @@ struct WorkflowController: RouteAdding, Sendable {
     private func update(_ request: Request, _ context: TenantContext) async throws -> EditedResponse<WorkflowDTO> {
         try context.require(.manageWorkflows)
         let id = try Self.id(context)
-        let body = try await JSONBody.decode(Body.self, from: request, allowed: Body.fields, maxBytes: Self.maxDefinitionBytes + 16 * 1024)
-        let input = try Self.input(name: body.name, description: body.description, status: body.status, definition: body.definition)
+        let body = try await JSONBody.decode(
+            Body.self, from: request, allowed: Body.fields, maxBytes: Self.maxDefinitionBytes + 16 * 1024)
+        let input = try Self.input(
+            name: body.name, description: body.description, status: body.status, definition: body.definition)
         defer { pages.invalidate(context.scope) }
         switch try await store.update(id, with: input, expectedVersion: try Self.ifMatch(request), in: context.scope) {
         case .written(let record): return Self.response(record, status: .ok)
@@ -184,7 +197,8 @@ struct WorkflowController: RouteAdding, Sendable {
     }
 
     static func stale(_ current: Int) -> Problem {
-        Problem(.preconditionFailed, type: "stale-version", title: "Stale version",
+        Problem(
+            .preconditionFailed, type: "stale-version", title: "Stale version",
             detail: "the workflow changed (now version \(current)); read it again and retry")
     }
 
@@ -198,7 +212,9 @@ struct WorkflowController: RouteAdding, Sendable {
     static func ifMatch(_ request: Request) throws -> Int? {
         guard let header = request.headers[.ifMatch] else { return nil }
         let text = header.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        guard let version = Int(text), version > 0 else { throw Problem.badRequest("If-Match must be an ETag of this API", field: "If-Match") }
+        guard let version = Int(text), version > 0 else {
+            throw Problem.badRequest("If-Match must be an ETag of this API", field: "If-Match")
+        }
         return version
     }
 
@@ -209,11 +225,15 @@ struct WorkflowController: RouteAdding, Sendable {
         return status
     }
 
-    static func input(name: String?, description: String??, status: String?, definition: JSONInput?) throws -> WorkflowInput {
+    static func input(name: String?, description: String??, status: String?, definition: JSONInput?) throws
+        -> WorkflowInput
+    {
         var input = WorkflowInput()
         if let name {
             let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (1...200).contains(trimmed.count) else { throw Problem.badRequest("'name' must be 1–200 characters", field: "name") }
+            guard (1...200).contains(trimmed.count) else {
+                throw Problem.badRequest("'name' must be 1–200 characters", field: "name")
+            }
             input.name = trimmed
         }
         if let description {
@@ -227,7 +247,9 @@ struct WorkflowController: RouteAdding, Sendable {
             try DefinitionValidator.validate(definition)
             let data = try JSONEncoder().encode(definition)
             guard data.count <= maxDefinitionBytes else {
-                throw Problem(.contentTooLarge, type: "definition-too-large", title: "Definition too large", detail: "at most 256 KiB")
+                throw Problem(
+                    .contentTooLarge, type: "definition-too-large", title: "Definition too large",
+                    detail: "at most 256 KiB")
             }
             input.definition = String(decoding: data, as: UTF8.self)
         }

@@ -19,7 +19,8 @@ enum JSONBody {
         do {
             buffer = try await request.body.collect(upTo: maxBytes)
         } catch {
-            throw Problem(.contentTooLarge, type: "body-too-large", title: "Body too large", detail: "at most \(maxBytes) bytes")
+            throw Problem(
+                .contentTooLarge, type: "body-too-large", title: "Body too large", detail: "at most \(maxBytes) bytes")
         }
         let data = Data(buffer: buffer)
         let nesting = nesting(of: data)
@@ -122,7 +123,9 @@ enum JSONBody {
     static func text(_ value: String, field: String, max: Int = 320) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw Problem.badRequest("'\(field)' must not be empty", field: field) }
-        guard trimmed.count <= max else { throw Problem.badRequest("'\(field)' is longer than \(max) characters", field: field) }
+        guard trimmed.count <= max else {
+            throw Problem.badRequest("'\(field)' is longer than \(max) characters", field: field)
+        }
         return trimmed
     }
 }

@@ -35,91 +35,215 @@ enum OpenAPIDocument {
 
     static var operations: [Operation] {
         let page = [
-            Parameter(name: "limit", description: "Page size, 1–100 (default 20).", schema: ["type": "integer", "minimum": 1, "maximum": 100]),
-            Parameter(name: "cursor", description: "The `nextCursor` of the previous page.", schema: ["type": "string", "maxLength": 200]),
+            Parameter(
+                name: "limit", description: "Page size, 1–100 (default 20).",
+                schema: ["type": "integer", "minimum": 1, "maximum": 100]),
+            Parameter(
+                name: "cursor", description: "The `nextCursor` of the previous page.",
+                schema: ["type": "string", "maxLength": 200]),
         ]
-        let open = { (method: String, path: String, summary: String, body: String?, success: [Int: String?], errors: Set<Int>) in
+        let open = {
+            (method: String, path: String, summary: String, body: String?, success: [Int: String?], errors: Set<Int>) in
             Operation(
-                method: method, path: path, summary: summary, tag: "auth", secured: false, body: body.map { .json($0) }, success: success,
+                method: method, path: path, summary: summary, tag: "auth", secured: false, body: body.map { .json($0) },
+                success: success,
                 errors: errors)
         }
         var all: [Operation] = [
-            Operation(method: "GET", path: "/healthz", summary: "Liveness: the process is up.", tag: "operations", secured: false, success: [200: "Health"]),
+            Operation(
+                method: "GET", path: "/healthz", summary: "Liveness: the process is up.", tag: "operations",
+                secured: false, success: [200: "Health"]),
             Operation(
                 method: "GET", path: "/readyz",
-                summary: "Readiness: the database answers, migrations are applied, Authorizer answers and its JWKS is loaded. 503 names what fails.",
+                summary:
+                    "Readiness: the database answers, migrations are applied, Authorizer answers and its JWKS is loaded. 503 names what fails.",
                 tag: "operations", secured: false, success: [200: "Health"], errors: [503]),
-            Operation(method: "GET", path: "/metrics", summary: "Prometheus metrics (text exposition format).", tag: "operations", secured: false, success: [200: "metrics"]),
-            Operation(method: "GET", path: "/openapi.json", summary: "This document.", tag: "operations", secured: false, success: [200: "document"]),
-            Operation(method: "GET", path: "/", summary: "reports-client, the web front end (no-cache, ETag, strict Content-Security-Policy).", tag: "web", secured: false, success: [200: "page"]),
-            Operation(method: "GET", path: "/app/{file}", summary: "A file of reports-client: a JavaScript module, the stylesheet or the icon.", tag: "web", secured: false, success: [200: "asset"], errors: [404]),
+            Operation(
+                method: "GET", path: "/metrics", summary: "Prometheus metrics (text exposition format).",
+                tag: "operations", secured: false, success: [200: "metrics"]),
+            Operation(
+                method: "GET", path: "/openapi.json", summary: "This document.", tag: "operations", secured: false,
+                success: [200: "document"]),
+            Operation(
+                method: "GET", path: "/",
+                summary: "reports-client, the web front end (no-cache, ETag, strict Content-Security-Policy).",
+                tag: "web", secured: false, success: [200: "page"]),
+            Operation(
+                method: "GET", path: "/app/{file}",
+                summary: "A file of reports-client: a JavaScript module, the stylesheet or the icon.", tag: "web",
+                secured: false, success: [200: "asset"], errors: [404]),
 
-            open("POST", "/auth/signup", "Sign up at Authorizer; the platform user is created before the answer. With `clientName` a tenant is created with the user as its ADMIN; with `invitationToken` the user joins the inviting tenant. 202 while Authorizer verifies the email (no session yet): the company or invitation asked for is kept.", "SignupRequest", [201: "Session", 202: "Message"], [400, 403, 409, 429, 502, 503]),
-            open("POST", "/auth/login", "Log in at Authorizer. 403 `email-verification-required` for an address not verified yet.", "LoginRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
-            open("POST", "/auth/refresh", "Exchange a refresh token (rotated) for new tokens; 403 for a user login would refuse (suspended, deleted, or in a suspended tenant).", "RefreshRequest", [200: "Tokens"], [400, 401, 403, 429, 502, 503]),
-            open("POST", "/auth/forgot-password", "Ask Authorizer to mail a password-reset link.", "EmailRequest", [202: "Message"], [400, 401, 403, 429, 502, 503]),
-            open("POST", "/auth/reset-password", "Set a new password with the mailed token.", "ResetPasswordRequest", [200: "Message"], [400, 401, 403, 429, 502, 503]),
-            open("POST", "/auth/verify-email", "Verify the email with the mailed token; answers a session.", "TokenRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
-            open("POST", "/auth/verify", "For internal services: whether a token is valid, and its user.", "TokenRequest", [200: "Verify"], [400, 503]),
-            Operation(method: "GET", path: "/auth/me", summary: "The signed-in user.", tag: "auth", success: [200: "User"]),
-            Operation(method: "PATCH", path: "/auth/me", summary: "Change the signed-in user's names (at Authorizer too).", tag: "auth", body: .json("ProfilePatch"), success: [200: "User"], errors: [400, 401, 403, 429, 502]),
-            Operation(method: "POST", path: "/auth/logout", summary: "End the session at Authorizer; the token is refused from now on.", tag: "auth", success: [204: nil], errors: [429, 502]),
+            open(
+                "POST", "/auth/signup",
+                "Sign up at Authorizer; the platform user is created before the answer. With `clientName` a tenant is created with the user as its ADMIN; with `invitationToken` the user joins the inviting tenant. 202 while Authorizer verifies the email (no session yet): the company or invitation asked for is kept.",
+                "SignupRequest", [201: "Session", 202: "Message"], [400, 403, 409, 429, 502, 503]),
+            open(
+                "POST", "/auth/login",
+                "Log in at Authorizer. 403 `email-verification-required` for an address not verified yet.",
+                "LoginRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
+            open(
+                "POST", "/auth/refresh",
+                "Exchange a refresh token (rotated) for new tokens; 403 for a user login would refuse (suspended, deleted, or in a suspended tenant).",
+                "RefreshRequest", [200: "Tokens"], [400, 401, 403, 429, 502, 503]),
+            open(
+                "POST", "/auth/forgot-password", "Ask Authorizer to mail a password-reset link.", "EmailRequest",
+                [202: "Message"], [400, 401, 403, 429, 502, 503]),
+            open(
+                "POST", "/auth/reset-password", "Set a new password with the mailed token.", "ResetPasswordRequest",
+                [200: "Message"], [400, 401, 403, 429, 502, 503]),
+            open(
+                "POST", "/auth/verify-email", "Verify the email with the mailed token; answers a session.",
+                "TokenRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
+            open(
+                "POST", "/auth/verify", "For internal services: whether a token is valid, and its user.",
+                "TokenRequest", [200: "Verify"], [400, 503]),
+            Operation(
+                method: "GET", path: "/auth/me", summary: "The signed-in user.", tag: "auth", success: [200: "User"]),
+            Operation(
+                method: "PATCH", path: "/auth/me", summary: "Change the signed-in user's names (at Authorizer too).",
+                tag: "auth", body: .json("ProfilePatch"), success: [200: "User"], errors: [400, 401, 403, 429, 502]),
+            Operation(
+                method: "POST", path: "/auth/logout",
+                summary: "End the session at Authorizer; the token is refused from now on.", tag: "auth",
+                success: [204: nil], errors: [429, 502]),
 
-            Operation(method: "POST", path: "/clients", summary: "Create a tenant; the caller, who has none yet, becomes its ADMIN.", tag: "tenant", body: .json("NameRequest"), success: [201: "Client"], errors: [400, 409]),
-            Operation(method: "GET", path: "/clients/current", summary: "The caller's tenant.", tag: "tenant", success: [200: "Client"]),
-            Operation(method: "PATCH", path: "/clients/current", summary: "Rename the tenant (ADMIN).", tag: "tenant", body: .json("NameRequest"), success: [200: "Client"], errors: [400, 409]),
-            Operation(method: "GET", path: "/users", summary: "The tenant's users (ADMIN).", tag: "tenant", query: page, success: [200: "UserPage"], errors: [400]),
-            Operation(method: "GET", path: "/users/{id}", summary: "One user of the tenant (ADMIN).", tag: "tenant", success: [200: "User"], errors: [400, 404]),
-            Operation(method: "PATCH", path: "/users/{id}", summary: "Change a user's role or status (ADMIN); the last active ADMIN stays.", tag: "tenant", body: .json("UserChange"), success: [200: "User"], errors: [400, 404, 409]),
-            Operation(method: "GET", path: "/audit-log", summary: "The tenant's audit log, newest first (ADMIN).", tag: "tenant", query: [page[0]], success: [200: "AuditLog"], errors: [400]),
+            Operation(
+                method: "POST", path: "/clients",
+                summary: "Create a tenant; the caller, who has none yet, becomes its ADMIN.", tag: "tenant",
+                body: .json("NameRequest"), success: [201: "Client"], errors: [400, 409]),
+            Operation(
+                method: "GET", path: "/clients/current", summary: "The caller's tenant.", tag: "tenant",
+                success: [200: "Client"]),
+            Operation(
+                method: "PATCH", path: "/clients/current", summary: "Rename the tenant (ADMIN).", tag: "tenant",
+                body: .json("NameRequest"), success: [200: "Client"], errors: [400, 409]),
+            Operation(
+                method: "GET", path: "/users", summary: "The tenant's users (ADMIN).", tag: "tenant", query: page,
+                success: [200: "UserPage"], errors: [400]),
+            Operation(
+                method: "GET", path: "/users/{id}", summary: "One user of the tenant (ADMIN).", tag: "tenant",
+                success: [200: "User"], errors: [400, 404]),
+            Operation(
+                method: "PATCH", path: "/users/{id}",
+                summary: "Change a user's role or status (ADMIN); the last active ADMIN stays.", tag: "tenant",
+                body: .json("UserChange"), success: [200: "User"], errors: [400, 404, 409]),
+            Operation(
+                method: "GET", path: "/audit-log", summary: "The tenant's audit log, newest first (ADMIN).",
+                tag: "tenant", query: [page[0]], success: [200: "AuditLog"], errors: [400]),
 
-            Operation(method: "POST", path: "/invitations", summary: "Invite an email with a role (ADMIN); the answer carries the one-time token, only this once.", tag: "invitations", body: .json("InvitationRequest"), success: [201: "Invitation"], errors: [400, 409]),
-            Operation(method: "GET", path: "/invitations", summary: "The tenant's invitations (ADMIN).", tag: "invitations", success: [200: "InvitationList"]),
-            Operation(method: "DELETE", path: "/invitations/{id}", summary: "Revoke an open invitation (ADMIN).", tag: "invitations", success: [204: nil], errors: [400, 404]),
-            Operation(method: "POST", path: "/invitations/accept", summary: "Join the inviting tenant as the signed-in user.", tag: "invitations", body: .json("TokenRequest"), success: [200: "User"], errors: [400, 409]),
+            Operation(
+                method: "POST", path: "/invitations",
+                summary: "Invite an email with a role (ADMIN); the answer carries the one-time token, only this once.",
+                tag: "invitations", body: .json("InvitationRequest"), success: [201: "Invitation"], errors: [400, 409]),
+            Operation(
+                method: "GET", path: "/invitations", summary: "The tenant's invitations (ADMIN).", tag: "invitations",
+                success: [200: "InvitationList"]),
+            Operation(
+                method: "DELETE", path: "/invitations/{id}", summary: "Revoke an open invitation (ADMIN).",
+                tag: "invitations", success: [204: nil], errors: [400, 404]),
+            Operation(
+                method: "POST", path: "/invitations/accept", summary: "Join the inviting tenant as the signed-in user.",
+                tag: "invitations", body: .json("TokenRequest"), success: [200: "User"], errors: [400, 409]),
 
             Operation(
                 method: "GET", path: "/workflows", summary: "The tenant's workflows, newest first.", tag: "workflows",
                 query: page + [
-                    Parameter(name: "status", description: "Only this status.", schema: ["type": "string", "enum": ["DRAFT", "ACTIVE", "PAUSED", "ARCHIVED"]]),
-                    Parameter(name: "search", description: "Name contains this (case-insensitive), at most 200 characters.", schema: ["type": "string", "maxLength": 200]),
+                    Parameter(
+                        name: "status", description: "Only this status.",
+                        schema: ["type": "string", "enum": ["DRAFT", "ACTIVE", "PAUSED", "ARCHIVED"]]),
+                    Parameter(
+                        name: "search", description: "Name contains this (case-insensitive), at most 200 characters.",
+                        schema: ["type": "string", "maxLength": 200]),
                 ], success: [200: "WorkflowPage"], errors: [400]),
-            Operation(method: "POST", path: "/workflows", summary: "Create a workflow (ADMIN).", tag: "workflows", body: .json("WorkflowCreate"), success: [201: "Workflow"], errors: [400], successHeaders: ["ETag": etag]),
-            Operation(method: "GET", path: "/workflows/{id}", summary: "One workflow, with its version as ETag.", tag: "workflows", success: [200: "Workflow"], errors: [400, 404], successHeaders: ["ETag": etag]),
-            Operation(method: "PATCH", path: "/workflows/{id}", summary: "Change a workflow (ADMIN); `If-Match` makes it conditional.", tag: "workflows", body: .json("WorkflowPatch"), success: [200: "Workflow"], errors: [400, 404, 412], successHeaders: ["ETag": etag]),
-            Operation(method: "DELETE", path: "/workflows/{id}", summary: "Delete a workflow (ADMIN); `If-Match` makes it conditional.", tag: "workflows", success: [204: nil], errors: [400, 404, 412]),
+            Operation(
+                method: "POST", path: "/workflows", summary: "Create a workflow (ADMIN).", tag: "workflows",
+                body: .json("WorkflowCreate"), success: [201: "Workflow"], errors: [400], successHeaders: ["ETag": etag]
+            ),
+            Operation(
+                method: "GET", path: "/workflows/{id}", summary: "One workflow, with its version as ETag.",
+                tag: "workflows", success: [200: "Workflow"], errors: [400, 404], successHeaders: ["ETag": etag]),
+            Operation(
+                method: "PATCH", path: "/workflows/{id}",
+                summary: "Change a workflow (ADMIN); `If-Match` makes it conditional.", tag: "workflows",
+                body: .json("WorkflowPatch"), success: [200: "Workflow"], errors: [400, 404, 412],
+                successHeaders: ["ETag": etag]),
+            Operation(
+                method: "DELETE", path: "/workflows/{id}",
+                summary: "Delete a workflow (ADMIN); `If-Match` makes it conditional.", tag: "workflows",
+                success: [204: nil], errors: [400, 404, 412]),
 
             Operation(
                 method: "GET", path: "/reports", summary: "The tenant's reports, newest first.", tag: "reports",
                 query: page + [
-                    Parameter(name: "workflowId", description: "Only reports of this workflow.", schema: ["type": "string"]),
-                    Parameter(name: "createdBy", description: "Only reports by this user id.", schema: ["type": "string"]),
-                    Parameter(name: "status", description: "Only this status.", schema: ["type": "string", "enum": ["PENDING", "READY", "FAILED"]]),
-                    Parameter(name: "createdFrom", description: "Created at or after (ISO 8601).", schema: ["type": "string", "format": "date-time"]),
-                    Parameter(name: "createdTo", description: "Created before (ISO 8601).", schema: ["type": "string", "format": "date-time"]),
+                    Parameter(
+                        name: "workflowId", description: "Only reports of this workflow.", schema: ["type": "string"]),
+                    Parameter(
+                        name: "createdBy", description: "Only reports by this user id.", schema: ["type": "string"]),
+                    Parameter(
+                        name: "status", description: "Only this status.",
+                        schema: ["type": "string", "enum": ["PENDING", "READY", "FAILED"]]),
+                    Parameter(
+                        name: "createdFrom", description: "Created at or after (ISO 8601).",
+                        schema: ["type": "string", "format": "date-time"]),
+                    Parameter(
+                        name: "createdTo", description: "Created before (ISO 8601).",
+                        schema: ["type": "string", "format": "date-time"]),
                 ], success: [200: "ReportPage"], errors: [400]),
-            Operation(method: "POST", path: "/reports", summary: "Create a report.", tag: "reports", body: .json("ReportCreate"), success: [201: "Report"], errors: [400, 404]),
-            Operation(method: "GET", path: "/reports/{id}", summary: "One report.", tag: "reports", success: [200: "Report"], errors: [400, 404]),
-            Operation(method: "PATCH", path: "/reports/{id}", summary: "Change a report (an ADMIN any, a USER their own).", tag: "reports", body: .json("ReportPatch"), success: [200: "Report"], errors: [400, 404]),
-            Operation(method: "DELETE", path: "/reports/{id}", summary: "Delete a report (an ADMIN any, a USER their own).", tag: "reports", success: [204: nil], errors: [400, 404]),
+            Operation(
+                method: "POST", path: "/reports", summary: "Create a report.", tag: "reports",
+                body: .json("ReportCreate"), success: [201: "Report"], errors: [400, 404]),
+            Operation(
+                method: "GET", path: "/reports/{id}", summary: "One report.", tag: "reports", success: [200: "Report"],
+                errors: [400, 404]),
+            Operation(
+                method: "PATCH", path: "/reports/{id}", summary: "Change a report (an ADMIN any, a USER their own).",
+                tag: "reports", body: .json("ReportPatch"), success: [200: "Report"], errors: [400, 404]),
+            Operation(
+                method: "DELETE", path: "/reports/{id}", summary: "Delete a report (an ADMIN any, a USER their own).",
+                tag: "reports", success: [204: nil], errors: [400, 404]),
 
-            Operation(method: "GET", path: "/admin/webhook-events", summary: "The webhook inbox (SUPER_ADMIN).", tag: "admin", query: [
-                Parameter(name: "status", description: "PENDING, APPLIED or FAILED.", schema: ["type": "string", "enum": ["PENDING", "APPLIED", "FAILED", "pending", "applied", "failed"]]),
-                Parameter(name: "limit", description: "1–500 (default 100).", schema: ["type": "integer", "minimum": 1, "maximum": 500]),
-            ], success: [200: "WebhookEvents"], errors: [400]),
-            Operation(method: "POST", path: "/admin/webhook-events/{id}/replay", summary: "Apply a stored event again (SUPER_ADMIN).", tag: "admin", success: [202: nil], errors: [400, 404]),
-            Operation(method: "POST", path: "/admin/reconcile", summary: "Reconcile users with Authorizer now (SUPER_ADMIN); the body is optional.", tag: "admin", body: .json("ReconcileRequest"), success: [200: "ReconcileReport"], errors: [400, 502, 503]),
-            Operation(method: "GET", path: "/admin/clients", summary: "Every tenant (SUPER_ADMIN).", tag: "admin", query: page, success: [200: "ClientPage"], errors: [400]),
-            Operation(method: "POST", path: "/admin/clients", summary: "Create an empty tenant (SUPER_ADMIN).", tag: "admin", body: .json("NameRequest"), success: [201: "Client"], errors: [400, 409]),
-            Operation(method: "PATCH", path: "/admin/clients/{id}", summary: "Suspend or reactivate a tenant (SUPER_ADMIN).", tag: "admin", body: .json("ClientStatusChange"), success: [200: "Client"], errors: [400, 404]),
-            Operation(method: "GET", path: "/admin/users", summary: "Users across tenants (SUPER_ADMIN).", tag: "admin", query: page, success: [200: "UserPage"], errors: [400]),
+            Operation(
+                method: "GET", path: "/admin/webhook-events", summary: "The webhook inbox (SUPER_ADMIN).", tag: "admin",
+                query: [
+                    Parameter(
+                        name: "status", description: "PENDING, APPLIED or FAILED.",
+                        schema: [
+                            "type": "string", "enum": ["PENDING", "APPLIED", "FAILED", "pending", "applied", "failed"],
+                        ]),
+                    Parameter(
+                        name: "limit", description: "1–500 (default 100).",
+                        schema: ["type": "integer", "minimum": 1, "maximum": 500]),
+                ], success: [200: "WebhookEvents"], errors: [400]),
+            Operation(
+                method: "POST", path: "/admin/webhook-events/{id}/replay",
+                summary: "Apply a stored event again (SUPER_ADMIN).", tag: "admin", success: [202: nil],
+                errors: [400, 404]),
+            Operation(
+                method: "POST", path: "/admin/reconcile",
+                summary: "Reconcile users with Authorizer now (SUPER_ADMIN); the body is optional.", tag: "admin",
+                body: .json("ReconcileRequest"), success: [200: "ReconcileReport"], errors: [400, 502, 503]),
+            Operation(
+                method: "GET", path: "/admin/clients", summary: "Every tenant (SUPER_ADMIN).", tag: "admin",
+                query: page, success: [200: "ClientPage"], errors: [400]),
+            Operation(
+                method: "POST", path: "/admin/clients", summary: "Create an empty tenant (SUPER_ADMIN).", tag: "admin",
+                body: .json("NameRequest"), success: [201: "Client"], errors: [400, 409]),
+            Operation(
+                method: "PATCH", path: "/admin/clients/{id}", summary: "Suspend or reactivate a tenant (SUPER_ADMIN).",
+                tag: "admin", body: .json("ClientStatusChange"), success: [200: "Client"], errors: [400, 404]),
+            Operation(
+                method: "GET", path: "/admin/users", summary: "Users across tenants (SUPER_ADMIN).", tag: "admin",
+                query: page, success: [200: "UserPage"], errors: [400]),
         ]
         let webhookSummary =
             "An Authorizer webhook. Authenticated on the raw bytes (X-Authorizer-Signature, x-webhook-signature, Standard Webhooks or a static header, as configured), stored durably before the answer: 202 stored, 200 a duplicate."
-        for path in ["/webhooks/authorizer"] + ["user-signup", "user-updated", "user-deleted", "user-login"].map({ "/webhooks/authorizer/" + $0 }) {
+        for path in ["/webhooks/authorizer"]
+            + ["user-signup", "user-updated", "user-deleted", "user-login"].map({ "/webhooks/authorizer/" + $0 })
+        {
             all.append(
                 Operation(
-                    method: "POST", path: path, summary: webhookSummary, tag: "webhooks", secured: false, body: .raw("WebhookEvent"),
+                    method: "POST", path: path, summary: webhookSummary, tag: "webhooks", secured: false,
+                    body: .raw("WebhookEvent"),
                     success: [202: "WebhookAccepted", 200: "WebhookAccepted"], errors: [400, 401, 413, 422, 503]))
         }
         return all
@@ -161,25 +285,35 @@ enum OpenAPIDocument {
             "info": [
                 "title": "Automation platform gateway",
                 "version": "1.0.0",
-                "description": "Authentication is delegated to Authorizer; business data is tenant-scoped. Every error is application/problem+json (RFC 9457) with a stable `type` and the request id.",
+                "description":
+                    "Authentication is delegated to Authorizer; business data is tenant-scoped. Every error is application/problem+json (RFC 9457) with a stable `type` and the request id.",
             ],
             "paths": paths,
             "components": [
                 "securitySchemes": ["bearerAuth": ["type": "http", "scheme": "bearer", "bearerFormat": "JWT"]],
                 "schemas": schemas,
-                "headers": ["X-Request-Id": ["description": "The request id: the caller's when sane, made otherwise.", "schema": ["type": "string"]]],
+                "headers": [
+                    "X-Request-Id": [
+                        "description": "The request id: the caller's when sane, made otherwise.",
+                        "schema": ["type": "string"],
+                    ]
+                ],
             ],
         ]
-        return (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
     }
 
     private static func render(_ operation: Operation) -> [String: Any] {
         var rendered: [String: Any] = [
             "summary": operation.summary,
             "tags": [operation.tag],
-            "operationId": operation.method.lowercased() + operation.path.split(separator: "/").map { part in
-                part.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: "-").map { $0.capitalized }.joined()
-            }.joined().replacingOccurrences(of: ".", with: ""),
+            "operationId": operation.method.lowercased()
+                + operation.path.split(separator: "/").map { part in
+                    part.trimmingCharacters(in: CharacterSet(charactersIn: "{}")).split(separator: "-").map {
+                        $0.capitalized
+                    }.joined()
+                }.joined().replacingOccurrences(of: ".", with: ""),
             "security": operation.secured ? [["bearerAuth": [String]()]] : [[String: [String]]](),
         ]
         var parameters: [[String: Any]] = operation.query.map {
@@ -187,7 +321,8 @@ enum OpenAPIDocument {
         }
         if operation.path.contains("{id}") {
             parameters.append([
-                "name": "id", "in": "path", "required": true, "description": "A platform id (26 characters, starting with c).",
+                "name": "id", "in": "path", "required": true,
+                "description": "A platform id (26 characters, starting with c).",
                 "schema": ["type": "string", "pattern": "^c[0-9a-z]{25}$"],
             ])
         }
@@ -217,16 +352,19 @@ enum OpenAPIDocument {
         var responses: [String: Any] = [:]
         let requestID: [String: Any] = ["X-Request-Id": ["$ref": "#/components/headers/X-Request-Id"]]
         for (status, schema) in operation.success {
-            var response: [String: Any] = ["description": status == 204 || status == 202 && schema == nil ? "Done." : "Success."]
+            var response: [String: Any] = [
+                "description": status == 204 || status == 202 && schema == nil ? "Done." : "Success."
+            ]
             response["headers"] = requestID.merging(operation.successHeaders) { $1 }
             switch schema {
             case "metrics"?: response["content"] = ["text/plain": ["schema": ["type": "string"]]]
             case "document"?: response["content"] = ["application/json": ["schema": ["type": "object"]]]
             case "page"?: response["content"] = ["text/html": ["schema": ["type": "string"]]]
             case "asset"?:
-                response["content"] = Dictionary(uniqueKeysWithValues: ["text/javascript", "text/css", "image/svg+xml", "text/html"].map {
-                    ($0, ["schema": ["type": "string"]])
-                })
+                response["content"] = Dictionary(
+                    uniqueKeysWithValues: ["text/javascript", "text/css", "image/svg+xml", "text/html"].map {
+                        ($0, ["schema": ["type": "string"]])
+                    })
             case let name?: response["content"] = ["application/json": ["schema": ref(name)]]
             default: break
             }

@@ -7,13 +7,17 @@ import PlatformDB
 enum Pagination {
     static func limit(_ text: String?) throws -> Int {
         guard let text else { return 20 }
-        guard let value = Int(text), (1...100).contains(value) else { throw Problem.badRequest("'limit' must be 1–100", field: "limit") }
+        guard let value = Int(text), (1...100).contains(value) else {
+            throw Problem.badRequest("'limit' must be 1–100", field: "limit")
+        }
         return value
     }
 
     /// One page from `limit + 1` fetched rows: the first `limit`, mapped, and the cursor after the
     /// last of them when there is more.
-    static func page<Row: Pageable, Item>(_ rows: [Row], limit: Int, _ map: (Row) -> Item) -> (items: [Item], next: String?) {
+    static func page<Row: Pageable, Item>(_ rows: [Row], limit: Int, _ map: (Row) -> Item) -> (
+        items: [Item], next: String?
+    ) {
         let page = rows.prefix(limit)
         let next = rows.count > limit ? page.last.map { encode(PageCursor(createdAt: $0.createdAt, id: $0.id)) } : nil
         return (page.map(map), next)
@@ -21,8 +25,10 @@ enum Pagination {
 
     static func encode(_ cursor: PageCursor) -> String {
         let text = "\(cursor.createdAt.timeIntervalSince1970)|\(cursor.id)"
-        return Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
+            of: "/", with: "_"
+        )
+        .replacingOccurrences(of: "=", with: "")
     }
 
     static func decode(_ text: String) throws -> PageCursor {

@@ -28,17 +28,22 @@ extension Problem {
         case .notFound(let message):
             return Problem(.unauthorized, type: "invalid-credentials", title: "Invalid credentials", detail: message)
         case .invalidArgument(let message):
-            return Problem(.badRequest, type: "authorizer-refused", title: "Refused by the identity provider", detail: message)
+            return Problem(
+                .badRequest, type: "authorizer-refused", title: "Refused by the identity provider", detail: message)
         case .tooManyRequests(let after):
-            var problem = Problem(.tooManyRequests, type: "too-many-requests", title: "Too many requests", detail: error.description)
+            var problem = Problem(
+                .tooManyRequests, type: "too-many-requests", title: "Too many requests", detail: error.description)
             if let after { problem.headers = [.retryAfter: String(after)] }
             return problem
         case .mfaRequired(let message):
             return Problem(.forbidden, type: "mfa-required", title: "MFA required", detail: message)
         case .refused(let code, let message):
-            return Problem(.forbidden, type: "authorizer-refused", title: "Refused by the identity provider", detail: "\(code): \(message)")
+            return Problem(
+                .forbidden, type: "authorizer-refused", title: "Refused by the identity provider",
+                detail: "\(code): \(message)")
         case .csrfRejected, .protocolError:
-            return Problem(.badGateway, type: "authorizer-error", title: "Identity provider error", detail: error.description)
+            return Problem(
+                .badGateway, type: "authorizer-error", title: "Identity provider error", detail: error.description)
         case .unavailable:
             return Problem(
                 .serviceUnavailable, type: "authorizer-unavailable", title: "Identity provider unavailable",
@@ -49,17 +54,22 @@ extension Problem {
     static func from(_ error: PlatformDBError) -> Problem {
         switch error {
         case .alreadyExists(let table, let field):
-            var problem = Problem(.conflict, type: "already-exists", title: "Already exists", detail: "\(table).\(field) is taken")
+            var problem = Problem(
+                .conflict, type: "already-exists", title: "Already exists", detail: "\(table).\(field) is taken")
             problem.field = field
             return problem
         case .notFound(let what):
             return Problem(.notFound, type: "not-found", title: "Not found", detail: what)
         case .constraintViolation:
-            return Problem(.unprocessableContent, type: "constraint-violation", title: "Invalid value", detail: "a value was refused")
+            return Problem(
+                .unprocessableContent, type: "constraint-violation", title: "Invalid value",
+                detail: "a value was refused")
         case .invalidValue:
-            return Problem.badRequest("a value cannot be stored (out of range, too long, or a character the database refuses)")
+            return Problem.badRequest(
+                "a value cannot be stored (out of range, too long, or a character the database refuses)")
         default:
-            return Problem(.serviceUnavailable, type: "database-unavailable", title: "Database unavailable", detail: nil)
+            return Problem(
+                .serviceUnavailable, type: "database-unavailable", title: "Database unavailable", detail: nil)
         }
     }
 }

@@ -1,7 +1,7 @@
 import AuthorizerClient
 import Hummingbird
-import Metrics
 import Logging
+import Metrics
 import PlatformDB
 
 /// The JWT guard and the user context: verifies the bearer token, loads
@@ -48,7 +48,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
     /// Exactly one `Authorization: Bearer <token>`; the scheme matched case-insensitively (RFC 6750).
     static func bearerToken(_ headers: [String]) throws -> String {
         guard headers.count == 1, let header = headers.first else {
-            throw refused(headers.isEmpty ? "missing" : "malformed", headers.isEmpty ? "missing bearer token" : "more than one Authorization header")
+            throw refused(
+                headers.isEmpty ? "missing" : "malformed",
+                headers.isEmpty ? "missing bearer token" : "more than one Authorization header")
         }
         // Byte-wise: this runs on every request, and Foundation's String methods cost ~3% of one.
         let parts = header.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)

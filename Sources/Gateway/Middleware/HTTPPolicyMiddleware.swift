@@ -22,7 +22,9 @@ struct HTTPPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
         ]
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let origin = request.headers[.origin].flatMap { allowedOrigins.contains($0) ? $0 : nil }
         var response: Response
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
@@ -32,8 +34,10 @@ struct HTTPPolicyMiddleware<Context: RequestContext>: RouterMiddleware {
                 response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type, If-Match, X-Request-Id"
                 response.headers[.accessControlMaxAge] = "600"
             } else {
-                response = try Problem(.forbidden, type: "cors-origin-refused", title: "Origin not allowed",
-                    detail: "this origin may not call the API").response(from: request, context: context)
+                response = try Problem(
+                    .forbidden, type: "cors-origin-refused", title: "Origin not allowed",
+                    detail: "this origin may not call the API"
+                ).response(from: request, context: context)
             }
         } else {
             do {

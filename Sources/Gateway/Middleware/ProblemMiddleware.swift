@@ -12,7 +12,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             if problem.status.code >= 500 {
-                context.logger.error("request failed", metadata: ["type": "\(problem.type)", "path": "\(request.uri.path)"])
+                context.logger.error(
+                    "request failed", metadata: ["type": "\(problem.type)", "path": "\(request.uri.path)"])
             }
             throw problem
         } catch let error as HTTPError {

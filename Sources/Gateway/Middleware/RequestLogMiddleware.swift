@@ -11,7 +11,9 @@ struct RequestLogMiddleware: RouterMiddleware {
 
     static let header = HTTPField.Name("X-Request-Id")!
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let id = request.headers[Self.header].flatMap(Self.sane) ?? Self.make()
         var context = context
         context.requestID = id
@@ -40,7 +42,10 @@ struct RequestLogMiddleware: RouterMiddleware {
     /// A caller's id is kept only if short and plain, so it cannot forge log lines.
     static func sane(_ text: String) -> String? {
         guard (1...128).contains(text.utf8.count),
-            text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E })
+            text.utf8.allSatisfy({
+                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D
+                    || $0 == 0x5F || $0 == 0x2E
+            })
         else { return nil }
         return text
     }

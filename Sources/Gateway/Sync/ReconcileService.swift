@@ -38,7 +38,8 @@ struct ReconcileService: Service {
         }
         let reconciler = self.reconciler
         try await database.transaction { sql in
-            let locked = try await sql.raw("SELECT pg_try_advisory_xact_lock(\(unsafeRaw: String(Self.lockKey))) AS locked")
+            let locked =
+                try await sql.raw("SELECT pg_try_advisory_xact_lock(\(unsafeRaw: String(Self.lockKey))) AS locked")
                 .first()?.decode(column: "locked", as: Bool.self) ?? false
             guard locked else { return }
             _ = try await reconciler.run(dryRun: false, actor: Self.actor)

@@ -18,14 +18,18 @@ public struct Reconciler: Sendable {
     let ownership: EmailOwnership
     let users: UserStore
 
-    public init(client: AuthorizerClient, database: PlatformDatabase, roles: RoleMapping = RoleMapping(), pageSize: Int = 500, logger: Logger) {
+    public init(
+        client: AuthorizerClient, database: PlatformDatabase, roles: RoleMapping = RoleMapping(), pageSize: Int = 500,
+        logger: Logger
+    ) {
         self.client = client
         self.database = database
         self.roles = roles
         self.pageSize = pageSize
         self.logger = logger
         users = UserStore(database)
-        self.ownership = EmailOwnership(client: client, users: users, loader: nil, logger: logger, claimsAreFresh: false)
+        self.ownership = EmailOwnership(
+            client: client, users: users, loader: nil, logger: logger, claimsAreFresh: false)
     }
 
     /// What a run found (and, unless dry, changed).
@@ -46,9 +50,11 @@ public struct Reconciler: Sendable {
 
         public var drift: Int { created + updated + deleted }
         public var description: String {
-            let done = "\(dryRun ? "drift (dry run)" : "reconciled"): created \(created), updated \(updated), deleted \(deleted), unchanged \(unchanged)"
+            let done =
+                "\(dryRun ? "drift (dry run)" : "reconciled"): created \(created), updated \(updated), deleted \(deleted), unchanged \(unchanged)"
             guard !skipped.isEmpty else { return done }
-            return done + ", skipped \(skipped.count) (" + skipped.map { "\($0.authorizerId): \($0.reason)" }.joined(separator: "; ") + ")"
+            return done + ", skipped \(skipped.count) ("
+                + skipped.map { "\($0.authorizerId): \($0.reason)" }.joined(separator: "; ") + ")"
         }
     }
 
@@ -61,10 +67,12 @@ public struct Reconciler: Sendable {
         let audit = AuditLog(database)
         do {
             let report = try await run(dryRun: dryRun, progress: progress)
-            try await audit.record(actor: actor, action: dryRun ? "reconcile.dry_run" : "reconcile", detail: report.description)
+            try await audit.record(
+                actor: actor, action: dryRun ? "reconcile.dry_run" : "reconcile", detail: report.description)
             return report
         } catch {
-            try? await audit.record(actor: actor, action: "reconcile.failed", detail: String(describing: error).prefix(500).description)
+            try? await audit.record(
+                actor: actor, action: "reconcile.failed", detail: String(describing: error).prefix(500).description)
             throw error
         }
     }
@@ -78,7 +86,9 @@ public struct Reconciler: Sendable {
         let pageSize = self.pageSize
         // The next page is fetched while this one is written: Authorizer and the database work
         // at the same time.
-        var next: Task<(users: [AuthorizerUserInfo], total: Int), any Error>? = Task { try await client.users(page: 1, limit: pageSize) }
+        var next: Task<(users: [AuthorizerUserInfo], total: Int), any Error>? = Task {
+            try await client.users(page: 1, limit: pageSize)
+        }
         defer { next?.cancel() }
         var total = 0
         while let current = next {
@@ -87,14 +97,17 @@ public struct Reconciler: Sendable {
             // Distinct users: a signup during the listing shifts a user into the next page too.
             seen.formUnion(batch.map(\.id))
             page += 1
-            next = !batch.isEmpty && seen.count < total ? Task { [page] in try await client.users(page: page, limit: pageSize) } : nil
+            next =
+                !batch.isEmpty && seen.count < total
+                ? Task { [page] in try await client.users(page: page, limit: pageSize) } : nil
             // The page's platform rows in one query, and its changes in one transaction.
             let existing = try await users.find(authorizerIDs: batch.map(\.id))
             let authorizerSuspended = try await users.suspendedByAuthorizer(batch.map(\.id))
             var changes: [Change] = []
             for info in batch {
                 if let change = change(
-                    for: info, existing: existing[info.id], suspendedByAuthorizer: authorizerSuspended.contains(info.id), report: &report)
+                    for: info, existing: existing[info.id],
+                    suspendedByAuthorizer: authorizerSuspended.contains(info.id), report: &report)
                 {
                     changes.append(change)
                 }
@@ -116,7 +129,9 @@ public struct Reconciler: Sendable {
         // being unseen: each unseen platform user is asked for by id, and only Authorizer's
         // NOT_FOUND deletes; one found is reconciled like a listed one.
         if seen.count < total {
-            logger.warning("Authorizer's listing missed users (pages shifted)", metadata: ["seen": "\(seen.count)", "total": "\(total)"])
+            logger.warning(
+                "Authorizer's listing missed users (pages shifted)",
+                metadata: ["seen": "\(seen.count)", "total": "\(total)"])
         }
         let platformIDs = try await database.withConnection { sql in
             try await sql.raw("SELECT authorizer_id FROM users WHERE status <> 'DELETED'").all()
@@ -134,7 +149,8 @@ public struct Reconciler: Sendable {
             seen.insert(id)
             let existing = try await users.find(authorizerIDs: [id])
             let suspended = try await users.suspendedByAuthorizer([id])
-            if let change = change(for: info, existing: existing[id], suspendedByAuthorizer: suspended.contains(id), report: &report),
+            if let change = change(
+                for: info, existing: existing[id], suspendedByAuthorizer: suspended.contains(id), report: &report),
                 !dryRun
             {
                 for skip in try await apply([change]) {
@@ -145,7 +161,8 @@ public struct Reconciler: Sendable {
         }
         report.deleted = gone.count
         if !dryRun {
-            for chunk in stride(from: 0, to: gone.count, by: pageSize).map({ gone[$0..<min($0 + pageSize, gone.count)] }) {
+            for chunk in stride(from: 0, to: gone.count, by: pageSize).map({ gone[$0..<min($0 + pageSize, gone.count)] }
+            ) {
                 try await database.transaction { sql in
                     for id in chunk { try await users.setStatus(.deleted, authorizerID: id, now: Date(), on: sql) }
                 }
@@ -154,7 +171,8 @@ public struct Reconciler: Sendable {
         logger.info("\(report)")
         if !dryRun {
             for (kind, count) in [
-                ("created", report.created), ("updated", report.updated), ("deleted", report.deleted), ("skipped", report.skipped.count),
+                ("created", report.created), ("updated", report.updated), ("deleted", report.deleted),
+                ("skipped", report.skipped.count),
             ] {
                 Counter(label: "reconcile_drift_total", dimensions: [("kind", kind)]).increment(by: count)
             }
@@ -178,14 +196,17 @@ public struct Reconciler: Sendable {
         for info: AuthorizerUserInfo, existing: UserRecord?, suspendedByAuthorizer: Bool, report: inout Report
     ) -> Change? {
         guard let email = info.email else { return nil }
-        let wanted: UserStatus = info.revokedTimestamp != nil ? .suspended : (info.emailVerified ? .active : .pendingVerification)
+        let wanted: UserStatus =
+            info.revokedTimestamp != nil ? .suspended : (info.emailVerified ? .active : .pendingVerification)
         guard let existing else {
             report.created += 1
             return Change(
                 profile: .init(
-                    authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName, status: wanted,
+                    authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName,
+                    status: wanted,
                     roleForNewUser: roles.role(
-                        email: email, emailVerified: info.emailVerified, authorizerID: info.id, authorizerRoles: info.roles)),
+                        email: email, emailVerified: info.emailVerified, authorizerID: info.id,
+                        authorizerRoles: info.roles)),
                 status: nil, isNew: true)
         }
         // Status moves only on Authorizer's facts: a revocation and its lifting, a verification,
@@ -204,7 +225,8 @@ public struct Reconciler: Sendable {
         } else if existing.status == .pendingVerification, wanted == .active {
             target = .active
         }
-        let drifted = existing.email != email
+        let drifted =
+            existing.email != email
             || existing.firstName != UserStore.AuthorizerProfile.displayName(info.givenName)
             || existing.lastName != UserStore.AuthorizerProfile.displayName(info.familyName)
             || target != nil
@@ -214,7 +236,9 @@ public struct Reconciler: Sendable {
         }
         report.updated += 1
         return Change(
-            profile: .init(authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName, status: wanted),
+            profile: .init(
+                authorizerID: info.id, email: email, firstName: info.givenName, lastName: info.familyName,
+                status: wanted),
             status: target, suspendedByAuthorizer: authorizerSuspension)
     }
 
@@ -238,19 +262,23 @@ public struct Reconciler: Sendable {
                 for change in changes {
                     let profile = change.profile
                     do {
-                        rows.append(try await ownership.writing([(profile.authorizerID, profile.email)], on: sql) {
-                            try await users.upsert(profile, loginAt: nil, now: now, on: sql)
-                        })
-                    } catch where !PlatformDBError.from(error).isTransient {
-                        skipped.append(.init(authorizerId: profile.authorizerID, reason: PlatformDBError.from(error).description))
+                        rows.append(
+                            try await ownership.writing([(profile.authorizerID, profile.email)], on: sql) {
+                                try await users.upsert(profile, loginAt: nil, now: now, on: sql)
+                            })
+                    } catch  where !PlatformDBError.from(error).isTransient {
+                        skipped.append(
+                            .init(authorizerId: profile.authorizerID, reason: PlatformDBError.from(error).description))
                     }
                 }
             }
-            let statuses = Dictionary(rows.map { ($0.authorizerID, $0.status) }, uniquingKeysWith: { first, _ in first })
+            let statuses = Dictionary(
+                rows.map { ($0.authorizerID, $0.status) }, uniquingKeysWith: { first, _ in first })
             let skippedIDs = Set(skipped.map(\.authorizerId))
             for change in changes where !skippedIDs.contains(change.profile.authorizerID) {
                 let id = change.profile.authorizerID
-                let status = change.isNew && statuses[id] != change.profile.status ? change.profile.status : change.status
+                let status =
+                    change.isNew && statuses[id] != change.profile.status ? change.profile.status : change.status
                 if let status { try await users.setStatus(status, authorizerID: id, now: now, on: sql) }
                 let revoked = change.isNew && change.profile.status == .suspended ? true : change.suspendedByAuthorizer
                 if let revoked { try await users.setSuspendedByAuthorizer(revoked, authorizerID: id, on: sql) }

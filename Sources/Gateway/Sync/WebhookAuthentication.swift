@@ -23,7 +23,8 @@ public struct WebhookAuthentication: Sendable {
 
     /// Whether any scheme is configured (or insecure mode chosen explicitly).
     public var isConfigured: Bool {
-        insecure || authorizerSecret != nil || signatureSecret != nil || !standardWebhookSecrets.isEmpty || staticHeader != nil
+        insecure || authorizerSecret != nil || signatureSecret != nil || !standardWebhookSecrets.isEmpty
+            || staticHeader != nil
     }
 
     /// Why a delivery was refused, for the audit log and metrics.
@@ -51,20 +52,26 @@ public struct WebhookAuthentication: Sendable {
             guard let seconds = TimeInterval(timestamp), abs(now.timeIntervalSince1970 - seconds) <= tolerance else {
                 return .failure(.stale)
             }
-            if standardWebhookSecrets.contains(where: { Self.standardWebhookValid(id: id, timestamp: timestamp, body: body, signatures: signatures, secret: $0) }) {
+            if standardWebhookSecrets.contains(where: {
+                Self.standardWebhookValid(id: id, timestamp: timestamp, body: body, signatures: signatures, secret: $0)
+            }) {
                 return .success(id)
             }
         }
         if let header = staticHeader, let given = headers[HTTPField.Name(header.name)!] {
             sawCredential = true
-            if SHA256.hash(data: Data(given.utf8)) == SHA256.hash(data: Data(header.value.utf8)) { return .success(nil) }
+            if SHA256.hash(data: Data(given.utf8)) == SHA256.hash(data: Data(header.value.utf8)) {
+                return .success(nil)
+            }
         }
         return .failure(sawCredential ? .badSignature : .unsigned)
     }
 
     /// Standard Webhooks: `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, space-separated, keyed
     /// with the base64 part of `whsec_<base64>`.
-    static func standardWebhookValid(id: String, timestamp: String, body: Data, signatures: String, secret: String) -> Bool {
+    static func standardWebhookValid(id: String, timestamp: String, body: Data, signatures: String, secret: String)
+        -> Bool
+    {
         let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret
         guard let keyData = Data(base64Encoded: encoded) else { return false }
         var message = Data("\(id).\(timestamp).".utf8)
@@ -72,7 +79,9 @@ public struct WebhookAuthentication: Sendable {
         let key = SymmetricKey(data: keyData)
         for entry in signatures.split(separator: " ") {
             let parts = entry.split(separator: ",", maxSplits: 1)
-            guard parts.count == 2, parts[0] == "v1", let given = Data(base64Encoded: String(parts[1])) else { continue }
+            guard parts.count == 2, parts[0] == "v1", let given = Data(base64Encoded: String(parts[1])) else {
+                continue
+            }
             if HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: message, using: key) { return true }
         }
         return false

@@ -102,13 +102,17 @@ final class WebhookWorker: Service, Sendable {
                 for outcome in processed.outcomes { changes.merge(outcome) }
                 afterCommit(changes)
                 for (event, count) in Self.counts(processed.applied) {
-                    Counter(label: "webhook_events_total", dimensions: [("event", event), ("outcome", "applied")]).increment(by: count)
+                    Counter(label: "webhook_events_total", dimensions: [("event", event), ("outcome", "applied")])
+                        .increment(by: count)
                 }
                 for (event, count) in Self.counts(processed.failed) {
-                    Counter(label: "webhook_events_total", dimensions: [("event", event), ("outcome", "retry")]).increment(by: count)
+                    Counter(label: "webhook_events_total", dimensions: [("event", event), ("outcome", "retry")])
+                        .increment(by: count)
                 }
                 if !processed.failed.isEmpty {
-                    logger.warning("webhook events failed; retried later or parked", metadata: ["failed": "\(processed.failed.count)"])
+                    logger.warning(
+                        "webhook events failed; retried later or parked",
+                        metadata: ["failed": "\(processed.failed.count)"])
                 }
             } catch {
                 logger.error("webhook inbox unavailable", metadata: ["error": "\(error)"])
@@ -120,7 +124,9 @@ final class WebhookWorker: Service, Sendable {
     /// Each event's claim to its user's email: a webhook may come late or be replayed, so the
     /// claim is checked with Authorizer before a holder is freed (``EmailOwnership``).
     private static func claims(_ events: [UserSyncStore.Received]) -> [EmailOwnership.Claim] {
-        events.compactMap { received in received.event.user.email.map { (authorizerID: received.event.user.id, email: $0) } }
+        events.compactMap { received in
+            received.event.user.email.map { (authorizerID: received.event.user.id, email: $0) }
+        }
     }
 
     /// What committed changes mean for this instance: sessions ended or restored, cached users dropped.

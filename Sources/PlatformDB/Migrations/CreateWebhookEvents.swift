@@ -26,7 +26,9 @@ struct CreateWebhookEvents: Migration {
             )
             """
         ).run()
-        try await sql.raw("CREATE INDEX idx_webhook_events_pending ON webhook_events(status, next_attempt_at, received_at)").run()
+        try await sql.raw(
+            "CREATE INDEX idx_webhook_events_pending ON webhook_events(status, next_attempt_at, received_at)"
+        ).run()
         try await sql.raw(
             """
             CREATE TABLE user_sync_state (

@@ -7,6 +7,7 @@ struct IndexWebhookEventsByUser: Migration {
     let name = "20261130000005_index_webhook_events_by_user"
 
     func prepare(on sql: any SQLDatabase, dialect: SQLDialectKind) async throws {
-        try await sql.raw("CREATE INDEX idx_webhook_events_user ON webhook_events(authorizer_id, received_at, id)").run()
+        try await sql.raw("CREATE INDEX idx_webhook_events_user ON webhook_events(authorizer_id, received_at, id)")
+            .run()
     }
 }

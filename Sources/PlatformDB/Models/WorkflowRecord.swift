@@ -57,7 +57,9 @@ public struct WorkflowInput: Sendable {
     public var status: WorkflowStatus?
     public var definition: String?
 
-    public init(name: String? = nil, description: String?? = nil, status: WorkflowStatus? = nil, definition: String? = nil) {
+    public init(
+        name: String? = nil, description: String?? = nil, status: WorkflowStatus? = nil, definition: String? = nil
+    ) {
         self.name = name
         self.description = description
         self.status = status
@@ -98,7 +100,8 @@ extension Date {
     /// 9999-12-31T23:59:59Z. A date from outside (a cursor, a query, a webhook) must be in it before
     /// it is bound: PostgresNIO converts a `Date` to Int64 microseconds since 2000 and traps beyond
     /// about ±292,000 years.
-    public static let storableRange = Date(timeIntervalSince1970: -62_135_596_800)...Date(timeIntervalSince1970: 253_402_300_799)
+    public static let storableRange =
+        Date(timeIntervalSince1970: -62_135_596_800)...Date(timeIntervalSince1970: 253_402_300_799)
 
     /// `date`, if it lies in ``storableRange``; otherwise ``PlatformDBError/invalidValue(_:)`` naming `name`.
     static func storable(_ date: Date, _ name: String) throws -> Date {

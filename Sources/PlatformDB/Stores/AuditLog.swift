@@ -15,13 +15,15 @@ public struct AuditLog: Sendable {
         now: Date = Date()
     ) async throws {
         try await database.transaction(settings: tenantID.map { [(PlatformDatabase.tenantSetting, $0)] } ?? []) { sql in
-            try await Self.insert(on: sql, tenantID: tenantID, actor: actor, action: action, target: target, detail: detail, now: now)
+            try await Self.insert(
+                on: sql, tenantID: tenantID, actor: actor, action: action, target: target, detail: detail, now: now)
         }
     }
 
     /// Appends an entry on a connection the caller holds, inside its (scoped) transaction.
     static func insert(
-        on sql: any SQLDatabase, tenantID: String?, actor: String, action: String, target: String?, detail: String? = nil,
+        on sql: any SQLDatabase, tenantID: String?, actor: String, action: String, target: String?,
+        detail: String? = nil,
         now: Date
     ) async throws {
         try await sql.insert(into: "audit_log")
@@ -34,13 +36,18 @@ public struct AuditLog: Sendable {
     }
 
     /// Platform-wide entries of `action`, newest first (tests and operators).
-    public func entries(action: String, limit: Int = 100) async throws -> [(actor: String, target: String?, detail: String?)] {
+    public func entries(action: String, limit: Int = 100) async throws -> [(
+        actor: String, target: String?, detail: String?
+    )] {
         try await database.withConnection { sql in
             try await sql.select().columns("actor", "target", "detail").from("audit_log")
                 .where("action", .equal, SQLBind(action)).orderBy("created_at", .descending).limit(limit).all()
                 .map {
-                    (try $0.decode(column: "actor", as: String.self), try $0.decode(column: "target", as: String?.self),
-                        try $0.decode(column: "detail", as: String?.self))
+                    (
+                        try $0.decode(column: "actor", as: String.self),
+                        try $0.decode(column: "target", as: String?.self),
+                        try $0.decode(column: "detail", as: String?.self)
+                    )
                 }
         }
     }

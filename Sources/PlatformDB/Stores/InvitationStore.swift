@@ -34,22 +34,31 @@ public struct InvitationStore: Sendable {
 
     /// Makes an invitation and returns it with its token, which is stored only as a hash and
     /// cannot be shown again.
-    public func create(email: String, role: Role, in scope: TenantScope, now: Date = Date()) async throws -> (InvitationRecord, String) {
+    public func create(email: String, role: Role, in scope: TenantScope, now: Date = Date()) async throws -> (
+        InvitationRecord, String
+    ) {
         var generator = SystemRandomNumberGenerator()
-        let token = "inv_" + Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let token =
+            "inv_"
+            + Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                of: "=", with: "")
         let record = try await database.scoped(scope) { sql in
-            guard let row = try await sql.insert(into: "invitations")
-                .columns("id", "client_id", "email", "role", "token_hash", "created_by", "created_at", "expires_at")
-                .values(
-                    SQLBind(Identifier.make(now: now)), SQLBind(scope.tenantID), SQLBind(email.lowercased()), SQLBind(role.rawValue),
-                    SQLBind(Self.hash(token)), SQLBind(scope.actorID), SQLBind(now), SQLBind(now.addingTimeInterval(Self.lifetime))
-                )
-                .returning(SQLColumn("*")).first()
+            guard
+                let row = try await sql.insert(into: "invitations")
+                    .columns("id", "client_id", "email", "role", "token_hash", "created_by", "created_at", "expires_at")
+                    .values(
+                        SQLBind(Identifier.make(now: now)), SQLBind(scope.tenantID), SQLBind(email.lowercased()),
+                        SQLBind(role.rawValue),
+                        SQLBind(Self.hash(token)), SQLBind(scope.actorID), SQLBind(now),
+                        SQLBind(now.addingTimeInterval(Self.lifetime))
+                    )
+                    .returning(SQLColumn("*")).first()
             else { throw PlatformDBError.unavailable("insert returned no row") }
             let record = try InvitationRecord(row: row)
             try await AuditLog.insert(
-                on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "invitation.created", target: record.id,
+                on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "invitation.created",
+                target: record.id,
                 detail: "\(record.email) as \(role.rawValue)", now: now)
             return record
         }
@@ -72,7 +81,8 @@ public struct InvitationStore: Sendable {
                 .returning("id").all()
             guard !rows.isEmpty else { return false }
             try await AuditLog.insert(
-                on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "invitation.revoked", target: id, now: now)
+                on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "invitation.revoked", target: id,
+                now: now)
             return true
         }
     }
@@ -89,7 +99,9 @@ public struct InvitationStore: Sendable {
 
     /// Accepts by token for `user`: the email must match and the user must not be in a tenant.
     /// One transaction: the user joins with the invited role, the invitation is used up.
-    public func accept(token: String, for user: UserRecord, now: Date = Date()) async throws -> Result<UserRecord, AcceptError> {
+    public func accept(token: String, for user: UserRecord, now: Date = Date()) async throws -> Result<
+        UserRecord, AcceptError
+    > {
         try await database.transaction { sql in try await accept(token: token, for: user, now: now, on: sql) }
     }
 
@@ -110,8 +122,9 @@ public struct InvitationStore: Sendable {
         if postgres {
             try await sql.raw("SELECT set_config(\(bind: Self.tokenSetting), \(bind: tokenHash), true)").run()
         }
-        guard let row = try await sql.select().column("*").from("invitations")
-            .where("token_hash", .equal, SQLBind(tokenHash)).first()
+        guard
+            let row = try await sql.select().column("*").from("invitations")
+                .where("token_hash", .equal, SQLBind(tokenHash)).first()
         else { return .failure(.unknown) }
         let invitation = try InvitationRecord(row: row)
         let tenantID = try row.decode(column: "client_id", as: String.self)
@@ -123,15 +136,21 @@ public struct InvitationStore: Sendable {
         if user.tenantID != nil { return .failure(.alreadyInTenant) }
         guard try await Self.inviterMayInvite(row, to: tenantID, on: sql) else { return .failure(.inviterLacksRights) }
         if postgres {
-            try await sql.raw("SELECT set_config(\(bind: PlatformDatabase.tenantSetting), \(bind: tenantID), true)").run()
+            try await sql.raw("SELECT set_config(\(bind: PlatformDatabase.tenantSetting), \(bind: tenantID), true)")
+                .run()
         }
-        let claimed = try await sql.update("invitations").set("accepted_at", to: SQLBind(now)).set("accepted_by", to: SQLBind(user.id))
-            .where("id", .equal, SQLBind(invitation.id)).where("accepted_at", .is, SQLLiteral.null).returning("id").all()
+        let claimed = try await sql.update("invitations").set("accepted_at", to: SQLBind(now)).set(
+            "accepted_by", to: SQLBind(user.id)
+        )
+        .where("id", .equal, SQLBind(invitation.id)).where("accepted_at", .is, SQLLiteral.null).returning("id").all()
         guard !claimed.isEmpty else { return .failure(.used) }
-        guard let updated = try await sql.update("users")
-            .set("client_id", to: SQLBind(tenantID)).set("role", to: SQLBind(invitation.role.rawValue)).set("updated_at", to: SQLBind(now))
-            .where("id", .equal, SQLBind(user.id)).where("client_id", .is, SQLLiteral.null)
-            .returning(UserRecord.columns.map { SQLColumn($0) }).first()
+        guard
+            let updated = try await sql.update("users")
+                .set("client_id", to: SQLBind(tenantID)).set("role", to: SQLBind(invitation.role.rawValue)).set(
+                    "updated_at", to: SQLBind(now)
+                )
+                .where("id", .equal, SQLBind(user.id)).where("client_id", .is, SQLLiteral.null)
+                .returning(UserRecord.columns.map { SQLColumn($0) }).first()
         else { throw PlatformDBError.constraintViolation("the user joined a tenant meanwhile") }
         try await AuditLog.insert(
             on: sql, tenantID: tenantID, actor: user.id, action: "invitation.accepted", target: invitation.id,
@@ -143,8 +162,9 @@ public struct InvitationStore: Sendable {
     /// signup, so a bad token does not leave an account behind at Authorizer).
     public func check(token: String, email: String, now: Date = Date()) async throws -> AcceptError? {
         try await database.transaction(settings: [(Self.tokenSetting, Self.hash(token))]) { sql in
-            guard let row = try await sql.select().column("*").from("invitations")
-                .where("token_hash", .equal, SQLBind(Self.hash(token))).first()
+            guard
+                let row = try await sql.select().column("*").from("invitations")
+                    .where("token_hash", .equal, SQLBind(Self.hash(token))).first()
             else { return .unknown }
             let invitation = try InvitationRecord(row: row)
             if invitation.acceptedAt != nil { return .used }
@@ -159,7 +179,9 @@ public struct InvitationStore: Sendable {
 
     /// Whether the invitation's author may still invite to `tenantID`, checked when it is used: an
     /// active ADMIN of that tenant, or an active platform operator.
-    static func inviterMayInvite(_ invitation: any SQLRow, to tenantID: String, on sql: any SQLDatabase) async throws -> Bool {
+    static func inviterMayInvite(_ invitation: any SQLRow, to tenantID: String, on sql: any SQLDatabase) async throws
+        -> Bool
+    {
         guard let inviterID = try invitation.decode(column: "created_by", as: String?.self),
             let inviter = try await sql.select().columns("role", "status", "client_id").from("users")
                 .where("id", .equal, SQLBind(inviterID)).first()

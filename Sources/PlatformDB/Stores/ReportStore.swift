@@ -40,7 +40,10 @@ public struct ReportInput: Sendable {
     public var parameters: String?
     public var content: String??
 
-    public init(title: String? = nil, workflowID: String?? = nil, status: ReportStatus? = nil, parameters: String? = nil, content: String?? = nil) {
+    public init(
+        title: String? = nil, workflowID: String?? = nil, status: ReportStatus? = nil, parameters: String? = nil,
+        content: String?? = nil
+    ) {
         self.title = title
         self.workflowID = workflowID
         self.status = status
@@ -57,7 +60,10 @@ public struct ReportFilter: Sendable {
     public var createdFrom: Date?
     public var createdTo: Date?
 
-    public init(workflowID: String? = nil, status: ReportStatus? = nil, createdBy: String? = nil, createdFrom: Date? = nil, createdTo: Date? = nil) {
+    public init(
+        workflowID: String? = nil, status: ReportStatus? = nil, createdBy: String? = nil, createdFrom: Date? = nil,
+        createdTo: Date? = nil
+    ) {
         self.workflowID = workflowID
         self.status = status
         self.createdBy = createdBy
@@ -81,20 +87,27 @@ public struct ReportStore: Sendable {
         case unknownWorkflow
     }
 
-    public func create(_ input: ReportInput, in scope: TenantScope, now: Date = Date()) async throws -> Result<ReportRecord, WriteError> {
+    public func create(_ input: ReportInput, in scope: TenantScope, now: Date = Date()) async throws -> Result<
+        ReportRecord, WriteError
+    > {
         let now = now.databasePrecision
         return try await database.scoped(scope) { sql in
             if let workflow = input.workflowID ?? nil, try await !Self.workflowExists(workflow, scope, sql) {
                 return .failure(.unknownWorkflow)
             }
-            guard let row = try await sql.insert(into: "reports")
-                .columns("id", "client_id", "workflow_id", "title", "status", "parameters", "content", "created_by", "created_at", "updated_at")
-                .values(
-                    SQLBind(Identifier.make(now: now)), SQLBind(scope.tenantID), SQLBind(input.workflowID ?? nil),
-                    SQLBind(input.title ?? ""), SQLBind((input.status ?? .pending).rawValue), SQLBind(input.parameters ?? "{}"),
-                    SQLBind(input.content ?? nil), SQLBind(scope.actorID), SQLBind(now), SQLBind(now)
-                )
-                .returning(SQLColumn("*")).first()
+            guard
+                let row = try await sql.insert(into: "reports")
+                    .columns(
+                        "id", "client_id", "workflow_id", "title", "status", "parameters", "content", "created_by",
+                        "created_at", "updated_at"
+                    )
+                    .values(
+                        SQLBind(Identifier.make(now: now)), SQLBind(scope.tenantID), SQLBind(input.workflowID ?? nil),
+                        SQLBind(input.title ?? ""), SQLBind((input.status ?? .pending).rawValue),
+                        SQLBind(input.parameters ?? "{}"),
+                        SQLBind(input.content ?? nil), SQLBind(scope.actorID), SQLBind(now), SQLBind(now)
+                    )
+                    .returning(SQLColumn("*")).first()
             else { throw PlatformDBError.unavailable("insert returned no row") }
             return .success(try ReportRecord(row: row))
         }
@@ -107,14 +120,20 @@ public struct ReportStore: Sendable {
         }
     }
 
-    public func list(in scope: TenantScope, filter: ReportFilter, limit: Int, after cursor: PageCursor?) async throws -> [ReportRecord] {
+    public func list(in scope: TenantScope, filter: ReportFilter, limit: Int, after cursor: PageCursor?) async throws
+        -> [ReportRecord]
+    {
         try await database.withConnection { sql in
             var query = sql.select().column("*").from("reports").whereTenant(scope)
             if let workflow = filter.workflowID { query = query.where("workflow_id", .equal, SQLBind(workflow)) }
             if let status = filter.status { query = query.where("status", .equal, SQLBind(status.rawValue)) }
             if let createdBy = filter.createdBy { query = query.where("created_by", .equal, SQLBind(createdBy)) }
-            if let from = filter.createdFrom { query = query.where("created_at", .greaterThanOrEqual, SQLBind(try Date.storable(from, "createdFrom"))) }
-            if let to = filter.createdTo { query = query.where("created_at", .lessThan, SQLBind(try Date.storable(to, "createdTo"))) }
+            if let from = filter.createdFrom {
+                query = query.where("created_at", .greaterThanOrEqual, SQLBind(try Date.storable(from, "createdFrom")))
+            }
+            if let to = filter.createdTo {
+                query = query.where("created_at", .lessThan, SQLBind(try Date.storable(to, "createdTo")))
+            }
             return try await query.page(after: cursor, limit: limit).all()
                 .map(ReportRecord.init(row:))
         }
@@ -149,12 +168,14 @@ public struct ReportStore: Sendable {
             if let owner = onlyCreatedBy { query = query.where("created_by", .equal, SQLBind(owner)) }
             guard try await !query.returning("id").all().isEmpty else { return false }
             try await AuditLog.insert(
-                on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "report.deleted", target: id, now: Date())
+                on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "report.deleted", target: id,
+                now: Date())
             return true
         }
     }
 
-    private static func workflowExists(_ id: String, _ scope: TenantScope, _ sql: any SQLDatabase) async throws -> Bool {
+    private static func workflowExists(_ id: String, _ scope: TenantScope, _ sql: any SQLDatabase) async throws -> Bool
+    {
         try await sql.select().column("id").from("workflows")
             .whereTenant(scope).where("id", .equal, SQLBind(id)).first() != nil
     }

@@ -34,7 +34,9 @@ public struct SignupIntentStore: Sendable {
             case .createTenant(let name): (name, nil)
             case .acceptInvitation(let tokenHash): (nil, tokenHash)
             }
-        try await sql.delete(from: "signup_intents").where("created_at", .lessThan, SQLBind(now.addingTimeInterval(-Self.lifetime))).run()
+        try await sql.delete(from: "signup_intents").where(
+            "created_at", .lessThan, SQLBind(now.addingTimeInterval(-Self.lifetime))
+        ).run()
         try await sql.raw(
             """
             INSERT INTO signup_intents (email, client_name, invitation_hash, created_at)
@@ -45,16 +47,21 @@ public struct SignupIntentStore: Sendable {
 
     /// Removes `email`'s intent and returns it if it is younger than ``lifetime`` and was made
     /// with the Authorizer user created at `userCreatedAt` (Unix seconds).
-    public func take(email: String, userCreatedAt: Int64?, now: Date, on sql: any SQLDatabase) async throws -> SignupIntent? {
-        guard let row = try await sql.delete(from: "signup_intents").where("email", .equal, SQLBind(email.lowercased()))
-            .returning("client_name", "invitation_hash", "created_at").first()
+    public func take(email: String, userCreatedAt: Int64?, now: Date, on sql: any SQLDatabase) async throws
+        -> SignupIntent?
+    {
+        guard
+            let row = try await sql.delete(from: "signup_intents").where("email", .equal, SQLBind(email.lowercased()))
+                .returning("client_name", "invitation_hash", "created_at").first()
         else { return nil }
         let recorded = try row.decode(column: "created_at", as: Date.self)
         guard recorded > now.addingTimeInterval(-Self.lifetime), let userCreatedAt,
             abs(recorded.timeIntervalSince1970 - TimeInterval(userCreatedAt)) <= Self.binding
         else { return nil }
         if let name = try row.decode(column: "client_name", as: String?.self) { return .createTenant(name: name) }
-        if let hash = try row.decode(column: "invitation_hash", as: String?.self) { return .acceptInvitation(tokenHash: hash) }
+        if let hash = try row.decode(column: "invitation_hash", as: String?.self) {
+            return .acceptInvitation(tokenHash: hash)
+        }
         return nil
     }
 

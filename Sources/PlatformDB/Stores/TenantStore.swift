@@ -48,20 +48,25 @@ public struct TenantStore: Sendable {
                 SQLBind(now)
             )
             .run()
-        guard let row = try await sql.update("users")
-            .set("client_id", to: SQLBind(tenantID)).set("role", to: SQLBind(Role.admin.rawValue))
-            .set("updated_at", to: SQLBind(now))
-            .where("authorizer_id", .equal, SQLBind(ownerAuthorizerID))
-            .where("client_id", .is, SQLLiteral.null)
-            .where("role", .notEqual, SQLBind(Role.superAdmin.rawValue))
-            .returning(UserRecord.columns.map { SQLColumn($0) })
-            .first()
-        else { throw PlatformDBError.constraintViolation("the user already belongs to a tenant or is a platform operator") }
+        guard
+            let row = try await sql.update("users")
+                .set("client_id", to: SQLBind(tenantID)).set("role", to: SQLBind(Role.admin.rawValue))
+                .set("updated_at", to: SQLBind(now))
+                .where("authorizer_id", .equal, SQLBind(ownerAuthorizerID))
+                .where("client_id", .is, SQLLiteral.null)
+                .where("role", .notEqual, SQLBind(Role.superAdmin.rawValue))
+                .returning(UserRecord.columns.map { SQLColumn($0) })
+                .first()
+        else {
+            throw PlatformDBError.constraintViolation("the user already belongs to a tenant or is a platform operator")
+        }
         return try UserRecord(row: row)
     }
 
     public static func slug(for name: String) -> String {
-        let base = name.lowercased().unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" }
+        let base = name.lowercased().unicodeScalars.map {
+            CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-"
+        }
         let collapsed = String(base).split(separator: "-").joined(separator: "-").prefix(40)
         let suffix = Identifier.make().suffix(6)
         return (collapsed.isEmpty ? "tenant" : String(collapsed)) + "-" + suffix
@@ -77,24 +82,36 @@ public struct TenantStore: Sendable {
     }
 
     /// Creates an empty tenant (platform operators; its first ADMIN joins by invitation).
-    public func create(name: String, by actor: UserRecord, audit: AuditLog, now: Date = Date()) async throws -> TenantRecord {
-        guard actor.role == .superAdmin else { throw PlatformDBError.constraintViolation("only a SUPER_ADMIN creates tenants") }
+    public func create(name: String, by actor: UserRecord, audit: AuditLog, now: Date = Date()) async throws
+        -> TenantRecord
+    {
+        guard actor.role == .superAdmin else {
+            throw PlatformDBError.constraintViolation("only a SUPER_ADMIN creates tenants")
+        }
         let tenant = try await create(name: name, slug: Self.slug(for: name), now: now.databasePrecision)
-        try await audit.record(actor: actor.id, action: "tenant.created", target: tenant.id, detail: name, tenantID: tenant.id)
+        try await audit.record(
+            actor: actor.id, action: "tenant.created", target: tenant.id, detail: name, tenantID: tenant.id)
         return tenant
     }
 
     /// Suspends or reactivates a tenant (platform operators), audited.
-    public func setStatus(_ status: TenantStatus, of id: String, by actor: UserRecord, audit: AuditLog, now: Date = Date()) async throws
+    public func setStatus(
+        _ status: TenantStatus, of id: String, by actor: UserRecord, audit: AuditLog, now: Date = Date()
+    ) async throws
         -> TenantRecord?
     {
-        guard actor.role == .superAdmin else { throw PlatformDBError.constraintViolation("only a SUPER_ADMIN changes tenants") }
+        guard actor.role == .superAdmin else {
+            throw PlatformDBError.constraintViolation("only a SUPER_ADMIN changes tenants")
+        }
         let updated = try await database.withConnection { sql in
-            try await sql.update("clients").set("status", to: SQLBind(status.rawValue)).set("updated_at", to: SQLBind(now))
-                .where("id", .equal, SQLBind(id)).returning(SQLColumn("*")).first().map(TenantRecord.init(row:))
+            try await sql.update("clients").set("status", to: SQLBind(status.rawValue)).set(
+                "updated_at", to: SQLBind(now)
+            )
+            .where("id", .equal, SQLBind(id)).returning(SQLColumn("*")).first().map(TenantRecord.init(row:))
         }
         if updated != nil {
-            try await audit.record(actor: actor.id, action: "tenant.\(status.rawValue.lowercased())", target: id, tenantID: id)
+            try await audit.record(
+                actor: actor.id, action: "tenant.\(status.rawValue.lowercased())", target: id, tenantID: id)
         }
         return updated
     }
@@ -107,11 +124,15 @@ public struct TenantStore: Sendable {
     /// Renames the scope's tenant, and records it.
     public func rename(to name: String, in scope: TenantScope, now: Date = Date()) async throws -> TenantRecord? {
         try await database.scoped(scope) { sql in
-            guard let row = try await sql.update("clients").set("name", to: SQLBind(name)).set("updated_at", to: SQLBind(now))
+            guard
+                let row = try await sql.update("clients").set("name", to: SQLBind(name)).set(
+                    "updated_at", to: SQLBind(now)
+                )
                 .where("id", .equal, SQLBind(scope.tenantID)).returning(SQLColumn("*")).first()
             else { return nil }
             try await AuditLog.insert(
-                on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "tenant.renamed", target: scope.tenantID,
+                on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "tenant.renamed",
+                target: scope.tenantID,
                 detail: name, now: now)
             return try TenantRecord(row: row)
         }

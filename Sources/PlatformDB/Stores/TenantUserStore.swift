@@ -36,11 +36,14 @@ public struct TenantUserStore: Sendable {
 
     /// Changes a member's role (USER/ADMIN) and/or status (ACTIVE/SUSPENDED), in one transaction
     /// that keeps at least one active ADMIN, and records it in the audit log.
-    public func change(_ id: String, role: Role?, status: UserStatus?, in scope: TenantScope, now: Date = Date()) async throws
+    public func change(_ id: String, role: Role?, status: UserStatus?, in scope: TenantScope, now: Date = Date())
+        async throws
         -> Result<UserRecord, ChangeError>
     {
         if role == .superAdmin { return .failure(.notAllowed("role must be USER or ADMIN")) }
-        if let status, ![.active, .suspended].contains(status) { return .failure(.notAllowed("status must be ACTIVE or SUSPENDED")) }
+        if let status, ![.active, .suspended].contains(status) {
+            return .failure(.notAllowed("status must be ACTIVE or SUSPENDED"))
+        }
         let dialect = database.dialect
         return try await database.scoped(scope) { sql in
             let lock = dialect == .postgres ? " FOR UPDATE" : ""
@@ -48,22 +51,34 @@ public struct TenantUserStore: Sendable {
                 "SELECT id, role, status FROM users WHERE \(TenantGate(tenantID: scope.tenantID))\(unsafeRaw: lock)"
             ).all()
             let members = try rows.map {
-                (id: try $0.decode(column: "id", as: String.self), role: try $0.decode(column: "role", as: String.self),
-                    status: try $0.decode(column: "status", as: String.self))
+                (
+                    id: try $0.decode(column: "id", as: String.self),
+                    role: try $0.decode(column: "role", as: String.self),
+                    status: try $0.decode(column: "status", as: String.self)
+                )
             }
             guard let target = members.first(where: { $0.id == id }) else { return .failure(.notFound) }
             // DELETED is Authorizer's fact and terminal: no role or status brings a deleted user back.
-            if target.status == UserStatus.deleted.rawValue { return .failure(.notAllowed("a deleted user cannot be changed")) }
-            let staysAdmin = (role ?? Role(rawValue: target.role)) == .admin && (status ?? UserStatus(rawValue: target.status)) == .active
-            let otherAdmins = members.filter { $0.id != id && $0.role == Role.admin.rawValue && $0.status == UserStatus.active.rawValue }
-            if target.role == Role.admin.rawValue, target.status == UserStatus.active.rawValue, !staysAdmin, otherAdmins.isEmpty {
+            if target.status == UserStatus.deleted.rawValue {
+                return .failure(.notAllowed("a deleted user cannot be changed"))
+            }
+            let staysAdmin =
+                (role ?? Role(rawValue: target.role)) == .admin
+                && (status ?? UserStatus(rawValue: target.status)) == .active
+            let otherAdmins = members.filter {
+                $0.id != id && $0.role == Role.admin.rawValue && $0.status == UserStatus.active.rawValue
+            }
+            if target.role == Role.admin.rawValue, target.status == UserStatus.active.rawValue, !staysAdmin,
+                otherAdmins.isEmpty
+            {
                 return .failure(.lastAdmin)
             }
             var update = sql.update("users").set("updated_at", to: SQLBind(now))
             if let role { update = update.set("role", to: SQLBind(role.rawValue)) }
             if let status { update = update.set("status", to: SQLBind(status.rawValue)) }
-            guard let row = try await update.whereTenant(scope).where("id", .equal, SQLBind(id))
-                .returning(UserRecord.columns.map { SQLColumn($0) }).first()
+            guard
+                let row = try await update.whereTenant(scope).where("id", .equal, SQLBind(id))
+                    .returning(UserRecord.columns.map { SQLColumn($0) }).first()
             else { return .failure(.notFound) }
             if status != nil { try await UserStore(database).takeOverSuspension(userID: id, on: sql) }
             var changes: [String] = []
@@ -79,25 +94,33 @@ public struct TenantUserStore: Sendable {
     /// Makes a member a platform operator (the console's restore): they leave the
     /// tenant, which keeps at least one active ADMIN, and become SUPER_ADMIN; recorded in the
     /// tenant's audit log.
-    public func makeOperator(_ id: String, in scope: TenantScope, now: Date = Date()) async throws -> Result<UserRecord, ChangeError> {
+    public func makeOperator(_ id: String, in scope: TenantScope, now: Date = Date()) async throws -> Result<
+        UserRecord, ChangeError
+    > {
         let dialect = database.dialect
         return try await database.scoped(scope) { sql in
             let lock = dialect == .postgres ? " FOR UPDATE" : ""
             let members = try await sql.raw(
                 "SELECT id, role, status FROM users WHERE \(TenantGate(tenantID: scope.tenantID))\(unsafeRaw: lock)"
             ).all().map {
-                (id: try $0.decode(column: "id", as: String.self), role: try $0.decode(column: "role", as: String.self),
-                    status: try $0.decode(column: "status", as: String.self))
+                (
+                    id: try $0.decode(column: "id", as: String.self),
+                    role: try $0.decode(column: "role", as: String.self),
+                    status: try $0.decode(column: "status", as: String.self)
+                )
             }
             guard let target = members.first(where: { $0.id == id }) else { return .failure(.notFound) }
-            let otherAdmins = members.filter { $0.id != id && $0.role == Role.admin.rawValue && $0.status == UserStatus.active.rawValue }
+            let otherAdmins = members.filter {
+                $0.id != id && $0.role == Role.admin.rawValue && $0.status == UserStatus.active.rawValue
+            }
             if target.role == Role.admin.rawValue, target.status == UserStatus.active.rawValue, otherAdmins.isEmpty {
                 return .failure(.lastAdmin)
             }
-            guard let row = try await sql.update("users").set("updated_at", to: SQLBind(now))
-                .set("role", to: SQLBind(Role.superAdmin.rawValue)).set("client_id", to: SQLLiteral.null)
-                .whereTenant(scope).where("id", .equal, SQLBind(id))
-                .returning(UserRecord.columns.map { SQLColumn($0) }).first()
+            guard
+                let row = try await sql.update("users").set("updated_at", to: SQLBind(now))
+                    .set("role", to: SQLBind(Role.superAdmin.rawValue)).set("client_id", to: SQLLiteral.null)
+                    .whereTenant(scope).where("id", .equal, SQLBind(id))
+                    .returning(UserRecord.columns.map { SQLColumn($0) }).first()
             else { return .failure(.notFound) }
             try await AuditLog.insert(
                 on: sql, tenantID: scope.tenantID, actor: scope.actorID, action: "user.made_operator", target: id,

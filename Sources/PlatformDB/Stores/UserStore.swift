@@ -58,8 +58,11 @@ public struct UserStore: Sendable {
         /// and U+007F–U+009F; PostgreSQL's text cannot hold NUL). Authorizer accepts any string as
         /// a name and a name is only shown, so it is cleaned rather than refused.
         public static func displayName(_ name: String?) -> String? {
-            guard let name, name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return name }
-            return String(String.UnicodeScalarView(name.unicodeScalars.filter { $0.properties.generalCategory != .control }))
+            guard let name, name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                return name
+            }
+            return String(
+                String.UnicodeScalarView(name.unicodeScalars.filter { $0.properties.generalCategory != .control }))
         }
     }
 
@@ -67,7 +70,8 @@ public struct UserStore: Sendable {
     /// `authorizer_id`, so concurrent callers (requests, webhooks) still yield exactly one row.
     /// The role is never overwritten, and a DELETED or SUSPENDED row keeps its status.
     @discardableResult
-    public func upsertFromAuthorizer(_ profile: AuthorizerProfile, loginAt: Date? = nil, now: Date = Date()) async throws
+    public func upsertFromAuthorizer(_ profile: AuthorizerProfile, loginAt: Date? = nil, now: Date = Date())
+        async throws
         -> UserRecord
     {
         try await database.withConnection { sql in
@@ -94,7 +98,9 @@ public struct UserStore: Sendable {
         guard !profiles.isEmpty else { return [] }
         // An email is an identity, never cleaned: one holding a control character is refused, on
         // both databases alike (PostgreSQL alone would refuse a NUL).
-        if profiles.contains(where: { $0.profile.email.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
+        if profiles.contains(where: {
+            $0.profile.email.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        }) {
             throw PlatformDBError.invalidValue("email holds a control character")
         }
         // Before the rows are written, two kinds of rows give up an email of the batch, in one
@@ -208,9 +214,11 @@ public struct UserStore: Sendable {
     /// Makes the user with platform id `id`, who belongs to no tenant, a platform operator (the
     /// console's restore); nil when no such row is in no tenant.
     public func makeOperator(id: String, now: Date, on sql: any SQLDatabase) async throws -> UserRecord? {
-        try await sql.update("users").set("role", to: SQLBind(Role.superAdmin.rawValue)).set("updated_at", to: SQLBind(now))
-            .where("id", .equal, SQLBind(id)).where("client_id", .is, SQLLiteral.null)
-            .returning(UserRecord.columns.map { SQLColumn($0) }).first().map(UserRecord.init(row:))
+        try await sql.update("users").set("role", to: SQLBind(Role.superAdmin.rawValue)).set(
+            "updated_at", to: SQLBind(now)
+        )
+        .where("id", .equal, SQLBind(id)).where("client_id", .is, SQLLiteral.null)
+        .returning(UserRecord.columns.map { SQLColumn($0) }).first().map(UserRecord.init(row:))
     }
 
     /// Authorizer revoked the user: an ACTIVE or pending row becomes SUSPENDED, a suspension that
@@ -261,10 +269,11 @@ public struct UserStore: Sendable {
     public func suspendedByAuthorizer(_ authorizerIDs: [String]) async throws -> Set<String> {
         guard !authorizerIDs.isEmpty else { return [] }
         return try await database.withConnection { sql in
-            Set(try await sql.select().column("authorizer_id").from("user_sync_state")
-                .where(SQLColumn("authorizer_id"), .in, SQLBind.group(authorizerIDs))
-                .where("suspended_by_authorizer", .equal, SQLBind(true)).all()
-                .map { try $0.decode(column: "authorizer_id", as: String.self) })
+            Set(
+                try await sql.select().column("authorizer_id").from("user_sync_state")
+                    .where(SQLColumn("authorizer_id"), .in, SQLBind.group(authorizerIDs))
+                    .where("suspended_by_authorizer", .equal, SQLBind(true)).all()
+                    .map { try $0.decode(column: "authorizer_id", as: String.self) })
         }
     }
 
@@ -272,7 +281,9 @@ public struct UserStore: Sendable {
     public func recordLogin(authorizerID: String, at time: Date, on sql: any SQLDatabase) async throws {
         try await sql.update("users").set("last_login_at", to: SQLBind(time))
             .where("authorizer_id", .equal, SQLBind(authorizerID))
-            .where { $0.where("last_login_at", .is, SQLLiteral.null).orWhere("last_login_at", .lessThan, SQLBind(time)) }
+            .where {
+                $0.where("last_login_at", .is, SQLLiteral.null).orWhere("last_login_at", .lessThan, SQLBind(time))
+            }
             .run()
     }
 
@@ -289,7 +300,8 @@ public struct UserStore: Sendable {
     }
 
     /// Sets the profile names of the user linked to `authorizerID`.
-    public func updateNames(authorizerID: String, firstName: String?, lastName: String?, now: Date = Date()) async throws
+    public func updateNames(authorizerID: String, firstName: String?, lastName: String?, now: Date = Date())
+        async throws
         -> UserRecord?
     {
         try await database.withConnection { sql in

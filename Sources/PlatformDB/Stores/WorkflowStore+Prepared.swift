@@ -5,7 +5,8 @@ import PostgresNIO
 /// (``PlatformDatabase/prepared(_:)``). They read what ``WorkflowStore/list(in:status:nameContains:limit:after:)``'s
 /// SQLKit query reads, tenant gate included; `PreparedReadTests` compares the two.
 enum WorkflowPages {
-    static let columns = "id, client_id, name, description, status, definition, version, created_by, created_at, updated_at"
+    static let columns =
+        "id, client_id, name, description, status, definition, version, created_by, created_at, updated_at"
     /// ``TenantFilter``, with the tenant as `$1`.
     static let tenant = TenantFilter.postgres(parameter: "$1")
     static let order = "ORDER BY created_at DESC, id DESC"
@@ -13,8 +14,9 @@ enum WorkflowPages {
     typealias Columns = (String, String, String, String?, String, String, Int, String?, Date, Date)
 
     static func record(_ row: PostgresRow) throws -> WorkflowRecord {
-        let (id, tenantID, name, description, statusText, definition, version, createdBy, createdAt, updatedAt) = try row.decode(
-            Columns.self)
+        let (id, tenantID, name, description, statusText, definition, version, createdBy, createdAt, updatedAt) =
+            try row.decode(
+                Columns.self)
         guard let status = WorkflowStatus(rawValue: statusText) else {
             throw PlatformDBError.constraintViolation("workflow \(id) has status \(statusText)")
         }

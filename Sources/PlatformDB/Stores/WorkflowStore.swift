@@ -17,14 +17,19 @@ public struct WorkflowStore: Sendable {
         case versionMismatch(current: Int)
     }
 
-    public func create(_ input: WorkflowInput, in scope: TenantScope, now: Date = Date()) async throws -> WorkflowRecord {
+    public func create(_ input: WorkflowInput, in scope: TenantScope, now: Date = Date()) async throws -> WorkflowRecord
+    {
         let now = now.databasePrecision
         return try await database.scoped(scope) { sql in
             let row = try await sql.insert(into: "workflows")
-                .columns("id", "client_id", "name", "description", "status", "definition", "version", "created_by", "created_at", "updated_at")
+                .columns(
+                    "id", "client_id", "name", "description", "status", "definition", "version", "created_by",
+                    "created_at", "updated_at"
+                )
                 .values(
                     SQLBind(Identifier.make(now: now)), SQLBind(scope.tenantID), SQLBind(input.name ?? ""),
-                    SQLBind(input.description ?? nil), SQLBind((input.status ?? .draft).rawValue), SQLBind(input.definition ?? "{}"),
+                    SQLBind(input.description ?? nil), SQLBind((input.status ?? .draft).rawValue),
+                    SQLBind(input.definition ?? "{}"),
                     SQLBind(1), SQLBind(scope.actorID), SQLBind(now), SQLBind(now)
                 )
                 .returning(SQLColumn("*"))
@@ -49,7 +54,8 @@ public struct WorkflowStore: Sendable {
             // The usual, unfiltered page: a prepared statement on PostgreSQL.
             let rows =
                 if let cursor {
-                    try await database.prepared(WorkflowPages.After(page: .init(tenantID: scope.tenantID, limit: limit), cursor: cursor))
+                    try await database.prepared(
+                        WorkflowPages.After(page: .init(tenantID: scope.tenantID, limit: limit), cursor: cursor))
                 } else {
                     try await database.prepared(WorkflowPages.First(tenantID: scope.tenantID, limit: limit))
                 }

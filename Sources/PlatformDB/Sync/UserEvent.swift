@@ -109,7 +109,9 @@ public struct UserEvent: Sendable, Equatable {
 
     /// `user.login-1755600000` (a second configuration of one event) is `user.login`.
     static func baseName(_ name: String) -> String {
-        guard let dash = name.lastIndex(of: "-"), name[name.index(after: dash)...].allSatisfy(\.isNumber) else { return name }
+        guard let dash = name.lastIndex(of: "-"), name[name.index(after: dash)...].allSatisfy(\.isNumber) else {
+            return name
+        }
         return String(name[..<dash])
     }
 }

@@ -62,7 +62,9 @@ public struct UserSyncStore: Sendable {
                 waiting.removeAll()
                 waitingIDs.removeAll()
             }
-            if let write = try await apply(event, receivedAt: receivedAt, state: &states[id], changes: &changes, on: sql) {
+            if let write = try await apply(
+                event, receivedAt: receivedAt, state: &states[id], changes: &changes, on: sql)
+            {
                 waiting.append(write)
                 waitingIDs.insert(id)
             }
@@ -163,7 +165,9 @@ public struct UserSyncStore: Sendable {
         case .accessEnabled:
             // Lifts Authorizer's own suspension only; one a tenant ADMIN made stays.
             guard !stale else { break }
-            if suspendedByAuthorizer { try await users.reactivateForAuthorizer(authorizerID: user.id, now: now, on: sql) }
+            if suspendedByAuthorizer {
+                try await users.reactivateForAuthorizer(authorizerID: user.id, now: now, on: sql)
+            }
             suspendedByAuthorizer = false
             changes.sessionsEnded[user.id] = false
         case .signup, .created, .login, .updated:

@@ -47,18 +47,23 @@ public struct WebhookInbox: Sendable {
     ) async throws -> Bool {
         try await writer.accept(
             InboxWriter.Delivery(
-                eventName: eventName, authorizerID: authorizerID, bodyHash: bodyHash, dedupeKey: dedupeKey, body: body, now: now))
+                eventName: eventName, authorizerID: authorizerID, bodyHash: bodyHash, dedupeKey: dedupeKey, body: body,
+                now: now))
     }
 
     /// The newest delivery stored for `authorizerID`: its dedupe key, body hash and arrival.
     public func latest(authorizerID: String) async throws -> (dedupeKey: String, bodyHash: String, receivedAt: Date)? {
         try await database.withConnection { sql in
-            guard let row = try await sql.select().columns("dedupe_key", "body_hash", "received_at").from("webhook_events")
+            guard
+                let row = try await sql.select().columns("dedupe_key", "body_hash", "received_at").from(
+                    "webhook_events"
+                )
                 .where("authorizer_id", .equal, SQLBind(authorizerID))
                 .orderBy("received_at", .descending).orderBy("id", .descending).limit(1).first()
             else { return nil }
             return (
-                try row.decode(column: "dedupe_key", as: String.self), try row.decode(column: "body_hash", as: String.self),
+                try row.decode(column: "dedupe_key", as: String.self),
+                try row.decode(column: "body_hash", as: String.self),
                 try row.decode(column: "received_at", as: Date.self)
             )
         }
@@ -105,12 +110,15 @@ public struct WebhookInbox: Sendable {
                 case .success(let userEvent): decoded.append((event, (userEvent, event.receivedAt)))
                 case .failure(let refusal):
                     // A body that is not an event is the event's own fault, like a refused value.
-                    try await fail(event, .invalidValue("the body cannot be decoded: \(refusal)"), maxAttempts, now, sql)
+                    try await fail(
+                        event, .invalidValue("the body cannot be decoded: \(refusal)"), maxAttempts, now, sql)
                     processed.failed.append(event.eventName)
                 }
             }
             guard !decoded.isEmpty else { return processed }
-            if case .success(let outcome) = try await Self.savepoint(on: sql, { try await apply(decoded.map(\.1), sql) }) {
+            if case .success(let outcome) = try await Self.savepoint(
+                on: sql, { try await apply(decoded.map(\.1), sql) })
+            {
                 try await markApplied(decoded.map(\.0), now, sql)
                 processed.outcomes.append(outcome)
                 processed.applied += decoded.map(\.0.eventName)
@@ -175,7 +183,8 @@ public struct WebhookInbox: Sendable {
     /// The backlog: how many events wait to be applied, and when the oldest of them arrived.
     public func backlog() async throws -> (pending: Int, oldestReceivedAt: Date?) {
         try await database.withConnection { sql in
-            let count = try await sql.raw("SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'PENDING'").first()?
+            let count =
+                try await sql.raw("SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'PENDING'").first()?
                 .decode(column: "n", as: Int.self) ?? 0
             guard count > 0 else { return (0, nil) }
             let oldest = try await sql.raw(

@@ -22,11 +22,14 @@ public struct CrossTenantAudit: Sendable {
             let owner: String? = try await database.withConnection { sql in
                 switch database.dialect {
                 case .postgres:
-                    try await sql.raw("SELECT platform_row_tenant(\(bind: table.rawValue), \(bind: id)) AS owner").first()?
+                    try await sql.raw("SELECT platform_row_tenant(\(bind: table.rawValue), \(bind: id)) AS owner")
+                        .first()?
                         .decode(column: "owner", as: String?.self)
                 case .sqlite:
-                    try await sql.select().column("client_id", as: "owner").from(table.rawValue).where("id", .equal, SQLBind(id))
-                        .first()?.decode(column: "owner", as: String?.self)
+                    try await sql.select().column("client_id", as: "owner").from(table.rawValue).where(
+                        "id", .equal, SQLBind(id)
+                    )
+                    .first()?.decode(column: "owner", as: String?.self)
                 }
             }
             guard let owner, owner != scope.tenantID else { return }

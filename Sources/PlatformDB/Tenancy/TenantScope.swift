@@ -29,17 +29,20 @@ public struct TenantScope: Sendable, Equatable {
         guard user.role == .superAdmin, user.status == .active else {
             throw PlatformDBError.constraintViolation("only an active SUPER_ADMIN may act across tenants")
         }
-        try await audit.record(actor: user.id, action: "tenant.override", target: tenantID, detail: reason, tenantID: tenantID)
+        try await audit.record(
+            actor: user.id, action: "tenant.override", target: tenantID, detail: reason, tenantID: tenantID)
         return TenantScope(tenantID: tenantID, actorID: user.id)
     }
 
     /// An operator at the console (`platform users …`) acting inside `tenantID`: there is no
     /// signed-in user, so the actor is named `cli:<name>`, and the override is audited first.
-    public static func console(operator name: String, actingIn tenantID: String, reason: String, audit: AuditLog) async throws
+    public static func console(operator name: String, actingIn tenantID: String, reason: String, audit: AuditLog)
+        async throws
         -> TenantScope
     {
         let actor = "cli:\(name)"
-        try await audit.record(actor: actor, action: "tenant.override", target: tenantID, detail: reason, tenantID: tenantID)
+        try await audit.record(
+            actor: actor, action: "tenant.override", target: tenantID, detail: reason, tenantID: tenantID)
         return TenantScope(tenantID: tenantID, actorID: actor)
     }
 }
