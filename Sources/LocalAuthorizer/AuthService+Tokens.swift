@@ -1,0 +1,101 @@
+import Foundation
+import HummingbirdBcrypt
+import Logging
+import NIOPosix
+import PlatformDB
+
+extension AuthService {
+    /// `validate_jwt_token` as 2.4 judges it (`service/validate_jwt_token.go`): the token's own
+    /// `token_type` claim is never compared with the type asked for; access and refresh tokens
+    /// need a live session of their nonce, id tokens none. The JWT library's refusals come back in
+    /// its own words with no code (golang-jwt v4: no leeway, `exp`, `iat` and `nbf` checked).
+    func validate(token: String, tokenType: String, roles: [String]?) async throws -> [String: JSONValue] {
+        guard ["access_token", "id_token", "refresh_token"].contains(tokenType) else {
+            throw AuthorizerError.invalid("invalid token type")
+        }
+        let claims: [String: JSONValue]
+        do {
+            claims = try await tokens.verify(token)
+        } catch let error as TokenService.TokenError {
+            throw AuthorizerError(message: tokens.libraryMessage(error), code: nil)
+        }
+        if let refusal = Self.timeRefusal(claims, now: now) { throw AuthorizerError(message: refusal, code: nil) }
+        guard let subject = claims["sub"]?.stringValue, !subject.isEmpty else { throw AuthorizerError.invalidToken }
+        if tokenType != "id_token" {
+            guard let nonce = claims["nonce"]?.stringValue, !nonce.isEmpty,
+                let session = try await store.session(nonce: nonce), session.userID == subject, session.expiresAt > now,
+                tokenType != "refresh_token" || session.refreshID != nil
+            else { throw AuthorizerError.invalidToken }
+        }
+        guard let audience = claims["aud"]?.stringValue, !audience.isEmpty,
+            claims["iss"]?.stringValue == configuration.issuer
+        else { throw AuthorizerError(message: "invalid claims", code: .unauthenticated) }
+        if let roles, !roles.isEmpty {
+            let held = Set(
+                (claims[configuration.jwtRoleClaim] ?? claims["roles"])?.arrayValue?.compactMap(\.stringValue) ?? [])
+            guard Set(roles).isSubset(of: held) else { throw AuthorizerError.unauthorized }
+        }
+        return claims
+    }
+
+    /// golang-jwt v4's `MapClaims.Valid` with no leeway: the last failing check of `exp`, `iat`,
+    /// `nbf` names the refusal; then Authorizer requires `exp` and `iat` (`internal/token/jwt.go`).
+    static func timeRefusal(_ claims: [String: JSONValue], now: Int64) -> String? {
+        func number(_ key: String) -> Double? {
+            switch claims[key] {
+            case .int(let value)?: Double(value)
+            case .double(let value)?: value
+            default: nil
+            }
+        }
+        let current = Double(now)
+        var refusal: String?
+        if claims["exp"] != nil, !(number("exp").map { current < $0 } ?? false) { refusal = "Token is expired" }
+        if claims["iat"] != nil, !(number("iat").map { current >= $0 } ?? false) {
+            refusal = "Token used before issued"
+        }
+        if claims["nbf"] != nil, !(number("nbf").map { current >= $0 } ?? false) { refusal = "Token is not valid yet" }
+        if let refusal { return refusal }
+        guard claims["exp"] != nil else { return "missing exp claim" }
+        guard number("exp") != nil else { return "invalid exp claim" }
+        guard claims["iat"] != nil else { return "missing iat claim" }
+        guard number("iat") != nil else { return "invalid iat claim" }
+        return nil
+    }
+
+    func authenticate(_ accessToken: String?) async throws -> (claims: [String: JSONValue], user: AuthorizerUser) {
+        guard let accessToken, !accessToken.isEmpty else { throw AuthorizerError.unauthorized }
+        let claims: [String: JSONValue]
+        do {
+            claims = try await checkedClaims(accessToken, tokenType: "access_token")
+        } catch {
+            throw AuthorizerError.unauthorized
+        }
+        guard let id = claims["sub"]?.stringValue, let user = try await store.user(id: id) else {
+            throw AuthorizerError.unauthorized
+        }
+        return (claims, user)
+    }
+
+    /// Signature, algorithm, expiry, issuer, audience, token type, live session, live user.
+    func checkedClaims(_ token: String, tokenType: String) async throws -> [String: JSONValue] {
+        let claims: [String: JSONValue]
+        do {
+            claims = try await tokens.verify(token)
+        } catch {
+            throw AuthorizerError.invalidToken
+        }
+        guard let exp = claims["exp"]?.intValue, exp > now,
+            claims["iss"]?.stringValue == configuration.issuer,
+            claims["aud"]?.stringValue == configuration.clientID,
+            claims["token_type"]?.stringValue == tokenType,
+            let nonce = claims["nonce"]?.stringValue, let subject = claims["sub"]?.stringValue
+        else { throw AuthorizerError.invalidToken }
+        guard let session = try await store.session(nonce: nonce), session.userID == subject, session.expiresAt > now,
+            tokenType != "refresh_token"
+                || (session.refreshID != nil && claims["jti"]?.stringValue == session.refreshID),
+            let user = try await store.user(id: subject), user.revokedTimestamp == nil
+        else { throw AuthorizerError.unauthorized }
+        return claims
+    }
+}
