@@ -10,17 +10,17 @@ extension AuthorizerClient {
     public func signup(
         email: String, password: String, confirmPassword: String, givenName: String?, familyName: String?
     ) async throws -> AuthorizerAuthResponse {
-        var params: [String: JSONInput] = [
+        var params: [String: JSONValue] = [
             "email": .string(email), "password": .string(password), "confirm_password": .string(confirmPassword),
         ]
-        params["given_name"] = givenName.map(JSONInput.string)
-        params["family_name"] = familyName.map(JSONInput.string)
+        params["given_name"] = givenName.map(JSONValue.string)
+        params["family_name"] = familyName.map(JSONValue.string)
         return try await authCall(AuthorizerDocuments.signup, field: "signup", params: params)
     }
 
     public func login(email: String, password: String, scope: [String]? = nil) async throws -> AuthorizerAuthResponse {
-        var params: [String: JSONInput] = ["email": .string(email), "password": .string(password)]
-        params["scope"] = scope.map { .array($0.map(JSONInput.string)) }
+        var params: [String: JSONValue] = ["email": .string(email), "password": .string(password)]
+        params["scope"] = scope.map { .array($0.map(JSONValue.string)) }
         return try await authCall(AuthorizerDocuments.login, field: "login", params: params)
     }
 
@@ -35,7 +35,7 @@ extension AuthorizerClient {
 
     /// `validate_jwt_token`: the claims of a good access token; an invalid one throws
     /// ``AuthorizerClientError/unauthenticated(_:)``, as Authorizer reports it.
-    public func validateAccessToken(_ token: String) async throws -> [String: JSONInput] {
+    public func validateAccessToken(_ token: String) async throws -> [String: JSONValue] {
         let response: ValidateResponse = try await call(
             AuthorizerDocuments.validateJWTToken, field: "validate_jwt_token",
             variables: ["params": .object(["token_type": .string("access_token"), "token": .string(token)])],
@@ -45,9 +45,9 @@ extension AuthorizerClient {
     }
 
     public func updateProfile(accessToken: String, givenName: String?, familyName: String?) async throws {
-        var params: [String: JSONInput] = [:]
-        params["given_name"] = givenName.map(JSONInput.string)
-        params["family_name"] = familyName.map(JSONInput.string)
+        var params: [String: JSONValue] = [:]
+        params["given_name"] = givenName.map(JSONValue.string)
+        params["family_name"] = familyName.map(JSONValue.string)
         let _: MessageResponse = try await call(
             AuthorizerDocuments.updateProfile, field: "update_profile", variables: ["params": .object(params)],
             bearer: accessToken, idempotent: true)
@@ -104,7 +104,7 @@ extension AuthorizerClient {
 
     struct ValidateResponse: Decodable {
         var isValid: Bool
-        var claims: [String: JSONInput]?
+        var claims: [String: JSONValue]?
         enum CodingKeys: String, CodingKey {
             case isValid = "is_valid"
             case claims
@@ -112,7 +112,7 @@ extension AuthorizerClient {
     }
 
     /// Signup, login and verify_email: "Proceed to mfa setup" with no token is reported, not crashed on.
-    func authCall(_ document: String, field: String, params: [String: JSONInput]) async throws
+    func authCall(_ document: String, field: String, params: [String: JSONValue]) async throws
         -> AuthorizerAuthResponse
     {
         let response: AuthorizerAuthResponse = try await call(

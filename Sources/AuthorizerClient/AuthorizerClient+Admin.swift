@@ -27,7 +27,7 @@ extension AuthorizerClient {
             AuthorizerDocuments.users, field: "_users",
             variables: [
                 "params": .object([
-                    "pagination": .object(["limit": .number(Double(limit)), "page": .number(Double(page))])
+                    "pagination": .object(["limit": .int(Int64(limit)), "page": .int(Int64(page))])
                 ])
             ],
             admin: true, idempotent: true)

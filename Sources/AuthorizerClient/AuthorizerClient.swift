@@ -120,7 +120,7 @@ public struct AuthorizerClient: Sendable {
     func call<Result: Decodable>(
         _ document: String,
         field: String,
-        variables: [String: JSONInput] = [:],
+        variables: [String: JSONValue] = [:],
         bearer: String? = nil,
         admin: Bool = false,
         idempotent: Bool
@@ -153,7 +153,7 @@ public struct AuthorizerClient: Sendable {
     }
 
     private func attempt<Result: Decodable>(
-        _ document: String, field: String, variables: [String: JSONInput], bearer: String?, admin: Bool,
+        _ document: String, field: String, variables: [String: JSONValue], bearer: String?, admin: Bool,
         idempotent: Bool
     ) async throws -> Result {
         let body = try JSONEncoder().encode(
@@ -247,7 +247,7 @@ public struct AuthorizerClient: Sendable {
 
 struct GraphQLRequest: Encodable {
     var query: String
-    var variables: [String: JSONInput]
+    var variables: [String: JSONValue]
 }
 
 extension AuthorizerClient.Configuration: CustomStringConvertible {

@@ -25,10 +25,10 @@ public struct VerifiedToken: Sendable {
     public var issuedAt: Date?
     public var expiresAt: Date
     public var roles: [String]
-    public var claims: [String: JSONInput]
+    public var claims: [String: JSONValue]
 
     /// Reads the claims of a token already checked by Authorizer itself (remote mode).
-    public init(claims: [String: JSONInput]) throws(TokenRejection) {
+    public init(claims: [String: JSONValue]) throws(TokenRejection) {
         guard let subject = claims["sub"]?.string, !subject.isEmpty, let exp = claims["exp"]?.number else {
             throw .malformed
         }
@@ -94,25 +94,25 @@ public struct TokenVerifier: Sendable {
     /// The header and claims of `token`, unverified: three base64url parts, JSON objects, no
     /// member named twice (``JSONMembers``). Remote mode reads tokens with this too.
     public static func parts(_ token: String) throws(TokenRejection) -> (
-        header: [String: JSONInput], claims: [String: JSONInput]
+        header: [String: JSONValue], claims: [String: JSONValue]
     ) {
         guard token.utf8.count <= 16 * 1024 else { throw .malformed }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[2].isEmpty,
             let headerData = HMACJWT.base64URLDecoded(parts[0]), let payloadData = HMACJWT.base64URLDecoded(parts[1]),
             JSONMembers.hasDuplicateNames(headerData) == false, JSONMembers.hasDuplicateNames(payloadData) == false,
-            let header = try? JSONDecoder().decode([String: JSONInput].self, from: headerData),
-            let claims = try? JSONDecoder().decode([String: JSONInput].self, from: payloadData)
+            let header = try? JSONDecoder().decode([String: JSONValue].self, from: headerData),
+            let claims = try? JSONDecoder().decode([String: JSONValue].self, from: payloadData)
         else { throw .malformed }
         return (header, claims)
     }
 
     /// The claims of `token` once its signature holds under the allowed algorithms and keys.
-    private func verifySignature(_ token: String) async throws(TokenRejection) -> [String: JSONInput] {
+    private func verifySignature(_ token: String) async throws(TokenRejection) -> [String: JSONValue] {
         let (header, payload) = try Self.parts(token)
         guard let algorithm = header["alg"]?.string else { throw .malformed }
 
-        let claims: [String: JSONInput]
+        let claims: [String: JSONValue]
         switch keys {
         case .hmac(let secret):
             // Authorizer's --jwt-type may be any of HS256/384/512 with the shared secret; nothing
@@ -141,7 +141,7 @@ public struct TokenVerifier: Sendable {
 
     /// Tries every key of `algorithm`: Authorizer's tokens say nothing about which key signed them.
     private static func verify(_ token: String, algorithm: String, with keys: [JWKSCache.Key]) async -> [String:
-        JSONInput]?
+        JSONValue]?
     {
         for key in keys where key.algorithm == algorithm {
             if let verified = try? await key.verifier.verify(token, as: AnyClaims.self) { return verified.values }
@@ -152,7 +152,7 @@ public struct TokenVerifier: Sendable {
     /// The claim checks every mode applies (RFC 7519 §4.1, RFC 8725 §3.11): `exp`, `nbf` and
     /// `iat` within the leeway, the issuer, the audience, and `token_type = access_token`, which
     /// Authorizer's own `validate_jwt_token` does not compare (`service/validate_jwt_token.go`).
-    public func check(_ claims: [String: JSONInput], now: Date = Date()) throws(TokenRejection) -> VerifiedToken {
+    public func check(_ claims: [String: JSONValue], now: Date = Date()) throws(TokenRejection) -> VerifiedToken {
         let nowSeconds = now.timeIntervalSince1970
         guard let exp = claims["exp"]?.number else { throw .malformed }
         guard exp + leeway > nowSeconds else { throw .expired }
@@ -173,9 +173,9 @@ public struct TokenVerifier: Sendable {
 
     /// Any claims; jwt-kit checks only the signature here, the claims are checked above.
     struct AnyClaims: JWTPayload {
-        var values: [String: JSONInput]
+        var values: [String: JSONValue]
         init(from decoder: any Decoder) throws {
-            values = try decoder.singleValueContainer().decode([String: JSONInput].self)
+            values = try decoder.singleValueContainer().decode([String: JSONValue].self)
         }
         func encode(to encoder: any Encoder) throws {
             var container = encoder.singleValueContainer()

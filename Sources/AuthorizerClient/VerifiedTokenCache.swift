@@ -9,7 +9,7 @@ import Synchronization
 /// not enough, all of them.
 final class VerifiedTokenCache: Sendable {
     private struct Entry {
-        var claims: [String: JSONInput]
+        var claims: [String: JSONValue]
         var expiresAt: Double
     }
 
@@ -24,11 +24,11 @@ final class VerifiedTokenCache: Sendable {
         SHA256.hash(data: Data(token.utf8))
     }
 
-    func claims(for key: SHA256Digest) -> [String: JSONInput]? {
+    func claims(for key: SHA256Digest) -> [String: JSONValue]? {
         entries.withLock { $0[key]?.claims }
     }
 
-    func insert(_ claims: [String: JSONInput], for key: SHA256Digest, now: Date) {
+    func insert(_ claims: [String: JSONValue], for key: SHA256Digest, now: Date) {
         guard let exp = claims["exp"]?.number else { return }
         let nowSeconds = now.timeIntervalSince1970
         entries.withLock { entries in

@@ -34,8 +34,8 @@ extension AuthService {
     /// validating.
     func refresh(_ refreshToken: String) async throws -> AuthResult {
         let claims = try await checkedClaims(refreshToken, tokenType: "refresh_token")
-        guard let nonce = claims["nonce"]?.stringValue, let jti = claims["jti"]?.stringValue,
-            let subject = claims["sub"]?.stringValue, let user = try await store.user(id: subject),
+        guard let nonce = claims["nonce"]?.string, let jti = claims["jti"]?.string,
+            let subject = claims["sub"]?.string, let user = try await store.user(id: subject),
             let old = try await store.session(nonce: nonce)
         else { throw AuthorizerError.invalidToken }
         guard try await store.rotateRefresh(nonce: nonce, from: jti, to: UUID().uuidString.lowercased(), expiresAt: now)
@@ -55,6 +55,6 @@ extension AuthService {
     /// Ends the session of a refresh token (the `revoke` mutation and `/oauth/revoke`).
     func revoke(refreshToken: String) async throws {
         let claims = try await checkedClaims(refreshToken, tokenType: "refresh_token")
-        if let nonce = claims["nonce"]?.stringValue { try await store.deleteSession(nonce: nonce) }
+        if let nonce = claims["nonce"]?.string { try await store.deleteSession(nonce: nonce) }
     }
 }

@@ -1,3 +1,4 @@
+import AuthorizerClient
 import Foundation
 import HummingbirdBcrypt
 import Logging
@@ -20,19 +21,19 @@ extension AuthService {
             throw AuthorizerError(message: tokens.libraryMessage(error), code: nil)
         }
         if let refusal = Self.timeRefusal(claims, now: now) { throw AuthorizerError(message: refusal, code: nil) }
-        guard let subject = claims["sub"]?.stringValue, !subject.isEmpty else { throw AuthorizerError.invalidToken }
+        guard let subject = claims["sub"]?.string, !subject.isEmpty else { throw AuthorizerError.invalidToken }
         if tokenType != "id_token" {
-            guard let nonce = claims["nonce"]?.stringValue, !nonce.isEmpty,
+            guard let nonce = claims["nonce"]?.string, !nonce.isEmpty,
                 let session = try await store.session(nonce: nonce), session.userID == subject, session.expiresAt > now,
                 tokenType != "refresh_token" || session.refreshID != nil
             else { throw AuthorizerError.invalidToken }
         }
-        guard let audience = claims["aud"]?.stringValue, !audience.isEmpty,
-            claims["iss"]?.stringValue == configuration.issuer
+        guard let audience = claims["aud"]?.string, !audience.isEmpty,
+            claims["iss"]?.string == configuration.issuer
         else { throw AuthorizerError(message: "invalid claims", code: .unauthenticated) }
         if let roles, !roles.isEmpty {
             let held = Set(
-                (claims[configuration.jwtRoleClaim] ?? claims["roles"])?.arrayValue?.compactMap(\.stringValue) ?? [])
+                (claims[configuration.jwtRoleClaim] ?? claims["roles"])?.array?.compactMap(\.string) ?? [])
             guard Set(roles).isSubset(of: held) else { throw AuthorizerError.unauthorized }
         }
         return claims
@@ -71,7 +72,7 @@ extension AuthService {
         } catch {
             throw AuthorizerError.unauthorized
         }
-        guard let id = claims["sub"]?.stringValue, let user = try await store.user(id: id) else {
+        guard let id = claims["sub"]?.string, let user = try await store.user(id: id) else {
             throw AuthorizerError.unauthorized
         }
         return (claims, user)
@@ -85,15 +86,15 @@ extension AuthService {
         } catch {
             throw AuthorizerError.invalidToken
         }
-        guard let exp = claims["exp"]?.intValue, exp > now,
-            claims["iss"]?.stringValue == configuration.issuer,
-            claims["aud"]?.stringValue == configuration.clientID,
-            claims["token_type"]?.stringValue == tokenType,
-            let nonce = claims["nonce"]?.stringValue, let subject = claims["sub"]?.stringValue
+        guard let exp = claims["exp"]?.int, exp > now,
+            claims["iss"]?.string == configuration.issuer,
+            claims["aud"]?.string == configuration.clientID,
+            claims["token_type"]?.string == tokenType,
+            let nonce = claims["nonce"]?.string, let subject = claims["sub"]?.string
         else { throw AuthorizerError.invalidToken }
         guard let session = try await store.session(nonce: nonce), session.userID == subject, session.expiresAt > now,
             tokenType != "refresh_token"
-                || (session.refreshID != nil && claims["jti"]?.stringValue == session.refreshID),
+                || (session.refreshID != nil && claims["jti"]?.string == session.refreshID),
             let user = try await store.user(id: subject), user.revokedTimestamp == nil
         else { throw AuthorizerError.unauthorized }
         return claims

@@ -1,3 +1,4 @@
+import AuthorizerClient
 import Foundation
 import HummingbirdBcrypt
 import Logging
@@ -136,7 +137,7 @@ struct AuthService: Sendable {
     /// Ends the session of a valid access token.
     func logout(accessToken: String?) async throws {
         let (claims, _) = try await authenticate(accessToken)
-        if let nonce = claims["nonce"]?.stringValue { try await store.deleteSession(nonce: nonce) }
+        if let nonce = claims["nonce"]?.string { try await store.deleteSession(nonce: nonce) }
     }
 
     /// The user behind a valid access token whose session is live.

@@ -1,3 +1,4 @@
+import AuthorizerClient
 import Foundation
 import GraphQL
 import SQLKit

@@ -4,6 +4,7 @@ import GraphQL
 import HTTPTypes
 import Hummingbird
 import Logging
+import PlatformDB
 
 /// `POST /graphql` with Authorizer's transport rules: the CSRF origin check, HTTP 400 for an
 /// undecodable body, 422 for a document that does not parse or validate, 413 past 1 MiB, and
@@ -234,6 +235,6 @@ enum AdminSecret {
 
     /// The `authorizer-admin` cookie holds a hash of the secret, never the secret itself.
     static func cookieValue(_ secret: String) -> String {
-        SHA256.hash(data: Data(("authorizer-admin:" + secret).utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(("authorizer-admin:" + secret).utf8)).lowercaseHex
     }
 }

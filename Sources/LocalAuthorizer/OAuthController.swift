@@ -1,3 +1,4 @@
+import AuthorizerClient
 import Foundation
 import Hummingbird
 
@@ -64,7 +65,7 @@ struct OAuthController: Sendable {
         guard let buffer = try? await request.body.collect(upTo: 64 * 1024) else { return nil }
         let data = Data(buffer: buffer)
         if request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true {
-            return (try? JSONDecoder().decode([String: JSONValue].self, from: data))?.compactMapValues(\.stringValue)
+            return (try? JSONDecoder().decode([String: JSONValue].self, from: data))?.compactMapValues(\.string)
         }
         var components = URLComponents()
         components.percentEncodedQuery = String(decoding: data, as: UTF8.self).replacingOccurrences(

@@ -156,7 +156,7 @@ struct TokenService: Sendable {
         guard parts.count == 3, let headerData = Data(base64URLEncoded: String(parts[0])),
             let header = try? JSONDecoder().decode([String: JSONValue].self, from: headerData)
         else { throw TokenError.malformed(segments: parts.count) }
-        let alg = header["alg"]?.stringValue ?? ""
+        let alg = header["alg"]?.string ?? ""
         guard alg == algorithm.rawValue else { throw TokenError.wrongAlgorithm(alg) }
         if let hmacSecret {
             guard HMACJWT.isValid(token, algorithm: alg, secret: hmacSecret) else { throw TokenError.badSignature }

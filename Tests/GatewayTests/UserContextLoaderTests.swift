@@ -21,7 +21,7 @@ import Testing
                     configuration: .init(url: "http://127.0.0.1:9", clientID: "unused"), version: .v2),
                 ttl: .seconds(60), roles: RoleMapping(), logger: logger)
             let token = try VerifiedToken(claims: [
-                "sub": .string("auth-1"), "exp": .number(Date().timeIntervalSince1970 + 600),
+                "sub": .string("auth-1"), "exp": .double(Date().timeIntervalSince1970 + 600),
             ])
             let identity = Identity(accessToken: "unused", token: token)
 

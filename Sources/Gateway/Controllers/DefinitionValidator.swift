@@ -6,7 +6,7 @@ import PlatformDB
 /// A workflow definition: an object with a `trigger` object and a `steps` array of objects,
 /// each naming its `type`. Errors name the path.
 enum DefinitionValidator {
-    static func validate(_ definition: JSONInput) throws {
+    static func validate(_ definition: JSONValue) throws {
         guard case .object(let root) = definition else { throw problem("definition", "must be an object") }
         guard case .object(let trigger)? = root["trigger"] else {
             throw problem("definition.trigger", "must be an object")

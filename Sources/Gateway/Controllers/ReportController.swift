@@ -25,8 +25,8 @@ struct ReportController: RouteAdding, Sendable {
         var title: String
         var workflowId: String?
         var status: String
-        var parameters: JSONInput
-        var content: JSONInput?
+        var parameters: JSONValue
+        var content: JSONValue?
         var createdBy: String?
         var createdAt: Date
         var updatedAt: Date
@@ -36,8 +36,8 @@ struct ReportController: RouteAdding, Sendable {
             title = record.title
             workflowId = record.workflowID
             status = record.status.rawValue
-            parameters = (try? JSONDecoder().decode(JSONInput.self, from: Data(record.parameters.utf8))) ?? .object([:])
-            content = record.content.flatMap { try? JSONDecoder().decode(JSONInput.self, from: Data($0.utf8)) }
+            parameters = (try? JSONDecoder().decode(JSONValue.self, from: Data(record.parameters.utf8))) ?? .object([:])
+            content = record.content.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
             createdBy = record.createdBy
             createdAt = record.createdAt
             updatedAt = record.updatedAt
@@ -53,8 +53,8 @@ struct ReportController: RouteAdding, Sendable {
         var title: String?
         var workflowId: String??
         var status: String?
-        var parameters: JSONInput?
-        var content: JSONInput??
+        var parameters: JSONValue?
+        var content: JSONValue??
         static let fields: Set<String> = ["title", "workflowId", "status", "parameters", "content"]
 
         init(from decoder: any Decoder) throws {
@@ -64,10 +64,10 @@ struct ReportController: RouteAdding, Sendable {
                 container.contains(.workflowId)
                 ? .some(try container.decodeIfPresent(String.self, forKey: .workflowId)) : .none
             status = try container.decodeIfPresent(String.self, forKey: .status)
-            parameters = try container.decodeIfPresent(JSONInput.self, forKey: .parameters)
+            parameters = try container.decodeIfPresent(JSONValue.self, forKey: .parameters)
             content =
                 container.contains(.content)
-                ? .some(try container.decodeIfPresent(JSONInput.self, forKey: .content)) : .none
+                ? .some(try container.decodeIfPresent(JSONValue.self, forKey: .content)) : .none
         }
 
         enum CodingKeys: String, CodingKey { case title, workflowId, status, parameters, content }
@@ -155,7 +155,7 @@ struct ReportController: RouteAdding, Sendable {
         return input
     }
 
-    static func encoded(_ value: JSONInput, field: String) throws -> String {
+    static func encoded(_ value: JSONValue, field: String) throws -> String {
         let data = try JSONEncoder().encode(value)
         guard data.count <= maxJSONBytes else {
             throw Problem(

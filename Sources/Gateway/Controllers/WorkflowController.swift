@@ -80,7 +80,7 @@ struct WorkflowController: RouteAdding, Sendable {
         var name: String?
         var description: String??
         var status: String?
-        var definition: JSONInput?
+        var definition: JSONValue?
         static let fields: Set<String> = ["name", "description", "status", "definition"]
 
         init(from decoder: any Decoder) throws {
@@ -91,7 +91,7 @@ struct WorkflowController: RouteAdding, Sendable {
                 container.contains(.description)
                 ? .some(try container.decodeIfPresent(String.self, forKey: .description)) : .none
             status = try container.decodeIfPresent(String.self, forKey: .status)
-            definition = try container.decodeIfPresent(JSONInput.self, forKey: .definition)
+            definition = try container.decodeIfPresent(JSONValue.self, forKey: .definition)
         }
 
         enum CodingKeys: String, CodingKey { case name, description, status, definition }
@@ -225,7 +225,7 @@ struct WorkflowController: RouteAdding, Sendable {
         return status
     }
 
-    static func input(name: String?, description: String??, status: String?, definition: JSONInput?) throws
+    static func input(name: String?, description: String??, status: String?, definition: JSONValue?) throws
         -> WorkflowInput
     {
         var input = WorkflowInput()

@@ -28,7 +28,7 @@ enum JSONBody {
             let field = nesting.field ?? "(body)"
             throw Problem.badRequest("'\(field)' is nested deeper than \(maxDepth) levels", field: nesting.field)
         }
-        guard let object = try? JSONDecoder().decode([String: JSONInput].self, from: data) else {
+        guard let object = try? JSONDecoder().decode([String: JSONValue].self, from: data) else {
             throw Problem.badRequest("the body must be a JSON object")
         }
         if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
@@ -101,7 +101,7 @@ enum JSONBody {
     }
 
     /// The path of the first string or key holding U+0000, if any.
-    static func nulPath(in value: JSONInput, at path: String) -> String? {
+    static func nulPath(in value: JSONValue, at path: String) -> String? {
         switch value {
         case .string(let text): return text.utf8.contains(0) ? path : nil
         case .array(let items):
@@ -114,7 +114,7 @@ enum JSONBody {
                 if key.utf8.contains(0) { return child }
                 if let found = nulPath(in: fields[key]!, at: child) { return found }
             }
-        case .number, .bool, .null: break
+        case .int, .double, .bool, .null: break
         }
         return nil
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PlatformDB
 
 /// Writes JSON by hand for the hottest responses, so that JSON the database already holds (a
 /// workflow's definition) is copied into the body as it is instead of being decoded into a tree
@@ -21,8 +22,8 @@ struct JSONWriter {
             case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
             case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
             case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+                let (high, low) = Hex.digits(of: byte)
+                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, high, low])
             default: bytes.append(byte)
             }
         }

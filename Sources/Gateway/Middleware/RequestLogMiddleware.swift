@@ -50,16 +50,9 @@ struct RequestLogMiddleware: RouterMiddleware {
         return text
     }
 
-    /// 32 hex digits from the system CSPRNG.
+    /// 32 hex digits (128 bits) from the system CSPRNG.
     static func make() -> String {
         var generator = SystemRandomNumberGenerator()
-        let hex = Array("0123456789abcdef".utf8)
-        let (high, low) = (generator.next() as UInt64, generator.next() as UInt64)
-        var digits = [UInt8](repeating: 0, count: 32)
-        for index in 0..<16 {
-            digits[index] = hex[Int((high >> (60 - 4 * index)) & 0xF)]
-            digits[16 + index] = hex[Int((low >> (60 - 4 * index)) & 0xF)]
-        }
-        return String(decoding: digits, as: UTF8.self)
+        return (0..<16).map { _ in generator.next() as UInt8 }.lowercaseHex
     }
 }

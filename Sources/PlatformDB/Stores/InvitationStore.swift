@@ -197,7 +197,7 @@ public struct InvitationStore: Sendable {
     static let tokenSetting = "app.invitation_token_hash"
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).lowercaseHex
     }
 
 }

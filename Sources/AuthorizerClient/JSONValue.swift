@@ -1,8 +1,6 @@
-import Foundation
-
-/// A JSON value, for token claims and webhook bodies, encoded the way Authorizer's Go encoder
-/// writes it (see ``GoJSON``).
-enum JSONValue: Codable, Sendable, Equatable {
+/// A JSON value: GraphQL variables, token claims, webhook bodies, stored report parameters. An
+/// integer that fits in 64 bits stays an integer (`int`), so ids and timestamps keep every digit.
+public enum JSONValue: Codable, Sendable, Equatable {
     case string(String)
     case int(Int64)
     case double(Double)
@@ -11,7 +9,7 @@ enum JSONValue: Codable, Sendable, Equatable {
     case object([String: JSONValue])
     case null
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -30,7 +28,7 @@ enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .string(let value): try container.encode(value)
@@ -43,24 +41,18 @@ enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 
-    var stringValue: String? { if case .string(let s) = self { s } else { nil } }
-    var intValue: Int64? { if case .int(let i) = self { i } else { nil } }
-    var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
-}
-
-/// JSON exactly as Go's `encoding/json` writes it: keys sorted, no spaces, `/` unescaped, and
-/// `<`, `>`, `&`, U+2028 and U+2029 escaped as `\u003c` and so on.
-enum GoJSON {
-    static func encode(_ value: some Encodable) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var text = String(decoding: try encoder.encode(value), as: UTF8.self)
-        // These characters can only occur inside JSON strings, so replacing them is safe.
-        for (character, escape) in [
-            ("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u{2028}", "\\u2028"), ("\u{2029}", "\\u2029"),
-        ] {
-            text = text.replacingOccurrences(of: character, with: escape)
+    /// The text of a string.
+    public var string: String? { if case .string(let s) = self { s } else { nil } }
+    /// A number of either kind, as a `Double` (token times).
+    public var number: Double? {
+        switch self {
+        case .int(let i): Double(i)
+        case .double(let d): d
+        default: nil
         }
-        return Data(text.utf8)
     }
+    /// An integer.
+    public var int: Int64? { if case .int(let i) = self { i } else { nil } }
+    /// The elements of an array.
+    public var array: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
 }
