@@ -1,4 +1,5 @@
 import Crypto
+import ExtrasBase64
 import Foundation
 
 /// HS256, HS384 and HS512 JWTs (RFC 7518 §3.2) with swift-crypto's HMAC, for any non-empty
@@ -35,9 +36,8 @@ public enum HMACJWT {
         return zip(signature, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
-    public static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+    public static func base64URL(_ data: some Collection<UInt8>) -> String {
+        Base64.encodeToString(bytes: data, options: [.base64UrlAlphabet, .omitPaddingCharacter])
     }
 
     /// Strict base64url: the URL alphabet only, no padding, no whitespace.
@@ -49,9 +49,7 @@ public enum HMACJWT {
                     || byte == 0x5F
             }), text.utf8.count % 4 != 1
         else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.utf8.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
+        return (try? Base64.decode(string: String(text), options: [.base64UrlAlphabet, .omitPaddingCharacter])).map { Data($0) }
     }
 }
 

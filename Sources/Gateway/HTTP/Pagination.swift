@@ -1,4 +1,5 @@
 import AuthorizerClient
+import ExtrasBase64
 import Foundation
 import Hummingbird
 import PlatformDB
@@ -25,16 +26,13 @@ enum Pagination {
 
     static func encode(_ cursor: PageCursor) -> String {
         let text = "\(cursor.createdAt.timeIntervalSince1970)|\(cursor.id)"
-        return Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
-            of: "/", with: "_"
-        )
-        .replacingOccurrences(of: "=", with: "")
+        return Base64.encodeToString(bytes: Array(text.utf8), options: [.base64UrlAlphabet, .omitPaddingCharacter])
     }
 
     static func decode(_ text: String) throws -> PageCursor {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard text.count <= 200, let data = Data(base64Encoded: base64) else { throw malformed }
+        guard text.utf8.count <= 200,
+            let data = try? Base64.decode(string: text, options: [.base64UrlAlphabet, .omitPaddingCharacter])
+        else { throw malformed }
         let parts = String(decoding: data, as: UTF8.self).split(separator: "|", maxSplits: 1)
         // The date is checked before it can reach a conversion: PostgresNIO traps on a Date
         // beyond ±292,000 years (a cursor of "1e13|…" stopped the process).
