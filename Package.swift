@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", exact: "4.5.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", exact: "1.13.2"),
         .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
+        // Flags, then environment, then defaults; already in the graph through Hummingbird.
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
         // base64url for tokens and cursors; already in the graph through jwt-kit.
         .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
@@ -104,6 +106,7 @@ let package = Package(
                 "LocalAuthorizer",
                 "PlatformDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

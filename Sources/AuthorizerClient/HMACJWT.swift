@@ -49,7 +49,9 @@ public enum HMACJWT {
                     || byte == 0x5F
             }), text.utf8.count % 4 != 1
         else { return nil }
-        return (try? Base64.decode(string: String(text), options: [.base64UrlAlphabet, .omitPaddingCharacter])).map { Data($0) }
+        return (try? Base64.decode(string: String(text), options: [.base64UrlAlphabet, .omitPaddingCharacter])).map {
+            Data($0)
+        }
     }
 }
 

@@ -99,26 +99,21 @@ struct AuthorizerCommand: AsyncParsableCommand {
     var rateLimitBurst = 20
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        var options = CommonOptions()
-        // Built by hand, so every field makeLogger reads is set here.
-        options.logLevel = logLevel
-        options.logFormat = logFormat
-        let logger = try options.makeLogger(label: "platform.authorizer")
+        let logger = try CommonOptions.makeLogger(
+            label: "platform.authorizer",
+            settings: SettingsReader(flags: [.logLevel: [logLevel], .logFormat: [logFormat]]))
         guard let type = AuthorizerConfiguration.JWTType(rawValue: jwtType.uppercased()) else {
             throw ValidationError(
                 "--jwt-type: '\(jwtType)' is not one of HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512")
         }
-        guard
-            let clientSecret = try secretSetting(
-                clientSecret, flag: "--client-secret", environment: "AUTHORIZER_CLIENT_SECRET")
-        else {
+        let settings = SettingsReader(flags: [
+            .clientSecret: clientSecret.map { [$0] }, .adminSecret: adminSecret.map { [$0] },
+            .jwtSecret: jwtSecret.map { [$0] },
+        ])
+        guard let clientSecret = try settings.secret(.clientSecret) else {
             throw ValidationError("--client-secret (or AUTHORIZER_CLIENT_SECRET) is required")
         }
-        guard
-            let adminSecret = try secretSetting(
-                adminSecret, flag: "--admin-secret", environment: "AUTHORIZER_ADMIN_SECRET")
-        else {
+        guard let adminSecret = try settings.secret(.adminSecret) else {
             throw ValidationError("--admin-secret (or AUTHORIZER_ADMIN_SECRET) is required")
         }
         var configuration = AuthorizerConfiguration(
@@ -132,9 +127,8 @@ struct AuthorizerCommand: AsyncParsableCommand {
         }
         configuration.dataFolder = dataFolder
         configuration.jwtType = type
-        configuration.jwtSecret = try secretSetting(
-            jwtSecret, flag: "--jwt-secret", environment: "AUTHORIZER_JWT_SECRET", minimumBytes: 1,
-            warnBelow: SecretSetting.jwtRecommendedBytes)
+        configuration.jwtSecret = try settings.secret(
+            .jwtSecret, minimumBytes: 1, warnBelow: SecretSetting.jwtRecommendedBytes)
         configuration.jwtPrivateKey = try jwtPrivateKey.map(Self.readPEM)
         configuration.jwtPublicKey = try jwtPublicKey.map(Self.readPEM)
         configuration.jwtPreviousPublicKeys = try jwtPreviousPublicKeys.map(Self.readPEM)

@@ -45,7 +45,7 @@ struct AuthorizerOptions: ParsableArguments {
         help:
             "Hybrid mode: seconds a session is trusted after a remote check (one in use is checked again in the background after 50-75% of it). Env: SESSION_CHECK_INTERVAL. Default: 30"
     )
-    var sessionCheckInterval: Int?
+    var sessionCheckInterval: String?
     @Option(
         name: .customLong("super-admin"),
         help:
@@ -63,63 +63,62 @@ struct AuthorizerOptions: ParsableArguments {
         help:
             "Minutes between scheduled reconciles with Authorizer (needs the admin secret); 0 turns it off. Env: RECONCILE_INTERVAL. Default: 15"
     )
-    var reconcileInterval: Int?
+    var reconcileInterval: String?
 
-    func settings() throws -> AuthorizerSettings? {
-        let environment = ProcessInfo.processInfo.environment
-        guard let url = url ?? environment["AUTHORIZER_URL"] else { return nil }
-        guard URL(string: url)?.host != nil else { throw ValidationError("--authorizer-url: '\(url)' is not a URL") }
-        guard let clientID = clientID ?? environment["AUTHORIZER_CLIENT_ID"], !clientID.isEmpty else {
+    /// These options as given on the command line.
+    var flags: [Setting: [String]?] {
+        [
+            .authorizerURL: url.map { [$0] }, .authorizerClientID: clientID.map { [$0] },
+            .authorizerAdminSecret: adminSecret.map { [$0] }, .authorizerJWTSecret: jwtSecret.map { [$0] },
+            .authorizerIssuer: issuer.map { [$0] }, .authorizerVersion: version.map { [$0] },
+            .guardMode: guardMode.map { [$0] }, .sessionCheckInterval: sessionCheckInterval.map { [$0] },
+            .superAdmins: superAdmins, .roleMapping: roleMappings, .reconcileInterval: reconcileInterval.map { [$0] },
+        ]
+    }
+
+    /// How to reach Authorizer, from `settings`; nil without an Authorizer URL.
+    func settings(from settings: SettingsReader) throws -> AuthorizerSettings? {
+        guard let url = settings.text(.authorizerURL) else { return nil }
+        guard URL(string: url)?.host != nil else { throw settings.refusal(.authorizerURL, url, "is not a URL") }
+        guard let clientID = settings.text(.authorizerClientID), !clientID.isEmpty else {
             throw ValidationError("--authorizer-client-id (or AUTHORIZER_CLIENT_ID) is required with --authorizer-url")
         }
-        var settings = AuthorizerSettings(
-            url: url, clientID: clientID,
-            adminSecret: try secretSetting(
-                adminSecret, flag: "--authorizer-admin-secret", environment: "AUTHORIZER_ADMIN_SECRET"))
-        settings.jwtSecret = try secretSetting(
-            jwtSecret, flag: "--authorizer-jwt-secret", environment: "AUTHORIZER_JWT_SECRET", minimumBytes: 1,
-            warnBelow: SecretSetting.jwtRecommendedBytes)
-        settings.issuer = issuer ?? environment["AUTHORIZER_ISSUER"]
-        if let text = version ?? environment["AUTHORIZER_VERSION"] {
+        var result = AuthorizerSettings(
+            url: url, clientID: clientID, adminSecret: try settings.secret(.authorizerAdminSecret))
+        result.jwtSecret = try settings.secret(
+            .authorizerJWTSecret, minimumBytes: 1, warnBelow: SecretSetting.jwtRecommendedBytes)
+        result.issuer = settings.text(.authorizerIssuer)
+        if let text = settings.text(.authorizerVersion) {
             guard let parsed = AuthorizerVersion(setting: text) else {
-                throw ValidationError("--authorizer-version: '\(text)' is not 1, 2 (2.4 and later) or 2.0 to 2.3")
+                throw settings.refusal(.authorizerVersion, text, "is not 1, 2 (2.4 and later) or 2.0 to 2.3")
             }
-            settings.version = parsed
+            result.version = parsed
         }
-        let modeText = guardMode ?? environment["GUARD_MODE"] ?? "hybrid"
+        let modeText = settings.text(.guardMode) ?? "hybrid"
         guard let mode = GuardMode(rawValue: modeText) else {
-            throw ValidationError("--guard-mode: '\(modeText)' is not one of remote, local, hybrid")
+            throw settings.refusal(.guardMode, modeText, "is not one of remote, local, hybrid")
         }
-        settings.guardMode = mode
-        let operators =
-            superAdmins.isEmpty
-            ? (environment["SUPER_ADMINS"] ?? "").split(separator: ",").map(String.init) : superAdmins
+        result.guardMode = mode
         var byRole: [String: Role] = [:]
-        let mappings =
-            roleMappings.isEmpty
-            ? (environment["ROLE_MAPPING"] ?? "").split(separator: ",").map(String.init) : roleMappings
-        for mapping in mappings where !mapping.isEmpty {
+        for mapping in settings.list(.roleMapping) where !mapping.isEmpty {
             let parts = mapping.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, let role = Role(rawValue: parts[1].uppercased()), role != .superAdmin else {
-                throw ValidationError(
-                    "--role-mapping: '\(mapping)' is not authorizerRole=USER|ADMIN (SUPER_ADMIN only through --super-admin)"
-                )
+                throw settings.refusal(
+                    .roleMapping, mapping, "is not authorizerRole=USER|ADMIN (SUPER_ADMIN only through --super-admin)")
             }
             byRole[parts[0]] = role
         }
-        settings.roles = RoleMapping(
-            byAuthorizerRole: byRole, superAdmins: Set(operators.map(RoleMapping.normalised).filter { !$0.isEmpty }))
-        if let minutes = reconcileInterval ?? environment["RECONCILE_INTERVAL"].flatMap(Int.init) {
-            // Bounded before it is multiplied: `minutes * 60` traps on overflow.
-            guard (0...527_040).contains(minutes) else {
-                throw ValidationError("--reconcile-interval must be 0 (off) to 527040 minutes (366 days)")
-            }
-            settings.reconcileInterval = minutes == 0 ? nil : .seconds(minutes * 60)
+        let operators = settings.list(.superAdmins).map(RoleMapping.normalised).filter { !$0.isEmpty }
+        result.roles = RoleMapping(byAuthorizerRole: byRole, superAdmins: Set(operators))
+        // Bounded before it is multiplied: `minutes * 60` traps on overflow.
+        if let minutes = try settings.int(
+            .reconcileInterval, in: 0...527_040, meaning: "0 (off) to 527040 minutes (366 days)")
+        {
+            result.reconcileInterval = minutes == 0 ? nil : .seconds(minutes * 60)
         }
-        if let seconds = sessionCheckInterval ?? environment["SESSION_CHECK_INTERVAL"].flatMap(Int.init) {
-            guard seconds >= 1 else { throw ValidationError("--session-check-interval must be at least 1 second") }
-            settings.sessionCheckInterval = .seconds(seconds)
+        if let seconds = try settings.int(.sessionCheckInterval, in: 1...86_400, meaning: "1 to 86400 seconds") {
+            result.sessionCheckInterval = .seconds(seconds)
         }
-        return settings
+        return result
     }
 }

@@ -23,26 +23,39 @@ struct CommonOptions: ParsableArguments {
     )
     var logFormat: String?
 
+    /// These options as given on the command line.
+    var flags: [Setting: [String]?] {
+        [.databaseURL: databaseURL.map { [$0] }, .logLevel: logLevel.map { [$0] }, .logFormat: logFormat.map { [$0] }]
+    }
+
+    /// These options, over the environment.
+    var settings: SettingsReader { SettingsReader(flags: flags) }
+
     /// The database URL after flags, environment and default are layered.
     func resolvedDatabaseURL() throws -> DatabaseURL {
-        let text = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? DatabaseURL.defaultURLString
+        let settings = self.settings
         do {
-            return try DatabaseURL(text)
+            return try DatabaseURL(settings.text(.databaseURL) ?? DatabaseURL.defaultURLString)
         } catch {
-            throw ValidationError("--database-url / DATABASE_URL: \(error)")
+            throw ValidationError("\(settings.source(.databaseURL)): \(error)")
         }
     }
 
     /// Sets up logging once and returns the root logger.
     func makeLogger(label: String) throws -> Logger {
-        let text = logLevel ?? ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "info"
+        try Self.makeLogger(label: label, settings: settings)
+    }
+
+    /// Sets up logging once from `settings`' log level and format, and returns the root logger.
+    static func makeLogger(label: String, settings: SettingsReader) throws -> Logger {
+        let text = settings.text(.logLevel) ?? "info"
         guard let level = Logger.Level(rawValue: text.lowercased()) else {
-            throw ValidationError(
-                "--log-level / LOG_LEVEL: '\(text)' is not one of trace, debug, info, notice, warning, error, critical")
+            throw settings.refusal(
+                .logLevel, text, "is not one of trace, debug, info, notice, warning, error, critical")
         }
-        let format = (logFormat ?? ProcessInfo.processInfo.environment["LOG_FORMAT"] ?? "text").lowercased()
+        let format = (settings.text(.logFormat) ?? "text").lowercased()
         guard ["text", "json"].contains(format) else {
-            throw ValidationError("--log-format / LOG_FORMAT: '\(format)' is not text or json")
+            throw settings.refusal(.logFormat, format, "is not text or json")
         }
         LoggingBootstrap.once(level: level, json: format == "json")
         var logger = Logger(label: label)
@@ -78,28 +91,4 @@ enum MetricsBootstrap {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         return registry
     }()
-}
-
-/// A secret setting from its flag or, failing that, its environment variable, checked by
-/// ``SecretSetting`` with the key it actually came from named in the error.
-func secretSetting(
-    _ flagValue: String?, flag: String, environment variable: String, minimumBytes: Int = SecretSetting.minimumBytes,
-    warnBelow: Int? = nil
-) throws -> String? {
-    let key = flagValue == nil ? variable : flag
-    guard let value = flagValue ?? ProcessInfo.processInfo.environment[variable] else { return nil }
-    try validated { try SecretSetting.check(value, key: key, minimumBytes: minimumBytes) }
-    if let warnBelow, value.utf8.count < warnBelow {
-        FileHandle.standardError.write(Data("warning: \(SecretSetting.shortJWTSecretWarning(key: key))\n".utf8))
-    }
-    return value
-}
-
-/// A configuration error as ArgumentParser's validation error: usage exit code, message as is.
-func validated<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as GatewayConfigurationError {
-        throw ValidationError(error.description)
-    }
 }

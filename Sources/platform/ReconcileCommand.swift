@@ -27,7 +27,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     func run() async throws {
         let url = try options.resolvedDatabaseURL()
         let logger = try options.makeLogger(label: "platform.reconcile")
-        guard let settings = try authorizer.settings() else {
+        var flags = options.flags
+        flags.merge(authorizer.flags) { $1 }
+        guard let settings = try authorizer.settings(from: SettingsReader(flags: flags)) else {
             throw ValidationError("--authorizer-url (or AUTHORIZER_URL) is required")
         }
         guard let adminSecret = settings.adminSecret else {

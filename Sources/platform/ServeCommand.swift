@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
     var host: String?
 
     @Option(help: "Port to listen on. Env: PORT. Default: 8080")
-    var port: Int?
+    var port: String?
 
     @Flag(inversion: .prefixedNo, help: "Apply pending migrations before accepting traffic.")
     var migrate = true
@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
         help:
             "Seconds a graceful shutdown (SIGTERM, SIGINT) may take: in-flight requests finish, the webhook worker stops, the pools close; then the process exits anyway. Env: SHUTDOWN_TIMEOUT. Default: 30"
     )
-    var shutdownTimeout: Int?
+    var shutdownTimeout: String?
 
     @Option(
         help:
@@ -50,85 +50,88 @@ struct ServeCommand: AsyncParsableCommand {
         help:
             "Attempts per minute per client IP on /auth/login, /auth/signup and /auth/forgot-password (each counted apart); 0 turns it off. Env: AUTH_RATE_LIMIT_PER_IP. Default: 30"
     )
-    var authRateLimitPerIp: Int?
+    var authRateLimitPerIp: String?
 
     @Option(
         help:
             "Attempts per minute per email on the same routes; 0 turns it off. Env: AUTH_RATE_LIMIT_PER_EMAIL. Default: 10"
     )
-    var authRateLimitPerEmail: Int?
+    var authRateLimitPerEmail: String?
 
     @Option(
         help:
             "Sign-in attempts per email from one client address in 15 minutes, kept below Authorizer's lockout of 5; 0 turns it off (behind a balancer that hides client addresses, turn it off and limit at the balancer). Env: AUTH_FAILED_LOGINS_PER_ADDRESS. Default: 4"
     )
-    var authFailedLoginsPerAddress: Int?
+    var authFailedLoginsPerAddress: String?
 
     @Option(
         help:
             "Megabytes of workflow list pages kept until their tenant's workflows change (PostgreSQL only); 0 turns the cache off. Env: PAGE_CACHE_MB. Default: 16"
     )
-    var pageCacheMb: Int?
+    var pageCacheMb: String?
 
     @OptionGroup var authorizer: AuthorizerOptions
 
     @OptionGroup var webhooks: WebhookOptions
 
+    /// This command's flags and its option groups', over the environment.
+    var settings: SettingsReader {
+        var flags = options.flags
+        flags.merge(authorizer.flags) { $1 }
+        flags.merge(webhooks.flags) { $1 }
+        let own: [(Setting, String?)] = [
+            (.host, host), (.port, port), (.shutdownTimeout, shutdownTimeout),
+            (.authRateLimitPerIP, authRateLimitPerIp),
+            (.authRateLimitPerEmail, authRateLimitPerEmail),
+            (.authFailedLoginsPerAddress, authFailedLoginsPerAddress), (.pageCacheMB, pageCacheMb),
+        ]
+        for (setting, value) in own { flags[setting] = value.map { [$0] } }
+        flags[.corsAllowedOrigins] = corsAllowedOrigin
+        return SettingsReader(flags: flags)
+    }
+
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let settings = self.settings
         var configuration = GatewayConfiguration(
-            host: host ?? environment["HOST"] ?? "127.0.0.1",
-            port: try port ?? environment["PORT"].map(Self.parsePort) ?? 8080,
+            host: settings.text(.host) ?? "127.0.0.1",
+            port: try settings.int(.port, in: 0...65535, meaning: "a port number (0 to 65535)") ?? 8080,
             databaseURL: try options.resolvedDatabaseURL(),
             migrateOnStart: migrate,
-            authorizer: try authorizer.settings(),
-            webhooks: try webhooks.authentication()
+            authorizer: try authorizer.settings(from: settings),
+            webhooks: try webhooks.authentication(from: settings)
         )
         configuration.metrics = MetricsBootstrap.registry
-        try applyProtection(to: &configuration, environment: environment)
+        try Self.applyProtection(to: &configuration, from: settings)
         let logger = try options.makeLogger(label: "platform.gateway")
         try await Self.runGateway(configuration, logger: logger)
     }
 
-    func applyProtection(to configuration: inout GatewayConfiguration, environment: [String: String]) throws {
-        if let seconds = shutdownTimeout ?? environment["SHUTDOWN_TIMEOUT"].flatMap(Int.init) {
-            guard seconds >= 1 else { throw ValidationError("--shutdown-timeout must be at least 1 second") }
+    /// Shutdown, CORS, rate limits and the page cache, from `settings`.
+    static func applyProtection(to configuration: inout GatewayConfiguration, from settings: SettingsReader) throws {
+        if let seconds = try settings.int(.shutdownTimeout, in: 1...3600, meaning: "1 to 3600 seconds") {
             configuration.shutdownTimeout = .seconds(seconds)
         }
-        let origins =
-            corsAllowedOrigin.isEmpty
-            ? (environment["CORS_ALLOWED_ORIGINS"] ?? "").split(separator: ",").map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }
-            : corsAllowedOrigin
-        for origin in origins where !origin.isEmpty {
+        for origin in settings.list(.corsAllowedOrigins).map({ $0.trimmingCharacters(in: .whitespaces) })
+        where !origin.isEmpty {
             guard let url = URL(string: origin), url.scheme != nil, url.host != nil, url.path.isEmpty, origin != "*"
             else {
-                throw ValidationError(
-                    "--cors-allowed-origin: '\(origin)' is not an origin like https://app.example.com")
+                throw settings.refusal(.corsAllowedOrigins, origin, "is not an origin like https://app.example.com")
             }
             configuration.allowedOrigins.insert(origin)
         }
-        if let perIP = authRateLimitPerIp ?? environment["AUTH_RATE_LIMIT_PER_IP"].flatMap(Int.init) {
-            guard perIP >= 0 else { throw ValidationError("--auth-rate-limit-per-ip must be 0 (off) or more") }
+        let perMinute = "0 (off) to 1000000 attempts a minute"
+        if let perIP = try settings.int(.authRateLimitPerIP, in: 0...1_000_000, meaning: perMinute) {
             configuration.authRateLimits.perIP = perIP
         }
-        if let perEmail = authRateLimitPerEmail ?? environment["AUTH_RATE_LIMIT_PER_EMAIL"].flatMap(Int.init) {
-            guard perEmail >= 0 else { throw ValidationError("--auth-rate-limit-per-email must be 0 (off) or more") }
+        if let perEmail = try settings.int(.authRateLimitPerEmail, in: 0...1_000_000, meaning: perMinute) {
             configuration.authRateLimits.perEmail = perEmail
         }
-        if let attempts = authFailedLoginsPerAddress ?? environment["AUTH_FAILED_LOGINS_PER_ADDRESS"].flatMap(Int.init)
+        if let attempts = try settings.int(
+            .authFailedLoginsPerAddress, in: 0...4, meaning: "0 (off) to 4, below Authorizer's lockout of 5")
         {
-            guard (0...4).contains(attempts) else {
-                throw ValidationError(
-                    "--auth-failed-logins-per-address must be 0 (off) to 4, below Authorizer's lockout of 5")
-            }
             configuration.authRateLimits.failedLoginsPerAddress = attempts
         }
-        if let text = pageCacheMb.map({ String($0) }) ?? environment["PAGE_CACHE_MB"] {
-            guard let megabytes = Int(text), (0...4096).contains(megabytes) else {
-                throw ValidationError("--page-cache-mb / PAGE_CACHE_MB: '\(text)' is not 0 (off) to 4096")
-            }
+        if let megabytes = try settings.int(.pageCacheMB, in: 0...4096, meaning: "0 (off) to 4096") {
             configuration.pageCacheBytes = megabytes * 1024 * 1024
         }
     }
@@ -148,12 +151,5 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maximumGracefulShutdownDuration = timeout
         try await ServiceGroup(configuration: configuration).run()
         logger.info("stopped")
-    }
-
-    static func parsePort(_ text: String) throws -> Int {
-        guard let port = Int(text), (0...65535).contains(port) else {
-            throw ValidationError("PORT: '\(text)' is not a port number")
-        }
-        return port
     }
 }

@@ -35,26 +35,27 @@ struct WebhookOptions: ParsableArguments {
         name: .customLong("insecure-webhooks"), help: "Accept webhooks without any authentication (development only).")
     var insecure = false
 
-    func authentication() throws -> WebhookAuthentication {
-        let environment = ProcessInfo.processInfo.environment
+    /// These options as given on the command line.
+    var flags: [Setting: [String]?] {
+        [
+            .webhookAuthorizerSecret: authorizerSecret.map { [$0] },
+            .webhookSignatureSecret: signatureSecret.map { [$0] },
+            .webhookStandardSecrets: standardSecrets, .webhookStaticHeader: staticHeader.map { [$0] },
+        ]
+    }
+
+    /// How webhook senders authenticate, from `settings`.
+    func authentication(from settings: SettingsReader) throws -> WebhookAuthentication {
         var authentication = WebhookAuthentication()
-        authentication.authorizerSecret = try secretSetting(
-            authorizerSecret, flag: "--webhook-authorizer-secret", environment: "WEBHOOK_AUTHORIZER_SECRET")
-        authentication.signatureSecret = try secretSetting(
-            signatureSecret, flag: "--webhook-signature-secret", environment: "WEBHOOK_SIGNATURE_SECRET")
+        authentication.authorizerSecret = try settings.secret(.webhookAuthorizerSecret)
+        authentication.signatureSecret = try settings.secret(.webhookSignatureSecret)
         // Each secret of the list is checked, an empty one (",,") included.
-        let (standard, standardKey) =
-            standardSecrets.isEmpty
-            ? (
-                (environment["WEBHOOK_STANDARD_SECRETS"]?.split(separator: ",", omittingEmptySubsequences: false).map(
-                    String.init)) ?? [],
-                "WEBHOOK_STANDARD_SECRETS"
-            )
-            : (standardSecrets, "--webhook-standard-secret")
+        let standard = settings.list(.webhookStandardSecrets)
+        let standardKey = settings.source(.webhookStandardSecrets)
         for secret in standard { try validated { try SecretSetting.checkStandard(secret, key: standardKey) } }
         authentication.standardWebhookSecrets = standard
-        let headerKey = staticHeader == nil ? "WEBHOOK_STATIC_HEADER" : "--webhook-static-header"
-        if let header = staticHeader ?? environment["WEBHOOK_STATIC_HEADER"] {
+        if let header = settings.text(.webhookStaticHeader) {
+            let headerKey = settings.source(.webhookStaticHeader)
             let parts = header.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, HTTPField.Name(parts[0]) != nil else {
                 throw ValidationError("\(headerKey): expected 'Name: value'")

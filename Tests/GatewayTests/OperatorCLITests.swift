@@ -37,7 +37,34 @@ import Testing
         let refused = try Self.platform(
             ["serve", "--page-cache-mb", "99999", "--database-url", "sqlite:///proc/no-such-folder/platform.sqlite"],
             expect: 64)
-        #expect(refused.contains("--page-cache-mb / PAGE_CACHE_MB: '99999' is not 0 (off) to 4096"))
+        #expect(refused.contains("--page-cache-mb: '99999' is not 0 (off) to 4096"))
+    }
+
+    /// Every number `serve` reads, out of range or not a number, by its flag and by its variable:
+    /// refused at start (usage, 64) with the key it came from. Before swift-configuration,
+    /// `--port 70000` listened on 4464 and a non-numeric `RECONCILE_INTERVAL`,
+    /// `SESSION_CHECK_INTERVAL`, `SHUTDOWN_TIMEOUT` or rate limit was silently ignored.
+    @Test(arguments: [
+        ("--port", "PORT", "70000"), ("--port", "PORT", "http"), ("--shutdown-timeout", "SHUTDOWN_TIMEOUT", "0"),
+        ("--shutdown-timeout", "SHUTDOWN_TIMEOUT", "30s"), ("--reconcile-interval", "RECONCILE_INTERVAL", "15m"),
+        ("--session-check-interval", "SESSION_CHECK_INTERVAL", "soon"),
+        ("--auth-rate-limit-per-ip", "AUTH_RATE_LIMIT_PER_IP", "-1"),
+        ("--auth-rate-limit-per-email", "AUTH_RATE_LIMIT_PER_EMAIL", "ten"),
+        ("--auth-failed-logins-per-address", "AUTH_FAILED_LOGINS_PER_ADDRESS", "5"),
+        ("--page-cache-mb", "PAGE_CACHE_MB", "1e3"), ("--guard-mode", "GUARD_MODE", "strict"),
+        ("--authorizer-version", "AUTHORIZER_VERSION", "3"),
+    ])
+    func everyBadNumberIsRefusedWithItsKey(flag: String, variable: String, value: String) throws {
+        let serve = SecretSettingTests.serve
+        var environment = ProcessInfo.processInfo.environment
+        environment[variable] = nil
+        let byFlag = try Self.run(serve + ["\(flag)=\(value)"], environment: environment)
+        #expect(byFlag.status == 64, "\(flag) \(value): \(byFlag.output)")
+        #expect(byFlag.output.contains("\(flag): '\(value)' is not"), "\(byFlag.output)")
+        environment[variable] = value
+        let byVariable = try Self.run(serve, environment: environment)
+        #expect(byVariable.status == 64, "\(variable)=\(value): \(byVariable.output)")
+        #expect(byVariable.output.contains("\(variable): '\(value)' is not"), "\(byVariable.output)")
     }
 
     @Test func operatorsManageUsersAndTenantsWithoutAToken() async throws {

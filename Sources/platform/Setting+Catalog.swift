@@ -1,0 +1,51 @@
+/// Every setting a command reads from its flags and the environment, by its flag and its variable
+/// (docs/configuration.md lists them with their defaults).
+extension Setting {
+    // Every command.
+    static let databaseURL = Setting(flag: "--database-url", variable: "DATABASE_URL", isSecret: true)
+    static let logLevel = Setting(flag: "--log-level", variable: "LOG_LEVEL")
+    static let logFormat = Setting(flag: "--log-format", variable: "LOG_FORMAT")
+
+    // `serve`.
+    static let host = Setting(flag: "--host", variable: "HOST")
+    static let port = Setting(flag: "--port", variable: "PORT")
+    static let shutdownTimeout = Setting(flag: "--shutdown-timeout", variable: "SHUTDOWN_TIMEOUT")
+    static let corsAllowedOrigins = Setting(
+        flag: "--cors-allowed-origin", variable: "CORS_ALLOWED_ORIGINS", isList: true)
+    static let authRateLimitPerIP = Setting(flag: "--auth-rate-limit-per-ip", variable: "AUTH_RATE_LIMIT_PER_IP")
+    static let authRateLimitPerEmail = Setting(
+        flag: "--auth-rate-limit-per-email", variable: "AUTH_RATE_LIMIT_PER_EMAIL")
+    static let authFailedLoginsPerAddress = Setting(
+        flag: "--auth-failed-logins-per-address", variable: "AUTH_FAILED_LOGINS_PER_ADDRESS")
+    static let pageCacheMB = Setting(flag: "--page-cache-mb", variable: "PAGE_CACHE_MB")
+
+    // `serve`: Authorizer.
+    static let authorizerURL = Setting(flag: "--authorizer-url", variable: "AUTHORIZER_URL")
+    static let authorizerClientID = Setting(flag: "--authorizer-client-id", variable: "AUTHORIZER_CLIENT_ID")
+    static let authorizerAdminSecret = Setting(
+        flag: "--authorizer-admin-secret", variable: "AUTHORIZER_ADMIN_SECRET", isSecret: true)
+    static let authorizerJWTSecret = Setting(
+        flag: "--authorizer-jwt-secret", variable: "AUTHORIZER_JWT_SECRET", isSecret: true)
+    static let authorizerIssuer = Setting(flag: "--authorizer-issuer", variable: "AUTHORIZER_ISSUER")
+    static let authorizerVersion = Setting(flag: "--authorizer-version", variable: "AUTHORIZER_VERSION")
+    static let guardMode = Setting(flag: "--guard-mode", variable: "GUARD_MODE")
+    static let sessionCheckInterval = Setting(flag: "--session-check-interval", variable: "SESSION_CHECK_INTERVAL")
+    static let superAdmins = Setting(flag: "--super-admin", variable: "SUPER_ADMINS", isList: true)
+    static let roleMapping = Setting(flag: "--role-mapping", variable: "ROLE_MAPPING", isList: true)
+    static let reconcileInterval = Setting(flag: "--reconcile-interval", variable: "RECONCILE_INTERVAL")
+
+    // `serve`: webhooks.
+    static let webhookAuthorizerSecret = Setting(
+        flag: "--webhook-authorizer-secret", variable: "WEBHOOK_AUTHORIZER_SECRET", isSecret: true)
+    static let webhookSignatureSecret = Setting(
+        flag: "--webhook-signature-secret", variable: "WEBHOOK_SIGNATURE_SECRET", isSecret: true)
+    static let webhookStandardSecrets = Setting(
+        flag: "--webhook-standard-secret", variable: "WEBHOOK_STANDARD_SECRETS", isSecret: true, isList: true)
+    static let webhookStaticHeader = Setting(
+        flag: "--webhook-static-header", variable: "WEBHOOK_STATIC_HEADER", isSecret: true)
+
+    // `authorizer`, the local Authorizer.
+    static let clientSecret = Setting(flag: "--client-secret", variable: "AUTHORIZER_CLIENT_SECRET", isSecret: true)
+    static let adminSecret = Setting(flag: "--admin-secret", variable: "AUTHORIZER_ADMIN_SECRET", isSecret: true)
+    static let jwtSecret = Setting(flag: "--jwt-secret", variable: "AUTHORIZER_JWT_SECRET", isSecret: true)
+}
