@@ -45,14 +45,14 @@ import Testing
 }
 
 /// The cache behind the user context and hybrid's session checks.
-@Suite struct RefreshingCacheTests {
+@Suite struct ExpiringCacheTests {
     final class Source: Sendable {
         let value = Mutex("v1")
         func read() -> String { value.withLock { $0 } }
     }
 
     @Test func aWornEntryIsServedWhileOneReadReplacesItInTheBackground() async throws {
-        let cache = RefreshingCache<String>(lifetime: .seconds(10))
+        let cache = ExpiringCache<String>(.init(lifetime: .seconds(10), capacity: 100))
         let source = Source()
         let start = ContinuousClock.now
         func value(at offset: Duration) async throws -> String {
@@ -87,9 +87,19 @@ import Testing
 
     @Test func aReadThatFailsIsNotKept() async throws {
         struct Failure: Error {}
-        let cache = RefreshingCache<String>(lifetime: .seconds(60))
+        let cache = ExpiringCache<String>(.init(lifetime: .seconds(60), capacity: 100))
         await #expect(throws: Failure.self) { try await cache.value(for: "k") { throw Failure() } }
         #expect(!cache.contains("k"))
         #expect(try await cache.value(for: "k") { "ok" } == "ok")
+    }
+
+    /// Over its capacity the oldest entries go, to three quarters of it, for a count limit as for
+    /// the page cache's byte budget: the newest stay.
+    @Test func overCapacityTheOldestEntriesGoFirst() async throws {
+        let cache = ExpiringCache<String>(.init(lifetime: .seconds(60), capacity: 8))
+        for index in 0..<9 { _ = try await cache.value(for: "k\(index)") { "v\(index)" } }
+        #expect(cache.cost == 6)
+        #expect(!cache.contains("k0") && !cache.contains("k2"))
+        #expect(cache.contains("k3") && cache.contains("k8"))
     }
 }

@@ -5,16 +5,16 @@ import Metrics
 import Synchronization
 
 /// Hybrid mode's remote check: each session is confirmed at Authorizer at most once per
-/// interval (a ``RefreshingCache``: within it the check does not suspend, and a session is
+/// interval (an ``ExpiringCache``: within it the check does not suspend, and a session is
 /// confirmed again in the background before its interval ends). While Authorizer is
 /// unreachable, sessions stay valid on the local check alone.
 public final class SessionChecker: Sendable {
     let client: AuthorizerClient
-    let confirmed: RefreshingCache<Bool>
+    let confirmed: ExpiringCache<Bool>
 
     init(client: AuthorizerClient, interval: Duration) {
         self.client = client
-        self.confirmed = RefreshingCache(lifetime: interval, capacity: 50_000)
+        self.confirmed = ExpiringCache(.init(lifetime: interval, capacity: 50_000))
     }
 
     /// Only Authorizer's definite "no such session" for a token that has not expired ends a

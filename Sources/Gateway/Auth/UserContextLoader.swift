@@ -8,14 +8,14 @@ import Synchronization
 
 /// Loads the platform user behind an identity, provisioning it just in time when the webhook that
 /// should have created it was lost. Every request asks it, so users are kept for `ttl` in a
-/// ``RefreshingCache``: a hit does not suspend, and in steady state no request waits for a read.
+/// ``ExpiringCache``: a hit does not suspend, and in steady state no request waits for a read.
 public final class UserContextLoader: Sendable {
     let users: UserStore
     let tenants: TenantStore
     let client: AuthorizerClient
     let roles: RoleMapping
     let logger: Logger
-    let cache: RefreshingCache<UserContext>
+    let cache: ExpiringCache<UserContext>
     let ownership: EmailOwnership
 
     init(
@@ -29,7 +29,7 @@ public final class UserContextLoader: Sendable {
         self.client = client
         self.roles = roles
         self.logger = logger
-        self.cache = RefreshingCache(lifetime: ttl, metric: "user_context_cache_total")
+        self.cache = ExpiringCache(.init(lifetime: ttl, capacity: 100_000, metric: "user_context_cache_total"))
     }
 
     /// The platform user and its tenant.
