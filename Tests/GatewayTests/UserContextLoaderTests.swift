@@ -102,4 +102,22 @@ import Testing
         #expect(!cache.contains("k0") && !cache.contains("k2"))
         #expect(cache.contains("k3") && cache.contains("k8"))
     }
+
+    /// A background refresh that fails leaves the entry served, and the next hit tries again
+    /// (the review found the entry marked as refreshing until it expired).
+    @Test func aFailedRefreshIsTriedAgainByTheNextHit() async throws {
+        struct Failure: Error {}
+        let cache = ExpiringCache<String>(.init(lifetime: .seconds(10), capacity: 100))
+        let start = ContinuousClock.now
+        _ = try await cache.value(for: "k", now: start) { "v1" }
+        #expect(try await cache.value(for: "k", now: start + .seconds(8)) { throw Failure() } == "v1")
+        for _ in 0..<200 where cache.reads.load(ordering: .relaxed) < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        try await Task.sleep(for: .milliseconds(20))
+        var refreshed = false
+        for _ in 0..<100 where !refreshed {
+            refreshed = try await cache.value(for: "k", now: start + .seconds(8) + .milliseconds(1)) { "v2" } == "v2"
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(refreshed, "the entry was refreshed after the failed read")
+    }
 }

@@ -155,6 +155,9 @@ final class ExpiringCache<Value: Sendable>: Sendable {
                 defer {
                     self.state.withLock { state in
                         if state.reading[readingKey]?.id == id { state.reading[readingKey] = nil }
+                        // A refresh that failed, or whose value an invalidation dropped, does not
+                        // keep the entry from being refreshed by the next hit.
+                        state.groups[group]?[key]?.refreshing = false
                     }
                 }
                 let value = try await read()

@@ -90,7 +90,9 @@ final class WebhookWorker: Service, Sendable {
         let (store, ownership) = (self.store, self.ownership)
         while !Task.isCancelled {
             do {
-                let processed = try await inbox.process(limit: batchSize, maxAttempts: maxAttempts) { events, sql in
+                let processed = try await inbox.process(
+                    limit: batchSize, maxAttempts: maxAttempts, prepare: { try await store.lock($0, on: $1) }
+                ) { events, sql in
                     guard let ownership else { return try await store.apply(events, on: sql) }
                     return try await ownership.writing(Self.claims(events), on: sql) {
                         try await store.apply(events, on: sql)

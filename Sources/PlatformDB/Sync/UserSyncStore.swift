@@ -75,10 +75,16 @@ public struct UserSyncStore: Sendable {
         return changes
     }
 
+    /// Takes the per-user locks of `events` on `sql` for the rest of its transaction: call it
+    /// before any savepoint, so that a batch applied again one event at a time keeps them all.
+    public func lock(_ events: [Received], on sql: any SQLDatabase) async throws {
+        try await lock(Array(Set(events.map(\.event.user.id))), on: sql)
+    }
+
     /// One user's events are applied one at a time across every gateway instance: two workers
     /// holding two events of the same user would both read the old state, and the older event
     /// could be written last. The locks end with the transaction; taken in one order, two batches
-    /// cannot deadlock. (SQLite has one writer.)
+    /// cannot deadlock (taking a lock the transaction holds again does not wait). SQLite has one writer.
     private func lock(_ ids: [String], on sql: any SQLDatabase) async throws {
         guard sql.dialect.name == "postgresql" else { return }
         try await sql.raw(

@@ -84,7 +84,8 @@ public struct WebhookInbox: Sendable {
     /// Claims up to `limit` of the oldest due events and applies them in one transaction, so
     /// several gateway instances never apply the same event (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
     ///
-    /// The events are applied together first (one `apply`, one statement marking them applied).
+    /// `prepare` runs first, outside any savepoint (the caller takes its locks there). The events
+    /// are applied together first (one `apply`, one statement marking them applied).
     /// If that fails, each is applied alone in its own savepoint, so that only a bad event waits:
     /// a failure caused by the event itself (``PlatformDBError/isTransient`` false: a value the
     /// database refuses, a constraint, a body that is not an event) parks it as FAILED at once,
@@ -92,6 +93,7 @@ public struct WebhookInbox: Sendable {
     /// `maxAttempts`. An unavailable database is thrown, and the events stay as they were.
     public func process<Outcome: Sendable>(
         limit: Int, maxAttempts: Int, now: Date = Date(),
+        prepare: @Sendable ([UserSyncStore.Received], any SQLDatabase) async throws -> Void = { _, _ in },
         _ apply: @Sendable ([UserSyncStore.Received], any SQLDatabase) async throws -> Outcome
     ) async throws -> Processed<Outcome> {
         let dialect = database.dialect
@@ -116,6 +118,9 @@ public struct WebhookInbox: Sendable {
                 }
             }
             guard !decoded.isEmpty else { return processed }
+            // Outside every savepoint, so that what it takes (the users' locks) holds for the
+            // whole transaction, the one-at-a-time pass included.
+            try await prepare(decoded.map(\.1), sql)
             if case .success(let outcome) = try await Self.savepoint(
                 on: sql, { try await apply(decoded.map(\.1), sql) })
             {
