@@ -245,11 +245,6 @@ public struct AuthorizerClient: Sendable {
     }
 }
 
-struct GraphQLRequest: Encodable {
-    var query: String
-    var variables: [String: JSONValue]
-}
-
 extension AuthorizerClient.Configuration: CustomStringConvertible {
     /// Secrets redacted: this may end up in a log.
     public var description: String {

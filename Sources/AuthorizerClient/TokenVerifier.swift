@@ -2,45 +2,6 @@ import Crypto
 import Foundation
 import JWTKit
 
-/// Why a token was refused; logged and counted, never shown with the token.
-public enum TokenRejection: String, Error, Sendable, CaseIterable {
-    case malformed
-    case algorithmNotAllowed = "algorithm_not_allowed"
-    case badSignature = "bad_signature"
-    case expired
-    case notYetValid = "not_yet_valid"
-    case wrongIssuer = "wrong_issuer"
-    case wrongAudience = "wrong_audience"
-    case wrongTokenType = "wrong_token_type"
-    case keysUnavailable = "keys_unavailable"
-    case revoked
-}
-
-/// What a verified access token says.
-public struct VerifiedToken: Sendable {
-    /// The user's id at Authorizer (`sub`).
-    public var subject: String
-    /// The session (`nonce`).
-    public var sessionID: String?
-    public var issuedAt: Date?
-    public var expiresAt: Date
-    public var roles: [String]
-    public var claims: [String: JSONValue]
-
-    /// Reads the claims of a token already checked by Authorizer itself (remote mode).
-    public init(claims: [String: JSONValue]) throws(TokenRejection) {
-        guard let subject = claims["sub"]?.string, !subject.isEmpty, let exp = claims["exp"]?.number else {
-            throw .malformed
-        }
-        self.subject = subject
-        self.sessionID = claims["nonce"]?.string
-        self.issuedAt = claims["iat"]?.number.map { Date(timeIntervalSince1970: $0) }
-        self.expiresAt = Date(timeIntervalSince1970: exp)
-        self.roles = claims["roles"]?.array?.compactMap(\.string) ?? []
-        self.claims = claims
-    }
-}
-
 /// Verifies Authorizer's access tokens in-process, following RFC 8725: an algorithm allow-list
 /// (never `none`, never HMAC when the keys are asymmetric), the issuer, the audience, the token
 /// type, and `exp`, `iat` and `nbf` with a bounded leeway.

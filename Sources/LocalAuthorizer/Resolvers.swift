@@ -1,27 +1,6 @@
 import GraphQL
 import Synchronization
 
-/// What a resolver knows about the HTTP request it serves, and the cookies it sets in reply.
-final class GraphQLRequestInfo: Sendable {
-    /// The bearer token of `Authorization`, if any.
-    let bearerToken: String?
-    /// The browser session cookie, if any.
-    let sessionCookie: String?
-    /// Whether the admin secret (or the admin cookie) came with the request.
-    let isAdmin: Bool
-    private let setCookies = Mutex<[String]>([])
-
-    init(bearerToken: String?, sessionCookie: String?, isAdmin: Bool) {
-        self.bearerToken = bearerToken
-        self.sessionCookie = sessionCookie
-        self.isAdmin = isAdmin
-    }
-
-    /// Adds a `Set-Cookie` value to the response.
-    func setCookie(_ value: String) { setCookies.withLock { $0.append(value) } }
-    var cookiesToSet: [String] { setCookies.withLock { $0 } }
-}
-
 /// Connects the schema's root fields to the services.
 struct Resolvers: Sendable {
     let configuration: AuthorizerConfiguration

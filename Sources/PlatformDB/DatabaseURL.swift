@@ -87,9 +87,3 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         return .sqlite
     }
 }
-
-/// The two SQL dialects the platform runs on; PostgreSQL-only features check this.
-public enum SQLDialectKind: String, Sendable {
-    case postgres
-    case sqlite
-}

@@ -91,29 +91,3 @@ public actor TestPostgres {
         handle.write(Data("\(testName) \(UUID().uuidString)\n".utf8))
     }
 }
-
-/// The test fixtures kept in the repository, under `Tests/Fixtures/` (the tests read nothing
-/// outside the repository): Authorizer's real schemas, copied from the reference beside the
-/// project (`shared/authorizer/`).
-public enum Fixtures {
-    /// `Tests/Fixtures/authorizer/<name>`, found by walking up from the calling file.
-    public static func authorizer(_ name: String, from file: String = #filePath) throws -> String {
-        try text("authorizer/\(name)", from: file)
-    }
-
-    /// `Tests/Fixtures/<path>` as UTF-8 text, found by walking up from the calling file.
-    public static func text(_ path: String, from file: String = #filePath) throws -> String {
-        String(decoding: try data(path, from: file), as: UTF8.self)
-    }
-
-    /// `Tests/Fixtures/<path>`'s bytes, found by walking up from the calling file.
-    public static func data(_ path: String, from file: String = #filePath) throws -> Data {
-        var folder = URL(fileURLWithPath: file).deletingLastPathComponent()
-        while folder.path != "/" {
-            let candidate = folder.appendingPathComponent("Tests/Fixtures/\(path)")
-            if FileManager.default.fileExists(atPath: candidate.path) { return try Data(contentsOf: candidate) }
-            folder = folder.deletingLastPathComponent()
-        }
-        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "Tests/Fixtures/\(path) above \(file)"])
-    }
-}

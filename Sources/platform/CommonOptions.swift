@@ -63,32 +63,3 @@ struct CommonOptions: ParsableArguments {
         return logger
     }
 }
-
-/// Bootstraps swift-log exactly once per process.
-enum LoggingBootstrap {
-    nonisolated(unsafe) private static var done = false  // touched only from the main task at start
-
-    static func once(level: Logger.Level, json: Bool = false) {
-        guard !done else { return }
-        done = true
-        LoggingSystem.bootstrap { label in
-            if json {
-                var handler = JSONLogHandler(label: label)
-                handler.logLevel = level
-                return handler
-            }
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-    }
-}
-
-/// Bootstraps swift-metrics with a Prometheus registry exactly once per process; `/metrics` reads it.
-enum MetricsBootstrap {
-    static let registry: PrometheusCollectorRegistry = {
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        return registry
-    }()
-}

@@ -37,9 +37,3 @@ func printError(_ message: String) {
     var stderr = StandardError()
     print("error: \(message)", to: &stderr)
 }
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        FileHandle.standardError.write(Data(string.utf8))
-    }
-}

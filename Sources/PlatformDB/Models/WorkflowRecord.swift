@@ -50,50 +50,10 @@ public struct WorkflowRecord: Sendable, Equatable {
     }
 }
 
-/// The fields a workflow is created or changed with.
-public struct WorkflowInput: Sendable {
-    public var name: String?
-    public var description: String??
-    public var status: WorkflowStatus?
-    public var definition: String?
-
-    public init(
-        name: String? = nil, description: String?? = nil, status: WorkflowStatus? = nil, definition: String? = nil
-    ) {
-        self.name = name
-        self.description = description
-        self.status = status
-        self.definition = definition
-    }
-}
-
-/// A row listed newest first with keyset pagination.
-public protocol Pageable {
-    var id: String { get }
-    var createdAt: Date { get }
-}
-
 extension WorkflowRecord: Pageable {}
 extension ReportRecord: Pageable {}
 extension UserRecord: Pageable {}
 extension TenantRecord: Pageable {}
-
-/// Where a page of a list starts: after this row (keyset pagination, newest first).
-public struct PageCursor: Sendable, Equatable {
-    public var createdAt: Date
-    public var id: String
-
-    public init(createdAt: Date, id: String) {
-        self.createdAt = createdAt
-        self.id = id
-    }
-
-    /// The cursor's date, checked: a cursor comes from a client, and a date outside
-    /// ``Foundation/Date/storableRange`` would trap in the driver. Throws ``PlatformDBError/invalidValue(_:)``.
-    var storableCreatedAt: Date {
-        get throws { try Date.storable(createdAt, "cursor date") }
-    }
-}
 
 extension Date {
     /// The instants both databases and ISO 8601 hold: 0001-01-01T00:00:00Z to

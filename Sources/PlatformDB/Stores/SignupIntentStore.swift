@@ -1,12 +1,6 @@
 import Foundation
 import SQLKit
 
-/// What a signup asked for: a new company, or an invitation (by its token's hash).
-public enum SignupIntent: Sendable, Equatable {
-    case createTenant(name: String)
-    case acceptInvitation(tokenHash: String)
-}
-
 /// Signup intents by email (``CreateSignupIntents``): recorded when Authorizer withholds the new
 /// user, taken once when that user first signs in, ignored after ``lifetime``.
 ///

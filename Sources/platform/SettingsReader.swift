@@ -3,20 +3,6 @@ import Configuration
 import Foundation
 import Gateway
 
-/// One setting of the command line: its flag and its environment variable. Its configuration key
-/// is the variable's words (`AUTH_RATE_LIMIT_PER_IP` is `auth.rate.limit.per.ip`), so that
-/// swift-configuration's environment provider finds it under the name it has always had.
-struct Setting: Hashable, Sendable {
-    let flag: String
-    let variable: String
-    /// Kept out of the configuration's access log and of every error message.
-    var isSecret = false
-    /// A repeatable flag, or a comma-separated variable.
-    var isList = false
-
-    var key: ConfigKey { ConfigKey(variable.lowercased().split(separator: "_").map(String.init)) }
-}
-
 /// A command's settings, read once with swift-configuration: the command line first, then the
 /// environment, then the defaults each caller gives. A value that cannot be used is refused with
 /// the key it came from (the flag if it was given, else the variable), and a secret is never
@@ -82,14 +68,5 @@ struct SettingsReader: Sendable {
     /// A refusal naming the key: `--port: '70000' is not a port number (0 to 65535)`.
     func refusal(_ setting: Setting, _ text: String, _ reason: String) -> ValidationError {
         ValidationError(setting.isSecret ? "\(source(setting)): \(reason)" : "\(source(setting)): '\(text)' \(reason)")
-    }
-}
-
-/// A configuration error as ArgumentParser's validation error: usage exit code, message as is.
-func validated<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as GatewayConfigurationError {
-        throw ValidationError(error.description)
     }
 }

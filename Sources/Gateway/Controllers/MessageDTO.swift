@@ -1,0 +1,9 @@
+import Foundation
+import Hummingbird
+import PlatformDB
+
+struct MessageDTO: Codable, Sendable {
+    var message: String
+}
+
+extension MessageDTO: ResponseCodable {}
