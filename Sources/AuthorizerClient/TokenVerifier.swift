@@ -8,10 +8,14 @@ import JWTKit
 public struct TokenVerifier: Sendable {
     /// Where the verification keys come from.
     public enum Keys: Sendable {
-        /// Authorizer's `--jwt-secret` (HS256, HS384 or HS512).
-        case hmac(secret: String)
+        /// Authorizer's `--jwt-secret` (HS256, HS384 or HS512): the current one, and during a
+        /// rotation the previous one too; a token signed with any of them is accepted.
+        case hmac(secrets: [String])
         /// Authorizer's published keys (RS256/384/512, ES256/384/512).
         case jwks(JWKSCache)
+
+        /// One HMAC secret.
+        public static func hmac(secret: String) -> Keys { .hmac(secrets: [secret]) }
     }
 
     public let keys: Keys
@@ -75,11 +79,13 @@ public struct TokenVerifier: Sendable {
 
         let claims: [String: JSONValue]
         switch keys {
-        case .hmac(let secret):
+        case .hmac(let secrets):
             // Authorizer's --jwt-type may be any of HS256/384/512 with the shared secret; nothing
             // else, so a public key can never be used as an HMAC secret (RFC 8725 §3.1).
             guard HMACJWT.algorithms.contains(algorithm) else { throw .algorithmNotAllowed }
-            guard HMACJWT.isValid(token, algorithm: algorithm, secret: secret) else { throw .badSignature }
+            guard secrets.contains(where: { HMACJWT.isValid(token, algorithm: algorithm, secret: $0) }) else {
+                throw .badSignature
+            }
             claims = payload
         case .jwks(let cache):
             guard Self.asymmetric.contains(algorithm) else { throw .algorithmNotAllowed }

@@ -21,6 +21,10 @@ public enum PlatformDBError: Error, Equatable, Sendable, CustomStringConvertible
     /// connection, 40 serialization failure and deadlock, 53 insufficient resources, 57P operator
     /// intervention, 58 system error, 55P03 lock not available); worth trying again.
     case unavailable(String)
+    /// Migrations this binary knows are not applied: `platform migrate` (as the schema's owner) first.
+    case schemaBehind(pending: [String])
+    /// The database holds migrations this binary does not know: a newer binary migrated it.
+    case schemaNewer(unknown: [String])
     /// The database refused the statement for another reason (a program limit, a missing object):
     /// trying the same again cannot help.
     case refused(String)
@@ -39,6 +43,16 @@ public enum PlatformDBError: Error, Equatable, Sendable, CustomStringConvertible
             account first (UPDATE users SET authorizer_id = '<Authorizer user id>' WHERE email = '…'; \
             the id is in Authorizer's _users list), or delete rows that have no Authorizer account, \
             then run `platform migrate` again.
+            """
+        case .schemaBehind(let pending):
+            """
+            the platform database is \(pending.count) migration(s) behind this binary (first: \(pending[0])). \
+            Run `platform migrate` with the schema owner's database URL, then try again.
+            """
+        case .schemaNewer(let unknown):
+            """
+            the platform database has \(unknown.count) migration(s) this binary does not know \
+            (\(unknown.joined(separator: ", "))): a newer version migrated it. Use that version's `platform`.
             """
         case .unavailable(let why): "database unavailable: \(why)"
         case .refused(let why): "database refused the statement: \(why)"
@@ -89,6 +103,19 @@ public enum PlatformDBError: Error, Equatable, Sendable, CustomStringConvertible
             return .unavailable("SQLite \(lite.reason): \(message)")
         }
         return .unavailable(String(describing: type(of: error)))
+    }
+
+    /// Any error as a line fit for a log or a stored error: a driver's error by its code, SQLSTATE
+    /// and message (PostgresNIO's own description is a fixed "Generic description to prevent
+    /// accidental leakage"), never its detail, which may quote values.
+    public static func describe(_ error: any Error) -> String {
+        if let typed = error as? PlatformDBError { return typed.description }
+        if let pg = error as? PSQLError {
+            guard let info = pg.serverInfo else { return "PostgreSQL \(pg.code)" }
+            return "PostgreSQL \(info[.sqlState] ?? "?"): \(info[.message] ?? "\(pg.code)")"
+        }
+        if error is SQLiteError { return from(error).description }
+        return String(describing: error)
     }
 
     /// Whether trying the same work again may succeed: an unavailable database (connection lost,

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import NIOSSL
 import PostgresKit
 import PostgresNIO
@@ -42,6 +43,53 @@ extension PlatformDatabase {
         case .disable: .disable
         case .prefer: .prefer(.makeClientConfiguration())
         case .require: .require(.makeClientConfiguration())
+        }
+    }
+
+    /// Why a PostgreSQL connection cannot be made, from one direct attempt (at most one every 5 s;
+    /// the pool's own attempts only log): the server's refusal (a wrong password, a missing
+    /// database), a TLS mismatch, an address that refuses; nil when the attempt succeeds.
+    func connectionFailureCause() async -> String? {
+        guard case .postgres(let location) = url else { return nil }
+        if let last = diagnosis.withLock({ $0 }), ContinuousClock.now - last.at < .seconds(5) { return last.cause }
+        var cause: String?
+        do {
+            var configuration = PostgresConnection.Configuration(
+                host: location.host, port: location.port, username: location.username, password: location.password,
+                database: location.database, tls: try Self.connectionTLS(location.tls))
+            configuration.options.connectTimeout = .seconds(2)
+            let connection = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+        } catch {
+            cause = Self.connectionError(error)
+        }
+        diagnosis.withLock { $0 = (.now, cause) }
+        return cause
+    }
+
+    static func connectionTLS(_ mode: DatabaseURL.PostgresLocation.TLSMode) throws
+        -> PostgresConnection.Configuration.TLS
+    {
+        switch mode {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+    }
+
+    /// A connection failure in words: the server's message, or what the driver saw.
+    static func connectionError(_ error: any Error) -> String {
+        guard let pg = error as? PSQLError else { return String(describing: error) }
+        if let message = pg.serverInfo?[.message] {
+            return "PostgreSQL \(pg.serverInfo?[.sqlState] ?? "?"): \(message)"
+        }
+        switch pg.code {
+        case .sslUnsupported: return "the server does not support TLS, and the URL requires it (sslmode=require)"
+        case .connectionError:
+            return
+                "cannot connect: \(pg.underlying.map { String(describing: $0) } ?? "connection refused or unreachable")"
+        default: return "PostgreSQL \(pg.code)\(pg.underlying.map { ": \($0)" } ?? "")"
         }
     }
 }

@@ -22,6 +22,8 @@ public final class PlatformDatabase: Service, Sendable {
     private let backend: Backend
     let logger: Logger
     private let closed = Mutex(false)
+    /// The last ``connectionFailureCause()``, reused for 5 s.
+    let diagnosis = Mutex<(at: ContinuousClock.Instant, cause: String?)?>(nil)
 
     private enum Backend: Sendable {
         case postgres(PostgresClient)
@@ -35,10 +37,10 @@ public final class PlatformDatabase: Service, Sendable {
     }
 
     /// Opens the database. SQLite files and their folders are created; PostgreSQL connects lazily
-    /// once `run()` is running, up to 20 connections, of which `openConnections` stay open when idle.
-    public static func open(_ url: DatabaseURL, logger: Logger, openConnections: Int = 2) async throws
-        -> PlatformDatabase
-    {
+    /// once `run()` is running, up to `maximumConnections`, of which `openConnections` stay open when idle.
+    public static func open(
+        _ url: DatabaseURL, logger: Logger, openConnections: Int = 2, maximumConnections: Int = 20
+    ) async throws -> PlatformDatabase {
         switch url {
         case .postgres(let location):
             var configuration = PostgresClient.Configuration(
@@ -56,8 +58,8 @@ public final class PlatformDatabase: Service, Sendable {
             // already busy with that burst. With the page cache in front, the database sees only
             // sporadic reads, and that churn put the cached list's p99 at 10-11 ms; with the pool kept open,
             // 7-9.5 ms. Tools and tests keep two.
-            configuration.options.maximumConnections = 20
-            configuration.options.minimumConnections = min(max(openConnections, 0), 20)
+            configuration.options.maximumConnections = max(1, maximumConnections)
+            configuration.options.minimumConnections = min(max(openConnections, 0), max(1, maximumConnections))
             // Every release of a connection starts the pool's keep-alive and idle timers, and a
             // cancelled `Task.sleep` (Swift 6.3 on Linux: a `dispatch_after`) holds its memory
             // until its deadline: with the defaults (30 s, 60 s) a busy gateway held ~90 MB of
@@ -129,7 +131,14 @@ public final class PlatformDatabase: Service, Sendable {
         do {
             switch backend {
             case .postgres(let client):
-                let connection = try await Self.lease(from: client, within: Self.leaseTimeout)
+                let connection: Lease
+                do {
+                    connection = try await Self.lease(from: client, within: Self.leaseTimeout)
+                } catch PlatformDBError.unavailable(let why) {
+                    // The pool retries quietly; say why a connection cannot be made.
+                    let cause = await connectionFailureCause() ?? "the server accepts connections: all were busy"
+                    throw PlatformDBError.unavailable("\(why): \(cause)")
+                }
                 defer { connection.release() }
                 return try await body(LeasedConnectionSQL(connection.connection))
             case .sqlite(let connection, let lock):
@@ -252,7 +261,9 @@ public final class PlatformDatabase: Service, Sendable {
             } catch {
                 await subscribed(false)
                 if Task.isCancelled { return }
-                logger.warning("LISTEN failed; retrying", metadata: ["channel": "\(channel)", "error": "\(error)"])
+                logger.warning(
+                    "LISTEN failed; retrying",
+                    metadata: ["channel": "\(channel)", "error": "\(PlatformDBError.describe(error))"])
                 try? await Task.sleep(for: .seconds(1))
             }
         }
@@ -278,7 +289,7 @@ public final class PlatformDatabase: Service, Sendable {
                         try await sql.raw("SELECT 1 AS ok").first() != nil
                     }
                 } catch {
-                    self.logger.debug("database ping failed", metadata: ["error": "\(error)"])
+                    self.logger.debug("database ping failed", metadata: ["error": "\(PlatformDBError.describe(error))"])
                     return false
                 }
             }

@@ -71,10 +71,16 @@ struct AuthorizerCommand: AsyncParsableCommand {
     var allowedOrigins = "*"
     @Option(name: .customLong("refresh-token-expires-in"), help: "Refresh token lifetime, seconds.")
     var refreshTokenExpiresIn: Int64 = 2_592_000
-    @Option(name: .customLong("log-level"), help: "Log level.")
-    var logLevel = "info"
-    @Option(name: .customLong("log-format"), help: "Log format: text or json.")
-    var logFormat = "text"
+    @Option(name: .customLong("log-level"), help: "Log level. Env: LOG_LEVEL. Default: info")
+    var logLevel: String?
+    @Option(name: .customLong("log-format"), help: "Log format: text or json. Env: LOG_FORMAT. Default: text")
+    var logFormat: String?
+    @Flag(
+        name: .customLong("disable-mfa"),
+        help:
+            "Authorizer's flag to turn MFA off. The local Authorizer offers no MFA yet (issue 21), so it always runs as with this flag."
+    )
+    var disableMFA = false
     @Option(name: .customLong("webhook"), help: "Subscribe this URL to every event (repeatable).")
     var webhooks: [String] = []
     @Option(help: "Environment; e2e lets webhooks reach loopback and private addresses, refused otherwise.")
@@ -101,7 +107,7 @@ struct AuthorizerCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = try CommonOptions.makeLogger(
             label: "platform.authorizer",
-            settings: SettingsReader(flags: [.logLevel: [logLevel], .logFormat: [logFormat]]))
+            settings: SettingsReader(flags: [.logLevel: logLevel.map { [$0] }, .logFormat: logFormat.map { [$0] }]))
         guard let type = AuthorizerConfiguration.JWTType(rawValue: jwtType.uppercased()) else {
             throw ValidationError(
                 "--jwt-type: '\(jwtType)' is not one of HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384, ES512")

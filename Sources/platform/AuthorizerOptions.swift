@@ -27,6 +27,12 @@ struct AuthorizerOptions: ParsableArguments {
         help: "Authorizer's HS256 secret; without it the JWKS is used. Env: AUTHORIZER_JWT_SECRET")
     var jwtSecret: String?
     @Option(
+        name: .customLong("authorizer-previous-jwt-secret"),
+        help:
+            "During a rotation of the HS* secret, the previous one: tokens signed with either are accepted. Env: AUTHORIZER_PREVIOUS_JWT_SECRET"
+    )
+    var previousJWTSecret: String?
+    @Option(
         name: .customLong("authorizer-issuer"),
         help:
             "The tokens' iss. Default: the issuer of Authorizer's discovery document, else the scheme and host of --authorizer-url. Env: AUTHORIZER_ISSUER"
@@ -70,6 +76,7 @@ struct AuthorizerOptions: ParsableArguments {
         [
             .authorizerURL: url.map { [$0] }, .authorizerClientID: clientID.map { [$0] },
             .authorizerAdminSecret: adminSecret.map { [$0] }, .authorizerJWTSecret: jwtSecret.map { [$0] },
+            .authorizerPreviousJWTSecret: previousJWTSecret.map { [$0] },
             .authorizerIssuer: issuer.map { [$0] }, .authorizerVersion: version.map { [$0] },
             .guardMode: guardMode.map { [$0] }, .sessionCheckInterval: sessionCheckInterval.map { [$0] },
             .superAdmins: superAdmins, .roleMapping: roleMappings, .reconcileInterval: reconcileInterval.map { [$0] },
@@ -87,6 +94,13 @@ struct AuthorizerOptions: ParsableArguments {
             url: url, clientID: clientID, adminSecret: try settings.secret(.authorizerAdminSecret))
         result.jwtSecret = try settings.secret(
             .authorizerJWTSecret, minimumBytes: 1, warnBelow: SecretSetting.jwtRecommendedBytes)
+        result.previousJWTSecret = try settings.secret(
+            .authorizerPreviousJWTSecret, minimumBytes: 1, warnBelow: SecretSetting.jwtRecommendedBytes)
+        if result.previousJWTSecret != nil, result.jwtSecret == nil {
+            throw ValidationError(
+                "\(settings.source(.authorizerPreviousJWTSecret)): given without the current secret (--authorizer-jwt-secret)"
+            )
+        }
         result.issuer = settings.text(.authorizerIssuer)
         if let text = settings.text(.authorizerVersion) {
             guard let parsed = AuthorizerVersion(setting: text) else {

@@ -41,6 +41,17 @@ struct CommonOptions: ParsableArguments {
         }
     }
 
+    /// Opens the database and runs `body` once every migration this binary knows is applied; it
+    /// never migrates (only `migrate` and `serve` do), and a database behind is refused with what to run.
+    func withCurrentDatabase<T: Sendable>(
+        logger: Logger, _ body: @Sendable (PlatformDatabase) async throws -> T
+    ) async throws -> T {
+        try await PlatformDatabase.withOpened(try resolvedDatabaseURL(), logger: logger) { database in
+            try await Migrator(logger: logger).requireCurrent(database)
+            return try await body(database)
+        }
+    }
+
     /// Sets up logging once and returns the root logger.
     func makeLogger(label: String) throws -> Logger {
         try Self.makeLogger(label: label, settings: settings)

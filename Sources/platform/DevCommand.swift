@@ -29,11 +29,11 @@ struct DevCommand: AsyncParsableCommand {
     @Option(name: .customLong("authorizer-port"), help: "Local Authorizer port.")
     var authorizerPort = 8081
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel = "info"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env: LOG_LEVEL. Default: info")
+    var logLevel: String?
 
-    @Option(help: "Log format: text or json.")
-    var logFormat = "text"
+    @Option(help: "Log format: text or json. Env: LOG_FORMAT. Default: text")
+    var logFormat: String?
 
     @Option(
         name: .customLong("super-admin"),

@@ -25,7 +25,6 @@ struct ReconcileCommand: AsyncParsableCommand {
     var dryRun = false
 
     func run() async throws {
-        let url = try options.resolvedDatabaseURL()
         let logger = try options.makeLogger(label: "platform.reconcile")
         var flags = options.flags
         flags.merge(authorizer.flags) { $1 }
@@ -40,16 +39,17 @@ struct ReconcileCommand: AsyncParsableCommand {
         var configuration = AuthorizerClient.Configuration(
             url: settings.url, clientID: settings.clientID, adminSecret: adminSecret)
         configuration.timeout = .seconds(30)
-        let client: AuthorizerClient
-        if let version = settings.version {
-            client = AuthorizerClient(configuration: configuration, version: version)
-        } else {
-            client = try await AuthorizerClient.connect(configuration: configuration)
-        }
+        let configured = configuration
         let terminal = isatty(STDERR_FILENO) == 1
         let dryRun = self.dryRun
-        let report = try await PlatformDatabase.withOpened(url, logger: logger) { database in
-            try await Migrator(logger: logger).migrate(database)
+        // The schema is checked before Authorizer is called: a database behind is refused as is.
+        let report = try await options.withCurrentDatabase(logger: logger) { database in
+            let client: AuthorizerClient
+            if let version = settings.version {
+                client = AuthorizerClient(configuration: configured, version: version)
+            } else {
+                client = try await AuthorizerClient.connect(configuration: configured)
+            }
             return try await Reconciler(client: client, database: database, roles: settings.roles, logger: logger)
                 .run(dryRun: dryRun, actor: "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")") {
                     seen, total in

@@ -70,6 +70,39 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var pageCacheMb: String?
 
+    @Option(
+        help:
+            "Seconds /readyz answers 503 after SIGTERM before the server stops accepting; keep it above the balancer's probe interval × failures to drop (docs/deployment.md). Part of --shutdown-timeout. Env: DRAIN_PERIOD. Default: 5"
+    )
+    var drainPeriod: String?
+
+    @Option(
+        help:
+            "PostgreSQL connections this instance opens and keeps (the server's max_connections bounds instances × this). Env: DATABASE_POOL_SIZE. Default: 20"
+    )
+    var databasePoolSize: String?
+
+    @Option(
+        help:
+            "Serve /metrics on this port (at --metrics-host) instead of the public one. Env: METRICS_PORT. Default: /metrics on the public port"
+    )
+    var metricsPort: String?
+
+    @Option(help: "Address for --metrics-port. Env: METRICS_HOST. Default: 127.0.0.1")
+    var metricsHost: String?
+
+    @Option(
+        help:
+            "Days an applied webhook event keeps its raw body (personal data); the row and its dedupe key stay. 0 keeps bodies for ever. Env: WEBHOOK_RETENTION_DAYS. Default: 30"
+    )
+    var webhookRetentionDays: String?
+
+    @Flag(
+        help:
+            "Run with no Authorizer: health, metrics and the webhook inbox only (tests, a webhook-intake instance). Without it, an Authorizer URL is required."
+    )
+    var withoutAuthorizer = false
+
     @OptionGroup var authorizer: AuthorizerOptions
 
     @OptionGroup var webhooks: WebhookOptions
@@ -84,6 +117,8 @@ struct ServeCommand: AsyncParsableCommand {
             (.authRateLimitPerIP, authRateLimitPerIp),
             (.authRateLimitPerEmail, authRateLimitPerEmail),
             (.authFailedLoginsPerAddress, authFailedLoginsPerAddress), (.pageCacheMB, pageCacheMb),
+            (.drainPeriod, drainPeriod), (.databasePoolSize, databasePoolSize), (.metricsPort, metricsPort),
+            (.metricsHost, metricsHost), (.webhookRetentionDays, webhookRetentionDays),
         ]
         for (setting, value) in own { flags[setting] = value.map { [$0] } }
         flags[.corsAllowedOrigins] = corsAllowedOrigin
@@ -101,9 +136,48 @@ struct ServeCommand: AsyncParsableCommand {
             webhooks: try webhooks.authentication(from: settings)
         )
         configuration.metrics = MetricsBootstrap.registry
+        configuration.drainPeriod = .seconds(5)
         try Self.applyProtection(to: &configuration, from: settings)
+        try Self.applyOperations(to: &configuration, from: settings)
+        if configuration.authorizer == nil, !withoutAuthorizer {
+            throw ValidationError(
+                "--authorizer-url (or AUTHORIZER_URL) is required: without Authorizer the gateway serves no API. For health and webhooks only, say --without-authorizer"
+            )
+        }
+        if configuration.authorizer != nil, withoutAuthorizer {
+            throw ValidationError(
+                "--without-authorizer: given with \(settings.source(.authorizerURL)); remove one of them")
+        }
+        var metricsAddress: (host: String, port: Int)?
+        if let port = try settings.int(.metricsPort, in: 1...65535, meaning: "a port number (1 to 65535)") {
+            guard port != configuration.port else {
+                throw settings.refusal(.metricsPort, "\(port)", "is the public port; give another one")
+            }
+            metricsAddress = (settings.text(.metricsHost) ?? "127.0.0.1", port)
+        } else if settings.text(.metricsHost) != nil {
+            throw ValidationError("\(settings.source(.metricsHost)): given without --metrics-port (METRICS_PORT)")
+        }
         let logger = try options.makeLogger(label: "platform.gateway")
-        try await Self.runGateway(configuration, logger: logger)
+        try await Self.runGateway(configuration, metricsAddress: metricsAddress, logger: logger)
+    }
+
+    /// Drain, pool size and webhook retention, from `settings`.
+    static func applyOperations(to configuration: inout GatewayConfiguration, from settings: SettingsReader) throws {
+        if let seconds = try settings.int(.drainPeriod, in: 0...600, meaning: "0 to 600 seconds") {
+            configuration.drainPeriod = .seconds(seconds)
+        }
+        guard configuration.drainPeriod < configuration.shutdownTimeout else {
+            throw settings.refusal(
+                .drainPeriod, "\(configuration.drainPeriod.components.seconds)",
+                "is not below the shutdown timeout (\(configuration.shutdownTimeout.components.seconds) s), which includes it"
+            )
+        }
+        if let size = try settings.int(.databasePoolSize, in: 1...1000, meaning: "1 to 1000 connections") {
+            configuration.databasePoolSize = size
+        }
+        if let days = try settings.int(.webhookRetentionDays, in: 0...36_500, meaning: "0 (for ever) to 36500 days") {
+            configuration.webhookBodyRetention = days == 0 ? nil : .seconds(days * 86_400)
+        }
     }
 
     /// Shutdown, CORS, rate limits and the page cache, from `settings`.
@@ -136,11 +210,27 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    static func runGateway(_ configuration: GatewayConfiguration, logger: Logger) async throws {
-        logger.info("starting gateway", metadata: ["database": "\(configuration.databaseURL)"])
-        let database = try await PlatformDatabase.open(configuration.databaseURL, logger: logger, openConnections: 20)
+    static func runGateway(
+        _ configuration: GatewayConfiguration, metricsAddress: (host: String, port: Int)? = nil, logger: Logger
+    ) async throws {
+        var configuration = configuration
+        logger.info("effective configuration", metadata: ["configuration": "\(configuration)"])
+        let database = try await PlatformDatabase.open(
+            configuration.databaseURL, logger: logger, openConnections: configuration.databasePoolSize,
+            maximumConnections: configuration.databasePoolSize)
+        var services: [any Service] = []
+        if let metricsAddress, let registry = configuration.metrics {
+            configuration.metrics = nil
+            services.append(
+                buildMetricsApplication(
+                    registry: registry, host: metricsAddress.host, port: metricsAddress.port, logger: logger))
+        }
         let app = try await buildApplication(configuration: configuration, database: database, logger: logger)
-        try await runGracefully([app], timeout: configuration.shutdownTimeout, logger: logger)
+        // Services stop in reverse order: the drain first, then the servers.
+        services.insert(app, at: 0)
+        services.append(
+            DrainService(draining: configuration.draining, period: configuration.drainPeriod, logger: logger))
+        try await runGracefully(services, timeout: configuration.shutdownTimeout, logger: logger)
     }
 
     /// Runs services until SIGTERM or SIGINT, then shuts them down in reverse order (the HTTP

@@ -18,6 +18,11 @@ extension Setting {
     static let authFailedLoginsPerAddress = Setting(
         flag: "--auth-failed-logins-per-address", variable: "AUTH_FAILED_LOGINS_PER_ADDRESS")
     static let pageCacheMB = Setting(flag: "--page-cache-mb", variable: "PAGE_CACHE_MB")
+    static let drainPeriod = Setting(flag: "--drain-period", variable: "DRAIN_PERIOD")
+    static let databasePoolSize = Setting(flag: "--database-pool-size", variable: "DATABASE_POOL_SIZE")
+    static let metricsPort = Setting(flag: "--metrics-port", variable: "METRICS_PORT")
+    static let metricsHost = Setting(flag: "--metrics-host", variable: "METRICS_HOST")
+    static let webhookRetentionDays = Setting(flag: "--webhook-retention-days", variable: "WEBHOOK_RETENTION_DAYS")
 
     // `serve`: Authorizer.
     static let authorizerURL = Setting(flag: "--authorizer-url", variable: "AUTHORIZER_URL")
@@ -26,6 +31,8 @@ extension Setting {
         flag: "--authorizer-admin-secret", variable: "AUTHORIZER_ADMIN_SECRET", isSecret: true)
     static let authorizerJWTSecret = Setting(
         flag: "--authorizer-jwt-secret", variable: "AUTHORIZER_JWT_SECRET", isSecret: true)
+    static let authorizerPreviousJWTSecret = Setting(
+        flag: "--authorizer-previous-jwt-secret", variable: "AUTHORIZER_PREVIOUS_JWT_SECRET", isSecret: true)
     static let authorizerIssuer = Setting(flag: "--authorizer-issuer", variable: "AUTHORIZER_ISSUER")
     static let authorizerVersion = Setting(flag: "--authorizer-version", variable: "AUTHORIZER_VERSION")
     static let guardMode = Setting(flag: "--guard-mode", variable: "GUARD_MODE")
@@ -37,6 +44,8 @@ extension Setting {
     // `serve`: webhooks.
     static let webhookAuthorizerSecret = Setting(
         flag: "--webhook-authorizer-secret", variable: "WEBHOOK_AUTHORIZER_SECRET", isSecret: true)
+    static let webhookAuthorizerPreviousSecret = Setting(
+        flag: "--webhook-authorizer-previous-secret", variable: "WEBHOOK_AUTHORIZER_PREVIOUS_SECRET", isSecret: true)
     static let webhookSignatureSecret = Setting(
         flag: "--webhook-signature-secret", variable: "WEBHOOK_SIGNATURE_SECRET", isSecret: true)
     static let webhookStandardSecrets = Setting(
@@ -48,4 +57,27 @@ extension Setting {
     static let clientSecret = Setting(flag: "--client-secret", variable: "AUTHORIZER_CLIENT_SECRET", isSecret: true)
     static let adminSecret = Setting(flag: "--admin-secret", variable: "AUTHORIZER_ADMIN_SECRET", isSecret: true)
     static let jwtSecret = Setting(flag: "--jwt-secret", variable: "AUTHORIZER_JWT_SECRET", isSecret: true)
+}
+
+extension Setting {
+    /// Flags that may be given more than once: the list settings, and the local Authorizer's
+    /// `--webhook` and `--jwt-previous-public-key`.
+    static let repeatableFlags: Set<String> = [
+        corsAllowedOrigins.flag, superAdmins.flag, roleMapping.flag, webhookStandardSecrets.flag, "--webhook",
+        "--jwt-previous-public-key",
+    ]
+
+    /// The first flag of `arguments` given twice that takes one value: ArgumentParser would keep
+    /// the last silently. Scanning stops at `--`.
+    static func repeatedFlag(in arguments: [String]) -> String? {
+        var seen = Set<String>()
+        for argument in arguments {
+            if argument == "--" { break }
+            guard argument.hasPrefix("--") else { continue }
+            let name = String(argument.split(separator: "=", maxSplits: 1)[0])
+            if repeatableFlags.contains(name) { continue }
+            if !seen.insert(name).inserted { return name }
+        }
+        return nil
+    }
 }

@@ -27,7 +27,7 @@ struct TenantsCommand: AsyncParsableCommand {
             guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1–10000") }
             let limit = self.limit
             let logger = try options.makeLogger(label: "platform.clients")
-            let clients = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) {
+            let clients = try await options.withCurrentDatabase(logger: logger) {
                 db in
                 try await TenantStore(db).all(limit: limit, after: nil)
             }
@@ -49,7 +49,7 @@ struct TenantsCommand: AsyncParsableCommand {
             }
             let logger = try options.makeLogger(label: "platform.clients")
             let operatorName = ProcessInfo.processInfo.environment["USER"] ?? "operator"
-            let client = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) {
+            let client = try await options.withCurrentDatabase(logger: logger) {
                 db in
                 let client = try await TenantStore(db).create(
                     name: name, slug: TenantStore.slug(for: name), now: Date().databasePrecision)

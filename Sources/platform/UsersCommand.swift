@@ -35,7 +35,7 @@ struct UsersCommand: AsyncParsableCommand {
             let (client, limit) = (self.client, self.limit)
             let logger = try options.makeLogger(label: "platform.users")
             // Operator reads are not tenant actions: no scope, no audit entry; one filtered query.
-            let users = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db in
+            let users = try await options.withCurrentDatabase(logger: logger) { db in
                 try await UserStore(db).all(limit: limit, after: nil, tenantID: client)
             }
             for user in users { print(Self.line(user)) }
@@ -57,7 +57,7 @@ struct UsersCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = try options.makeLogger(label: "platform.users")
             let name = user
-            let found = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) { db in
+            let found = try await options.withCurrentDatabase(logger: logger) { db in
                 try await UsersCommand.find(name, in: db)
             }
             print(
@@ -159,7 +159,7 @@ struct UsersCommand: AsyncParsableCommand {
     {
         let logger = try options.makeLogger(label: "platform.users")
         let operatorName = ProcessInfo.processInfo.environment["USER"] ?? "operator"
-        let changed = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) {
+        let changed = try await options.withCurrentDatabase(logger: logger) {
             db -> UserRecord in
             let user = try await find(name, in: db)
             if role == .superAdmin {

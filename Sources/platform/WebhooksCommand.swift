@@ -29,7 +29,7 @@ struct WebhooksCommand: AsyncParsableCommand {
             }
             let logger = try options.makeLogger(label: "platform.webhooks")
             let (status, limit) = (self.status?.uppercased(), self.limit)
-            let events = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) {
+            let events = try await options.withCurrentDatabase(logger: logger) {
                 try await WebhookInbox($0).events(status: status, limit: limit)
             }
             for event in events {
@@ -50,7 +50,7 @@ struct WebhooksCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = try options.makeLogger(label: "platform.webhooks")
             let id = self.id
-            let found = try await PlatformDatabase.withOpened(try options.resolvedDatabaseURL(), logger: logger) {
+            let found = try await options.withCurrentDatabase(logger: logger) {
                 database in
                 guard try await WebhookInbox(database).replay(id: id) else { return false }
                 try await AuditLog(database).record(

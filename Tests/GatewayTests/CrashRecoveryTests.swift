@@ -41,7 +41,9 @@ import Testing
         process.executableURL = URL(fileURLWithPath: platformBinary)
         process.arguments =
             [
-                "serve", "--database-url", database, "--port", String(port), "--webhook-authorizer-secret",
+                "serve", "--database-url", database, "--port", String(port), "--without-authorizer", "--drain-period",
+                "0",
+                "--webhook-authorizer-secret",
                 "crash-secret-0123456789",
                 "--log-level", "warning",
             ] + (migrate ? [] : ["--no-migrate"])

@@ -52,7 +52,10 @@ import Testing
         ("--auth-rate-limit-per-email", "AUTH_RATE_LIMIT_PER_EMAIL", "ten"),
         ("--auth-failed-logins-per-address", "AUTH_FAILED_LOGINS_PER_ADDRESS", "5"),
         ("--page-cache-mb", "PAGE_CACHE_MB", "1e3"), ("--guard-mode", "GUARD_MODE", "strict"),
-        ("--authorizer-version", "AUTHORIZER_VERSION", "3"),
+        ("--authorizer-version", "AUTHORIZER_VERSION", "3"), ("--drain-period", "DRAIN_PERIOD", "forty"),
+        ("--drain-period", "DRAIN_PERIOD", "60"),  // not below the 30 s shutdown timeout that includes it
+        ("--database-pool-size", "DATABASE_POOL_SIZE", "0"), ("--metrics-port", "METRICS_PORT", "70000"),
+        ("--webhook-retention-days", "WEBHOOK_RETENTION_DAYS", "-3"),
     ])
     func everyBadNumberIsRefusedWithItsKey(flag: String, variable: String, value: String) throws {
         let serve = SecretSettingTests.serve
@@ -65,6 +68,81 @@ import Testing
         let byVariable = try Self.run(serve, environment: environment)
         #expect(byVariable.status == 64, "\(variable)=\(value): \(byVariable.output)")
         #expect(byVariable.output.contains("\(variable): '\(value)' is not"), "\(byVariable.output)")
+    }
+
+    /// Settings that contradict each other or would be lost: refused at start, naming the key, by
+    /// flag and by environment. Before, `--insecure-webhooks` beside a secret turned verification
+    /// off, `serve` with no Authorizer URL started "ready" and answered 404 to everything, and a
+    /// repeated flag kept its last value.
+    @Test func contradictionsAndRepeatsAreRefusedWithTheKeyNamed() throws {
+        let database = ["--database-url", "sqlite:///proc/no-such-folder/platform.sqlite"]
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["AUTHORIZER_URL", "WEBHOOK_AUTHORIZER_SECRET", "AUTHORIZER_VERSION"] { environment[name] = nil }
+        let serve = SecretSettingTests.serve
+        let byFlag = try Self.run(
+            serve + ["--insecure-webhooks", "--webhook-authorizer-secret", "whs-0123456789abcdef"],
+            environment: environment)
+        #expect(
+            byFlag.status == 64 && byFlag.output.contains("--insecure-webhooks: given with --webhook-authorizer-secret")
+        )
+        var withSecret = environment
+        withSecret["WEBHOOK_AUTHORIZER_SECRET"] = "whs-0123456789abcdef"
+        let byVariable = try Self.run(serve + ["--insecure-webhooks"], environment: withSecret)
+        #expect(
+            byVariable.status == 64
+                && byVariable.output.contains("--insecure-webhooks: given with WEBHOOK_AUTHORIZER_SECRET"),
+            "\(byVariable.output)")
+        let noAuthorizer = try Self.run(["serve"] + database, environment: environment)
+        #expect(noAuthorizer.status == 64 && noAuthorizer.output.contains("--authorizer-url"), "\(noAuthorizer.output)")
+        let repeated = try Self.run(serve + ["--port", "8081", "--port=8082"], environment: environment)
+        #expect(repeated.status == 64 && repeated.output.contains("--port: given more than once"), "\(repeated.output)")
+        let twice = try Self.run(
+            serve + [
+                "--webhook-authorizer-secret", "whs-0123456789abcdef", "--webhook-authorizer-secret",
+                "whs-abcdef0123456789",
+            ],
+            environment: environment)
+        #expect(twice.status == 64 && twice.output.contains("--webhook-authorizer-secret: given more than once"))
+        #expect(!twice.output.contains("whs-"), "no secret in the refusal")
+        // The version is taken by flag and by environment alike: the effective configuration says so.
+        let versionByFlag = try Self.run(
+            serve + ["--insecure-webhooks", "--authorizer-version", "1"], environment: environment)
+        #expect(versionByFlag.output.contains("version: 1.x"), "\(versionByFlag.output)")
+        var version = environment
+        version["AUTHORIZER_VERSION"] = "1"
+        let versionByVariable = try Self.run(serve + ["--insecure-webhooks"], environment: version)
+        #expect(versionByVariable.output.contains("version: 1.x"), "\(versionByVariable.output)")
+    }
+
+    /// `platform authorizer` takes the flags of Authorizer's that the docs tell operators to use
+    /// (`--disable-mfa`, `--rate-limit-rps`, `--env`) and honours `LOG_FORMAT` (before, its own
+    /// default of the flag hid the variable).
+    @Test func theLocalAuthorizerTakesAuthorizersFlagsAndLogFormatFromTheEnvironment() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("az-flags-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let port = CrashRecoveryTests.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
+        process.arguments = [
+            "authorizer", "--http-port", String(port), "--client-id", "c", "--client-secret", "s-0123456789abcdef",
+            "--admin-secret", "a-0123456789abcdef", "--database-url", "sqlite://\(folder.path)/az.sqlite",
+            "--data-folder", folder.path, "--disable-mfa", "--rate-limit-rps", "100", "--env", "production",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["LOG_FORMAT"] = "json"
+        environment["LOG_LEVEL"] = "info"
+        process.environment = environment
+        let output = Pipe()
+        process.standardError = output
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let served = try await ProductionPathTests.waitFor("http://127.0.0.1:\(port)/healthz")
+        process.terminate()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(served, "platform authorizer with Authorizer's flags did not serve: \(text)")
+        let lines = text.split(separator: "\n").filter { !$0.isEmpty }
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("{") }, "LOG_FORMAT=json: \(text)")
     }
 
     @Test func operatorsManageUsersAndTenantsWithoutAToken() async throws {

@@ -25,7 +25,7 @@ import Testing
     static let serve = [
         "serve", "--database-url", "sqlite:///proc/no-such-folder/platform.sqlite", "--authorizer-url",
         "http://127.0.0.1:9",
-        "--authorizer-client-id", "c", "--insecure-webhooks",
+        "--authorizer-client-id", "c",
     ]
     static let authorizer = [
         "authorizer", "--database-url", "sqlite:///proc/no-such-folder/az.sqlite", "--client-id", "c", "--jwt-type",

@@ -138,13 +138,13 @@ import Testing
     }
 
     static func deliver(
-        _ client: any TestClientProtocol, _ json: String, path: String = "/webhooks/authorizer", signed: Bool = true
+        _ client: any TestClientProtocol, _ json: String, path: String = "/webhooks/authorizer", signed: Bool = true,
+        secret: String = "receiver-secret-0123456789"
     ) async throws -> HTTPResponse.Status {
         let data = Data(json.utf8)
         var headers: HTTPFields = [.contentType: "application/json"]
         if signed {
-            headers[HTTPField.Name("X-Authorizer-Signature")!] = WebhookSignature.sign(
-                data, secret: "receiver-secret-0123456789")
+            headers[HTTPField.Name("X-Authorizer-Signature")!] = WebhookSignature.sign(data, secret: secret)
         }
         return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: data)) {
             $0.status

@@ -2,6 +2,7 @@ import AuthorizerClient
 import Hummingbird
 import Logging
 import PlatformDB
+import Prometheus
 import ServiceLifecycle
 
 /// Builds the gateway: the one builder that `platform serve`, `platform dev` and the tests call.
@@ -35,6 +36,16 @@ public func buildApplication(
         }
     }
     return app
+}
+
+/// A second server with `/metrics` only, for `serve --metrics-port`: the metrics stay off the
+/// public address.
+public func buildMetricsApplication(
+    registry: PrometheusCollectorRegistry, host: String, port: Int, logger: Logger
+) -> some ApplicationProtocol {
+    let router = Router()
+    router.get("/metrics") { _, _ in MetricsController.exposition(registry) }
+    return Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
 }
 
 /// The gateway's routes: the middleware chain, then each controller's routes in the group a

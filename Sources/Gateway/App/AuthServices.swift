@@ -36,7 +36,9 @@ struct AuthServices: Sendable {
             metadata: ["url": "\(settings.url)", "version": "\(client.version)", "guard": "\(settings.guardMode)"])
         await warnAboutWeakSettings(settings, client: client, logger: logger)
         let jwks = settings.jwtSecret == nil ? JWKSCache(authorizerURL: settings.url, logger: logger) : nil
-        let keys: TokenVerifier.Keys = jwks.map { .jwks($0) } ?? .hmac(secret: settings.jwtSecret ?? "")
+        let keys: TokenVerifier.Keys =
+            jwks.map { .jwks($0) }
+            ?? .hmac(secrets: [settings.jwtSecret ?? ""] + (settings.previousJWTSecret.map { [$0] } ?? []))
         let issuer = await issuer(settings, client: client, logger: logger)
         let verifier = await TokenVerifier(keys: keys, issuer: issuer, audience: settings.clientID)
         let revocations = RevocationList()

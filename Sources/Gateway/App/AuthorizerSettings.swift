@@ -14,6 +14,9 @@ public struct AuthorizerSettings: Sendable {
     public var issuer: String?
     /// The HS256 secret, when Authorizer signs with one; otherwise the JWKS is used.
     public var jwtSecret: String?
+    /// During a rotation of the HS* secret, the previous one: tokens signed with it stay valid
+    /// until they expire. Remove it once the longest token lifetime has passed.
+    public var previousJWTSecret: String?
     /// The major version; detected with `meta` when nil.
     public var version: AuthorizerVersion?
     /// How each request's token is checked.
@@ -40,6 +43,6 @@ public struct AuthorizerSettings: Sendable {
 extension AuthorizerSettings: CustomStringConvertible {
     /// Secrets redacted: this may end up in a log.
     public var description: String {
-        "AuthorizerSettings(url: \(url), clientID: \(clientID), guardMode: \(guardMode.rawValue), adminSecret: \(adminSecret == nil ? "none" : "<redacted>"), jwtSecret: \(jwtSecret == nil ? "none" : "<redacted>"))"
+        "AuthorizerSettings(url: \(url), clientID: \(clientID), guardMode: \(guardMode.rawValue), adminSecret: \(adminSecret == nil ? "none" : "<redacted>"), jwtSecret: \(jwtSecret == nil ? "none" : "<redacted>"), previousJWTSecret: \(previousJWTSecret == nil ? "none" : "<redacted>"), version: \(version.map { "\($0)" } ?? "detect"))"
     }
 }

@@ -23,8 +23,12 @@ public struct GatewayConfiguration: Sendable {
     public var allowedOrigins: Set<String> = []
     /// Per-IP and per-email limits on login, signup and forgot-password.
     public var authRateLimits = AuthRateLimits()
-    /// How long a graceful shutdown (SIGTERM) may take before the process exits anyway.
+    /// How long a graceful shutdown (SIGTERM) may take before the process exits anyway, the drain included.
     public var shutdownTimeout: Duration = .seconds(30)
+    /// How long `/readyz` answers 503 after SIGTERM before the server stops accepting (``DrainService``).
+    public var drainPeriod: Duration = .zero
+    /// Set when the drain begins; `/readyz` reads it.
+    public var draining = Draining()
     /// Bytes of workflow list pages kept until their tenant's workflows change (PostgreSQL only,
     /// see ``TenantPageCache``); 0 turns the cache off.
     public var pageCacheBytes = 16 * 1024 * 1024
@@ -32,6 +36,11 @@ public struct GatewayConfiguration: Sendable {
     /// stalled (every instance's worker looks each second; an event waiting out a retry's backoff
     /// is not due).
     public var webhookStallAfter: Duration = .seconds(60)
+    /// How long an applied webhook event keeps its raw body (personal data); nil keeps it for ever.
+    /// The row, its dedupe key and body hash stay.
+    public var webhookBodyRetention: Duration? = .seconds(30 * 86_400)
+    /// PostgreSQL connections this instance may open (`serve` keeps them all open).
+    public var databasePoolSize = 20
 
     public init(
         host: String = "127.0.0.1",
@@ -47,5 +56,20 @@ public struct GatewayConfiguration: Sendable {
         self.databaseURL = databaseURL
         self.migrateOnStart = migrateOnStart
         self.authorizer = authorizer
+    }
+}
+
+extension GatewayConfiguration: CustomStringConvertible {
+    /// Every setting, secrets redacted (the database URL's password, Authorizer's and the webhooks'
+    /// secrets): `serve` logs this once at start.
+    public var description: String {
+        let retention = webhookBodyRetention.map { "\($0.components.seconds / 86_400) d" } ?? "for ever"
+        return """
+            host=\(host) port=\(port) database=\(databaseURL) pool=\(databasePoolSize) migrate=\(migrateOnStart) \
+            authorizer=\(authorizer.map { "\($0)" } ?? "none") webhooks=\(webhooks) \
+            cors=\(allowedOrigins.sorted()) rateLimits=\(authRateLimits) pageCacheBytes=\(pageCacheBytes) \
+            shutdown=\(shutdownTimeout.components.seconds) s drain=\(drainPeriod.components.seconds) s \
+            webhookBodyRetention=\(retention) metrics=\(metrics == nil ? "off" : "on")
+            """
     }
 }

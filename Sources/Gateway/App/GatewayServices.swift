@@ -85,5 +85,6 @@ private func makeWorker(
     return WebhookWorker(
         inbox: stores.inbox, store: UserSyncStore(stores.database, roleForNewUser: roles.roleForWebhookUser),
         ownership: ownership,
-        revocations: auth?.revocations, loader: auth?.loader, concurrency: concurrency, logger: logger)
+        revocations: auth?.revocations, loader: auth?.loader, concurrency: concurrency,
+        bodyRetention: configuration.webhookBodyRetention, logger: logger)
 }

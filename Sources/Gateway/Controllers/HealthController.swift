@@ -1,11 +1,16 @@
 import AuthorizerClient
 import Foundation
 import Hummingbird
+import Metrics
 import PlatformDB
 
-/// `/healthz` (the process is up) and `/readyz`: the database answers and is fully migrated,
-/// Authorizer answers, its JWKS is loaded (when tokens are checked with it), and the webhook inbox
-/// moves (no event has been due for longer than `inboxStallAfter`).
+/// `/healthz` (the process is up) and `/readyz`: whether this instance can serve its traffic. The
+/// database answers and is fully migrated, the JWKS is loaded (when tokens are checked with it),
+/// the webhook inbox moves (no event has been due for longer than `inboxStallAfter`), and the
+/// instance is not draining. Authorizer's reachability is a check only in `remote` mode, where every
+/// request needs it; in `local` and `hybrid` modes requests are served without it, so it is a
+/// detail (and the `authorizer_reachable` gauge), and an outage does not take the fleet out of its
+/// balancer. Parked webhook events are a detail too.
 struct HealthController: RouteAdding, Sendable {
     let database: PlatformDatabase
     let migrator: Migrator
@@ -19,6 +24,10 @@ struct HealthController: RouteAdding, Sendable {
     /// retry's backoff is not "due". A long queue that the workers are working through is not a
     /// stall, so a burst of webhooks does not take every instance out of a balancer at once.
     var inboxStallAfter: TimeInterval = 60
+    /// Whether Authorizer must answer for this instance to be ready (`remote` mode).
+    var needsAuthorizer = false
+    var draining: Draining
+    let authorizerReachable = Gauge(label: "authorizer_reachable")
 
     /// The checks of `services`: Authorizer and the JWKS when configured (the JWKS only when tokens
     /// are checked locally), the inbox when a worker applies it.
@@ -30,6 +39,8 @@ struct HealthController: RouteAdding, Sendable {
         inbox = services.worker == nil ? nil : services.stores.inbox
         worker = services.worker
         inboxStallAfter = Double(services.configuration.webhookStallAfter.components.seconds)
+        needsAuthorizer = services.auth?.settings.guardMode == .remote
+        draining = services.configuration.draining
     }
 
     func addRoutes(to routes: RouteGroups) {
@@ -41,6 +52,8 @@ struct HealthController: RouteAdding, Sendable {
     struct Status: ResponseCodable {
         var status: String
         var checks: [String: String]
+        /// What is reported but does not make the instance unready.
+        var details: [String: String]? = nil
     }
 
     /// 200 with each check's state, or 503 with a problem naming the failing checks.
@@ -69,15 +82,25 @@ struct HealthController: RouteAdding, Sendable {
                 checks["webhook_inbox"] = "ok"
             }
         }
+        var details: [String: String] = [:]
+        if let inbox, checks["database"] == "ok", let failed = try? await inbox.failedCount(), failed > 0 {
+            details["webhook_inbox_failed"] = "\(failed) parked (platform webhooks list --status failed)"
+        }
         var reachable = true
         if let authorizer {
             reachable = await authorizer.isReachable()
-            checks["authorizer"] = reachable ? "ok" : "unreachable"
+            authorizerReachable.record(reachable ? 1 : 0)
+            if needsAuthorizer {
+                checks["authorizer"] = reachable ? "ok" : "unreachable"
+            } else {
+                details["authorizer"] = reachable ? "ok" : "unreachable (tokens are checked without it)"
+            }
         }
         if let jwks {
             if reachable, await !jwks.isLoaded { await jwks.refresh() }
             checks["jwks"] = await jwks.isLoaded ? "ok" : "not loaded"
         }
+        if draining.isDraining { checks["draining"] = "shutting down" }
         let failing = checks.filter { $0.value != "ok" }.keys.sorted()
         guard failing.isEmpty else {
             throw Problem(
@@ -85,6 +108,6 @@ struct HealthController: RouteAdding, Sendable {
                 detail: failing.map { "\($0): \(checks[$0]!)" }.joined(separator: "; ")
             )
         }
-        return Status(status: "ready", checks: checks)
+        return Status(status: "ready", checks: checks, details: details.isEmpty ? nil : details)
     }
 }

@@ -21,7 +21,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 error.status, type: error.status == .notFound ? "not-found" : "http-\(error.status.code)",
                 title: error.status.reasonPhrase, detail: error.body)
         } catch let error as PlatformDBError {
-            context.logger.error("database error", metadata: ["error": "\(error)"])
+            context.logger.error("database error", metadata: ["error": "\(PlatformDBError.describe(error))"])
             throw Problem.from(error)
         } catch {
             context.logger.error("unexpected error", metadata: ["error": "\(String(describing: type(of: error)))"])

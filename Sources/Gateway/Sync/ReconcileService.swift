@@ -25,7 +25,8 @@ struct ReconcileService: Service {
                 do {
                     try await runOnce()
                 } catch {
-                    logger.warning("scheduled reconcile failed", metadata: ["error": "\(error)"])
+                    logger.warning(
+                        "scheduled reconcile failed", metadata: ["error": "\(PlatformDBError.describe(error))"])
                 }
             }
         }

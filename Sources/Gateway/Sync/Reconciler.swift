@@ -72,7 +72,7 @@ public struct Reconciler: Sendable {
             return report
         } catch {
             try? await audit.record(
-                actor: actor, action: "reconcile.failed", detail: String(describing: error).prefix(500).description)
+                actor: actor, action: "reconcile.failed", detail: String(PlatformDBError.describe(error).prefix(500)))
             throw error
         }
     }

@@ -8,6 +8,9 @@ import HTTPTypes
 public struct WebhookAuthentication: Sendable {
     /// `X-Authorizer-Signature`: Authorizer 2.4, hex HMAC-SHA256 of the body with the client secret.
     public var authorizerSecret: String?
+    /// During a rotation of Authorizer's client secret, the previous one. Authorizer sends each
+    /// webhook once, so deliveries signed with either are accepted until the rotation is over.
+    public var previousAuthorizerSecret: String?
     /// `x-webhook-signature`: the same HMAC in hex, optionally prefixed `sha256=` (a generic sender's header).
     public var signatureSecret: String?
     /// Standard Webhooks (`whsec_…` secrets; several during key rotation), for relays.
@@ -39,6 +42,11 @@ public struct WebhookAuthentication: Sendable {
         if let secret = authorizerSecret, let signature = headers[HTTPField.Name("X-Authorizer-Signature")!] {
             sawCredential = true
             if WebhookSignature.isValid(signature, body: body, secret: secret) { return .success(nil) }
+            if let previous = previousAuthorizerSecret,
+                WebhookSignature.isValid(signature, body: body, secret: previous)
+            {
+                return .success(nil)
+            }
         }
         if let secret = signatureSecret, let signature = headers[HTTPField.Name("x-webhook-signature")!] {
             sawCredential = true
@@ -92,7 +100,10 @@ extension WebhookAuthentication: CustomStringConvertible {
     /// The schemes configured, never their secrets.
     public var description: String {
         var schemes: [String] = []
-        if authorizerSecret != nil { schemes.append("x-authorizer-signature") }
+        if authorizerSecret != nil {
+            schemes.append(
+                previousAuthorizerSecret == nil ? "x-authorizer-signature" : "x-authorizer-signature(2 keys)")
+        }
         if signatureSecret != nil { schemes.append("x-webhook-signature") }
         if !standardWebhookSecrets.isEmpty { schemes.append("standard-webhooks(\(standardWebhookSecrets.count) keys)") }
         if staticHeader != nil { schemes.append("static-header") }

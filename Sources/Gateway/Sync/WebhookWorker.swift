@@ -21,6 +21,9 @@ final class WebhookWorker: Service, Sendable {
     let batchSize: Int
     let concurrency: Int
     let logger: Logger
+    /// How long an applied event keeps its body (personal data); nil keeps it for ever. Checked
+    /// at start and hourly, a thousand rows at a time.
+    let bodyRetention: Duration?
     private let signals: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
     /// When this instance's workers last moved: found nothing due, or finished a batch or an event.
@@ -35,8 +38,9 @@ final class WebhookWorker: Service, Sendable {
     init(
         inbox: WebhookInbox, store: UserSyncStore, ownership: EmailOwnership? = nil, revocations: RevocationList? = nil,
         loader: UserContextLoader? = nil, maxAttempts: Int = 8, batchSize: Int = 200, concurrency: Int = 1,
-        logger: Logger
+        bodyRetention: Duration? = .seconds(30 * 86_400), logger: Logger
     ) {
+        self.bodyRetention = bodyRetention
         self.inbox = inbox
         self.store = store
         self.ownership = ownership
@@ -57,13 +61,20 @@ final class WebhookWorker: Service, Sendable {
         // the backlog gauge is refreshed on the same beat.
         let backlog = Gauge(label: "webhook_inbox_backlog")
         let oldestAge = Gauge(label: "webhook_inbox_oldest_pending_seconds")
-        let ticker = Task { [inbox] in
+        let failed = Gauge(label: "webhook_inbox_failed")
+        let ticker = Task { [inbox, bodyRetention, logger] in
+            var tick = 0
             while !Task.isCancelled {
+                if let bodyRetention, tick % 3600 == 0 {
+                    await Self.prune(inbox, olderThan: bodyRetention, logger: logger)
+                }
+                tick += 1
                 try? await Task.sleep(for: .seconds(1))
                 if let (pending, oldest) = try? await inbox.backlog() {
                     backlog.record(pending)
                     oldestAge.record(oldest.map { max(0, Date().timeIntervalSince($0)) } ?? 0)
                 }
+                if let parked = try? await inbox.failedCount() { failed.record(parked) }
                 continuation.yield()
             }
         }
@@ -71,6 +82,17 @@ final class WebhookWorker: Service, Sendable {
         for await _ in signals.cancelOnGracefulShutdown() {
             await drain()
         }
+    }
+
+    /// Blanks the bodies of events applied longer than `age` ago, a thousand at a time.
+    static func prune(_ inbox: WebhookInbox, olderThan age: Duration, logger: Logger) async {
+        let cutoff = Date().addingTimeInterval(-Double(age.components.seconds))
+        var total = 0
+        while !Task.isCancelled, let pruned = try? await inbox.pruneBodies(appliedBefore: cutoff), pruned > 0 {
+            total += pruned
+            if pruned < 1000 { break }
+        }
+        if total > 0 { logger.info("pruned applied webhook bodies", metadata: ["events": "\(total)"]) }
     }
 
     /// Applies every due event with `concurrency` workers, each claiming its own batches (on
@@ -117,7 +139,7 @@ final class WebhookWorker: Service, Sendable {
                         metadata: ["failed": "\(processed.failed.count)"])
                 }
             } catch {
-                logger.error("webhook inbox unavailable", metadata: ["error": "\(error)"])
+                logger.error("webhook inbox unavailable", metadata: ["error": "\(PlatformDBError.describe(error))"])
                 return
             }
         }

@@ -24,6 +24,8 @@ public struct Migrator: Sendable {
         AddClientChangeNotifications(),
         CreateSignupIntents(),
         IndexWebhookEventsByUser(),
+        GrantApplicationRole(),
+        IndexWebhookEventsForOperators(),
     ]
 
     let migrations: [any Migration]
@@ -41,11 +43,30 @@ public struct Migrator: Sendable {
         self.logger = logger
     }
 
-    /// Applies what is pending and returns the names applied. All pending migrations run in one
-    /// transaction, so a refusal leaves the database exactly as it was. On PostgreSQL an advisory
-    /// lock keeps concurrent migrators from racing.
+    /// Applies what is pending and returns the names applied. A database that is up to date is
+    /// only read, so that a role without the right to change the schema may call this too. All
+    /// pending migrations run in one transaction, so a refusal leaves the database exactly as it
+    /// was; on PostgreSQL an advisory lock keeps concurrent migrators from racing. Throws
+    /// ``PlatformDBError/schemaNewer(unknown:)`` for a database that a newer binary has migrated.
     @discardableResult
     public func migrate(_ database: PlatformDatabase) async throws -> [String] {
+        let before = try await status(database)
+        if !before.unknown.isEmpty { throw PlatformDBError.schemaNewer(unknown: before.unknown) }
+        if before.pending.isEmpty { return [] }
+        do {
+            return try await apply(database)
+        } catch {
+            let typed = PlatformDBError.from(error)
+            if case .refused(let why) = typed, why.hasPrefix("PostgreSQL 42501") {
+                throw PlatformDBError.refused(
+                    "\(why). Migrations need the role that owns the schema: run `platform migrate` with its URL, and the gateway with `serve --no-migrate`"
+                )
+            }
+            throw typed
+        }
+    }
+
+    private func apply(_ database: PlatformDatabase) async throws -> [String] {
         let dialect = database.dialect
         let migrations = self.migrations
         let ledger = self.ledger
@@ -72,15 +93,36 @@ public struct Migrator: Sendable {
 
     /// The names of migrations not yet applied, in order.
     public func pending(_ database: PlatformDatabase) async throws -> [String] {
+        try await status(database).pending
+    }
+
+    /// What the database holds against what this binary knows, read without writing anything.
+    public func status(_ database: PlatformDatabase) async throws -> SchemaStatus {
         let dialect = database.dialect
         let names = migrations.map(\.name)
         let ledger = self.ledger
         return try await database.withConnection { sql in
             guard try await SchemaInspector(sql, dialect: dialect).hasTable(ledger) else {
-                return names
+                return SchemaStatus(pending: names, unknown: [])
             }
-            let applied = Set(try await Self.appliedNames(sql, ledger))
-            return names.filter { !applied.contains($0) }
+            let applied = try await Self.appliedNames(sql, ledger)
+            let known = Set(names)
+            let done = Set(applied)
+            return SchemaStatus(
+                pending: names.filter { !done.contains($0) }, unknown: applied.filter { !known.contains($0) })
+        }
+    }
+
+    /// Throws unless every migration this binary knows is applied: ``PlatformDBError/schemaBehind(pending:)``
+    /// names what to run. A schema up to one version newer is accepted (every migration stays
+    /// compatible with the previous binary, docs/operations.md), so only `migrate` refuses it.
+    public func requireCurrent(_ database: PlatformDatabase) async throws {
+        let status = try await status(database)
+        guard status.pending.isEmpty else { throw PlatformDBError.schemaBehind(pending: status.pending) }
+        if !status.unknown.isEmpty {
+            logger.warning(
+                "the database has migrations this binary does not know; upgrade it",
+                metadata: ["unknown": "\(status.unknown.joined(separator: ", "))"])
         }
     }
 

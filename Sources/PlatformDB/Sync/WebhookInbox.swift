@@ -199,6 +199,30 @@ public struct WebhookInbox: Sendable {
         }
     }
 
+    /// Blanks the body of up to `limit` events applied before `cutoff` and returns how many: a body
+    /// holds personal data (names, emails), and once applied it is not needed. The row stays, with
+    /// its dedupe key and body hash, so that a late redelivery is still recognised.
+    public func pruneBodies(appliedBefore cutoff: Date, limit: Int = 1000) async throws -> Int {
+        try await database.withConnection { sql in
+            try await sql.raw(
+                """
+                UPDATE webhook_events SET body = '' WHERE id IN (
+                  SELECT id FROM webhook_events WHERE status = 'APPLIED' AND body <> '' AND applied_at < \(bind: cutoff)
+                  LIMIT \(unsafeRaw: String(max(1, limit))))
+                RETURNING id
+                """
+            ).all().count
+        }
+    }
+
+    /// How many events are parked as FAILED, waiting for an operator (`platform webhooks replay`).
+    public func failedCount() async throws -> Int {
+        try await database.withConnection { sql in
+            try await sql.raw("SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'FAILED'").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
     /// When the longest-waiting due event came due, or nil when none is due: an event due for
     /// long has a worker that is not moving (every instance wakes each second).
     public func oldestDue(now: Date = Date()) async throws -> Date? {
