@@ -82,7 +82,18 @@ import Testing
         let (status, output) = try OperatorCLITests.run(["migrate", "--database-url", url])
         #expect(status != 0, "\(output)")
         #expect(output.contains("29991231000000_from_the_future") && !output.contains("up to date"), "\(output)")
-        // The other commands accept it (one version of compatibility) and say so.
+        // The other commands accept it (one version of compatibility) and say so; so does serve,
+        // which migrates first unless told not to, during a rolling deploy.
         #expect(try OperatorCLITests.run(["clients", "list", "--database-url", url]).status == 0)
+        let port = CrashRecoveryTests.freePort()
+        let serve = Process()
+        serve.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
+        serve.arguments = [
+            "serve", "--database-url", url, "--port", String(port), "--without-authorizer", "--insecure-webhooks",
+            "--drain-period", "0", "--log-level", "error",
+        ]
+        try serve.run()
+        defer { serve.terminate() }
+        #expect(try await ProductionPathTests.waitFor("http://127.0.0.1:\(port)/healthz"), "the old serve runs")
     }
 }

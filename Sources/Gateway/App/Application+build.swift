@@ -31,8 +31,16 @@ public func buildApplication(
     if configuration.migrateOnStart {
         // Migrations finish before the server accepts its first request.
         app.beforeServerStarts {
-            let applied = try await services.migrator.migrate(database)
-            logger.info("database migrated", metadata: ["applied": "\(applied.count)"])
+            do {
+                let applied = try await services.migrator.migrate(database)
+                logger.info("database migrated", metadata: ["applied": "\(applied.count)"])
+            } catch PlatformDBError.schemaNewer(let unknown) {
+                // A rolling deploy: the new version migrated first, and every migration stays
+                // compatible with the previous binary for one version (docs/deployment.md).
+                logger.warning(
+                    "the database has migrations this binary does not know; serving during the upgrade",
+                    metadata: ["unknown": "\(unknown.joined(separator: ", "))"])
+            }
         }
     }
     return app
