@@ -102,7 +102,8 @@ public enum PlatformDBError: Error, Equatable, Sendable, CustomStringConvertible
             }
             return .unavailable("SQLite \(lite.reason): \(message)")
         }
-        return .unavailable(String(describing: type(of: error)))
+        // Another layer's failure (Authorizer's client, a timeout): its own words, bounded.
+        return .unavailable("\(type(of: error)): \(String(describing: error).prefix(300))")
     }
 
     /// Any error as a line fit for a log or a stored error: a driver's error by its code, SQLSTATE

@@ -22,6 +22,11 @@ public final class PlatformDatabase: Service, Sendable {
     private let backend: Backend
     let logger: Logger
     private let closed = Mutex(false)
+    /// PostgreSQL connections leased now, and leases that timed out since start (pool metrics).
+    private let leased = Atomic<Int>(0)
+    private let leaseTimeouts = Atomic<Int>(0)
+    /// The pool's size: the most connections this database opens.
+    public let poolSize: Int
     /// The last ``connectionFailureCause()``, reused for 5 s.
     let diagnosis = Mutex<(at: ContinuousClock.Instant, cause: String?)?>(nil)
 
@@ -30,7 +35,8 @@ public final class PlatformDatabase: Service, Sendable {
         case sqlite(SQLiteConnection, AsyncLock)
     }
 
-    private init(url: DatabaseURL, backend: Backend, logger: Logger) {
+    private init(url: DatabaseURL, backend: Backend, logger: Logger, poolSize: Int = 1) {
+        self.poolSize = poolSize
         self.url = url
         self.backend = backend
         self.logger = logger
@@ -67,7 +73,9 @@ public final class PlatformDatabase: Service, Sendable {
             configuration.options.connectionIdleTimeout = .seconds(10)
             configuration.options.keepAliveBehavior = .init(frequency: .seconds(10))
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-            return PlatformDatabase(url: url, backend: .postgres(client), logger: logger)
+            return PlatformDatabase(
+                url: url, backend: .postgres(client), logger: logger, poolSize: configuration.options.maximumConnections
+            )
         case .sqliteFile(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             do {
@@ -135,11 +143,16 @@ public final class PlatformDatabase: Service, Sendable {
                 do {
                     connection = try await Self.lease(from: client, within: Self.leaseTimeout)
                 } catch PlatformDBError.unavailable(let why) {
+                    leaseTimeouts.add(1, ordering: .relaxed)
                     // The pool retries quietly; say why a connection cannot be made.
                     let cause = await connectionFailureCause() ?? "the server accepts connections: all were busy"
                     throw PlatformDBError.unavailable("\(why): \(cause)")
                 }
-                defer { connection.release() }
+                leased.add(1, ordering: .relaxed)
+                defer {
+                    connection.release()
+                    leased.subtract(1, ordering: .relaxed)
+                }
                 return try await body(LeasedConnectionSQL(connection.connection))
             case .sqlite(let connection, let lock):
                 return try await lock.withLock {
@@ -163,6 +176,12 @@ public final class PlatformDatabase: Service, Sendable {
         guard let milliseconds = Int(text), (1...600_000).contains(milliseconds) else { return .seconds(2) }
         return .milliseconds(milliseconds)
     }()
+
+    /// Connections leased right now (PostgreSQL; 0 on SQLite).
+    public var connectionsInUse: Int { leased.load(ordering: .relaxed) }
+
+    /// Callers that waited longer than the lease timeout for a connection, since start.
+    public var connectionWaitTimeouts: Int { leaseTimeouts.load(ordering: .relaxed) }
 
     /// PostgreSQL's pool; nil on SQLite.
     var postgresClient: PostgresClient? {
@@ -273,7 +292,7 @@ public final class PlatformDatabase: Service, Sendable {
     /// admits that tenant's rows only, a second guard behind every query's own `client_id` filter.
     public func scoped<T: Sendable>(_ scope: TenantScope, _ body: (any SQLDatabase) async throws -> T) async throws -> T
     {
-        try await transaction(settings: [(Self.tenantSetting, scope.tenantID)], body)
+        try await transaction(settings: [(Self.tenantSetting, scope.setting)], body)
     }
 
     /// The per-transaction setting the row-level security policies compare `client_id` with.

@@ -10,7 +10,7 @@ import Prometheus
 enum MetricsBootstrap {
     static let registry: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(WithoutUnusedMetrics(base: PrometheusMetricsFactory(registry: registry)))
         return registry
     }()
 }

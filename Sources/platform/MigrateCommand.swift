@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import PlatformDB
 
 /// `platform migrate`: applies pending migrations; a no-op when there are none.
@@ -11,20 +12,46 @@ struct MigrateCommand: AsyncParsableCommand {
             Examples:
               platform migrate
               platform migrate --database-url postgres://platform_owner:…@db/platform
+              platform migrate --database-url postgres://platform_owner:…@db/platform --super-admin ops@example.com
             """
     )
 
     @OptionGroup var options: CommonOptions
 
+    @Option(
+        name: .customLong("super-admin"),
+        help:
+            "PostgreSQL: list this email or Authorizer id as one the gateway may make a platform operator (serve --super-admin); repeatable. Env: SUPER_ADMINS (comma-separated)"
+    )
+    var superAdmins: [String] = []
+
+    @Option(
+        help:
+            "PostgreSQL: store this key (32 bytes or more) as the one row-level security checks each query's tenant with; serve must be given the same. Env: TENANT_KEY"
+    )
+    var tenantKey: String?
+
     func run() async throws {
         let url = try options.resolvedDatabaseURL()
         let logger = try options.makeLogger(label: "platform.migrate")
         do {
+            var flags = options.flags
+            flags[.superAdmins] = superAdmins
+            flags[.tenantKey] = tenantKey.map { [$0] }
+            let settings = SettingsReader(flags: flags)
+            let operators = settings.list(.superAdmins).map(RoleMapping.normalised).filter { !$0.isEmpty }
+            let key = try settings.secret(.tenantKey, minimumBytes: 32)
             let applied = try await PlatformDatabase.withOpened(url, logger: logger) { database in
-                try await Migrator(logger: logger).migrate(database)
+                let applied = try await Migrator(logger: logger).migrate(database)
+                try await OperatorList(database).add(operators)
+                if let key { try await TenantKey.store(key, in: database) }
+                return applied
             }
             print(applied.isEmpty ? "Nothing to migrate: \(url) is up to date." : "Applied to \(url):")
             for name in applied { print("  \(name)") }
+            if !operators.isEmpty, url.dialect == .postgres {
+                print("Operators the gateway may make: \(operators.joined(separator: ", "))")
+            }
         } catch let error as PlatformDBError {
             printError(error.description)
             throw ExitCode.failure

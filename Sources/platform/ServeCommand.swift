@@ -97,6 +97,12 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var webhookRetentionDays: String?
 
+    @Option(
+        help:
+            "PostgreSQL: the key that proves each query's tenant to row-level security (32 bytes or more), the one `platform migrate --tenant-key` stored; without it a role that can run SQL may set any tenant. Env: TENANT_KEY"
+    )
+    var tenantKey: String?
+
     @Flag(
         help:
             "Run with no Authorizer: health, metrics and the webhook inbox only (tests, a webhook-intake instance). Without it, an Authorizer URL is required."
@@ -118,7 +124,7 @@ struct ServeCommand: AsyncParsableCommand {
             (.authRateLimitPerEmail, authRateLimitPerEmail),
             (.authFailedLoginsPerAddress, authFailedLoginsPerAddress), (.pageCacheMB, pageCacheMb),
             (.drainPeriod, drainPeriod), (.databasePoolSize, databasePoolSize), (.metricsPort, metricsPort),
-            (.metricsHost, metricsHost), (.webhookRetentionDays, webhookRetentionDays),
+            (.metricsHost, metricsHost), (.webhookRetentionDays, webhookRetentionDays), (.tenantKey, tenantKey),
         ]
         for (setting, value) in own { flags[setting] = value.map { [$0] } }
         flags[.corsAllowedOrigins] = corsAllowedOrigin
@@ -139,6 +145,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.drainPeriod = .seconds(5)
         try Self.applyProtection(to: &configuration, from: settings)
         try Self.applyOperations(to: &configuration, from: settings)
+        configuration.tenantKey = try settings.secret(.tenantKey, minimumBytes: 32)
+        TenantProof.use(key: configuration.tenantKey)
         if configuration.authorizer == nil, !withoutAuthorizer {
             throw ValidationError(
                 "--authorizer-url (or AUTHORIZER_URL) is required: without Authorizer the gateway serves no API. For health and webhooks only, say --without-authorizer"

@@ -18,6 +18,7 @@ extension Setting {
     static let authFailedLoginsPerAddress = Setting(
         flag: "--auth-failed-logins-per-address", variable: "AUTH_FAILED_LOGINS_PER_ADDRESS")
     static let pageCacheMB = Setting(flag: "--page-cache-mb", variable: "PAGE_CACHE_MB")
+    static let tenantKey = Setting(flag: "--tenant-key", variable: "TENANT_KEY", isSecret: true)
     static let drainPeriod = Setting(flag: "--drain-period", variable: "DRAIN_PERIOD")
     static let databasePoolSize = Setting(flag: "--database-pool-size", variable: "DATABASE_POOL_SIZE")
     static let metricsPort = Setting(flag: "--metrics-port", variable: "METRICS_PORT")

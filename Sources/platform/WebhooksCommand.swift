@@ -32,12 +32,37 @@ struct WebhooksCommand: AsyncParsableCommand {
             let events = try await options.withCurrentDatabase(logger: logger) {
                 try await WebhookInbox($0).events(status: status, limit: limit)
             }
-            for event in events {
-                print(
-                    "\(event.id)  \(event.status.padding(toLength: 8, withPad: " ", startingAt: 0))  \(event.eventName)  \(event.authorizerID)  attempts \(event.attempts)\(event.lastError.map { "  \($0)" } ?? "")"
-                )
+            guard !events.isEmpty else {
+                print("no events")
+                return
             }
-            if events.isEmpty { print("no events") }
+            let now = Date()
+            let rows = events.map { event in
+                [
+                    event.id, event.status, Self.age(now.timeIntervalSince(event.receivedAt)), event.eventName,
+                    event.authorizerID, String(event.attempts), event.lastError ?? "",
+                ]
+            }
+            let header = ["ID", "STATUS", "AGE", "EVENT", "AUTHORIZER ID", "ATTEMPTS", "ERROR"]
+            let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+            for row in [header] + rows {
+                let cells = row.indices.map { column in
+                    column == row.count - 1
+                        ? row[column] : row[column].padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                }
+                print(cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+            }
+        }
+
+        /// Seconds as the largest whole unit: `42s`, `5m`, `3h`, `12d`.
+        static func age(_ seconds: TimeInterval) -> String {
+            let whole = max(0, Int(seconds))
+            switch whole {
+            case ..<60: return "\(whole)s"
+            case ..<3600: return "\(whole / 60)m"
+            case ..<86_400: return "\(whole / 3600)h"
+            default: return "\(whole / 86_400)d"
+            }
         }
     }
 

@@ -145,6 +145,27 @@ import Testing
         #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("{") }, "LOG_FORMAT=json: \(text)")
     }
 
+    /// `platform webhooks list` shows each event's age and stored error, under a header.
+    @Test func theInboxListingShowsAgeAndError() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("inbox-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = "sqlite://\(folder.path)/platform.sqlite"
+        try Self.platform(["migrate", "--database-url", url, "--log-level", "error"])
+        try await PlatformDatabase.withOpened(try DatabaseURL(url), logger: Logger(label: "test")) { database in
+            let inbox = WebhookInbox(database)
+            _ = try await inbox.accept(
+                eventName: "user.signup", authorizerID: "az-1", bodyHash: "h1", dedupeKey: "k1", body: "{}",
+                now: Date(timeIntervalSinceNow: -2 * 3600 - 5))
+            try await database.withConnection {
+                try await $0.raw("UPDATE webhook_events SET status = 'FAILED', last_error = 'value refused: x'").run()
+            }
+        }
+        let listed = try Self.platform(["webhooks", "list", "--database-url", url, "--log-level", "error"])
+        let lines = listed.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("ID") == true && lines.first?.contains("AGE") == true, "\(listed)")
+        #expect(lines.count == 2 && lines[1].contains(" 2h ") && lines[1].contains("value refused: x"), "\(listed)")
+    }
+
     @Test func operatorsManageUsersAndTenantsWithoutAToken() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import AuthorizerClient
 import Foundation
 import Logging
+import NIOCore
 import PlatformDB
 import SQLKit
 import TestSupport
@@ -121,12 +122,14 @@ import Testing
         sequence["AUTHORIZER_CLIENT_ID"] = clientID
         sequence["AUTHORIZER_ADMIN_SECRET"] = adminSecret
         sequence["WEBHOOK_AUTHORIZER_SECRET"] = clientSecret
+        sequence["TENANT_KEY"] = "tenant-key-0123456789abcdef0123456789"
         // The test's own: where serve listens, quiet logs, no scheduled reconcile racing the dry run.
         sequence["PORT"] = String(gatewayPort)
         sequence["LOG_LEVEL"] = "warning"
         sequence["RECONCILE_INTERVAL"] = "0"
         sequence["DRAIN_PERIOD"] = "0"
-        let ran = try Self.bash("set -e\n" + block + "\necho \"SERVE_PID=$!\"\n", environment: sequence)
+        // The background serve's pid is printed however the block ends, so that it is always stopped.
+        let ran = try Self.bash("trap 'echo \"SERVE_PID=$!\"' EXIT\nset -e\n" + block + "\n", environment: sequence)
         let pid = ran.output.components(separatedBy: "SERVE_PID=").last.flatMap {
             Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
         }
@@ -152,12 +155,93 @@ import Testing
                 "DELETE FROM platform_migrations", "UPDATE platform_migrations SET name = 'x'",
                 "DELETE FROM users", "DELETE FROM clients", "TRUNCATE workflows", "DROP TABLE reports",
                 "ALTER TABLE users ADD COLUMN x TEXT", "CREATE TABLE scratch (x TEXT)",
+                "UPDATE users SET role = 'SUPER_ADMIN' WHERE email = 'prod-0@example.com'",
+                "INSERT INTO platform_operators (identity) VALUES ('prod-1@example.com')",
             ]
             for statement in forbidden {
                 await #expect(throws: (any Error).self, "the app role may not: \(statement)") {
                     try await database.withConnection {
                         try await $0.raw(SQLQueryString(stringLiteral: statement)).run()
                     }
+                }
+            }
+        }
+        try await Self.expectOperatorsListedByTheOwnerOnly(sequence, port: port)
+        try await Self.expectTenantsProvedNotClaimed(gateway: "http://127.0.0.1:\(gatewayPort)", port: port)
+    }
+
+    /// Through the gateway, a tenant's member reads its workflow (the proof in `app.client_id` is
+    /// accepted under row-level security as the app role); in raw SQL as the app role, setting
+    /// `app.client_id` to that tenant, bare or with a forged proof, admits none of its rows.
+    static func expectTenantsProvedNotClaimed(gateway: String, port: String) async throws {
+        let account = [
+            "email": "owner@acme.example", "password": "Str0ng!pass", "confirmPassword": "Str0ng!pass",
+            "clientName": "Acme",
+        ]
+        let signup = try await call("POST", "\(gateway)/auth/signup", account)
+        #expect(signup.status == 201, "\(signup.body)")
+        let login = try await call(
+            "POST", "\(gateway)/auth/login", ["email": account["email"]!, "password": "Str0ng!pass"])
+        let token = try #require(login.json["accessToken"] as? String, "\(login.body)")
+        let made = try await call(
+            "POST", "\(gateway)/workflows",
+            ["name": "Proved", "definition": ["trigger": ["type": "schedule"], "steps": [["type": "http"]]]],
+            bearer: token)
+        #expect(made.status == 201, "\(made.body)")
+        let listed = try await call("GET", "\(gateway)/workflows?limit=20", nil, bearer: token)
+        #expect((listed.json["items"] as? [Any])?.count == 1, "the member reads its workflow: \(listed.body)")
+
+        let app = try DatabaseURL("postgres://platform_app:app-pw-0123@127.0.0.1:\(port)/platform?sslmode=disable")
+        try await PlatformDatabase.withOpened(app, logger: Logger(label: "test.tenant-proof")) { database in
+            let tenant = try #require(
+                try await database.withConnection { sql in
+                    try await sql.raw("SELECT client_id FROM users WHERE email = 'owner@acme.example'").first()?
+                        .decode(column: "client_id", as: String?.self)
+                })
+            for claimed in [tenant, "\(tenant).\(String(repeating: "0", count: 64))"] {
+                let seen = try await database.transaction(settings: [(PlatformDatabase.tenantSetting, claimed)]) {
+                    sql in
+                    try await sql.raw("SELECT COUNT(*) AS n FROM workflows").first()?.decode(column: "n", as: Int.self)
+                }
+                #expect(seen == 0, "app.client_id = \(claimed) admitted \(seen ?? -1) rows")
+            }
+        }
+    }
+
+    /// One JSON call: status, body text, and the body as an object.
+    static func call(_ method: String, _ url: String, _ json: [String: Any]?, bearer: String? = nil) async throws
+        -> (status: Int, body: String, json: [String: Any])
+    {
+        var request = HTTPClientRequest(url: url)
+        request.method = .init(rawValue: method)
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+        if let json { request.body = .bytes(try JSONSerialization.data(withJSONObject: json)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        let object = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+        return (Int(response.status.code), body, object)
+    }
+
+    /// The owner lists an operator; the app role may then make that user, and only that one, an operator.
+    static func expectOperatorsListedByTheOwnerOnly(_ sequence: [String: String], port: String) async throws {
+        let listed = try bash(
+            "platform migrate --database-url \"postgres://platform_owner:$OWNER_PASSWORD@$DB_HOST/platform\" --super-admin prod-0@example.com",
+            environment: sequence)
+        #expect(listed.status == 0, "\(listed.output)")
+        // serve, as the app role, refuses at start an operator the owner has not listed.
+        let refused = try bash(
+            "platform serve --no-migrate --port \(CrashRecoveryTests.freePort()) --super-admin prod-1@example.com --database-url \"postgres://platform_app:$APP_PASSWORD@$DB_HOST/platform\"",
+            environment: sequence)
+        #expect(refused.status != 0 && refused.output.contains("prod-1@example.com"), "\(refused.output)")
+        let app = try DatabaseURL("postgres://platform_app:app-pw-0123@127.0.0.1:\(port)/platform?sslmode=disable")
+        try await PlatformDatabase.withOpened(app, logger: Logger(label: "test.grants")) { database in
+            try await database.withConnection {
+                try await $0.raw("UPDATE users SET role = 'SUPER_ADMIN' WHERE email = 'prod-0@example.com'").run()
+            }
+            await #expect(throws: (any Error).self, "an unlisted user is not made an operator") {
+                try await database.withConnection {
+                    try await $0.raw("UPDATE users SET role = 'SUPER_ADMIN' WHERE email = 'prod-1@example.com'").run()
                 }
             }
         }

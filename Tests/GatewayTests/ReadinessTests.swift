@@ -76,21 +76,39 @@ import Testing
     }
 
     /// SIGTERM to a real `serve`: for the drain period `/readyz` answers 503 while requests are
-    /// still served, then the process stops and exits 0.
+    /// still served, then the process stops and exits 0. The same process shows `/metrics` on its
+    /// own port only (`--metrics-port`), without Hummingbird's `hb_request_errors`, which never
+    /// moved, and JSON logs whose `status` and `duration_ms` are numbers.
     @Test func sigtermFirstDrainsThenStops() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("drain-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let port = CrashRecoveryTests.freePort()
+        let (port, metricsPort) = (CrashRecoveryTests.freePort(), CrashRecoveryTests.freePort())
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
         process.arguments = [
             "serve", "--database-url", "sqlite://\(folder.path)/platform.sqlite", "--port", String(port),
-            "--without-authorizer", "--insecure-webhooks", "--drain-period", "8", "--log-level", "warning",
+            "--without-authorizer", "--insecure-webhooks", "--drain-period", "8", "--metrics-port", String(metricsPort),
+            "--log-format", "json", "--log-level", "info",
         ]
+        let log = folder.appendingPathComponent("serve.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardError = handle
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
         defer { if process.isRunning { process.terminate() } }
         let base = "http://127.0.0.1:\(port)"
         #expect(try await ProductionPathTests.waitFor("\(base)/readyz"))
+        let publicMetrics = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: "\(base)/metrics"), timeout: .seconds(5))
+        #expect(publicMetrics.status == .notFound, "/metrics is off the public port")
+        let metrics = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: "http://127.0.0.1:\(metricsPort)/metrics"), timeout: .seconds(5))
+        let exposition = String(buffer: try await metrics.body.collect(upTo: 1 << 22))
+        #expect(metrics.status == .ok && exposition.contains("hb_requests"), "\(exposition.prefix(500))")
+        #expect(!exposition.contains("hb_request_errors"), "a counter that never moves is not exported")
+
         let stopping = ContinuousClock.now
         kill(process.processIdentifier, SIGTERM)
         try await Task.sleep(for: .milliseconds(200))
@@ -106,5 +124,14 @@ import Testing
         #expect(!process.isRunning)
         #expect(ContinuousClock.now - stopping >= .seconds(8), "stopped before the drain period ended")
         #expect(process.terminationStatus == 0)
+        try handle.close()
+
+        let requests = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+            .filter { $0.contains(#""message":"request""#) }
+        #expect(!requests.isEmpty, "request lines in the JSON log")
+        for line in requests {
+            #expect(
+                line.contains(/"status":\d/) && line.contains(/"duration_ms":\d/), "numbers, not strings: \(line)")
+        }
     }
 }

@@ -96,4 +96,23 @@ import Testing
         defer { serve.terminate() }
         #expect(try await ProductionPathTests.waitFor("http://127.0.0.1:\(port)/healthz"), "the old serve runs")
     }
+
+    /// A database that cannot be reached says why, at the error, not only "no connection within
+    /// 2 s" with the cause at info level: a missing database, TLS required of a server without it.
+    @Test(.enabled(if: TestPostgres.adminURL != nil)) func aConnectionFailureNamesItsCause() throws {
+        guard case .postgres(let server) = TestPostgres.adminURL else { return }
+        var environment = ProcessInfo.processInfo.environment
+        environment["PLATFORM_DB_LEASE_TIMEOUT_MS"] = "1000"
+        let base = "postgres://\(server.username)@\(server.host):\(server.port)"
+        let cases = [
+            ("\(base)/no_such_database?sslmode=disable", "does not exist"),
+            ("\(base)/postgres?sslmode=require", "TLS"),
+        ]
+        for (url, cause) in cases {
+            let (status, output) = try OperatorCLITests.run(
+                ["migrate", "--database-url", url, "--log-level", "critical"], environment: environment)
+            #expect(status != 0, "\(url): \(output)")
+            #expect(output.contains("no PostgreSQL connection within") && output.contains(cause), "\(url): \(output)")
+        }
+    }
 }

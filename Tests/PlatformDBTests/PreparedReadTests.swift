@@ -27,9 +27,9 @@ import Testing
                     let read =
                         if let cursor {
                             try await database.prepared(
-                                WorkflowPages.After(page: .init(tenantID: scope.tenantID, limit: 4), cursor: cursor))
+                                WorkflowPages.After(page: .init(scope: scope, limit: 4), cursor: cursor))
                         } else {
-                            try await database.prepared(WorkflowPages.First(tenantID: scope.tenantID, limit: 4))
+                            try await database.prepared(WorkflowPages.First(scope: scope, limit: 4))
                         }
                     let prepared = try #require(read, "the prepared read ran on the connection's event loop")
                     let expected = try await database.withConnection { sql in

@@ -43,6 +43,26 @@ public func buildApplication(
             }
         }
     }
+    app.beforeServerStarts {
+        // A key that differs from the database's would admit no tenant's rows: refused at start.
+        guard try await TenantKey.matches(database) else {
+            throw GatewayConfigurationError(
+                "--tenant-key (TENANT_KEY) is not the key the database checks tenants with: give serve the key `platform migrate --tenant-key` stored (or neither of them)"
+            )
+        }
+    }
+    if let operators = configuration.authorizer?.roles.superAdmins, !operators.isEmpty {
+        // Refused at start rather than at each operator's sign-in (``ReserveOperatorsToTheOwner``).
+        let identities = operators.map(RoleMapping.normalised).filter { !$0.isEmpty }.sorted()
+        app.beforeServerStarts {
+            let missing = try await OperatorList(database).missing(identities)
+            guard missing.isEmpty else {
+                throw GatewayConfigurationError(
+                    "--super-admin: \(missing.joined(separator: ", ")) may not be made operators by this database role: the schema owner lists them first (platform migrate --super-admin …, docs/operations.md)"
+                )
+            }
+        }
+    }
     return app
 }
 

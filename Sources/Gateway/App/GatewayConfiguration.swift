@@ -39,6 +39,9 @@ public struct GatewayConfiguration: Sendable {
     /// How long an applied webhook event keeps its raw body (personal data); nil keeps it for ever.
     /// The row, its dedupe key and body hash stay.
     public var webhookBodyRetention: Duration? = .seconds(30 * 86_400)
+    /// The key that proves each query's tenant to row-level security (``TenantProof``); set it
+    /// process-wide with `TenantProof.use(key:)`. Checked against the database's at start.
+    public var tenantKey: String?
     /// PostgreSQL connections this instance may open (`serve` keeps them all open).
     public var databasePoolSize = 20
 
@@ -69,7 +72,8 @@ extension GatewayConfiguration: CustomStringConvertible {
             authorizer=\(authorizer.map { "\($0)" } ?? "none") webhooks=\(webhooks) \
             cors=\(allowedOrigins.sorted()) rateLimits=\(authRateLimits) pageCacheBytes=\(pageCacheBytes) \
             shutdown=\(shutdownTimeout.components.seconds) s drain=\(drainPeriod.components.seconds) s \
-            webhookBodyRetention=\(retention) metrics=\(metrics == nil ? "off" : "on")
+            webhookBodyRetention=\(retention) metrics=\(metrics == nil ? "off" : "on") \
+            tenantKey=\(tenantKey == nil ? "none" : "<redacted>")
             """
     }
 }

@@ -40,6 +40,7 @@ func buildServices(
     }
     var background: [any Service] = [database]
     let listens = database.dialect == .postgres
+    if listens { background.append(PoolMetrics(database: database)) }
     if let loader = auth?.loader, listens {
         // Every instance drops a user, or a tenant's members, changed anywhere.
         background.append(

@@ -28,6 +28,7 @@ extension OpenAPIDocument {
                 [
                     "status": ["type": "string", "enum": ["ok", "ready"]],
                     "checks": ["type": "object", "additionalProperties": string],
+                    "details": ["type": "object", "additionalProperties": string],
                 ],
                 required: ["status", "checks"]),
             "User": object(

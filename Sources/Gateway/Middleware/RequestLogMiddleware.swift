@@ -34,7 +34,7 @@ struct RequestLogMiddleware: RouterMiddleware {
                 "method": .string(request.method.rawValue),
                 "route": .string(context.endpointPath ?? "unmatched"),
                 "status": .stringConvertible(response.status.code),
-                "duration_ms": .string(String(format: "%.2f", milliseconds)),
+                "duration_ms": .stringConvertible((milliseconds * 100).rounded() / 100),
             ])
         return response
     }

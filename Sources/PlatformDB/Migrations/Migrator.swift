@@ -26,6 +26,8 @@ public struct Migrator: Sendable {
         IndexWebhookEventsByUser(),
         GrantApplicationRole(),
         IndexWebhookEventsForOperators(),
+        ReserveOperatorsToTheOwner(),
+        ProveTheTenantSetting(),
     ]
 
     let migrations: [any Migration]

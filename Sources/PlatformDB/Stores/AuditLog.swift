@@ -14,7 +14,9 @@ public struct AuditLog: Sendable {
         actor: String, action: String, target: String? = nil, detail: String? = nil, tenantID: String? = nil,
         now: Date = Date()
     ) async throws {
-        try await database.transaction(settings: tenantID.map { [(PlatformDatabase.tenantSetting, $0)] } ?? []) { sql in
+        try await database.transaction(
+            settings: tenantID.map { [(PlatformDatabase.tenantSetting, TenantProof.setting(for: $0))] } ?? []
+        ) { sql in
             try await Self.insert(
                 on: sql, tenantID: tenantID, actor: actor, action: action, target: target, detail: detail, now: now)
         }

@@ -115,7 +115,8 @@ public struct InvitationStore: Sendable {
         if user.tenantID != nil { return .failure(.alreadyInTenant) }
         guard try await Self.inviterMayInvite(row, to: tenantID, on: sql) else { return .failure(.inviterLacksRights) }
         if postgres {
-            try await sql.raw("SELECT set_config(\(bind: PlatformDatabase.tenantSetting), \(bind: tenantID), true)")
+            let setting = TenantProof.setting(for: tenantID)
+            try await sql.raw("SELECT set_config(\(bind: PlatformDatabase.tenantSetting), \(bind: setting), true)")
                 .run()
         }
         let claimed = try await sql.update("invitations").set("accepted_at", to: SQLBind(now)).set(

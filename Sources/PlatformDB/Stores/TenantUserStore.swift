@@ -48,7 +48,7 @@ public struct TenantUserStore: Sendable {
         return try await database.scoped(scope) { sql in
             let lock = dialect == .postgres ? " FOR UPDATE" : ""
             let rows = try await sql.raw(
-                "SELECT id, role, status FROM users WHERE \(TenantGate(tenantID: scope.tenantID))\(unsafeRaw: lock)"
+                "SELECT id, role, status FROM users WHERE \(TenantGate(scope: scope))\(unsafeRaw: lock)"
             ).all()
             let members = try rows.map {
                 (
@@ -101,7 +101,7 @@ public struct TenantUserStore: Sendable {
         return try await database.scoped(scope) { sql in
             let lock = dialect == .postgres ? " FOR UPDATE" : ""
             let members = try await sql.raw(
-                "SELECT id, role, status FROM users WHERE \(TenantGate(tenantID: scope.tenantID))\(unsafeRaw: lock)"
+                "SELECT id, role, status FROM users WHERE \(TenantGate(scope: scope))\(unsafeRaw: lock)"
             ).all().map {
                 (
                     id: try $0.decode(column: "id", as: String.self),

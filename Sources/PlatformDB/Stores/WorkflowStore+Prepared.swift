@@ -7,8 +7,8 @@ import PostgresNIO
 enum WorkflowPages {
     static let columns =
         "id, client_id, name, description, status, definition, version, created_by, created_at, updated_at"
-    /// ``TenantFilter``, with the tenant as `$1`.
-    static let tenant = TenantFilter.postgres(parameter: "$1")
+    /// ``TenantFilter``, with the tenant as `$1` and its setting as `$3`.
+    static let tenant = TenantFilter.postgres(setting: "$3", tenant: "$1")
     static let order = "ORDER BY created_at DESC, id DESC"
 
     typealias Columns = (String, String, String, String?, String, String, Int, String?, Date, Date)
@@ -28,13 +28,14 @@ enum WorkflowPages {
     /// The newest `limit` workflows of a tenant.
     struct First: PostgresPreparedStatement {
         static let sql = "SELECT \(columns) FROM workflows WHERE \(tenant) \(order) LIMIT $2"
-        var tenantID: String
+        var scope: TenantScope
         var limit: Int
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 4)
-            bindings.append(tenantID)
+            var bindings = PostgresBindings(capacity: 5)
+            bindings.append(scope.tenantID)
             bindings.append(limit)
+            bindings.append(scope.setting)
             return bindings
         }
 
@@ -45,7 +46,7 @@ enum WorkflowPages {
     /// first page's parameters, then the cursor's.
     struct After: PostgresPreparedStatement {
         static let sql =
-            "SELECT \(columns) FROM workflows WHERE \(tenant) AND (created_at < $3 OR (created_at = $3 AND id < $4)) \(order) LIMIT $2"
+            "SELECT \(columns) FROM workflows WHERE \(tenant) AND (created_at < $4 OR (created_at = $4 AND id < $5)) \(order) LIMIT $2"
         var page: First
         var cursor: PageCursor
 

@@ -55,9 +55,9 @@ public struct WorkflowStore: Sendable {
             let rows =
                 if let cursor {
                     try await database.prepared(
-                        WorkflowPages.After(page: .init(tenantID: scope.tenantID, limit: limit), cursor: cursor))
+                        WorkflowPages.After(page: .init(scope: scope, limit: limit), cursor: cursor))
                 } else {
-                    try await database.prepared(WorkflowPages.First(tenantID: scope.tenantID, limit: limit))
+                    try await database.prepared(WorkflowPages.First(scope: scope, limit: limit))
                 }
             if let rows { return rows }
         }

@@ -245,13 +245,14 @@ public struct WebhookInbox: Sendable {
         }
     }
 
-    /// Puts a failed event back in the queue.
+    /// Puts a failed event back in the queue; false when there is no such event, or its body was
+    /// pruned after it was applied (``pruneBodies(appliedBefore:limit:)``), so there is nothing to apply.
     public func replay(id: String, now: Date = Date()) async throws -> Bool {
         try await database.withConnection { sql in
             let rows = try await sql.update("webhook_events")
                 .set("status", to: SQLBind("PENDING")).set("attempts", to: SQLBind(0))
                 .set("next_attempt_at", to: SQLBind(now))
-                .where("id", .equal, SQLBind(id)).returning("id").all()
+                .where("id", .equal, SQLBind(id)).where("body", .notEqual, SQLBind("")).returning("id").all()
             return !rows.isEmpty
         }
     }

@@ -13,13 +13,14 @@ import SQLKit
 /// no setting and admits no rows: the gate fails closed. `RowLevelSecurityTests` runs these reads
 /// as a role that row-level security binds.
 enum TenantFilter {
-    /// The filter on PostgreSQL, each `?` standing for the tenant's id.
+    /// The filter on PostgreSQL: the first two `?` stand for the setting (``TenantScope/setting``,
+    /// the id with its proof), the third for the tenant's id.
     static let postgres = "(SELECT set_config('\(PlatformDatabase.tenantSetting)', ?, true)) = ? AND client_id = ?"
     /// The filter on SQLite, which has no row-level security: the `client_id` filter is the guard.
     static let sqlite = "client_id = ?"
 
-    /// The PostgreSQL filter with every `?` as `parameter` (a prepared statement's `$1`).
-    static func postgres(parameter: String) -> String {
-        postgres.replacingOccurrences(of: "?", with: parameter)
+    /// The PostgreSQL filter with prepared statements' parameters: `setting` for the setting, `tenant` for the id.
+    static func postgres(setting: String, tenant: String) -> String {
+        "(SELECT set_config('\(PlatformDatabase.tenantSetting)', \(setting), true)) = \(setting) AND client_id = \(tenant)"
     }
 }

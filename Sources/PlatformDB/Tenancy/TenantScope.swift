@@ -9,10 +9,13 @@ public struct TenantScope: Sendable, Equatable {
     public let tenantID: String
     /// Who acts, for the audit log.
     public let actorID: String
+    /// The value of `app.client_id` for this tenant, with its proof when a tenant key is set (``TenantProof``).
+    public let setting: String
 
     private init(tenantID: String, actorID: String) {
         self.tenantID = tenantID
         self.actorID = actorID
+        self.setting = TenantProof.setting(for: tenantID)
     }
 
     /// The scope of a signed-in member of a tenant; nil for a user without one. `UserRecord`s

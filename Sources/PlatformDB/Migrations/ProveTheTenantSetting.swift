@@ -1,0 +1,55 @@
+import SQLKit
+
+/// PostgreSQL only: the row-level security policies admit the tenant of `platform_tenant()`, not
+/// the bare `app.client_id`. With no key stored, `platform_tenant()` is `app.client_id` as before.
+/// Once the schema owner stores a key (`platform migrate --tenant-key`, in `platform_tenant_key`,
+/// which the app role cannot read), it admits a tenant only when `app.client_id` is
+/// `<id>.<hex HMAC-SHA256(key, id)>` (``TenantProof``), so setting `app.client_id` to another
+/// tenant's id admits no row. The function runs as the owner (SECURITY DEFINER) to read the key;
+/// the policies call it as an uncorrelated sub-select, evaluated once per statement, not per row.
+/// HMAC comes from pgcrypto (a trusted extension: the database's owner may create it).
+struct ProveTheTenantSetting: Migration {
+    let name = "20261130000009_prove_the_tenant_setting"
+
+    func prepare(on sql: any SQLDatabase, dialect: SQLDialectKind) async throws {
+        guard dialect == .postgres else { return }
+        try await sql.raw("CREATE EXTENSION IF NOT EXISTS pgcrypto").run()
+        try await sql.raw(
+            "CREATE TABLE platform_tenant_key (id BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (id), key TEXT NOT NULL)"
+        ).run()
+        try await sql.raw(
+            """
+            CREATE FUNCTION platform_tenant() RETURNS text AS $$
+            DECLARE
+              setting text := current_setting('app.client_id', true);
+              stored text;
+              tenant text;
+            BEGIN
+              SELECT key INTO stored FROM public.platform_tenant_key;
+              IF stored IS NULL THEN RETURN setting; END IF;
+              IF setting IS NULL OR position('.' in setting) = 0 THEN RETURN NULL; END IF;
+              tenant := split_part(setting, '.', 1);
+              IF split_part(setting, '.', 2) = encode(public.hmac(tenant, stored, 'sha256'), 'hex') THEN
+                RETURN tenant;
+              END IF;
+              RETURN NULL;
+            END $$ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+            """
+        ).run()
+        let tenant = "client_id = (SELECT platform_tenant())"
+        let policies: [(table: String, using: String, check: String)] = [
+            ("workflows", tenant, tenant),
+            ("reports", tenant, tenant),
+            ("invitations", "\(tenant) OR token_hash = current_setting('app.invitation_token_hash', true)", tenant),
+            ("audit_log", "client_id IS NULL OR \(tenant)", "client_id IS NULL OR \(tenant)"),
+        ]
+        for policy in policies {
+            try await sql.raw(
+                """
+                ALTER POLICY tenant_isolation ON \(ident: policy.table)
+                USING (\(unsafeRaw: policy.using)) WITH CHECK (\(unsafeRaw: policy.check))
+                """
+            ).run()
+        }
+    }
+}
