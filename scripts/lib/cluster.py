@@ -233,7 +233,9 @@ class Cluster:
             "serve", "--database-url", database_url, "--port", str(port), "--authorizer-url", self.authorizer_url,
             "--authorizer-client-id", CLIENT_ID, "--authorizer-admin-secret", ADMIN_SECRET,
             "--webhook-authorizer-secret", CLIENT_SECRET, "--guard-mode", mode, "--reconcile-interval", "0",
-            "--auth-rate-limit-per-ip", "0", "--auth-rate-limit-per-email", "0", "--log-level", "warning", *extra,
+            "--auth-rate-limit-per-ip", "0", "--auth-rate-limit-per-email", "0",
+            # A flag given twice is refused, so the default log level only when `extra` has none.
+            *([] if "--log-level" in extra else ["--log-level", "warning"]), *extra,
         ], f"http://127.0.0.1:{port}/healthz", binary=binary)
         process.port = port
         return process, f"http://127.0.0.1:{port}"
