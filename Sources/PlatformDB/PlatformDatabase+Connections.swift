@@ -46,24 +46,50 @@ extension PlatformDatabase {
         }
     }
 
-    /// Why a PostgreSQL connection cannot be made, from one direct attempt (at most one every 5 s;
-    /// the pool's own attempts only log): the server's refusal (a wrong password, a missing
+    /// Why a PostgreSQL connection cannot be made, from one direct attempt of at most 2 s, at
+    /// most one every 5 s for the whole process (callers meanwhile get the last answer; the
+    /// pool's own attempts only log): the server's refusal (a wrong password, a missing
     /// database), a TLS mismatch, an address that refuses; nil when the attempt succeeds.
     func connectionFailureCause() async -> String? {
         guard case .postgres(let location) = url else { return nil }
-        if let last = diagnosis.withLock({ $0 }), ContinuousClock.now - last.at < .seconds(5) { return last.cause }
-        var cause: String?
-        do {
-            var configuration = PostgresConnection.Configuration(
-                host: location.host, port: location.port, username: location.username, password: location.password,
-                database: location.database, tls: try Self.connectionTLS(location.tls))
-            configuration.options.connectTimeout = .seconds(2)
-            let connection = try await PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 0, logger: logger)
-            try? await connection.close()
-        } catch {
-            cause = Self.connectionError(error)
+        let now = ContinuousClock.now
+        let previous: (at: ContinuousClock.Instant, cause: String?)? = diagnosis.withLock { last in
+            if let last, now - last.at < .seconds(5) { return last }
+            // Claimed for this caller: the others reuse the answer until it is replaced.
+            last = (now, last?.cause ?? "the cause is being checked")
+            return nil
         }
+        if let previous { return previous.cause }
+        let logger = self.logger
+        // Whichever answers first: the attempt, or 2 s. A stalled attempt is left to end by itself
+        // (a task group would wait for it).
+        let (answers, answer) = AsyncStream.makeStream(of: String?.self, bufferingPolicy: .bufferingOldest(1))
+        let attempt = Task {
+            do {
+                var configuration = PostgresConnection.Configuration(
+                    host: location.host, port: location.port, username: location.username,
+                    password: location.password, database: location.database,
+                    tls: try Self.connectionTLS(location.tls))
+                configuration.options.connectTimeout = .seconds(2)
+                let connection = try await PostgresConnection.connect(
+                    on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 0,
+                    logger: logger)
+                answer.yield(nil)
+                try? await connection.close()
+            } catch {
+                answer.yield(Self.connectionError(error))
+            }
+            answer.finish()
+        }
+        let timer = Task {
+            try? await Task.sleep(for: .seconds(2))
+            answer.yield("no answer from the server within 2 s (a handshake that stalls, or a server at its limit)")
+            answer.finish()
+        }
+        var iterator = answers.makeAsyncIterator()
+        let cause = await iterator.next() ?? nil
+        timer.cancel()
+        _ = attempt
         diagnosis.withLock { $0 = (.now, cause) }
         return cause
     }

@@ -43,10 +43,12 @@ struct CommonOptions: ParsableArguments {
 
     /// Opens the database and runs `body` once every migration this binary knows is applied; it
     /// never migrates (only `migrate` and `serve` do), and a database behind is refused with what to run.
+    /// The console proves its tenants with `TENANT_KEY` from the environment, as `serve` does.
     func withCurrentDatabase<T: Sendable>(
         logger: Logger, _ body: @Sendable (PlatformDatabase) async throws -> T
     ) async throws -> T {
-        try await PlatformDatabase.withOpened(try resolvedDatabaseURL(), logger: logger) { database in
+        TenantProof.use(key: try settings.secret(.tenantKey, minimumBytes: 32))
+        return try await PlatformDatabase.withOpened(try resolvedDatabaseURL(), logger: logger) { database in
             try await Migrator(logger: logger).requireCurrent(database)
             return try await body(database)
         }

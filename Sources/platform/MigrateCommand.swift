@@ -12,7 +12,7 @@ struct MigrateCommand: AsyncParsableCommand {
             Examples:
               platform migrate
               platform migrate --database-url postgres://platform_owner:…@db/platform
-              platform migrate --database-url postgres://platform_owner:…@db/platform --super-admin ops@example.com
+              platform migrate --database-url postgres://platform_owner:…@db/platform --super-admin 6f1c…(Authorizer id)
             """
     )
 
@@ -21,7 +21,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("super-admin"),
         help:
-            "PostgreSQL: list this email or Authorizer id as one the gateway may make a platform operator (serve --super-admin); repeatable. Env: SUPER_ADMINS (comma-separated)"
+            "PostgreSQL: list this Authorizer id as one the gateway may make a platform operator (serve --super-admin); repeatable. Env: SUPER_ADMINS (comma-separated)"
     )
     var superAdmins: [String] = []
 
@@ -41,6 +41,11 @@ struct MigrateCommand: AsyncParsableCommand {
             let settings = SettingsReader(flags: flags)
             let operators = settings.list(.superAdmins).map(RoleMapping.normalised).filter { !$0.isEmpty }
             let key = try settings.secret(.tenantKey, minimumBytes: 32)
+            if url.dialect == .postgres, let email = operators.first(where: { $0.contains("@") }) {
+                throw ValidationError(
+                    "\(settings.source(.superAdmins)): '\(email)' is an email; on PostgreSQL operators are listed by Authorizer id (the app role can rewrite a row's email, not whose it is). The id is in Authorizer's _users list"
+                )
+            }
             let applied = try await PlatformDatabase.withOpened(url, logger: logger) { database in
                 let applied = try await Migrator(logger: logger).migrate(database)
                 try await OperatorList(database).add(operators)

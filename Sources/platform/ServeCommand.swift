@@ -142,8 +142,9 @@ struct ServeCommand: AsyncParsableCommand {
             webhooks: try webhooks.authentication(from: settings)
         )
         configuration.metrics = MetricsBootstrap.registry
-        configuration.drainPeriod = .seconds(5)
         try Self.applyProtection(to: &configuration, from: settings)
+        // 5 s by default, kept below a shorter shutdown timeout that was asked for.
+        configuration.drainPeriod = min(.seconds(5), configuration.shutdownTimeout / 2)
         try Self.applyOperations(to: &configuration, from: settings)
         configuration.tenantKey = try settings.secret(.tenantKey, minimumBytes: 32)
         TenantProof.use(key: configuration.tenantKey)
@@ -247,7 +248,13 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = timeout
-        try await ServiceGroup(configuration: configuration).run()
+        do {
+            try await ServiceGroup(configuration: configuration).run()
+        } catch let error as GatewayConfigurationError {
+            // A setting refused once the database is open (the tenant key, the operators): a
+            // usage error (exit 64), which a service manager does not restart.
+            throw ValidationError(error.description)
+        }
         logger.info("stopped")
     }
 }

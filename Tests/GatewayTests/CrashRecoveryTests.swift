@@ -19,6 +19,23 @@ import Testing
             .appendingPathComponent(".build/debug/platform").path
     }
 
+    /// A `platform authorizer` process on `port`, with its database and keys in `folder`, not yet
+    /// started; `extra` is appended to its arguments.
+    static func authorizerProcess(
+        port: Int, folder: URL, clientID: String = "c", clientSecret: String = "s-0123456789abcdef",
+        adminSecret: String = "a-0123456789abcdef", extra: [String] = []
+    ) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: platformBinary)
+        process.arguments =
+            [
+                "authorizer", "--http-port", String(port), "--client-id", clientID, "--client-secret", clientSecret,
+                "--admin-secret", adminSecret, "--database-url", "sqlite://\(folder.path)/az.sqlite", "--data-folder",
+                folder.path,
+            ] + extra
+        return process
+    }
+
     static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }

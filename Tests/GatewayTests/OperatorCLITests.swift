@@ -121,13 +121,8 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("az-flags-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let port = CrashRecoveryTests.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
-        process.arguments = [
-            "authorizer", "--http-port", String(port), "--client-id", "c", "--client-secret", "s-0123456789abcdef",
-            "--admin-secret", "a-0123456789abcdef", "--database-url", "sqlite://\(folder.path)/az.sqlite",
-            "--data-folder", folder.path, "--disable-mfa", "--rate-limit-rps", "100", "--env", "production",
-        ]
+        let process = CrashRecoveryTests.authorizerProcess(
+            port: port, folder: folder, extra: ["--disable-mfa", "--rate-limit-rps", "100", "--env", "production"])
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_FORMAT"] = "json"
         environment["LOG_LEVEL"] = "info"

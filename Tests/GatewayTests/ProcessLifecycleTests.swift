@@ -234,13 +234,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("az-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let port = CrashRecoveryTests.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
-        process.arguments = [
-            "authorizer", "--http-port", String(port), "--client-id", "c", "--client-secret", "s-0123456789abcdef",
-            "--admin-secret", "a-0123456789abcdef",
-            "--database-url", "sqlite://\(folder.path)/az.sqlite", "--data-folder", folder.path, "--log-format", "json",
-        ]
+        let process = CrashRecoveryTests.authorizerProcess(port: port, folder: folder, extra: ["--log-format", "json"])
         try process.run()
         defer { process.terminate() }
         var status: HTTPResponseStatus?

@@ -87,13 +87,10 @@ import Testing
             "prod-client", "prod-client-secret-0123456789", "prod-admin-0123456789"
         )
         let authorizerPort = CrashRecoveryTests.freePort()
-        let authorizer = Process()
-        authorizer.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
-        authorizer.arguments = [
-            "authorizer", "--http-port", String(authorizerPort), "--client-id", clientID, "--client-secret",
-            clientSecret, "--admin-secret", adminSecret, "--database-url", "sqlite://\(work.path)/az.sqlite",
-            "--data-folder", work.path, "--jwt-type", "RS256", "--log-level", "warning",
-        ]
+        let authorizer = CrashRecoveryTests.authorizerProcess(
+            port: authorizerPort, folder: work, clientID: clientID, clientSecret: clientSecret,
+            adminSecret: adminSecret,
+            extra: ["--jwt-type", "RS256", "--log-level", "warning"])
         try authorizer.run()
         defer { authorizer.terminate() }
         let authorizerURL = "http://127.0.0.1:\(authorizerPort)"
@@ -157,14 +154,10 @@ import Testing
                 "ALTER TABLE users ADD COLUMN x TEXT", "CREATE TABLE scratch (x TEXT)",
                 "UPDATE users SET role = 'SUPER_ADMIN' WHERE email = 'prod-0@example.com'",
                 "INSERT INTO platform_operators (identity) VALUES ('prod-1@example.com')",
+                // No temporary table, type or function may stand in for the owner's objects.
+                "CREATE TEMP TABLE platform_operators (identity TEXT)", "SELECT key FROM platform_tenant_key",
             ]
-            for statement in forbidden {
-                await #expect(throws: (any Error).self, "the app role may not: \(statement)") {
-                    try await database.withConnection {
-                        try await $0.raw(SQLQueryString(stringLiteral: statement)).run()
-                    }
-                }
-            }
+            for statement in forbidden { try await Self.expectRefused(statement, on: database) }
         }
         try await Self.expectOperatorsListedByTheOwnerOnly(sequence, port: port)
         try await Self.expectTenantsProvedNotClaimed(gateway: "http://127.0.0.1:\(gatewayPort)", port: port)
@@ -223,27 +216,52 @@ import Testing
         return (Int(response.status.code), body, object)
     }
 
-    /// The owner lists an operator; the app role may then make that user, and only that one, an operator.
+    /// The owner lists an operator by Authorizer id; the app role may then make that user, and
+    /// only that one, an operator. An email is refused as a listing (the app role can rewrite a
+    /// row's email); serve refuses an unlisted operator, and a missing tenant key, at start (64).
     static func expectOperatorsListedByTheOwnerOnly(_ sequence: [String: String], port: String) async throws {
-        let listed = try bash(
-            "platform migrate --database-url \"postgres://platform_owner:$OWNER_PASSWORD@$DB_HOST/platform\" --super-admin prod-0@example.com",
-            environment: sequence)
-        #expect(listed.status == 0, "\(listed.output)")
-        // serve, as the app role, refuses at start an operator the owner has not listed.
-        let refused = try bash(
-            "platform serve --no-migrate --port \(CrashRecoveryTests.freePort()) --super-admin prod-1@example.com --database-url \"postgres://platform_app:$APP_PASSWORD@$DB_HOST/platform\"",
-            environment: sequence)
-        #expect(refused.status != 0 && refused.output.contains("prod-1@example.com"), "\(refused.output)")
         let app = try DatabaseURL("postgres://platform_app:app-pw-0123@127.0.0.1:\(port)/platform?sslmode=disable")
+        let operatorID = try await PlatformDatabase.withOpened(app, logger: Logger(label: "test.grants")) { database in
+            try await database.withConnection { sql in
+                try await sql.raw("SELECT authorizer_id FROM users WHERE email = 'prod-0@example.com'").first()?
+                    .decode(column: "authorizer_id", as: String.self)
+            }
+        }
+        let id = try #require(operatorID)
+        let owner = "--database-url \"postgres://platform_owner:$OWNER_PASSWORD@$DB_HOST/platform\""
+        let byEmail = try bash("platform migrate \(owner) --super-admin prod-0@example.com", environment: sequence)
+        #expect(byEmail.status == 64 && byEmail.output.contains("Authorizer id"), "\(byEmail.output)")
+        let listed = try bash("platform migrate \(owner) --super-admin \(id)", environment: sequence)
+        #expect(listed.status == 0, "\(listed.output)")
+        let serve =
+            "platform serve --no-migrate --port \(CrashRecoveryTests.freePort()) --database-url \"postgres://platform_app:$APP_PASSWORD@$DB_HOST/platform\""
+        let unlisted = try bash("\(serve) --super-admin prod-1@example.com", environment: sequence)
+        #expect(unlisted.status == 64 && unlisted.output.contains("prod-1@example.com"), "\(unlisted.output)")
+        var keyless = sequence
+        keyless["TENANT_KEY"] = nil
+        let withoutKey = try bash(serve, environment: keyless)
+        #expect(withoutKey.status == 64 && withoutKey.output.contains("TENANT_KEY"), "\(withoutKey.output)")
         try await PlatformDatabase.withOpened(app, logger: Logger(label: "test.grants")) { database in
             try await database.withConnection {
                 try await $0.raw("UPDATE users SET role = 'SUPER_ADMIN' WHERE email = 'prod-0@example.com'").run()
             }
-            await #expect(throws: (any Error).self, "an unlisted user is not made an operator") {
-                try await database.withConnection {
-                    try await $0.raw("UPDATE users SET role = 'SUPER_ADMIN' WHERE email = 'prod-1@example.com'").run()
-                }
+            for statement in [
+                "UPDATE users SET role = 'SUPER_ADMIN' WHERE email = 'prod-1@example.com'",
+                // A listed operator's row keeps its id: a row made to carry another id is refused.
+                "UPDATE users SET authorizer_id = 'forged-id' WHERE email = 'prod-0@example.com'",
+            ] {
+                try await expectRefused(statement, on: database)
             }
+        }
+    }
+
+    /// `statement` fails as the app role with SQLSTATE 42501 (insufficient privilege).
+    static func expectRefused(_ statement: String, on database: PlatformDatabase) async throws {
+        do {
+            try await database.withConnection { try await $0.raw(SQLQueryString(stringLiteral: statement)).run() }
+            Issue.record("the app role may not: \(statement)")
+        } catch {
+            #expect("\(error)".contains("42501"), "\(statement): \(error)")
         }
     }
 

@@ -23,14 +23,9 @@ import Testing
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("ready-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: work) }
         let port = CrashRecoveryTests.freePort()
-        let authorizer = Process()
-        authorizer.executableURL = URL(fileURLWithPath: CrashRecoveryTests.platformBinary)
-        authorizer.arguments = [
-            "authorizer", "--http-port", String(port), "--client-id", "ready-client", "--client-secret",
-            "ready-client-secret-0123456789", "--admin-secret", "ready-admin-0123456789", "--database-url",
-            "sqlite://\(work.path)/az.sqlite", "--data-folder", work.path, "--jwt-type", "RS256", "--log-level",
-            "warning",
-        ]
+        let authorizer = CrashRecoveryTests.authorizerProcess(
+            port: port, folder: work, clientID: "ready-client", clientSecret: "ready-client-secret-0123456789",
+            adminSecret: "ready-admin-0123456789", extra: ["--jwt-type", "RS256", "--log-level", "warning"])
         try authorizer.run()
         defer { if authorizer.isRunning { authorizer.terminate() } }
         let url = "http://127.0.0.1:\(port)"

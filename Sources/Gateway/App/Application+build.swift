@@ -44,12 +44,9 @@ public func buildApplication(
         }
     }
     app.beforeServerStarts {
-        // A key that differs from the database's would admit no tenant's rows: refused at start.
-        guard try await TenantKey.matches(database) else {
-            throw GatewayConfigurationError(
-                "--tenant-key (TENANT_KEY) is not the key the database checks tenants with: give serve the key `platform migrate --tenant-key` stored (or neither of them)"
-            )
-        }
+        // A key that differs from the database's would admit no tenant's rows, and a restricted
+        // role without one could claim any tenant: both refused at start.
+        if let refusal = try await TenantKey.refusal(database) { throw GatewayConfigurationError(refusal) }
     }
     if let operators = configuration.authorizer?.roles.superAdmins, !operators.isEmpty {
         // Refused at start rather than at each operator's sign-in (``ReserveOperatorsToTheOwner``).
@@ -58,7 +55,7 @@ public func buildApplication(
             let missing = try await OperatorList(database).missing(identities)
             guard missing.isEmpty else {
                 throw GatewayConfigurationError(
-                    "--super-admin: \(missing.joined(separator: ", ")) may not be made operators by this database role: the schema owner lists them first (platform migrate --super-admin …, docs/operations.md)"
+                    "--super-admin: \(missing.joined(separator: ", ")) may not be made operators by this database role: the schema owner lists each by Authorizer id first (platform migrate --super-admin <id>, docs/operations.md)"
                 )
             }
         }

@@ -58,6 +58,10 @@ struct HealthController: RouteAdding, Sendable {
 
     /// 200 with each check's state, or 503 with a problem naming the failing checks.
     private func readiness() async throws -> Status {
+        // Draining answers at once: the balancer must see it within its probe interval.
+        if draining.isDraining {
+            throw Problem(.serviceUnavailable, type: "not-ready", title: "Not ready", detail: "draining: shutting down")
+        }
         var checks: [String: String] = [:]
         if await database.ping() {
             checks["database"] = "ok"
@@ -100,7 +104,6 @@ struct HealthController: RouteAdding, Sendable {
             if reachable, await !jwks.isLoaded { await jwks.refresh() }
             checks["jwks"] = await jwks.isLoaded ? "ok" : "not loaded"
         }
-        if draining.isDraining { checks["draining"] = "shutting down" }
         let failing = checks.filter { $0.value != "ok" }.keys.sorted()
         guard failing.isEmpty else {
             throw Problem(

@@ -62,13 +62,17 @@ final class WebhookWorker: Service, Sendable {
         let backlog = Gauge(label: "webhook_inbox_backlog")
         let oldestAge = Gauge(label: "webhook_inbox_oldest_pending_seconds")
         let failed = Gauge(label: "webhook_inbox_failed")
-        let ticker = Task { [inbox, bodyRetention, logger] in
-            var tick = 0
+        // Retention runs apart, at start and hourly, so that a long first prune never holds up the beat.
+        let pruner = Task { [inbox, bodyRetention, logger] in
+            guard let bodyRetention else { return }
             while !Task.isCancelled {
-                if let bodyRetention, tick % 3600 == 0 {
-                    await Self.prune(inbox, olderThan: bodyRetention, logger: logger)
-                }
-                tick += 1
+                await Self.prune(inbox, olderThan: bodyRetention, logger: logger)
+                try? await Task.sleep(for: .seconds(3600))
+            }
+        }
+        defer { pruner.cancel() }
+        let ticker = Task { [inbox] in
+            while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 if let (pending, oldest) = try? await inbox.backlog() {
                     backlog.record(pending)

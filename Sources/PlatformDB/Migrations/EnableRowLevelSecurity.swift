@@ -10,15 +10,7 @@ struct EnableRowLevelSecurity: Migration {
 
     func prepare(on sql: any SQLDatabase, dialect: SQLDialectKind) async throws {
         guard dialect == .postgres else { return }
-        let tenant = "client_id = current_setting('app.client_id', true)"
-        let policies: [(table: String, using: String, check: String)] = [
-            ("workflows", tenant, tenant),
-            ("reports", tenant, tenant),
-            ("invitations", "\(tenant) OR token_hash = current_setting('app.invitation_token_hash', true)", tenant),
-            // Platform-wide entries (a refused webhook) have no tenant.
-            ("audit_log", "client_id IS NULL OR \(tenant)", "client_id IS NULL OR \(tenant)"),
-        ]
-        for policy in policies {
+        for policy in Self.policies(tenant: "client_id = current_setting('app.client_id', true)") {
             try await sql.raw("ALTER TABLE \(ident: policy.table) ENABLE ROW LEVEL SECURITY").run()
             try await sql.raw(
                 """
@@ -27,5 +19,17 @@ struct EnableRowLevelSecurity: Migration {
                 """
             ).run()
         }
+    }
+
+    /// Each tenant table's policy (`USING`, `WITH CHECK`) around `tenant`, the condition that a
+    /// row's `client_id` is the transaction's tenant (``ProveTheTenantSetting`` changes it).
+    static func policies(tenant: String) -> [(table: String, using: String, check: String)] {
+        [
+            ("workflows", tenant, tenant),
+            ("reports", tenant, tenant),
+            ("invitations", "\(tenant) OR token_hash = current_setting('app.invitation_token_hash', true)", tenant),
+            // Platform-wide entries (a refused webhook) have no tenant.
+            ("audit_log", "client_id IS NULL OR \(tenant)", "client_id IS NULL OR \(tenant)"),
+        ]
     }
 }

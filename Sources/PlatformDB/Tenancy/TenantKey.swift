@@ -18,21 +18,41 @@ public enum TenantKey {
         }
     }
 
-    /// Whether this process's key (``TenantProof``) is the one the database checks: a probe
-    /// tenant's setting is admitted by `platform_tenant()`. True on SQLite and before the migration.
-    public static func matches(_ database: PlatformDatabase) async throws -> Bool {
-        guard database.dialect == .postgres else { return true }
-        let present = try await database.withConnection { sql in
-            try await sql.raw("SELECT to_regprocedure('platform_tenant()') IS NOT NULL AS present").first()?
-                .decode(column: "present", as: Bool.self) ?? false
+    /// Why the gateway must not start with this process's key (``TenantProof``), or nil: the key
+    /// is not the one the database checks (a probe tenant's setting is not admitted by
+    /// `platform_tenant()`), or there is no key while the role is restricted (a member of
+    /// `platform_app`, not a superuser), which would let it claim any tenant. Nil on SQLite and
+    /// before the migration.
+    public static func refusal(_ database: PlatformDatabase) async throws -> String? {
+        guard database.dialect == .postgres else { return nil }
+        let (present, keyed, restricted) = try await database.withConnection { sql in
+            let row = try await sql.raw(
+                """
+                SELECT to_regprocedure('platform_tenant()') IS NOT NULL AS present,
+                       pg_has_role(current_user, 'platform_app', 'MEMBER') AND NOT rolsuper AS restricted
+                FROM pg_roles WHERE rolname = current_user
+                """
+            ).first()
+            let present = try row?.decode(column: "present", as: Bool.self) ?? false
+            let restricted = try row?.decode(column: "restricted", as: Bool.self) ?? false
+            return (present, TenantProof.isKeyed, restricted)
         }
-        guard present else { return true }
+        guard present else { return nil }
         let probe = "tenant-key-probe"
-        return try await database.transaction(settings: [
-            (PlatformDatabase.tenantSetting, TenantProof.setting(for: probe))
-        ]) { sql in
+        let admitted = try await database.transaction(
+            settings: [(PlatformDatabase.tenantSetting, TenantProof.setting(for: probe))]
+        ) { sql in
             try await sql.raw("SELECT platform_tenant() AS tenant").first()?.decode(column: "tenant", as: String?.self)
-                == probe
         }
+        if admitted != probe {
+            return keyed
+                ? "--tenant-key (TENANT_KEY) is not the key the database checks tenants with: give serve the key `platform migrate --tenant-key` stored"
+                : "the database checks tenants with a key: give serve the TENANT_KEY that `platform migrate --tenant-key` stored"
+        }
+        if !keyed, restricted {
+            return
+                "--tenant-key (TENANT_KEY) is required for a role that row-level security binds: without it any tenant can be claimed with app.client_id. Store one with `platform migrate --tenant-key` as the owner and give serve the same (docs/operations.md)"
+        }
+        return nil
     }
 }

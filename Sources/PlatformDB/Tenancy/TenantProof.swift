@@ -16,6 +16,9 @@ public enum TenantProof {
         key.withLock { $0 = text.map { SymmetricKey(data: Data($0.utf8)) } }
     }
 
+    /// Whether a key is set.
+    public static var isKeyed: Bool { key.withLock { $0 != nil } }
+
     /// The value of `app.client_id` for `tenantID`: the id, with its proof when a key is set.
     public static func setting(for tenantID: String) -> String {
         guard let key = key.withLock({ $0 }) else { return tenantID }
