@@ -87,8 +87,8 @@ struct HealthController: RouteAdding, Sendable {
             }
         }
         var details: [String: String] = [:]
-        if let inbox, checks["database"] == "ok", let failed = try? await inbox.failedCount(), failed > 0 {
-            details["webhook_inbox_failed"] = "\(failed) parked (platform webhooks list --status failed)"
+        if let parked = worker?.parkedEvents, parked > 0 {
+            details["webhook_inbox_failed"] = "\(parked) parked (platform webhooks list --status failed)"
         }
         var reachable = true
         if let authorizer {

@@ -35,6 +35,11 @@ final class WebhookWorker: Service, Sendable {
 
     private func moved() { lastProgress.withLock { $0 = .now } }
 
+    /// Events parked as FAILED at the last beat (the `webhook_inbox_failed` gauge; `/readyz` reads
+    /// it rather than counting again).
+    var parkedEvents: Int { parked.withLock { $0 } }
+    private let parked = Mutex(0)
+
     init(
         inbox: WebhookInbox, store: UserSyncStore, ownership: EmailOwnership? = nil, revocations: RevocationList? = nil,
         loader: UserContextLoader? = nil, maxAttempts: Int = 8, batchSize: Int = 200, concurrency: Int = 1,
@@ -71,14 +76,17 @@ final class WebhookWorker: Service, Sendable {
             }
         }
         defer { pruner.cancel() }
-        let ticker = Task { [inbox] in
+        let ticker = Task { [inbox, self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 if let (pending, oldest) = try? await inbox.backlog() {
                     backlog.record(pending)
                     oldestAge.record(oldest.map { max(0, Date().timeIntervalSince($0)) } ?? 0)
                 }
-                if let parked = try? await inbox.failedCount() { failed.record(parked) }
+                if let count = try? await inbox.failedCount() {
+                    failed.record(count)
+                    self.parked.withLock { $0 = count }
+                }
                 continuation.yield()
             }
         }

@@ -25,7 +25,8 @@ public enum TenantKey {
     /// before the migration.
     public static func refusal(_ database: PlatformDatabase) async throws -> String? {
         guard database.dialect == .postgres else { return nil }
-        let (present, keyed, restricted) = try await database.withConnection { sql in
+        let keyed = TenantProof.isKeyed
+        let (present, restricted) = try await database.withConnection { sql in
             let row = try await sql.raw(
                 """
                 SELECT to_regprocedure('platform_tenant()') IS NOT NULL AS present,
@@ -35,7 +36,7 @@ public enum TenantKey {
             ).first()
             let present = try row?.decode(column: "present", as: Bool.self) ?? false
             let restricted = try row?.decode(column: "restricted", as: Bool.self) ?? false
-            return (present, TenantProof.isKeyed, restricted)
+            return (present, restricted)
         }
         guard present else { return nil }
         let probe = "tenant-key-probe"
