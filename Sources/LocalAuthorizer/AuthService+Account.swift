@@ -7,23 +7,42 @@ extension AuthService {
     /// "Sends" a link: there is no SMTP here, so it goes to the outbox that `GET /_dev/outbox`
     /// shows with the admin secret. The log says a mail was queued, never its link (the token in
     /// it is a credential).
-    func sendMail(to user: AuthorizerUser, kind: String, path: String, lifetime: Int64) async throws {
+    /// With `redirectURI`, the link is Authorizer's: the reset link is the redirect URI itself
+    /// with `?token=` (`utils.GetForgotPasswordURL`), a verification or magic link is
+    /// `<host>/verify_email?token=…&redirect_uri=…` (`utils.GetEmailVerificationURL`).
+    func sendMail(to user: AuthorizerUser, kind: String, path: String, lifetime: Int64, redirectURI: String? = nil)
+        async throws
+    {
         let token = try await store.makeVerification(kind: kind, userID: user.id, expiresAt: now + lifetime)
-        let link = "\(configuration.issuer)\(path)?token=\(token)"
+        let link =
+            switch (kind, redirectURI) {
+            case ("forgot_password", let target?): "\(target)\(target.contains("?") ? "&" : "?")token=\(token)"
+            case (_, let target?): "\(configuration.issuer)\(path)?token=\(token)&redirect_uri=\(target)"
+            case (_, nil): "\(configuration.issuer)\(path)?token=\(token)"
+            }
         try await store.addToOutbox(
             OutboxMessage(
-                id: UUID().uuidString.lowercased(), recipient: user.email, kind: kind, link: link, createdAt: now))
+                id: UUID().uuidString.lowercased(), recipient: user.email, kind: kind, link: link, code: nil,
+                createdAt: now))
         logger.notice(
             "mail queued; read it at GET /_dev/outbox", metadata: ["kind": "\(kind)", "user_id": "\(user.id)"])
     }
 
-    /// `verify_email` (`service/verify_email.go`): the address is verified, a session starts
-    /// (scope `openid email profile`, so no refresh token), and `user.signup` then `user.login`
-    /// fire on a first verification, `user.login` alone otherwise.
+    /// `verify_email` (`service/verify_email.go`): a signup's or a magic link's token. The address
+    /// is verified, then the MFA gate runs as at login; while it withholds the tokens the link stays
+    /// usable, and once tokens are issued it is spent. A session starts (scope `openid email
+    /// profile`, so no refresh token), and `user.signup` then `user.login` fire on a first
+    /// verification, `user.login` alone otherwise.
     func verifyEmail(token: String) async throws -> AuthResult {
-        guard let userID = try await store.consumeVerification(token, kind: "verify_email", now: now),
-            var user = try await store.user(id: userID)
-        else { throw AuthorizerError.invalid("invalid verification token") }
+        var kind = "verify_email"
+        var userID = try await store.verificationUser(token, kind: kind, now: now)
+        if userID == nil {
+            kind = "magic_link_login"
+            userID = try await store.verificationUser(token, kind: kind, now: now)
+        }
+        guard let userID, var user = try await store.user(id: userID) else {
+            throw AuthorizerError.invalid("invalid verification token")
+        }
         guard user.revokedTimestamp == nil else {
             throw AuthorizerError(message: "user access has been revoked", code: .failedPrecondition)
         }
@@ -32,6 +51,10 @@ extension AuthService {
             user.emailVerifiedAt = now
             user.updatedAt = now
             try await store.update(user)
+        }
+        if let step = try await mfaStep(for: user, scope: nil) { return step }
+        guard try await store.consumeVerification(token, kind: kind, now: now) != nil else {
+            throw AuthorizerError.invalid("invalid verification token")
         }
         let result = try await startSession(
             for: user, roles: configuration.defaultRoles.filter(user.roles.contains), scope: nil,
@@ -49,9 +72,11 @@ extension AuthService {
     }
 
     /// Always the same answer, so it does not tell who has an account.
-    func forgotPassword(email: String?) async throws {
+    func forgotPassword(email: String?, redirectURI: String? = nil) async throws {
         guard let email, let user = try await store.user(email: email), user.revokedTimestamp == nil else { return }
-        try await sendMail(to: user, kind: "forgot_password", path: "/reset_password", lifetime: 1800)
+        try await sendMail(
+            to: user, kind: "forgot_password", path: "/app/reset-password", lifetime: 1800,
+            redirectURI: redirectURI ?? "\(configuration.issuer)/app/reset-password")
     }
 
     /// Sets a new password from a reset token and ends every session of the user.

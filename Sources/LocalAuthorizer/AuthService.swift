@@ -42,6 +42,17 @@ struct AuthService: Sendable {
         /// The session's roles and scope (`/oauth/token` returns them).
         var roles: [String]?
         var scope: [String]?
+        /// The MFA step's flags and enrolment (`AuthResponse`, `service/login.go`).
+        var showTOTPScreen: Bool?
+        var offerWebauthnSetup: Bool?
+        var offerEmailOTPSetup: Bool?
+        var offerSMSOTPSetup: Bool?
+        var scannerImage: String?
+        var authenticatorSecret: String?
+        var recoveryCodes: [String]?
+        /// The `mfa_session` cookie's value and lifetime (seconds), set on the response when present.
+        var mfaCookie: String?
+        var mfaCookieLifetime: Int64 = 0
     }
 
     /// Signup's answer while email verification is on, for a new address and a taken one alike
@@ -90,6 +101,8 @@ struct AuthService: Sendable {
                 to: user, kind: "verify_email", path: "/verify_email", lifetime: Self.verificationLifetime)
             return AuthResult(message: Self.verificationSent)
         }
+        // With MFA on, the new user meets the gate as at login: no token yet, and no user.login.
+        if let step = try await mfaStep(for: user, scope: request.scope) { return step }
         var result = try await startSession(
             for: user, roles: roles, scope: request.scope, message: "Signed up successfully.")
         result.idToken = nil
@@ -114,9 +127,14 @@ struct AuthService: Sendable {
             guard try await !store.hasLiveVerification(userID: user.id, kind: "verify_email", now: now) else {
                 throw AuthorizerError.invalidCredentials
             }
-            try await sendMail(to: user, kind: "email_otp", path: "/verify_otp", lifetime: 60)
+            try await mailCode(to: user)
+            var result = AuthResult(message: "Please check email inbox for the OTP", showEmailOTPScreen: true)
+            result.mfaCookie = try await store.createMFASession(
+                MFASession(userID: user.id, purpose: "verified", scope: scope ?? ["openid", "email", "profile"]),
+                expiresAt: now + Self.mailedCodeLifetime)
+            result.mfaCookieLifetime = Self.mailedCodeLifetime
             await webhooks.fire("user.login", user: user)
-            return AuthResult(message: "Please check email inbox for the OTP", showEmailOTPScreen: true)
+            return result
         }
         let since = now - Self.lockoutWindow
         guard try await store.failedLogins(userID: user.id, since: since) < Self.lockoutAttempts else {
@@ -129,6 +147,7 @@ struct AuthService: Sendable {
         let active = roles ?? configuration.defaultRoles.filter(user.roles.contains)
         guard Set(active).isSubset(of: user.roles) else { throw AuthorizerError.invalidCredentials }
         try await store.clearFailedLogins(userID: user.id)
+        if let step = try await mfaStep(for: user, scope: scope) { return step }
         let result = try await startSession(for: user, roles: active, scope: scope, message: "Logged in successfully")
         await webhooks.fire("user.login", user: user)
         return result

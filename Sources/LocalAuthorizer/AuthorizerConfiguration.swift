@@ -67,6 +67,18 @@ public struct AuthorizerConfiguration: Sendable {
     /// `--env`: `e2e` lets webhooks reach loopback and private addresses, which 2.4 refuses
     /// otherwise (`validators/endpoint.go`).
     public var env = ""
+    /// `--enforce-mfa`, `--disable-mfa`, `--disable-totp-login`, `--disable-email-otp`,
+    /// `--disable-webauthn-mfa`: 2.4 offers MFA by default (optional, TOTP and passkeys, email OTP
+    /// where mail works), and `--disable-mfa` turns all of it off (`cmd/root.go`,
+    /// `config/config.go` `Finalize`). This server's outbox is its mail service.
+    public var enforceMFA = false
+    public var disableMFA = false
+    public var disableTOTPLogin = false
+    public var disableEmailOTP = false
+    public var disableWebauthnMFA = false
+    /// `--enable-magic-link-login` (off by default); links are mailed only while email
+    /// verification is on (`service/magic_link_login.go`).
+    public var enableMagicLinkLogin = false
 
     /// The algorithms this server signs with: Authorizer 2.4's `--jwt-type` values
     /// (`internal/token/provider.go`).
@@ -111,6 +123,14 @@ public struct AuthorizerConfiguration: Sendable {
         let shownHost = hostName.contains(":") && !hostName.hasPrefix("[") ? "[\(hostName)]" : hostName
         return "\(scheme)://\(shownHost)" + (parts.port.map { ":\($0)" } ?? "")
     }
+
+    /// `EnableMFA` as `config.Finalize` derives it: some factor is on and MFA is not disabled.
+    var enableMFA: Bool { !disableMFA && (!disableTOTPLogin || !disableWebauthnMFA || !disableEmailOTP) }
+    /// Whether a first sign-in must enrol a factor (no skipping).
+    var enforcesMFA: Bool { enforceMFA && !disableMFA }
+    var enableTOTP: Bool { !disableTOTPLogin }
+    var enableEmailOTP: Bool { !disableEmailOTP }
+    var enableWebauthnMFA: Bool { !disableWebauthnMFA }
 
     /// Whether webhooks may reach loopback and private addresses (`--env=e2e`).
     public var allowsPrivateWebhooks: Bool { env == "e2e" }

@@ -4,7 +4,7 @@ import SQLKit
 /// The local Authorizer's own tables, prefixed `authorizer_` as Authorizer's are. They live in
 /// the server's own database, never in the platform database.
 enum AuthorizerMigrations {
-    static let all: [any Migration] = [CreateAuthorizerTables(), IndexUsersByCreation()]
+    static let all: [any Migration] = [CreateAuthorizerTables(), IndexUsersByCreation(), CreateMFATables()]
     static let ledger = "authorizer_migrations"
 
     struct CreateAuthorizerTables: Migration {
@@ -116,6 +116,62 @@ enum AuthorizerMigrations {
         func prepare(on sql: any SQLDatabase, dialect: SQLDialectKind) async throws {
             try await sql.raw("CREATE INDEX authorizer_users_created ON authorizer_users(created_at DESC, id DESC)")
                 .run()
+        }
+    }
+
+    /// Multi-factor state (`internal/service/mfa_gate.go`, `verify_otp.go`): each user's
+    /// authenticators (a TOTP secret with its recovery-code hashes, an email OTP enrolment), the
+    /// skip and lock marks, the short MFA sessions behind the `mfa_session` cookie, the one live
+    /// mailed code per user, spent TOTP codes (kept 90 s against replay), and failed code attempts.
+    struct CreateMFATables: Migration {
+        let name = "20261130000000_create_mfa_tables"
+
+        func prepare(on sql: any SQLDatabase, dialect: SQLDialectKind) async throws {
+            let statements = [
+                """
+                CREATE TABLE authorizer_authenticators (
+                  user_id TEXT NOT NULL REFERENCES authorizer_users(id) ON DELETE CASCADE,
+                  method TEXT NOT NULL,
+                  secret TEXT,
+                  pending_secret TEXT,
+                  recovery_codes TEXT NOT NULL,
+                  verified_at BIGINT,
+                  PRIMARY KEY (user_id, method)
+                )
+                """,
+                """
+                CREATE TABLE authorizer_mfa_marks (
+                  user_id TEXT PRIMARY KEY NOT NULL REFERENCES authorizer_users(id) ON DELETE CASCADE,
+                  skipped_at BIGINT,
+                  locked_at BIGINT
+                )
+                """,
+                """
+                CREATE TABLE authorizer_mfa_sessions (
+                  id_hash TEXT PRIMARY KEY NOT NULL,
+                  user_id TEXT NOT NULL REFERENCES authorizer_users(id) ON DELETE CASCADE,
+                  purpose TEXT NOT NULL,
+                  scope TEXT NOT NULL,
+                  expires_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE authorizer_otps (
+                  user_id TEXT PRIMARY KEY NOT NULL REFERENCES authorizer_users(id) ON DELETE CASCADE,
+                  code_hash TEXT NOT NULL,
+                  expires_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE TABLE authorizer_spent_codes (code_key TEXT PRIMARY KEY NOT NULL, expires_at BIGINT NOT NULL)",
+                """
+                CREATE TABLE authorizer_otp_failures (
+                  user_id TEXT NOT NULL REFERENCES authorizer_users(id) ON DELETE CASCADE,
+                  at BIGINT NOT NULL
+                )
+                """,
+                "ALTER TABLE authorizer_outbox ADD COLUMN code TEXT",
+            ]
+            for statement in statements { try await sql.raw("\(unsafeRaw: statement)").run() }
         }
     }
 }

@@ -9,10 +9,12 @@ struct OutboxMessage: Sendable, Encodable {
     var recipient: String
     var kind: String
     var link: String
+    /// A mailed one-time code (`email_otp`), else nil.
+    var code: String?
     var createdAt: Int64
 
     private enum CodingKeys: String, CodingKey {
-        case id, recipient = "to", kind, link, createdAt = "created_at"
+        case id, recipient = "to", kind, link, code, createdAt = "created_at"
     }
 }
 
@@ -42,6 +44,16 @@ extension AuthorizerStore {
         }
     }
 
+    /// The user of an unexpired one-time token of `kind`, which stays usable.
+    func verificationUser(_ token: String, kind: String, now: Int64) async throws -> String? {
+        try await database.withConnection { sql in
+            try await sql.select().column("user_id").from("authorizer_verification_requests")
+                .where("token_hash", .equal, SQLBind(Self.hash(token))).where("kind", .equal, SQLBind(kind))
+                .where("expires_at", .greaterThan, SQLBind(now))
+                .first()?.decode(column: "user_id", as: String.self)
+        }
+    }
+
     /// Whether `userID` has an unexpired request of `kind`; expired ones are deleted on the way.
     func hasLiveVerification(userID: String, kind: String, now: Int64) async throws -> Bool {
         try await database.withConnection { sql in
@@ -58,10 +70,10 @@ extension AuthorizerStore {
     func addToOutbox(_ message: OutboxMessage) async throws {
         try await database.withConnection { sql in
             try await sql.insert(into: "authorizer_outbox")
-                .columns("id", "recipient", "kind", "link", "created_at")
+                .columns("id", "recipient", "kind", "link", "code", "created_at")
                 .values(
                     SQLBind(message.id), SQLBind(message.recipient), SQLBind(message.kind), SQLBind(message.link),
-                    SQLBind(message.createdAt)
+                    SQLBind(message.code), SQLBind(message.createdAt)
                 )
                 .run()
         }
@@ -75,6 +87,7 @@ extension AuthorizerStore {
                     recipient: try $0.decode(column: "recipient", as: String.self),
                     kind: try $0.decode(column: "kind", as: String.self),
                     link: try $0.decode(column: "link", as: String.self),
+                    code: try $0.decode(column: "code", as: String?.self),
                     createdAt: try $0.decode(column: "created_at", as: Int64.self))
             }
         }

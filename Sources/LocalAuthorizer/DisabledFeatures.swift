@@ -5,15 +5,13 @@ import GraphQL
 /// an instance with no such records answers. Read from `internal/graph/schema.resolvers.go` and
 /// `internal/service/*.go` at tag 2.4.0; it never answers "Cannot query field".
 ///
-/// The twin runs as Authorizer started with `--disable-mfa --disable-totp-login`, no SMTP or SMS
-/// service, no FGA store, and no organizations, clients, SAML, SCIM or templates stored. Where the
+/// The twin runs as Authorizer with no SMS service and no passkeys stored (its outbox is its mail service), no FGA store, and no organizations, clients, SAML, SCIM or templates stored. Where the
 /// real server would create such a record, the twin answers `FAILED_PRECONDITION` "<operation> is
 /// not available on this server" (docs/authorizer-versions.md lists these).
 enum DisabledFeatures {
     /// The root operations answered here; with ``Resolvers/implemented`` they are the whole schema.
     static let listed: Set<String> = [
-        "mobile_signup", "mobile_login", "magic_link_login", "verify_otp", "resend_otp", "skip_mfa_setup", "lock_mfa",
-        "email_otp_mfa_setup", "sms_otp_mfa_setup", "totp_mfa_setup", "webauthn_registration_options",
+        "mobile_signup", "mobile_login", "sms_otp_mfa_setup", "webauthn_registration_options",
         "webauthn_registration_verify", "webauthn_login_options", "webauthn_login_verify", "webauthn_delete_credential",
         "webauthn_credentials", "check_permissions", "list_permissions", "_admin_signup", "_update_env",
         "_generate_jwt_keys", "_env", "_invite_members", "_verification_requests", "_user_organizations", "_admin_meta",
@@ -37,8 +35,8 @@ enum DisabledFeatures {
 
     /// Operations that take a signed-in user (a bearer token) before anything else.
     private static let userOperations: Set<String> = [
-        "email_otp_mfa_setup", "sms_otp_mfa_setup", "totp_mfa_setup", "webauthn_registration_options",
-        "webauthn_registration_verify", "webauthn_delete_credential", "webauthn_credentials",
+        "sms_otp_mfa_setup", "webauthn_registration_options", "webauthn_registration_verify",
+        "webauthn_delete_credential", "webauthn_credentials",
     ]
 
     /// The resolver of `name`: Authorizer's checks made before authentication, then the admin
@@ -78,15 +76,6 @@ enum DisabledFeatures {
         case "_admin_signup": throw fail("deprecated. please configure admin secret via cli args", nil)
         case "_update_env", "_env": throw fail("deprecated. please configure env via cli args", nil)
         case "_generate_jwt_keys": throw fail("deprecated. please configure jwt keys via cli args", nil)
-        // service/magic_link_login.go: --enable-magic-link-login is off by default.
-        case "magic_link_login": throw fail("magic link login is disabled for this instance", .failedPrecondition)
-        // verify_otp.go, skip_mfa_setup.go, lock_mfa.go: the MFA session cookie comes first.
-        case "verify_otp", "skip_mfa_setup", "lock_mfa": throw fail("invalid session", .unauthenticated)
-        // resend_otp.go: no mail or SMS service.
-        case "resend_otp":
-            if !blank(p["email"]) { throw fail("email service not enabled", .failedPrecondition) }
-            if !blank(p["phone_number"]) { throw fail("SMS service not enabled", .failedPrecondition) }
-            throw fail("email or phone number is required", .invalidArgument)
         // webauthn.go: an email with no MFA session; any assertion is unknown here.
         case "webauthn_login_options":
             if !blank(args["email"]) { throw fail("invalid session", .unauthenticated) }
@@ -118,10 +107,8 @@ enum DisabledFeatures {
     ) throws -> (any Sendable)? {
         let p = args["params"]
         switch name {
-        // otp_mfa_setup.go: no SMTP, no SMS; TOTP off as with --disable-totp-login.
-        case "email_otp_mfa_setup": throw fail("email OTP is not available on this server", .failedPrecondition)
+        // otp_mfa_setup.go: no SMS service.
         case "sms_otp_mfa_setup": throw fail("SMS OTP is not available on this server", .failedPrecondition)
-        case "totp_mfa_setup": throw fail("authenticator app MFA is not available on this server", .failedPrecondition)
         // webauthn.go: no challenge was issued, no passkey is stored.
         case "webauthn_registration_options": throw notAvailable(name)
         case "webauthn_registration_verify":

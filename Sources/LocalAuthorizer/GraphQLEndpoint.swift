@@ -68,7 +68,8 @@ struct GraphQLEndpoint: Sendable {
 
         let info = GraphQLRequestInfo(
             bearerToken: bearerToken(request), sessionCookie: request.cookies["cookie_session"]?.value,
-            isAdmin: isAdmin(request))
+            isAdmin: isAdmin(request),
+            mfaCookie: request.cookies["mfa_session"]?.value ?? request.cookies["mfa_session_domain"]?.value)
         let result = try await execute(
             schema: schema, documentAST: document, rootValue: (), context: info,
             variableValues: body.variables ?? [:], operationName: body.operationName)

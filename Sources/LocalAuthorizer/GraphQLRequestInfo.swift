@@ -9,12 +9,15 @@ final class GraphQLRequestInfo: Sendable {
     let sessionCookie: String?
     /// Whether the admin secret (or the admin cookie) came with the request.
     let isAdmin: Bool
+    /// The `mfa_session` (or `mfa_session_domain`) cookie, if any (`internal/cookie/mfa_session.go`).
+    let mfaCookie: String?
     private let setCookies = Mutex<[String]>([])
 
-    init(bearerToken: String?, sessionCookie: String?, isAdmin: Bool) {
+    init(bearerToken: String?, sessionCookie: String?, isAdmin: Bool, mfaCookie: String? = nil) {
         self.bearerToken = bearerToken
         self.sessionCookie = sessionCookie
         self.isAdmin = isAdmin
+        self.mfaCookie = mfaCookie
     }
 
     /// Adds a `Set-Cookie` value to the response.

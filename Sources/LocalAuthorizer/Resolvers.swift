@@ -52,7 +52,8 @@ struct Resolvers: Sendable {
         "_webhook", "_webhooks", "_webhook_logs", "signup", "login", "logout", "update_profile", "verify_email",
         "resend_verify_email", "forgot_password", "reset_password", "revoke", "deactivate_account", "_delete_user",
         "_update_user", "_revoke_access", "_enable_access", "_admin_login", "_admin_logout", "_add_webhook",
-        "_update_webhook", "_delete_webhook",
+        "_update_webhook", "_delete_webhook", "verify_otp", "resend_otp", "skip_mfa_setup", "lock_mfa",
+        "totp_mfa_setup", "email_otp_mfa_setup", "magic_link_login",
     ]
 
     private var all: [String: GraphQLFieldResolve] {
@@ -113,8 +114,56 @@ struct Resolvers: Sendable {
                 return ["message": "Verification email has been sent. Please check your inbox"]
                     as [String: any Sendable]
             },
+            "verify_otp": { _, args, context, _ in
+                let p = args["params"]
+                let result = try await auth.verifyOTP(
+                    cookie: Self.info(context).mfaCookie, email: p["email"].string, otp: p["otp"].string ?? "",
+                    isTOTP: p["is_totp"].bool ?? false)
+                return Self.graphQLValue(result, context, configuration)
+            },
+            "skip_mfa_setup": { _, args, context, _ in
+                let result = try await auth.skipMFASetup(
+                    cookie: Self.info(context).mfaCookie, email: args["params"]["email"].string)
+                return Self.graphQLValue(result, context, configuration)
+            },
+            "lock_mfa": { _, args, context, _ in
+                let message = try await auth.lockMFA(
+                    cookie: Self.info(context).mfaCookie, email: args["params"]["email"].string)
+                return ["message": message] as [String: any Sendable]
+            },
+            "totp_mfa_setup": { _, args, context, _ in
+                let info = Self.info(context)
+                let result = try await auth.mfaSetup(
+                    method: "totp", bearer: info.bearerToken, cookie: info.mfaCookie,
+                    email: args["params"]["email"].string)
+                return Self.graphQLValue(result, context, configuration)
+            },
+            "email_otp_mfa_setup": { _, args, context, _ in
+                let info = Self.info(context)
+                let result = try await auth.mfaSetup(
+                    method: "email_otp", bearer: info.bearerToken, cookie: info.mfaCookie,
+                    email: args["params"]["email"].string)
+                return ["message": Self.graphQLValue(result, context, configuration)["message"] ?? ""]
+                    as [String: any Sendable]
+            },
+            "resend_otp": { _, args, context, _ in
+                let p = args["params"]
+                if (p["email"].string ?? "").isEmpty, !(p["phone_number"].string ?? "").isEmpty {
+                    throw AuthorizerError(message: "SMS service not enabled", code: .failedPrecondition)
+                }
+                let result = try await auth.resendOTP(email: p["email"].string)
+                return ["message": Self.graphQLValue(result, context, configuration)["message"] ?? ""]
+                    as [String: any Sendable]
+            },
+            "magic_link_login": { _, args, _, _ in
+                let p = args["params"]
+                let message = try await auth.magicLinkLogin(
+                    email: p["email"].string, redirectURI: p["redirect_uri"].string, state: p["state"].string)
+                return ["message": message] as [String: any Sendable]
+            },
             "forgot_password": { _, args, _, _ in
-                try await auth.forgotPassword(email: args["params"]["email"].string)
+                try await auth.forgotPassword(
+                    email: args["params"]["email"].string, redirectURI: args["params"]["redirect_uri"].string)
                 return ["message": "Please check your inbox! We have sent a password reset link."]
                     as [String: any Sendable]
             },
@@ -227,6 +276,9 @@ struct Resolvers: Sendable {
     private static func graphQLValue(
         _ result: AuthService.AuthResult, _ context: any Sendable, _ configuration: AuthorizerConfiguration
     ) -> [String: any Sendable] {
+        if let mfa = result.mfaCookie {
+            info(context).setCookie(Self.cookie("mfa_session", mfa, maxAge: result.mfaCookieLifetime, configuration))
+        }
         if let cookie = result.sessionCookie {
             let lifetime = max(
                 configuration.accessTokenExpiresIn, result.refreshToken == nil ? 0 : configuration.refreshTokenExpiresIn
@@ -240,6 +292,13 @@ struct Resolvers: Sendable {
         value["expires_in"] = result.expiresIn.map { Int($0) }
         value["user"] = result.user?.graphQLValue
         value["should_show_email_otp_screen"] = result.showEmailOTPScreen
+        value["should_show_totp_screen"] = result.showTOTPScreen
+        value["should_offer_webauthn_mfa_setup"] = result.offerWebauthnSetup
+        value["should_offer_email_otp_mfa_setup"] = result.offerEmailOTPSetup
+        value["should_offer_sms_otp_mfa_setup"] = result.offerSMSOTPSetup
+        value["authenticator_scanner_image"] = result.scannerImage
+        value["authenticator_secret"] = result.authenticatorSecret
+        value["authenticator_recovery_codes"] = result.recoveryCodes
         return value.compactMapValues { $0 }
     }
 
@@ -249,11 +308,13 @@ struct Resolvers: Sendable {
             "is_google_login_enabled", "is_facebook_login_enabled", "is_github_login_enabled",
             "is_linkedin_login_enabled", "is_apple_login_enabled", "is_discord_login_enabled",
             "is_twitter_login_enabled", "is_microsoft_login_enabled", "is_twitch_login_enabled",
-            "is_roblox_login_enabled", "is_magic_link_login_enabled", "is_multi_factor_auth_enabled",
-            "is_mobile_basic_authentication_enabled", "is_phone_verification_enabled",
+            "is_roblox_login_enabled", "is_mobile_basic_authentication_enabled", "is_phone_verification_enabled",
         ] {
             meta[flag] = false
         }
+        meta["is_multi_factor_auth_enabled"] = configuration.enableMFA
+        meta["is_magic_link_login_enabled"] = configuration.enableMagicLinkLogin
+        meta["is_mfa_enforced"] = configuration.enforcesMFA
         meta["is_basic_authentication_enabled"] = true
         meta["is_email_verification_enabled"] = configuration.enableEmailVerification
         meta["is_sign_up_enabled"] = configuration.enableSignup

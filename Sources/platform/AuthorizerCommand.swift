@@ -75,12 +75,20 @@ struct AuthorizerCommand: AsyncParsableCommand {
     var logLevel: String?
     @Option(name: .customLong("log-format"), help: "Log format: text or json. Env: LOG_FORMAT. Default: text")
     var logFormat: String?
-    @Flag(
-        name: .customLong("disable-mfa"),
-        help:
-            "Authorizer's flag to turn MFA off. The local Authorizer offers no MFA yet (issue 21), so it always runs as with this flag."
-    )
+    @Flag(name: .customLong("disable-mfa"), help: "Turn MFA off: every sign-in gets its tokens at once.")
     var disableMFA = false
+    @Flag(name: .customLong("enforce-mfa"), help: "Every user must enrol a factor; skipping is refused.")
+    var enforceMFA = false
+    @Flag(name: .customLong("disable-totp-login"), help: "No authenticator-app (TOTP) factor.")
+    var disableTOTPLogin = false
+    @Flag(name: .customLong("disable-email-otp"), help: "No emailed one-time code as a factor.")
+    var disableEmailOTP = false
+    @Flag(name: .customLong("disable-webauthn-mfa"), help: "Offer no passkey factor (passkeys are not served here).")
+    var disableWebauthnMFA = false
+    @Flag(
+        name: .customLong("enable-magic-link-login"),
+        help: "Sign in by a mailed link (mailed only with --enable-email-verification true).")
+    var enableMagicLinkLogin = false
     @Option(name: .customLong("webhook"), help: "Subscribe this URL to every event (repeatable).")
     var webhooks: [String] = []
     @Option(help: "Environment; e2e lets webhooks reach loopback and private addresses, refused otherwise.")
@@ -149,6 +157,12 @@ struct AuthorizerCommand: AsyncParsableCommand {
         configuration.refreshTokenExpiresIn = refreshTokenExpiresIn
         configuration.webhookURLs = webhooks
         configuration.env = env
+        configuration.disableMFA = disableMFA
+        configuration.enforceMFA = enforceMFA
+        configuration.disableTOTPLogin = disableTOTPLogin
+        configuration.disableEmailOTP = disableEmailOTP
+        configuration.disableWebauthnMFA = disableWebauthnMFA
+        configuration.enableMagicLinkLogin = enableMagicLinkLogin
         configuration.enableGraphQLIntrospection = enableGraphQLIntrospection
         configuration.graphqlMaxDepth = graphqlMaxDepth
         configuration.graphqlMaxAliases = graphqlMaxAliases

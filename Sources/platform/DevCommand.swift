@@ -40,6 +40,14 @@ struct DevCommand: AsyncParsableCommand {
         help: "Email of a platform operator (SUPER_ADMIN) once they sign up; repeatable.")
     var superAdmins: [String] = []
 
+    @Flag(
+        name: .customLong("disable-mfa"),
+        help: "Run the local Authorizer with MFA off (Authorizer 2.4 offers it by default).")
+    var disableMFA = false
+
+    @Flag(name: .customLong("enforce-mfa"), help: "Run the local Authorizer with MFA enforced (no skipping).")
+    var enforceMFA = false
+
     func run() async throws {
         var options = CommonOptions()
         options.logLevel = logLevel
@@ -58,6 +66,8 @@ struct DevCommand: AsyncParsableCommand {
         authorizer.webhookURLs = ["http://127.0.0.1:\(port)/webhooks/authorizer"]
         // Authorizer 2.4 refuses webhooks to loopback unless started with --env=e2e.
         authorizer.env = "e2e"
+        authorizer.disableMFA = disableMFA
+        authorizer.enforceMFA = enforceMFA
         var webhooks = WebhookAuthentication()
         webhooks.authorizerSecret = secrets.clientSecret
         var settings = AuthorizerSettings(

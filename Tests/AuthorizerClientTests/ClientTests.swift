@@ -15,6 +15,7 @@ import Testing
         var configuration = AuthorizerConfiguration(
             clientID: "client-test", clientSecret: "cs-\(UUID().uuidString)", adminSecret: "as-\(UUID().uuidString)")
         configuration.httpPort = 0
+        configuration.disableMFA = true
         configuration.jwtSecret = "jwt-\(UUID().uuidString)"
         configuration.bcryptCost = 4
         let admin = configuration.adminSecret

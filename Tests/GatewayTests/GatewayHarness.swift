@@ -61,6 +61,8 @@ struct GatewayHarness: Sendable {
         authorizer.bcryptCost = bcryptCost
         authorizer.enableEmailVerification = emailVerification
         authorizer.env = "e2e"  // the gateway under test listens on loopback
+        // Most tests are of password sign-in; MFA tests turn it back on (2.4 has it on by default).
+        authorizer.disableMFA = true
         authorizerConfigure(&authorizer)
         let settled = authorizer
         let authorizerApp = try await buildAuthorizerApplication(configuration: settled, logger: logger)

@@ -25,6 +25,7 @@ import Testing
             var authorizer = AuthorizerConfiguration(
                 clientID: "pg-gw", clientSecret: "cs-\(UUID().uuidString)", adminSecret: "as-0123456789abcdef")
             authorizer.httpPort = 0
+            authorizer.disableMFA = true
             authorizer.jwtType = .rs256
             authorizer.jwtPrivateKey = GatewayHarness.signingKeyPEM
             authorizer.bcryptCost = 4

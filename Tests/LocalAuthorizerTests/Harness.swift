@@ -34,6 +34,8 @@ struct Harness: Sendable {
             FileManager.default.temporaryDirectory
             .appendingPathComponent("authorizer-test-\(UUID().uuidString)").path
         configuration.bcryptCost = 4  // the minimum: tests exercise behaviour, not hashing strength
+        // Most tests are of password sign-in; MFA tests turn it back on (2.4 has it on by default).
+        configuration.disableMFA = true
         configure(&configuration)
         let settled = configuration
         let app = try await buildAuthorizerApplication(configuration: settled, logger: logger)

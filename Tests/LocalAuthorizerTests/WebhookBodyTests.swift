@@ -193,7 +193,10 @@ import Testing
             #expect(answer["should_show_email_otp_screen"].bool == true)
             #expect(answer["access_token"].isNull)
             #expect(answer["user"].isNull)
-            #expect(try await h.mailedToken(kind: "email_otp") != nil)
+            // A 6-character code from generate_otp.go's alphabet, not a link.
+            let mailed = try #require(try await h.outbox().last { $0["kind"].string == "email_otp" })
+            let code = try #require(mailed["code"].string)
+            #expect(code.count == 6 && code.allSatisfy { "ABCDEFGHJKLMNPQRSTUVWXYZ123456789".contains($0) })
         }
     }
 }
@@ -217,7 +220,8 @@ import Testing
 /// (`DisabledFeatures`, each with its source path).
 @Suite struct SwitchedOffTests {
     @Test func aSampleOfSwitchedOffOperationsAnswersAsAuthorizer() async throws {
-        try await Harness.with { h in
+        // As started with `--disable-mfa --disable-totp-login`.
+        try await Harness.with(configure: { $0.disableTOTPLogin = true }) { h in
             func answer(_ query: String, admin: Bool = true, bearer: String? = nil) async throws -> JSON {
                 try await h.graphql(query, bearer: bearer, admin: admin).json
             }
