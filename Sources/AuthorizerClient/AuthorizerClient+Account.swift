@@ -84,7 +84,7 @@ extension AuthorizerClient {
     func exchange(_ refreshToken: String) async throws -> AuthorizerTokenResponse {
         let form =
             "grant_type=refresh_token&client_id=\(Self.formEncode(configuration.clientID))&refresh_token=\(Self.formEncode(refreshToken))"
-        let (status, body, retryAfter) = try await send(
+        let (status, body, retryAfter, _) = try await send(
             path: "/oauth/token", body: Data(form.utf8), contentType: "application/x-www-form-urlencoded", admin: false)
         guard status == 200 else {
             // http_handlers/token.go: 400 invalid_grant and 401 for a bad token, 503 when its store
@@ -111,15 +111,70 @@ extension AuthorizerClient {
         }
     }
 
-    /// Signup, login and verify_email: "Proceed to mfa setup" with no token is reported, not crashed on.
-    func authCall(_ document: String, field: String, params: [String: JSONValue]) async throws
+    /// Signup, login, verify_email and the MFA steps: the answer, with the MFA session cookies
+    /// Authorizer set (`mfa_session`, `mfa_session_domain`: `internal/cookie/mfa_session.go`) kept
+    /// as ``AuthorizerAuthResponse/mfaCookie`` to send back with the next step.
+    func authCall(_ document: String, field: String, params: [String: JSONValue], cookie: String? = nil)
+        async throws -> AuthorizerAuthResponse
+    {
+        var (response, setCookies): (AuthorizerAuthResponse, [String]) = try await callWithCookies(
+            document, field: field, variables: ["params": .object(params)], cookie: cookie)
+        response.mfaCookie = Self.mfaCookie(from: setCookies) ?? cookie
+        return response
+    }
+
+    /// The `Cookie` header that carries the MFA session named in `setCookies`, or nil.
+    static func mfaCookie(from setCookies: [String]) -> String? {
+        let pairs = setCookies.compactMap { header -> String? in
+            let pair = header.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces)
+            guard pair.hasPrefix("mfa_session"), pair.contains("="), !pair.hasSuffix("=") else { return nil }
+            return pair
+        }
+        return pairs.isEmpty ? nil : pairs.joined(separator: "; ")
+    }
+
+    /// `verify_otp` (`service/verify_otp.go`): an authenticator-app code (or a recovery code) with
+    /// `isTOTP`, else a mailed code, within the MFA session of `cookie`.
+    /// An empty `email` leaves the user to the cookie.
+    public func verifyOTP(email: String, otp: String, isTOTP: Bool, cookie: String) async throws
         -> AuthorizerAuthResponse
     {
-        let response: AuthorizerAuthResponse = try await call(
-            document, field: field, variables: ["params": .object(params)], idempotent: false)
-        if response.accessToken == nil, response.message.lowercased().contains("mfa") {
-            throw AuthorizerClientError.mfaRequired(response.message)
-        }
-        return response
+        var params: [String: JSONValue] = ["otp": .string(otp), "is_totp": .bool(isTOTP)]
+        if !email.isEmpty { params["email"] = .string(email) }
+        return try await authCall(AuthorizerDocuments.verifyOTP, field: "verify_otp", params: params, cookie: cookie)
+    }
+
+    /// `skip_mfa_setup` (2.4, `service/skip_mfa_setup.go`): tokens where setup is optional.
+    public func skipMFASetup(email: String, cookie: String) async throws -> AuthorizerAuthResponse {
+        try await authCall(
+            AuthorizerDocuments.skipMFASetup, field: "skip_mfa_setup",
+            params: email.isEmpty ? [:] : ["email": .string(email)], cookie: cookie)
+    }
+
+    /// `email_otp_mfa_setup` (2.4, `service/otp_mfa_setup.go`): mails a code that enrols email
+    /// OTP; the MFA session is re-armed (its new cookie, if one was set).
+    public func emailOTPMFASetup(email: String, cookie: String) async throws -> (message: String, cookie: String?) {
+        let (response, setCookies): (MessageResponse, [String]) = try await callWithCookies(
+            AuthorizerDocuments.emailOTPMFASetup, field: "email_otp_mfa_setup",
+            variables: ["params": .object(["email": .string(email)])], cookie: cookie)
+        return (response.message, Self.mfaCookie(from: setCookies))
+    }
+
+    /// `resend_otp` (`service/resend_otp.go`): a new mailed code, and a new MFA session cookie.
+    public func resendOTP(email: String) async throws -> (message: String, cookie: String?) {
+        let (response, setCookies): (MessageResponse, [String]) = try await callWithCookies(
+            AuthorizerDocuments.resendOTP, field: "resend_otp",
+            variables: ["params": .object(["email": .string(email)])], cookie: nil)
+        return (response.message, Self.mfaCookie(from: setCookies))
+    }
+
+    /// `magic_link_login` (`service/magic_link_login.go`): the same message whether a link went out.
+    public func magicLinkLogin(email: String, redirectURI: String?) async throws -> String {
+        var params: [String: JSONValue] = ["email": .string(email)]
+        params["redirect_uri"] = redirectURI.map(JSONValue.string)
+        let response: MessageResponse = try await call(
+            AuthorizerDocuments.magicLinkLogin, field: "magic_link_login", variables: ["params": .object(params)],
+            idempotent: false)
+        return response.message
     }
 }

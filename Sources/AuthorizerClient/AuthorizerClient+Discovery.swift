@@ -23,7 +23,7 @@ extension AuthorizerClient {
         let body = try JSONEncoder().encode(GraphQLRequest(query: document, variables: [:]))
         // Retried like any idempotent call: a 429 or 503 at start must not fix the wrong version.
         for attempt in 1...max(1, configuration.attempts) {
-            let (status, data, retryAfter) = try await send(
+            let (status, data, retryAfter, _) = try await send(
                 path: "/graphql", body: body, contentType: "application/json", admin: false)
             if status == 429 || status >= 500, attempt < configuration.attempts {
                 let delay =

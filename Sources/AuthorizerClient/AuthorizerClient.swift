@@ -92,7 +92,7 @@ public struct AuthorizerClient: Sendable {
         do {
             let body = try JSONEncoder().encode(
                 GraphQLRequest(query: version.document(AuthorizerDocuments.meta), variables: [:]))
-            let (status, data, _) = try await send(
+            let (status, data, _, _) = try await send(
                 path: "/graphql", body: body, contentType: "application/json", admin: false, timeout: timeout)
             guard status == 200 else { return false }
             let _: AuthorizerMeta = try Self.decode(data, field: "meta")
@@ -127,7 +127,21 @@ public struct AuthorizerClient: Sendable {
     ) async throws -> Result {
         try await Self.measured(field) {
             try await attempt(
-                document, field: field, variables: variables, bearer: bearer, admin: admin, idempotent: idempotent)
+                document, field: field, variables: variables, bearer: bearer, admin: admin, cookie: nil,
+                idempotent: idempotent
+            ).result
+        }
+    }
+
+    /// ``call(_:field:variables:bearer:admin:idempotent:)`` with a `Cookie` header sent, answering
+    /// the result and the `Set-Cookie` values of the answer (Authorizer's MFA session cookie).
+    func callWithCookies<Result: Decodable>(
+        _ document: String, field: String, variables: [String: JSONValue], cookie: String?
+    ) async throws -> (result: Result, setCookies: [String]) {
+        try await Self.measured(field) {
+            try await attempt(
+                document, field: field, variables: variables, bearer: nil, admin: false, cookie: cookie,
+                idempotent: false)
         }
     }
 
@@ -154,18 +168,19 @@ public struct AuthorizerClient: Sendable {
 
     private func attempt<Result: Decodable>(
         _ document: String, field: String, variables: [String: JSONValue], bearer: String?, admin: Bool,
-        idempotent: Bool
-    ) async throws -> Result {
+        cookie: String?, idempotent: Bool
+    ) async throws -> (result: Result, setCookies: [String]) {
         let body = try JSONEncoder().encode(
             GraphQLRequest(query: version.document(document), variables: variables))
         let attempts = idempotent ? max(1, configuration.attempts) : 1
         var lastError: AuthorizerClientError = .unavailable("no attempt made")
         for attempt in 1...attempts {
             do {
-                let (status, data, retryAfter) = try await send(
-                    path: "/graphql", body: body, contentType: "application/json", bearer: bearer, admin: admin)
+                let (status, data, retryAfter, setCookies) = try await send(
+                    path: "/graphql", body: body, contentType: "application/json", bearer: bearer, admin: admin,
+                    cookie: cookie)
                 switch status {
-                case 200: return try Self.decode(data, field: field)
+                case 200: return (try Self.decode(data, field: field), setCookies)
                 case 403 where String(decoding: data, as: UTF8.self).contains("csrf"):
                     throw AuthorizerClientError.csrfRejected
                 // Authorizer's rate limit always says Retry-After: 1 (http_handlers/rate_limit.go).
@@ -203,8 +218,9 @@ public struct AuthorizerClient: Sendable {
     }
 
     func send(
-        path: String, body: Data, contentType: String, bearer: String? = nil, admin: Bool, timeout: TimeAmount? = nil
-    ) async throws -> (status: Int, body: Data, retryAfter: Int?) {
+        path: String, body: Data, contentType: String, bearer: String? = nil, admin: Bool, cookie: String? = nil,
+        timeout: TimeAmount? = nil
+    ) async throws -> (status: Int, body: Data, retryAfter: Int?, setCookies: [String]) {
         var request = HTTPClientRequest(url: configuration.url + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
@@ -212,6 +228,7 @@ public struct AuthorizerClient: Sendable {
         request.headers.add(name: "x-authorizer-url", value: configuration.url)
         request.headers.add(name: "x-authorizer-client-id", value: configuration.clientID)
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+        if let cookie { request.headers.add(name: "Cookie", value: cookie) }
         if admin, let secret = configuration.adminSecret {
             request.headers.add(name: "x-authorizer-admin-secret", value: secret)
         }
@@ -219,7 +236,10 @@ public struct AuthorizerClient: Sendable {
         do {
             let response = try await http.execute(request, timeout: timeout ?? configuration.timeout)
             let data = Data(buffer: try await response.body.collect(upTo: 4 << 20))
-            return (Int(response.status.code), data, response.headers.first(name: "Retry-After").flatMap(Int.init))
+            return (
+                Int(response.status.code), data, response.headers.first(name: "Retry-After").flatMap(Int.init),
+                response.headers["Set-Cookie"]
+            )
         } catch let error as AuthorizerClientError {
             throw error
         } catch {

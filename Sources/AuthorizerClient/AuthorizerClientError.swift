@@ -8,8 +8,6 @@ public enum AuthorizerClientError: Error, Sendable, Equatable, CustomStringConve
     case tooManyRequests(retryAfter: Int?)
     /// Authorizer's CSRF guard refused the request: the configured Origin is not allowed.
     case csrfRejected
-    /// Login needs MFA setup or verification, which this platform does not drive ("Proceed to mfa setup").
-    case mfaRequired(String)
     /// The thing asked for does not exist at Authorizer.
     case notFound(String)
     /// Permission denied or another code Authorizer sent.
@@ -21,7 +19,7 @@ public enum AuthorizerClientError: Error, Sendable, Equatable, CustomStringConve
 
     public var description: String {
         switch self {
-        case .unauthenticated(let m), .invalidArgument(let m), .mfaRequired(let m), .notFound(let m): m
+        case .unauthenticated(let m), .invalidArgument(let m), .notFound(let m): m
         case .tooManyRequests(let after): "too many requests" + (after.map { ", retry after \($0) s" } ?? "")
         case .csrfRejected: "Authorizer refused the request's Origin (csrf_validation_failed)"
         case .refused(let code, let message): "\(code): \(message)"
@@ -37,7 +35,6 @@ public enum AuthorizerClientError: Error, Sendable, Equatable, CustomStringConve
         case .invalidArgument: "invalid_argument"
         case .tooManyRequests: "too_many_requests"
         case .csrfRejected: "csrf_rejected"
-        case .mfaRequired: "mfa_required"
         case .notFound: "not_found"
         case .refused: "refused"
         case .unavailable: "unavailable"

@@ -8,8 +8,13 @@ public enum AuthorizerDocuments {
         }
         """
 
-    static let authFields =
-        "message should_show_email_otp_screen access_token id_token refresh_token expires_in user { ...UserFields }"
+    /// `should_offer_email_otp_mfa_setup` is 2.4's; ``AuthorizerVersion/document(_:)`` drops it for
+    /// older servers.
+    static let authFields = """
+        message should_show_email_otp_screen should_show_totp_screen should_offer_email_otp_mfa_setup \
+        authenticator_scanner_image authenticator_secret authenticator_recovery_codes \
+        access_token id_token refresh_token expires_in user { ...UserFields }
+        """
 
     public static let meta = """
         query Meta {
@@ -57,10 +62,33 @@ public enum AuthorizerDocuments {
         \(userFields)
         """
 
+    public static let verifyOTP = """
+        mutation VerifyOTP($params: VerifyOTPRequest!) { verify_otp(params: $params) { \(authFields) } }
+        \(userFields)
+        """
+    public static let resendOTP = """
+        mutation ResendOTP($params: ResendOTPRequest!) { resend_otp(params: $params) { message } }
+        """
+    public static let magicLinkLogin = """
+        mutation MagicLinkLogin($params: MagicLinkLoginRequest!) { magic_link_login(params: $params) { message } }
+        """
+    /// 2.4 only.
+    public static let skipMFASetup = """
+        mutation SkipMFASetup($params: SkipMfaSetupRequest!) { skip_mfa_setup(params: $params) { \(authFields) } }
+        \(userFields)
+        """
+    public static let emailOTPMFASetup = """
+        mutation EmailOTPMFASetup($params: OtpMfaSetupRequest) { email_otp_mfa_setup(params: $params) { message } }
+        """
+
+    /// The documents only 2.4 answers, for the schema test.
+    public static let onlyV24: [String: String] = ["skipMFASetup": skipMFASetup, "emailOTPMFASetup": emailOTPMFASetup]
+
     /// Every document, by name, for the schema test.
     public static let all: [String: String] = [
         "meta": meta, "signup": signup, "login": login, "logout": logout, "profile": profile,
         "validateJWTToken": validateJWTToken, "updateProfile": updateProfile, "forgotPassword": forgotPassword,
         "resetPassword": resetPassword, "verifyEmail": verifyEmail, "user": user, "users": users,
+        "verifyOTP": verifyOTP, "resendOTP": resendOTP, "magicLinkLogin": magicLinkLogin,
     ]
 }

@@ -105,8 +105,11 @@ public enum AuthorizerVersion: Int, Sendable, CustomStringConvertible, CaseItera
     public func document(_ v2: String) -> String {
         switch self {
         case .v2: v2
-        case .v2Paginated: Self.rename(v2, using: ["ListUsersRequest": "PaginatedRequest"])
-        case .v1: Self.rename(v2, using: Self.toV1)
+        case .v2Paginated:
+            Self.rename(v2, using: ["ListUsersRequest": "PaginatedRequest"]).replacingOccurrences(
+                of: " should_offer_email_otp_mfa_setup", with: "")
+        case .v1:
+            Self.rename(v2, using: Self.toV1).replacingOccurrences(of: " should_offer_email_otp_mfa_setup", with: "")
         }
     }
 }

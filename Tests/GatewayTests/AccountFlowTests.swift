@@ -57,17 +57,21 @@ import Testing
         }
     }
 
-    /// Authorizer 2.4 with MFA on answers a first login with "Proceed to mfa setup" and no token.
-    /// The local server has no MFA, so this one answer comes from a stand-in at the transport.
-    @Test func mfaRequiredIsA403ProblemNotACrash() async throws {
+    /// Authorizer 2.4 with MFA on and TOTP off (`--disable-totp-login`) answers a first login
+    /// with "Proceed to mfa setup", no token and no enrolment, and its MFA session cookie. A
+    /// stand-in at the transport answers exactly that: the gateway offers the step (email, skip),
+    /// never a dead end.
+    @Test func anMFAOfferWithoutTOTPIsAStepNotACrash() async throws {
         let router = Router()
         router.post("/graphql") { _, _ in
             Response(
-                status: .ok, headers: [.contentType: "application/json"],
+                status: .ok,
+                headers: [.contentType: "application/json", .setCookie: "mfa_session=abc; Path=/; HttpOnly"],
                 body: .init(
                     byteBuffer: ByteBuffer(
                         string:
-                            #"{"data":{"login":{"message":"Proceed to mfa setup","access_token":null,"user":null}}}"#)))
+                            #"{"data":{"login":{"message":"Proceed to mfa setup","should_offer_email_otp_mfa_setup":true,"access_token":null,"user":null}}}"#
+                    )))
         }
         let stand = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await stand.test(.ahc(.http)) { authorizer in
@@ -94,8 +98,10 @@ import Testing
                     uri: "/auth/login", method: .post, headers: [.contentType: "application/json"],
                     body: ByteBuffer(string: #"{"email":"m@example.com","password":"Str0ng!pass"}"#)
                 ) { response in
-                    #expect(response.status == .forbidden)
-                    #expect(String(buffer: response.body).contains("mfa-required"))
+                    let text = String(buffer: response.body)
+                    #expect(response.status == .accepted, "\(text)")
+                    #expect(text.contains(#""step":"mfa-enrol""#) && text.contains(#""methods":["email"]"#), "\(text)")
+                    #expect(!text.contains("abc"), "Authorizer's MFA cookie stays with the gateway")
                 }
             }
         }

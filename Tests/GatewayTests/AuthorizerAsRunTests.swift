@@ -61,8 +61,10 @@ import _CryptoExtras
 
     /// Behaviour 2 (`service/login.go`): an unverified address is answered before the password
     /// is checked, with a mailed code and "Please check email inbox for the OTP", no token, no
-    /// user, and `user.login` fired. The gateway answers 403 naming the next step, not 502.
-    @Test func anUnverifiedLoginIsA403NamingTheNextStep() async throws {
+    /// user, and `user.login` fired, and an MFA session cookie. The gateway answers 202 with the
+    /// next step (`email-code`) and a handle, and the mailed code signs in and proves the address.
+    /// Before issue 21 it answered 403 with nowhere to go.
+    @Test func anUnverifiedLoginIsA202NamingTheNextStep() async throws {
         try await GatewayHarness.with(mode: .hybrid) { h in
             try #require(try await h.signup("unverified@example.com").status == .created)
             let id = try #require(try await UserStore(h.database).find(email: "unverified@example.com")?.authorizerID)
@@ -71,10 +73,17 @@ import _CryptoExtras
                 variables: ["p": ["id": id, "email_verified": false]])
             let login = try await h.request(
                 .post, "/auth/login", json: ["email": "unverified@example.com", "password": "Wr0ng!pass"])
-            #expect(login.status == .forbidden, "\(login.text)")
-            #expect(login.json["type"].string?.hasSuffix("email-verification-required") == true, "\(login.text)")
-            #expect(login.json["detail"].string?.contains("Please check email inbox for the OTP") == true)
-            #expect(try await h.mailedToken(kind: "email_otp") != nil, "the code went to the outbox")
+            #expect(login.status == .accepted, "\(login.text)")
+            #expect(login.json["next"]["step"].string == "email-code", "\(login.text)")
+            #expect(login.json["next"]["methods"].array.map(\.string) == ["email"])
+            let handle = try #require(login.json["next"]["handle"].string)
+            let code = try #require(try await h.mailedCode(), "the code went to the outbox")
+            let wrong = try await h.request(
+                .post, "/auth/mfa/email-code", json: ["handle": handle, "code": code == "AAAAAA" ? "BBBBBB" : "AAAAAA"])
+            #expect(wrong.status == .unauthorized && wrong.json["type"].string?.hasSuffix("invalid-code") == true)
+            let signedIn = try await h.request(.post, "/auth/mfa/email-code", json: ["handle": handle, "code": code])
+            #expect(signedIn.status == .ok, "\(signedIn.text)")
+            #expect(signedIn.json["user"]["status"].string == "ACTIVE", "\(signedIn.text)")
         }
     }
 

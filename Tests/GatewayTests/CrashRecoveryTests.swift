@@ -31,7 +31,7 @@ import Testing
             [
                 "authorizer", "--http-port", String(port), "--client-id", clientID, "--client-secret", clientSecret,
                 "--admin-secret", adminSecret, "--database-url", "sqlite://\(folder.path)/az.sqlite", "--data-folder",
-                folder.path,
+                folder.path, "--disable-mfa",
             ] + extra
         return process
     }

@@ -197,6 +197,18 @@ struct GatewayHarness: Sendable {
         return try await condition()
     }
 
+    /// The newest one-time code the local Authorizer "mailed" (an `email_otp` message).
+    func mailedCode() async throws -> String? {
+        var request = HTTPClientRequest(url: authorizerURL + "/_dev/outbox")
+        request.headers.add(name: "x-authorizer-admin-secret", value: authorizer.adminSecret)
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let messages =
+            (try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["messages"]
+            as? [[String: Any]]
+        return messages?.last(where: { $0["kind"] as? String == "email_otp" })?["code"] as? String
+    }
+
     /// The `token` of the newest link of `kind` the local Authorizer "mailed".
     func mailedToken(kind: String) async throws -> String? {
         var request = HTTPClientRequest(url: authorizerURL + "/_dev/outbox")
@@ -238,5 +250,6 @@ struct JSON: @unchecked Sendable {  // wraps JSONSerialization output, never mut
     var string: String? { value as? String }
     var int: Int? { value as? Int }
     var bool: Bool? { value as? Bool }
+    var array: [JSON] { (value as? [Any] ?? []).map(JSON.init) }
     var isNull: Bool { value == nil || value is NSNull }
 }

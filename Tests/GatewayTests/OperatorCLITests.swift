@@ -115,14 +115,16 @@ import Testing
     }
 
     /// `platform authorizer` takes the flags of Authorizer's that the docs tell operators to use
-    /// (`--disable-mfa`, `--rate-limit-rps`, `--env`) and honours `LOG_FORMAT` (before, its own
+    /// (`--disable-mfa`, which ``CrashRecoveryTests/authorizerProcess`` gives, `--disable-totp-login`,
+    /// `--rate-limit-rps`, `--env`) and honours `LOG_FORMAT` (before, its own
     /// default of the flag hid the variable).
     @Test func theLocalAuthorizerTakesAuthorizersFlagsAndLogFormatFromTheEnvironment() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("az-flags-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let port = CrashRecoveryTests.freePort()
         let process = CrashRecoveryTests.authorizerProcess(
-            port: port, folder: folder, extra: ["--disable-mfa", "--rate-limit-rps", "100", "--env", "production"])
+            port: port, folder: folder,
+            extra: ["--disable-totp-login", "--rate-limit-rps", "100", "--env", "production"])
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_FORMAT"] = "json"
         environment["LOG_LEVEL"] = "info"

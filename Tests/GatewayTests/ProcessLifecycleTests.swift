@@ -130,7 +130,7 @@ import Testing
         process.currentDirectoryURL = folder
         process.arguments = [
             "dev", "--port", String(port), "--authorizer-port", String(authorizerPort), "--log-format", "json",
-            "--log-level", "debug",
+            "--log-level", "debug", "--disable-mfa",
         ]
         let stdout = folder.appendingPathComponent("stdout.log")
         let stderr = folder.appendingPathComponent("stderr.log")

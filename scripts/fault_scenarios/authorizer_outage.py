@@ -38,7 +38,8 @@ def run(faults, database_url):
         other, _ = faults.start("authorizer-meanwhile", [
             "authorizer", "--http-port", str(other_port), "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET,
             "--admin-secret", ADMIN_SECRET, "--jwt-type", "RS256", "--database-url", f"sqlite://{faults.authorizer_db}",
-            "--data-folder", os.path.join(faults.work, "authorizer-keys"), "--log-level", "warning", "--env", "e2e"],
+            "--data-folder", os.path.join(faults.work, "authorizer-keys"), "--log-level", "warning", "--env", "e2e",
+            "--disable-mfa"],
             other_url + "/healthz")
         for address in meanwhile:
             faults.authorizer_signup(other_url, address)

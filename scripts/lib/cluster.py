@@ -223,7 +223,7 @@ class Cluster:
             "--admin-secret", ADMIN_SECRET, "--jwt-type", "RS256", "--database-url", f"sqlite://{self.authorizer_db}",
             "--data-folder", os.path.join(self.work, "authorizer-keys"), "--log-level", "warning",
             # Authorizer 2.4 refuses webhooks to loopback unless started with --env e2e.
-            "--env", "e2e", *extra,
+            "--env", "e2e", "--disable-mfa", *extra,
         ], self.authorizer_url + "/healthz")
         return self.authorizer
 

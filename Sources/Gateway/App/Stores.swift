@@ -8,6 +8,7 @@ struct Stores: Sendable {
     let members: TenantUserStore
     let invitations: InvitationStore
     let intents: SignupIntentStore
+    let challenges: SignInChallengeStore
     let workflows: WorkflowStore
     let reports: ReportStore
     let audit: AuditLog
@@ -21,6 +22,7 @@ struct Stores: Sendable {
         members = TenantUserStore(database)
         invitations = InvitationStore(database)
         intents = SignupIntentStore(database)
+        challenges = SignInChallengeStore(database)
         workflows = WorkflowStore(database)
         reports = ReportStore(database)
         audit = AuditLog(database)

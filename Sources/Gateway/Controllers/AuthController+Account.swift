@@ -87,13 +87,14 @@ extension AuthController {
         return MessageDTO(message: message)
     }
 
-    func verifyEmail(_ request: Request) async throws -> SessionDTO {
+    /// A verification or magic link's token: a session, or the second factor asked for first
+    /// (2.4 runs the MFA gate after verifying, and the link stays usable until tokens are issued).
+    func verifyEmail(_ request: Request) async throws -> SignIn {
         let body = try await JSONBody.decode(TokenRequest.self, from: request, allowed: TokenRequest.fields)
         let answer = try await authorizer { try await client.verifyEmail(token: body.token) }
+        if answer.isMFAStep { return .right(try await challenge(answer, email: answer.user?.email ?? "")) }
         guard answer.accessToken != nil else { throw Self.verificationPending(answer) }
-        let user = try await upsert(answer, loginAt: Date(), placing: true)
-        loader.invalidate(authorizerID: user.authorizerID)
-        return session(answer, user)
+        return .left(try await completeSignIn(answer))
     }
 
     /// `POST /auth/verify` for other internal services: `{valid, user}`.

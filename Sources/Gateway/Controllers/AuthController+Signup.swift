@@ -10,6 +10,7 @@ extension AuthController {
     enum SignupOutcome {
         case session(SessionDTO)
         case awaitingVerification(MessageDTO)
+        case challenge(ChallengeDTO)
     }
 
     /// What the gateway says while Authorizer waits for the mailed link.
@@ -48,10 +49,13 @@ extension AuthController {
                 givenName: try body.firstName.map { try JSONBody.text($0, field: "firstName", max: 100) },
                 familyName: try body.lastName.map { try JSONBody.text($0, field: "lastName", max: 100) })
         } catch let error as AuthorizerClientError {
-            // 2.4 with MFA on answers "Proceed to mfa setup" and no token: the account exists, and
-            // the company or invitation waits for the first sign-in through the gateway.
-            if case .mfaRequired = error, let intent { try await recordIntent(intent, email: email) }
             throw Problem.from(error)
+        }
+        if answer.isMFAStep {
+            // 2.4 with MFA on answers "Proceed to mfa setup" and no token: the account exists, and
+            // the company or invitation waits for the sign-in that the second factor completes.
+            if let intent { try await recordIntent(intent, email: email) }
+            return .challenge(try await challenge(answer, email: email))
         }
         if answer.isAwaitingVerification {
             try await awaitVerification(email: email, intent: intent)

@@ -13,6 +13,7 @@ struct AuthController: RouteAdding, Sendable {
     let tenants: TenantStore
     let invitations: InvitationStore
     let intents: SignupIntentStore
+    let challenges: SignInChallengeStore
     let authGuard: AuthGuard
     let loader: UserContextLoader
     let revocations: RevocationList
@@ -26,6 +27,7 @@ struct AuthController: RouteAdding, Sendable {
         tenants = stores.tenants
         invitations = stores.invitations
         intents = stores.intents
+        challenges = stores.challenges
         authGuard = auth.authGuard
         loader = auth.loader
         revocations = auth.revocations
@@ -42,13 +44,28 @@ struct AuthController: RouteAdding, Sendable {
                 try EditedResponse(status: .created, response: session).response(from: request, context: context)
             case .awaitingVerification(let message):
                 try EditedResponse(status: .accepted, response: message).response(from: request, context: context)
+            case .challenge(let challenge):
+                try EditedResponse(status: .accepted, response: challenge).response(from: request, context: context)
             }
         }
-        open.post("/login") { request, context in try await login(request, context) }
+        open.post("/login") { request, context -> Response in
+            switch try await login(request, context) {
+            case .left(let session): try session.response(from: request, context: context)
+            case .right(let challenge):
+                try EditedResponse(status: .accepted, response: challenge).response(from: request, context: context)
+            }
+        }
         open.post("/refresh") { request, _ in try await refresh(request) }
         open.post("/forgot-password") { request, context in try await forgotPassword(request, context) }
         open.post("/reset-password") { request, _ in try await resetPassword(request) }
-        open.post("/verify-email") { request, _ in try await verifyEmail(request) }
+        open.post("/verify-email") { request, context -> Response in
+            switch try await verifyEmail(request) {
+            case .left(let session): try session.response(from: request, context: context)
+            case .right(let challenge):
+                try EditedResponse(status: .accepted, response: challenge).response(from: request, context: context)
+            }
+        }
+        addMFARoutes(to: open)
         open.post("/verify") { request, _ in try await verify(request) }
 
         let mine = routes.account.group("/auth")
@@ -57,7 +74,13 @@ struct AuthController: RouteAdding, Sendable {
         mine.post("/logout") { _, context in try await logout(context) }
     }
 
-    private func login(_ request: Request, _ context: GatewayRequestContext) async throws -> SessionDTO {
+    /// A session, or the second factor Authorizer asks for first.
+    enum SignIn {
+        case left(SessionDTO)
+        case right(ChallengeDTO)
+    }
+
+    private func login(_ request: Request, _ context: GatewayRequestContext) async throws -> SignIn {
         try throttle.check(route: "login", ip: context.remoteIP, email: nil)
         let body = try await JSONBody.decode(LoginRequest.self, from: request, allowed: LoginRequest.fields)
         let email = try JSONBody.text(body.email, field: "email")
@@ -77,17 +100,14 @@ struct AuthController: RouteAdding, Sendable {
             throw await loginFailure(error, pair: pair, slot: reservation?.slot, started: started)
         }
         if answer.accessToken == nil {
-            // Not a wrong password: Authorizer answers an unverified address before checking it.
+            // Not a wrong password: Authorizer answers an unverified address before checking it,
+            // and asks for a second factor after it.
             if let slot = reservation?.slot { throttle.failedLogins?.release(pair, slot: slot) }
+            if answer.isMFAStep { return .right(try await challenge(answer, email: email)) }
             throw Self.verificationPending(answer)
         }
         throttle.failedLogins?.succeeded(pair)
-        let user = try await upsert(answer, loginAt: Date(), placing: true)
-        loader.invalidate(authorizerID: user.authorizerID)
-        var tenant: TenantRecord?
-        if let tenantID = user.tenantID { tenant = try await database { try await tenants.find(id: tenantID) } }
-        if let problem = UserContextLoader.UserContext(user: user, tenant: tenant).barred { throw problem }
-        return session(answer, user)
+        return .left(try await completeSignIn(answer))
     }
 
     /// A login Authorizer answered with no token and no MFA step: 2.4 mails a one-time code to

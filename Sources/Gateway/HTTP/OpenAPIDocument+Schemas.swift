@@ -49,6 +49,24 @@ extension OpenAPIDocument {
                 ["accessToken": string, "refreshToken": string, "expiresIn": ["type": "integer"]],
                 required: ["accessToken"]),
             "Message": object(["message": string], required: ["message"]),
+            "Challenge": object(
+                [
+                    "message": string,
+                    "next": object(
+                        [
+                            "step": ["type": "string", "enum": ["mfa-enrol", "mfa-verify", "email-code"]],
+                            "methods": [
+                                "type": "array",
+                                "items": ["type": "string", "enum": ["totp", "recovery-code", "email"]],
+                            ],
+                            "canSkip": ["type": "boolean"], "handle": string, "expiresAt": dateTime,
+                            "totp": object(
+                                [
+                                    "secret": string, "scannerImage": string,
+                                    "recoveryCodes": ["type": "array", "items": string],
+                                ], required: ["secret", "recoveryCodes"]),
+                        ], required: ["step", "methods", "canSkip", "handle", "expiresAt"]),
+                ], required: ["message", "next"]),
             "Verify": object(
                 ["valid": ["type": "boolean"], "user": ref("User"), "reason": string], required: ["valid"]),
             "Client": object(
@@ -167,6 +185,10 @@ extension OpenAPIDocument {
                 ["token": string, "password": string, "confirmPassword": string],
                 required: ["token", "password", "confirmPassword"]),
             "TokenRequest": object(["token": string], required: ["token"]),
+            "CodeRequest": object(
+                ["handle": ["type": "string", "maxLength": 100], "code": ["type": "string", "maxLength": 64]],
+                required: ["handle", "code"]),
+            "HandleRequest": object(["handle": ["type": "string", "maxLength": 100]], required: ["handle"]),
             "ProfilePatch": object(
                 [
                     "firstName": ["type": "string", "maxLength": 100],

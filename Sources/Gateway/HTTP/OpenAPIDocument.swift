@@ -75,12 +75,32 @@ enum OpenAPIDocument {
 
             open(
                 "POST", "/auth/signup",
-                "Sign up at Authorizer; the platform user is created before the answer. With `clientName` a tenant is created with the user as its ADMIN; with `invitationToken` the user joins the inviting tenant. 202 while Authorizer verifies the email (no session yet): the company or invitation asked for is kept.",
-                "SignupRequest", [201: "Session", 202: "Message"], [400, 403, 409, 429, 502, 503]),
+                "Sign up at Authorizer; the platform user is created before the answer. With `clientName` a tenant is created with the user as its ADMIN; with `invitationToken` the user joins the inviting tenant. 202 while Authorizer verifies the email (a message only), or asks for a second factor first (a Challenge: its `next` step and handle, completed at `/auth/mfa/*`): the company or invitation asked for is kept.",
+                "SignupRequest", [201: "Session", 202: "Challenge"], [400, 403, 409, 429, 502, 503]),
             open(
                 "POST", "/auth/login",
-                "Log in at Authorizer. 403 `email-verification-required` for an address not verified yet.",
-                "LoginRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
+                "Log in at Authorizer. 202 with a Challenge when Authorizer asks for a second factor or mails a code (an address not verified yet): complete it at `/auth/mfa/*` with the handle.",
+                "LoginRequest", [200: "Session", 202: "Challenge"], [400, 401, 403, 429, 502, 503]),
+            open(
+                "POST", "/auth/mfa/verify",
+                "Complete a challenge with the authenticator app's 6-digit code (enrolment or sign-in). 401 `invalid-code` (wrong or already used), 401 `challenge-expired` (unknown handle, or Authorizer's 3-minute MFA session ended), 429 after too many codes. Limited per IP and per email.",
+                "CodeRequest", [200: "Session"], [400, 401, 429, 502, 503]),
+            open(
+                "POST", "/auth/mfa/recovery",
+                "Complete a `mfa-verify` challenge with a recovery code; each works once. Errors as `/auth/mfa/verify`.",
+                "CodeRequest", [200: "Session"], [400, 401, 429, 502, 503]),
+            open(
+                "POST", "/auth/mfa/email-code",
+                "Complete an `email-code` challenge with the mailed code (valid one minute). 401 `code-expired` asks for a new one at `/auth/mfa/email`.",
+                "CodeRequest", [200: "Session"], [400, 401, 429, 502, 503]),
+            open(
+                "POST", "/auth/mfa/email",
+                "Mail a code: at `mfa-enrol` to set up email as the second factor, at `email-code` anew. The challenge moves to `email-code`. 409 `email-code-unavailable` at `mfa-verify`.",
+                "HandleRequest", [200: "Challenge"], [400, 401, 409, 429, 502, 503]),
+            open(
+                "POST", "/auth/mfa/skip",
+                "Skip setting up a second factor where Authorizer allows it (MFA optional, nothing enrolled). 409 `mfa-enrolment-required` where it is enforced.",
+                "HandleRequest", [200: "Session"], [400, 401, 409, 429, 502, 503]),
             open(
                 "POST", "/auth/refresh",
                 "Exchange a refresh token (rotated) for new tokens; 403 for a user login would refuse (suspended, deleted, or in a suspended tenant).",
@@ -92,8 +112,9 @@ enum OpenAPIDocument {
                 "POST", "/auth/reset-password", "Set a new password with the mailed token.", "ResetPasswordRequest",
                 [200: "Message"], [400, 401, 403, 429, 502, 503]),
             open(
-                "POST", "/auth/verify-email", "Verify the email with the mailed token; answers a session.",
-                "TokenRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
+                "POST", "/auth/verify-email",
+                "Verify the email with the mailed token (a verification or magic link); answers a session, or 202 with a Challenge when Authorizer asks for a second factor first.",
+                "TokenRequest", [200: "Session", 202: "Challenge"], [400, 401, 403, 429, 502, 503]),
             open(
                 "POST", "/auth/verify", "For internal services: whether a token is valid, and its user.",
                 "TokenRequest", [200: "Verify"], [400, 503]),

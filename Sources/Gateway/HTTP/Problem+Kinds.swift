@@ -35,8 +35,6 @@ extension Problem {
                 .tooManyRequests, type: "too-many-requests", title: "Too many requests", detail: error.description)
             if let after { problem.headers = [.retryAfter: String(after)] }
             return problem
-        case .mfaRequired(let message):
-            return Problem(.forbidden, type: "mfa-required", title: "MFA required", detail: message)
         case .refused(let code, let message):
             return Problem(
                 .forbidden, type: "authorizer-refused", title: "Refused by the identity provider",

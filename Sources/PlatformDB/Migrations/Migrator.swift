@@ -28,6 +28,7 @@ public struct Migrator: Sendable {
         IndexWebhookEventsForOperators(),
         ReserveOperatorsToTheOwner(),
         ProveTheTenantSetting(),
+        CreateSignInChallenges(),
     ]
 
     let migrations: [any Migration]
