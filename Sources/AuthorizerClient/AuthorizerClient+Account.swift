@@ -7,14 +7,17 @@ import NIOFoundationCompat
 import NIOHTTP1
 
 extension AuthorizerClient {
+    /// `scope` with `offline_access` asks for a refresh token with the session (`token/auth_token.go`).
     public func signup(
-        email: String, password: String, confirmPassword: String, givenName: String?, familyName: String?
+        email: String, password: String, confirmPassword: String, givenName: String?, familyName: String?,
+        scope: [String]? = nil
     ) async throws -> AuthorizerAuthResponse {
         var params: [String: JSONValue] = [
             "email": .string(email), "password": .string(password), "confirm_password": .string(confirmPassword),
         ]
         params["given_name"] = givenName.map(JSONValue.string)
         params["family_name"] = familyName.map(JSONValue.string)
+        params["scope"] = scope.map { .array($0.map(JSONValue.string)) }
         return try await authCall(AuthorizerDocuments.signup, field: "signup", params: params)
     }
 
@@ -74,6 +77,18 @@ extension AuthorizerClient {
 
     public func verifyEmail(token: String) async throws -> AuthorizerAuthResponse {
         try await authCall(AuthorizerDocuments.verifyEmail, field: "verify_email", params: ["token": .string(token)])
+    }
+
+    /// Ends a refresh token's session at `/oauth/revoke` (RFC 7009: an unknown token is not an
+    /// error, `http_handlers/revoke_refresh_token.go`).
+    public func revoke(refreshToken: String) async throws {
+        let form =
+            "token=\(Self.formEncode(refreshToken))&token_type_hint=refresh_token&client_id=\(Self.formEncode(configuration.clientID))"
+        let (status, _, retryAfter, _) = try await send(
+            path: "/oauth/revoke", body: Data(form.utf8), contentType: "application/x-www-form-urlencoded",
+            admin: false)
+        if status == 429 { throw AuthorizerClientError.tooManyRequests(retryAfter: retryAfter ?? 1) }
+        if status >= 500 { throw AuthorizerClientError.unavailable("HTTP \(status)") }
     }
 
     /// Exchanges a refresh token at `/oauth/token` (never retried: a used token is spent).

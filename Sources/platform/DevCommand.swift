@@ -75,6 +75,8 @@ struct DevCommand: AsyncParsableCommand {
         settings.version = .v2
         settings.guardMode = .hybrid
         settings.roles = RoleMapping(superAdmins: Set(superAdmins))
+        // Served over http://127.0.0.1, where a Secure cookie would not be sent back.
+        settings.sessionCookieSecure = false
         var gateway = GatewayConfiguration(
             host: "127.0.0.1", port: port, databaseURL: try options.resolvedDatabaseURL(), migrateOnStart: true,
             authorizer: settings, webhooks: webhooks)

@@ -32,6 +32,9 @@ public struct AuthorizerSettings: Sendable {
     public var requestTimeout: Duration = .milliseconds(2500)
     /// How often `serve` reconciles with Authorizer; nil never.
     public var reconcileInterval: Duration? = .seconds(15 * 60)
+    /// Whether the web app's session cookie (``AuthController/sessionCookie``) is `Secure`; only
+    /// `platform dev`, served over `http://127.0.0.1`, turns it off.
+    public var sessionCookieSecure = true
 
     public init(url: String, clientID: String, adminSecret: String? = nil) {
         self.url = url

@@ -98,15 +98,17 @@ extension AuthController {
 
     func addMFARoutes(to open: RouterGroup<GatewayRequestContext>) {
         let mfa = open.group("/mfa")
-        mfa.post("/verify") { request, context in try await verifyCode(request, context, isTOTP: true, kind: "totp") }
+        mfa.post("/verify") { request, context in
+            try respond(try await verifyCode(request, context, isTOTP: true, kind: "totp"), request, context)
+        }
         mfa.post("/recovery") { request, context in
-            try await verifyCode(request, context, isTOTP: true, kind: "recovery-code")
+            try respond(try await verifyCode(request, context, isTOTP: true, kind: "recovery-code"), request, context)
         }
         mfa.post("/email-code") { request, context in
-            try await verifyCode(request, context, isTOTP: false, kind: "email")
+            try respond(try await verifyCode(request, context, isTOTP: false, kind: "email"), request, context)
         }
         mfa.post("/email") { request, context in try await sendEmailCode(request, context) }
-        mfa.post("/skip") { request, context in try await skip(request, context) }
+        mfa.post("/skip") { request, context in try respond(try await skip(request, context), request, context) }
     }
 
     /// The live challenge of a request's handle, after the per-IP and per-email limits.

@@ -47,7 +47,8 @@ extension AuthController {
             answer = try await client.signup(
                 email: email, password: body.password, confirmPassword: body.confirmPassword,
                 givenName: try body.firstName.map { try JSONBody.text($0, field: "firstName", max: 100) },
-                familyName: try body.lastName.map { try JSONBody.text($0, field: "lastName", max: 100) })
+                familyName: try body.lastName.map { try JSONBody.text($0, field: "lastName", max: 100) },
+                scope: wantsCookie(request) ? Self.offlineScope : nil)
         } catch let error as AuthorizerClientError {
             throw Problem.from(error)
         }

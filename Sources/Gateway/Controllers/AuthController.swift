@@ -20,6 +20,7 @@ struct AuthController: RouteAdding, Sendable {
     let roles: RoleMapping
     let throttle: AuthThrottle
     let ownership: EmailOwnership
+    let cookieSecure: Bool
 
     init(auth: AuthServices, stores: Stores) {
         client = auth.client
@@ -34,14 +35,14 @@ struct AuthController: RouteAdding, Sendable {
         roles = auth.settings.roles
         throttle = auth.throttle
         ownership = auth.ownership
+        cookieSecure = auth.settings.sessionCookieSecure
     }
 
     func addRoutes(to routes: RouteGroups) {
         let open = routes.open.group("/auth")
         open.post("/signup") { request, context -> Response in
             switch try await signup(request, context) {
-            case .session(let session):
-                try EditedResponse(status: .created, response: session).response(from: request, context: context)
+            case .session(let session): try respond(session, status: .created, request, context)
             case .awaitingVerification(let message):
                 try EditedResponse(status: .accepted, response: message).response(from: request, context: context)
             case .challenge(let challenge):
@@ -50,7 +51,7 @@ struct AuthController: RouteAdding, Sendable {
         }
         open.post("/login") { request, context -> Response in
             switch try await login(request, context) {
-            case .left(let session): try session.response(from: request, context: context)
+            case .left(let session): try respond(session, request, context)
             case .right(let challenge):
                 try EditedResponse(status: .accepted, response: challenge).response(from: request, context: context)
             }
@@ -60,12 +61,13 @@ struct AuthController: RouteAdding, Sendable {
         open.post("/reset-password") { request, _ in try await resetPassword(request) }
         open.post("/verify-email") { request, context -> Response in
             switch try await verifyEmail(request) {
-            case .left(let session): try session.response(from: request, context: context)
+            case .left(let session): try respond(session, request, context)
             case .right(let challenge):
                 try EditedResponse(status: .accepted, response: challenge).response(from: request, context: context)
             }
         }
         addMFARoutes(to: open)
+        addSessionRoutes(to: open)
         open.post("/verify") { request, _ in try await verify(request) }
 
         let mine = routes.account.group("/auth")
@@ -85,7 +87,7 @@ struct AuthController: RouteAdding, Sendable {
         let body = try await JSONBody.decode(LoginRequest.self, from: request, allowed: LoginRequest.fields)
         let email = try JSONBody.text(body.email, field: "email")
         try throttle.check(route: "login", ip: nil, email: email)
-        let scope = body.offlineAccess == true ? ["openid", "email", "profile", "offline_access"] : nil
+        let scope = body.offlineAccess == true || wantsCookie(request) ? Self.offlineScope : nil
         // Attempts per email and address stop here, before Authorizer's own lockout.
         let pair = FailedLoginLimiter.key(email: email, address: context.remoteIP)
         let reservation = throttle.failedLogins?.reserve(pair)
