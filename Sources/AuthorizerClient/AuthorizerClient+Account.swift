@@ -56,10 +56,13 @@ extension AuthorizerClient {
             bearer: accessToken, idempotent: true)
     }
 
-    public func forgotPassword(email: String) async throws -> String {
+    /// With `redirectURI`, the mailed link is that URI with `?token=` (`utils.GetForgotPasswordURL`).
+    public func forgotPassword(email: String, redirectURI: String? = nil) async throws -> String {
+        var params: [String: JSONValue] = ["email": .string(email)]
+        params["redirect_uri"] = redirectURI.map(JSONValue.string)
         let response: MessageResponse = try await call(
             AuthorizerDocuments.forgotPassword, field: "forgot_password",
-            variables: ["params": .object(["email": .string(email)])], idempotent: false)
+            variables: ["params": .object(params)], idempotent: false)
         return response.message
     }
 

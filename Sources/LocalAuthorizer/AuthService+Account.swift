@@ -1,5 +1,6 @@
 import Foundation
 import GraphQL
+import Logging
 import PlatformDB
 
 /// Email verification, password reset, profile changes and deactivation.
@@ -22,10 +23,11 @@ extension AuthService {
             }
         try await store.addToOutbox(
             OutboxMessage(
-                id: UUID().uuidString.lowercased(), recipient: user.email, kind: kind, link: link, code: nil,
+                id: OutboxMessage.newID(), recipient: user.email, kind: kind, link: link, code: nil,
                 createdAt: now))
-        logger.notice(
-            "mail queued; read it at GET /_dev/outbox", metadata: ["kind": "\(kind)", "user_id": "\(user.id)"])
+        var metadata: Logger.Metadata = ["kind": "\(kind)", "user_id": "\(user.id)"]
+        if configuration.logMailLinks { metadata["link"] = "\(link)" }
+        logger.notice("mail queued; read it at GET /_dev/outbox", metadata: metadata)
     }
 
     /// `verify_email` (`service/verify_email.go`): a signup's or a magic link's token. The address
@@ -73,10 +75,20 @@ extension AuthService {
 
     /// Always the same answer, so it does not tell who has an account.
     func forgotPassword(email: String?, redirectURI: String? = nil) async throws {
+        try checkRedirect(redirectURI)
         guard let email, let user = try await store.user(email: email), user.revokedTimestamp == nil else { return }
         try await sendMail(
             to: user, kind: "forgot_password", path: "/app/reset-password", lifetime: 1800,
             redirectURI: redirectURI ?? "\(configuration.issuer)/app/reset-password")
+    }
+
+    /// `invalid redirect URI` unless ``RedirectURIPolicy`` allows `redirectURI` (`forgot_password.go`).
+    func checkRedirect(_ redirectURI: String?) throws {
+        guard let redirectURI, !redirectURI.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        guard
+            RedirectURIPolicy.isValid(
+                redirectURI, allowedOrigins: configuration.allowedOrigins, serverURL: configuration.issuer)
+        else { throw AuthorizerError.invalid("invalid redirect URI") }
     }
 
     /// Sets a new password from a reset token and ends every session of the user.

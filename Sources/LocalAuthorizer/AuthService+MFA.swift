@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Logging
 import PlatformDB
 
 /// Multi-factor sign-in as Authorizer 2.4 runs it (`internal/service/mfa_gate.go`, `login.go`,
@@ -107,10 +108,11 @@ extension AuthService {
             userID: user.id, codeHash: Self.otpHash(code, userID: user.id), expiresAt: now + Self.mailedCodeLifetime)
         try await store.addToOutbox(
             OutboxMessage(
-                id: UUID().uuidString.lowercased(), recipient: user.email, kind: "email_otp", link: "", code: code,
+                id: OutboxMessage.newID(), recipient: user.email, kind: "email_otp", link: "", code: code,
                 createdAt: now))
-        logger.notice(
-            "mail queued; read it at GET /_dev/outbox", metadata: ["kind": "email_otp", "user_id": "\(user.id)"])
+        var metadata: Logger.Metadata = ["kind": "email_otp", "user_id": "\(user.id)"]
+        if configuration.logMailLinks { metadata["code"] = "\(code)" }
+        logger.notice("mail queued; read it at GET /_dev/outbox", metadata: metadata)
     }
 
     static func otpHash(_ code: String, userID: String) -> String {
@@ -329,6 +331,7 @@ extension AuthService {
         }
         let email = (email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         guard Self.isEmail(email) else { throw AuthorizerError.invalid("invalid email address") }
+        try checkRedirect(redirectURI)
         var user = try await store.user(email: email)
         if user == nil {
             guard configuration.enableSignup else {

@@ -79,6 +79,9 @@ public struct AuthorizerConfiguration: Sendable {
     /// `--enable-magic-link-login` (off by default); links are mailed only while email
     /// verification is on (`service/magic_link_login.go`).
     public var enableMagicLinkLogin = false
+    /// `platform dev` only: log each mail's link or code, since no mail is sent. Off otherwise:
+    /// a link or code is a credential.
+    public var logMailLinks = false
 
     /// The algorithms this server signs with: Authorizer 2.4's `--jwt-type` values
     /// (`internal/token/provider.go`).

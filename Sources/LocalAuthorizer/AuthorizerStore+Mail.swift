@@ -16,6 +16,15 @@ struct OutboxMessage: Sendable, Encodable {
     private enum CodingKeys: String, CodingKey {
         case id, recipient = "to", kind, link, code, createdAt = "created_at"
     }
+
+    /// An id that sorts in sending order (the outbox is read by `created_at`, then `id`): the
+    /// wall clock in nanoseconds, then a UUID.
+    static func newID() -> String {
+        let nanos = UInt64(Date().timeIntervalSince1970 * 1_000_000_000)
+        let digits = String(nanos)
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + "-"
+            + UUID().uuidString.lowercased()
+    }
 }
 
 extension AuthorizerStore {

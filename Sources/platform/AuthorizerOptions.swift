@@ -44,6 +44,12 @@ struct AuthorizerOptions: ParsableArguments {
             "1, 2 (2.4 and later) or 2.0 to 2.3; detected with meta, else the schema, when absent. Env: AUTHORIZER_VERSION"
     )
     var version: String?
+    @Option(
+        name: .customLong("web-app-url"),
+        help:
+            "Where users open the web app (scheme, host and port); Authorizer's reset links then lead there, so its --allowed-origins must name this origin. Env: WEB_APP_URL. Default: Authorizer's own reset page"
+    )
+    var webAppURL: String?
     @Option(name: .customLong("guard-mode"), help: "remote, local or hybrid. Env: GUARD_MODE. Default: hybrid")
     var guardMode: String?
     @Option(
@@ -78,6 +84,7 @@ struct AuthorizerOptions: ParsableArguments {
             .authorizerAdminSecret: adminSecret.map { [$0] }, .authorizerJWTSecret: jwtSecret.map { [$0] },
             .authorizerPreviousJWTSecret: previousJWTSecret.map { [$0] },
             .authorizerIssuer: issuer.map { [$0] }, .authorizerVersion: version.map { [$0] },
+            .webAppURL: webAppURL.map { [$0] },
             .guardMode: guardMode.map { [$0] }, .sessionCheckInterval: sessionCheckInterval.map { [$0] },
             .superAdmins: superAdmins, .roleMapping: roleMappings, .reconcileInterval: reconcileInterval.map { [$0] },
         ]
@@ -102,6 +109,12 @@ struct AuthorizerOptions: ParsableArguments {
             )
         }
         result.issuer = settings.text(.authorizerIssuer)
+        if let text = settings.text(.webAppURL) {
+            guard let parts = URLComponents(string: text), ["http", "https"].contains(parts.scheme ?? ""),
+                parts.host?.isEmpty == false
+            else { throw settings.refusal(.webAppURL, text, "is not an http or https URL") }
+            result.webAppURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+        }
         if let text = settings.text(.authorizerVersion) {
             guard let parsed = AuthorizerVersion(setting: text) else {
                 throw settings.refusal(.authorizerVersion, text, "is not 1, 2 (2.4 and later) or 2.0 to 2.3")

@@ -68,6 +68,11 @@ struct DevCommand: AsyncParsableCommand {
         authorizer.env = "e2e"
         authorizer.disableMFA = disableMFA
         authorizer.enforceMFA = enforceMFA
+        // No mail leaves dev: each link or code is logged, and listed at the web app's #/dev/outbox.
+        authorizer.logMailLinks = true
+        // The web app's origin may receive reset links (validators/url.go), and the gateway's calls
+        // come from the Authorizer's own origin.
+        authorizer.allowedOrigins = ["http://127.0.0.1:\(port)", "http://127.0.0.1:\(authorizerPort)"]
         var webhooks = WebhookAuthentication()
         webhooks.authorizerSecret = secrets.clientSecret
         var settings = AuthorizerSettings(
@@ -77,10 +82,14 @@ struct DevCommand: AsyncParsableCommand {
         settings.roles = RoleMapping(superAdmins: Set(superAdmins))
         // Served over http://127.0.0.1, where a Secure cookie would not be sent back.
         settings.sessionCookieSecure = false
+        settings.webAppURL = "http://127.0.0.1:\(port)"
         var gateway = GatewayConfiguration(
             host: "127.0.0.1", port: port, databaseURL: try options.resolvedDatabaseURL(), migrateOnStart: true,
             authorizer: settings, webhooks: webhooks)
         gateway.metrics = MetricsBootstrap.registry
+        let outboxURL = "http://127.0.0.1:\(authorizerPort)"
+        let adminSecret = secrets.adminSecret
+        gateway.devOutbox = { try await readDevOutbox(authorizerURL: outboxURL, adminSecret: adminSecret) }
 
         // Written unbuffered so it shows before the servers' own log lines.
         FileHandle.standardOutput.write(

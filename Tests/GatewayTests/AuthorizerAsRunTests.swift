@@ -474,4 +474,34 @@ import _CryptoExtras
             }
         }
     }
+
+    /// With `--web-app-url`, the reset link Authorizer mails is the web app's own route plus
+    /// `?token=` (`utils.GetForgotPasswordURL`); Authorizer must allow that origin, and when it
+    /// does not (`validators/url.go`) the gateway says which setting to change.
+    @Test func theResetLinkLeadsToTheWebApp() async throws {
+        try await GatewayHarness.with(
+            mode: .hybrid,
+            authorizerConfigure: { $0.allowedOrigins = ["http://localhost", "http://webapp.example:8080"] },
+            configure: { $0.authorizer?.webAppURL = "http://webapp.example:8080" }
+        ) { h in
+            try #require(try await h.signup("reset@example.com").status == .created)
+            let asked = try await h.request(.post, "/auth/forgot-password", json: ["email": "reset@example.com"])
+            #expect(asked.status == .accepted, "\(asked.text)")
+            let link = try #require(try await h.mailedLink(kind: "forgot_password"))
+            #expect(link.hasPrefix("http://webapp.example:8080/#/reset-password?token="), "\(link)")
+            let token = String(link.dropFirst("http://webapp.example:8080/#/reset-password?token=".count))
+            let reset = try await h.request(
+                .post, "/auth/reset-password",
+                json: ["token": token, "password": "N3w!password", "confirmPassword": "N3w!password"])
+            #expect(reset.status == .ok, "\(reset.text)")
+        }
+        try await GatewayHarness.with(
+            mode: .hybrid, configure: { $0.authorizer?.webAppURL = "http://webapp.example:8080" }
+        ) { h in
+            try #require(try await h.signup("reset2@example.com").status == .created)
+            let refused = try await h.request(.post, "/auth/forgot-password", json: ["email": "reset2@example.com"])
+            #expect(refused.status == .badGateway, "\(refused.text)")
+            #expect(refused.json["detail"].string?.contains("--allowed-origins") == true)
+        }
+    }
 }

@@ -209,6 +209,18 @@ struct GatewayHarness: Sendable {
         return messages?.last(where: { $0["kind"] as? String == "email_otp" })?["code"] as? String
     }
 
+    /// The newest link of `kind` the local Authorizer "mailed".
+    func mailedLink(kind: String) async throws -> String? {
+        var request = HTTPClientRequest(url: authorizerURL + "/_dev/outbox")
+        request.headers.add(name: "x-authorizer-admin-secret", value: authorizer.adminSecret)
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let messages =
+            (try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["messages"]
+            as? [[String: Any]]
+        return messages?.last(where: { $0["kind"] as? String == kind })?["link"] as? String
+    }
+
     /// The `token` of the newest link of `kind` the local Authorizer "mailed".
     func mailedToken(kind: String) async throws -> String? {
         var request = HTTPClientRequest(url: authorizerURL + "/_dev/outbox")

@@ -157,13 +157,27 @@ import Testing
         }
     }
 
+    /// `validators/url.go` `IsValidRedirectURI`: with `*` only the server's own host and port.
+    @Test func redirectURIsFollowAuthorizersRule() {
+        let own = "http://127.0.0.1:8081"
+        #expect(RedirectURIPolicy.isValid("http://127.0.0.1:8081/app", allowedOrigins: ["*"], serverURL: own))
+        #expect(!RedirectURIPolicy.isValid("http://127.0.0.1:8080/#/x", allowedOrigins: ["*"], serverURL: own))
+        #expect(!RedirectURIPolicy.isValid("javascript:alert(1)", allowedOrigins: ["*"], serverURL: own))
+        let list = ["http://127.0.0.1:8080", "https://*.example.com"]
+        #expect(RedirectURIPolicy.isValid("http://127.0.0.1:8080/#/reset", allowedOrigins: list, serverURL: own))
+        #expect(RedirectURIPolicy.isValid("https://app.example.com/x", allowedOrigins: list, serverURL: own))
+        #expect(!RedirectURIPolicy.isValid("https://example.com/x", allowedOrigins: list, serverURL: own))
+        #expect(!RedirectURIPolicy.isValid("https://evil-example.com/x", allowedOrigins: list, serverURL: own))
+        #expect(RedirectURIPolicy.isValid("https://secure.example.com:443/x", allowedOrigins: list, serverURL: own))
+    }
+
     @Test func aMagicLinkSignsInOnce() async throws {
         try await Harness.with(configure: {
             $0.enableMagicLinkLogin = true; $0.enableEmailVerification = true
         }) { h in
             let sent = try await h.graphql(
                 "mutation ($p: MagicLinkLoginRequest!) { magic_link_login(params: $p) { message } }",
-                variables: ["p": ["email": "link@example.com", "redirect_uri": h.origin + "/app"]]
+                variables: ["p": ["email": "link@example.com"]]
             ).json
             #expect(sent["data"]["magic_link_login"]["message"].string == AuthService.magicLinkSent)
             let token = try #require(try await h.mailedToken(kind: "magic_link_login"))

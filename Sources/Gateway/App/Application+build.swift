@@ -108,6 +108,7 @@ func buildRouter(_ services: GatewayServices) throws -> Router<GatewayRequestCon
             InvitationController(store: stores.invitations, loader: auth.loader, crossTenant: stores.crossTenant),
         ]
     }
+    if let read = services.configuration.devOutbox { controllers.append(DevOutboxController(read: read)) }
     for controller in controllers { controller.addRoutes(to: routes) }
     return router
 }

@@ -35,6 +35,10 @@ public struct AuthorizerSettings: Sendable {
     /// Whether the web app's session cookie (``AuthController/sessionCookie``) is `Secure`; only
     /// `platform dev`, served over `http://127.0.0.1`, turns it off.
     public var sessionCookieSecure = true
+    /// Where users open the web app (`http(s)://host[:port]`, no trailing slash): the reset links
+    /// Authorizer mails lead to `<webAppURL>/#/reset-password?token=…` (Authorizer's
+    /// `--allowed-origins` must name this origin, `validators/url.go`). Nil: Authorizer's own page.
+    public var webAppURL: String?
 
     public init(url: String, clientID: String, adminSecret: String? = nil) {
         self.url = url

@@ -1,4 +1,5 @@
 import AuthorizerClient
+import Foundation
 import PlatformDB
 import Prometheus
 
@@ -44,6 +45,9 @@ public struct GatewayConfiguration: Sendable {
     public var tenantKey: String?
     /// PostgreSQL connections this instance may open (`serve` keeps them all open).
     public var databasePoolSize = 20
+    /// `platform dev` only: reads the local Authorizer's outbox for `GET /dev/outbox`; nil serves
+    /// no such route.
+    public var devOutbox: (@Sendable () async throws -> Data)?
 
     public init(
         host: String = "127.0.0.1",

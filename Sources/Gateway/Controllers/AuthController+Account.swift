@@ -68,7 +68,18 @@ extension AuthController {
         let started = ContinuousClock.now
         let message: String
         do {
-            message = try await authorizer { try await client.forgotPassword(email: email) }
+            do {
+                message = try await client.forgotPassword(
+                    email: email, redirectURI: webAppURL.map { $0 + "/#/reset-password" })
+            } catch AuthorizerClientError.invalidArgument("invalid redirect URI") {
+                throw Problem(
+                    .badGateway, type: "authorizer-configuration", title: "Identity provider misconfigured",
+                    detail:
+                        "Authorizer refuses the web app's address (--web-app-url) in its links: add that origin to Authorizer's --allowed-origins"
+                )
+            } catch let error as AuthorizerClientError {
+                throw Problem.from(error)
+            }
         } catch {
             await throttle.forgotPasswordFloor.pad(since: started)
             throw error

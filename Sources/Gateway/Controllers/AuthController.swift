@@ -21,6 +21,7 @@ struct AuthController: RouteAdding, Sendable {
     let throttle: AuthThrottle
     let ownership: EmailOwnership
     let cookieSecure: Bool
+    let webAppURL: String?
 
     init(auth: AuthServices, stores: Stores) {
         client = auth.client
@@ -36,6 +37,7 @@ struct AuthController: RouteAdding, Sendable {
         throttle = auth.throttle
         ownership = auth.ownership
         cookieSecure = auth.settings.sessionCookieSecure
+        webAppURL = auth.settings.webAppURL
     }
 
     func addRoutes(to routes: RouteGroups) {
