@@ -106,4 +106,22 @@ import Testing
             }
         }
     }
+
+    /// Authorizer's password refusals come back on the field at fault, in this product's words,
+    /// not Authorizer's raw text (`validators/password.go`).
+    @Test func aRefusedPasswordIsNamedOnItsField() async throws {
+        try await GatewayHarness.with(mode: .hybrid) { h in
+            let weak = try await h.request(
+                .post, "/auth/signup",
+                json: ["email": "weak@example.com", "password": "weakpass", "confirmPassword": "weakpass"])
+            #expect(weak.status == .badRequest, "\(weak.text)")
+            #expect(weak.json["field"].string == "password")
+            #expect(weak.json["detail"].string?.contains("6 to 36 characters") == true)
+            #expect(weak.json["detail"].string?.contains("password is not valid") == false, "\(weak.text)")
+            let differ = try await h.request(
+                .post, "/auth/signup",
+                json: ["email": "differ@example.com", "password": "Str0ng!pass", "confirmPassword": "Str0ng!pasX"])
+            #expect(differ.status == .badRequest && differ.json["field"].string == "confirmPassword", "\(differ.text)")
+        }
+    }
 }

@@ -91,9 +91,12 @@ extension AuthController {
     func resetPassword(_ request: Request) async throws -> MessageDTO {
         let body = try await JSONBody.decode(
             ResetPasswordRequest.self, from: request, allowed: ResetPasswordRequest.fields)
-        let message = try await authorizer {
-            try await client.resetPassword(
+        let message: String
+        do {
+            message = try await client.resetPassword(
                 token: body.token, password: body.password, confirmPassword: body.confirmPassword)
+        } catch let error as AuthorizerClientError {
+            throw Problem.passwordRefusal(error) ?? Problem.from(error)
         }
         return MessageDTO(message: message)
     }

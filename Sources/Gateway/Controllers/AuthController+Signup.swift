@@ -50,7 +50,7 @@ extension AuthController {
                 familyName: try body.lastName.map { try JSONBody.text($0, field: "lastName", max: 100) },
                 scope: wantsCookie(request) ? Self.offlineScope : nil)
         } catch let error as AuthorizerClientError {
-            throw Problem.from(error)
+            throw Problem.passwordRefusal(error) ?? Problem.from(error)
         }
         if answer.isMFAStep {
             // 2.4 with MFA on answers "Proceed to mfa setup" and no token: the account exists, and

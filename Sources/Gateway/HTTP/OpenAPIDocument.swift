@@ -124,6 +124,16 @@ enum OpenAPIDocument {
                 method: "PATCH", path: "/auth/me", summary: "Change the signed-in user's names (at Authorizer too).",
                 tag: "auth", body: .json("ProfilePatch"), success: [200: "User"], errors: [400, 401, 403, 429, 502]),
             Operation(
+                method: "POST", path: "/auth/session",
+                summary:
+                    "The web app's session: a fresh access token and the user, from the HttpOnly cookie that sign-ins set when asked with `X-Platform-Session: cookie` (the refresh token, rotated here). Same origin only: 403 `csrf-refused` without that header or from another Origin; 401 `no-session` without a usable cookie.",
+                tag: "auth", success: [200: "Session"], errors: [401, 403, 429, 502, 503]),
+            Operation(
+                method: "DELETE", path: "/auth/session",
+                summary:
+                    "End the web app's session: the cookie's refresh token is revoked at Authorizer and the cookie cleared.",
+                tag: "auth", success: [204: nil], errors: [403, 429, 502, 503]),
+            Operation(
                 method: "POST", path: "/auth/logout",
                 summary: "End the session at Authorizer; the token is refused from now on.", tag: "auth",
                 success: [204: nil], errors: [429, 502]),

@@ -21,6 +21,21 @@ extension Problem {
     }
 
     /// How each Authorizer failure reaches the client.
+    /// Authorizer's refusal of a new password, in this product's words on the field at fault
+    /// (`validators/password.go`: 6 to 36 characters, and the strong rule when it is on); nil for
+    /// any other refusal.
+    static func passwordRefusal(_ error: AuthorizerClientError) -> Problem? {
+        guard case .invalidArgument(let message) = error else { return nil }
+        let lower = message.lowercased()
+        if lower.contains("confirm password") {
+            return badRequest("The two passwords differ: type the same password twice.", field: "confirmPassword")
+        }
+        guard lower.contains("password") else { return nil }
+        return badRequest(
+            "Choose a password of 6 to 36 characters with an upper and a lower case letter, a digit and a symbol.",
+            field: "password")
+    }
+
     static func from(_ error: AuthorizerClientError) -> Problem {
         switch error {
         case .unauthenticated(let message):

@@ -1,9 +1,12 @@
-// The gateway's API, with the session kept in memory only (never in localStorage or a cookie):
-// a reload signs the user out. The access token is refreshed with the refresh token shortly
-// before it expires, and once more if a request is refused with 401.
+// The gateway's API. The access token is kept in memory only; the refresh token never reaches
+// this script: the gateway keeps it in an HttpOnly cookie scoped to /auth/session (every request
+// says `X-Platform-Session: cookie`). A reload or a new tab asks /auth/session for a fresh access
+// token, so the session survives both. Refreshes are serialised across tabs with a Web Lock,
+// since each one spends the cookie's refresh token.
 
-const session = { accessToken: null, refreshToken: null, expiresAt: 0, user: null, client: null };
+const session = { accessToken: null, expiresAt: 0, user: null, client: null };
 const listeners = new Set();
+const sessionHeader = { 'X-Platform-Session': 'cookie' };
 
 /** An answer of the API that is not a success, with the problem body's words. */
 export class ApiError extends Error {
@@ -21,10 +24,9 @@ export function currentSession() { return session; }
 export function onSessionChange(listener) { listeners.add(listener); }
 function changed() { for (const listener of listeners) listener(session); }
 
-/** Keeps the tokens and user of a signup, login or verification answer. */
+/** Keeps the access token and user of a signup, login, verification or resumed session. */
 export async function startSession(answer) {
   session.accessToken = answer.accessToken || null;
-  session.refreshToken = answer.refreshToken || null;
   session.expiresAt = answer.expiresIn ? Date.now() + answer.expiresIn * 1000 : 0;
   session.user = answer.user || null;
   session.client = null;
@@ -40,37 +42,50 @@ export async function reloadIdentity() {
   changed();
 }
 
-export function endSession() {
-  Object.assign(session, { accessToken: null, refreshToken: null, expiresAt: 0, user: null, client: null });
+/** Forgets the session in this page and ends it at the gateway (the cookie) and Authorizer. */
+export async function endSession() {
+  const token = session.accessToken;
+  Object.assign(session, { accessToken: null, expiresAt: 0, user: null, client: null });
   changed();
+  try {
+    if (token) await send('POST', '/auth/logout', undefined, false, { Authorization: `Bearer ${token}` });
+  } catch { /* already ended, or unreachable: the cookie below still goes */ }
+  await send('DELETE', '/auth/session', undefined, false);
 }
 
 let refreshing = null;
 
-/** One refresh at a time (the token is spent on use). The refresh token is dropped only when the
- * gateway refuses it (400, 401): a 429, a 503 or a network error keeps the user signed in. */
+/** A fresh access token from the session cookie; one at a time in this tab and across tabs. */
 function refresh() {
   if (!refreshing) {
-    const token = session.refreshToken;
-    refreshing = send('POST', '/auth/refresh', { refreshToken: token }, false)
-      .then(({ data }) => {
-        session.accessToken = data.accessToken;
-        session.refreshToken = data.refreshToken || null;
-        session.expiresAt = data.expiresIn ? Date.now() + data.expiresIn * 1000 : 0;
-      })
-      .catch((error) => {
-        if (error instanceof ApiError && (error.status === 400 || error.status === 401) && session.refreshToken === token) {
-          session.refreshToken = null;
-        }
-        throw error;
-      })
-      .finally(() => { refreshing = null; });
+    const exchange = async () => {
+      const { data } = await send('POST', '/auth/session', undefined, false);
+      session.accessToken = data.accessToken;
+      session.expiresAt = data.expiresIn ? Date.now() + data.expiresIn * 1000 : 0;
+      session.user = data.user || session.user;
+      return data;
+    };
+    const locked = navigator.locks ? navigator.locks.request('platform-session', exchange) : exchange();
+    refreshing = locked.finally(() => { refreshing = null; });
   }
   return refreshing;
 }
 
+/** On page load: the session this browser already has, if any (a reload, a new tab). */
+export async function resumeSession() {
+  try {
+    const data = await refresh();
+    session.client = null;
+    await reloadIdentity();
+    return data;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return null;
+    throw error;
+  }
+}
+
 async function send(method, path, body, auth, headers = {}) {
-  const request = { method, headers: { Accept: 'application/json', ...headers } };
+  const request = { method, headers: { Accept: 'application/json', ...sessionHeader, ...headers }, credentials: 'same-origin' };
   if (body !== undefined) {
     request.headers['Content-Type'] = 'application/json';
     request.body = JSON.stringify(body);
@@ -89,18 +104,18 @@ async function send(method, path, body, auth, headers = {}) {
     const problem = data && typeof data === 'object' ? data : { title: response.statusText };
     throw new ApiError(response.status, problem);
   }
-  return { data, etag: response.headers.get('ETag') };
+  return { data, etag: response.headers.get('ETag'), status: response.status };
 }
 
-/** Calls the API; answers `{ data, etag }`. */
+/** Calls the API; answers `{ data, etag, status }`. */
 export async function call(method, path, body, { auth = true, headers = {} } = {}) {
-  if (auth && session.refreshToken && session.expiresAt && Date.now() > session.expiresAt - 60_000) {
+  if (auth && session.accessToken && session.expiresAt && Date.now() > session.expiresAt - 60_000) {
     try { await refresh(); } catch { /* the request below is refused and says why */ }
   }
   try {
     return await send(method, path, body, auth, headers);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401 && auth && session.refreshToken) {
+    if (error instanceof ApiError && error.status === 401 && auth && session.accessToken) {
       await refresh();
       return send(method, path, body, auth, headers);
     }

@@ -1,8 +1,33 @@
-// Signing up (a new company, or an invitation's link), logging in and out, forgotten passwords
-// and email verification.
+// Signing up (a new company, or an invitation's link), logging in and out, second factors
+// (an authenticator app, recovery codes, an emailed code), forgotten passwords, email
+// verification, and the dev outbox.
 
-import { api, currentSession, endSession, reloadIdentity, startSession } from './api.js';
-import { field, form, go, h } from './dom.js';
+import { ApiError, api, call, currentSession, endSession, reloadIdentity, startSession } from './api.js';
+import { field, form, formatDate, go, h } from './dom.js';
+
+/** Authorizer's password rule (6 to 36 characters; the strong rule, on by default). */
+const passwordRule = 'Use 6 to 36 characters, with an upper and a lower case letter, a digit and a symbol.';
+
+/** The second-factor step of a sign-in in progress: kept in memory only, never stored. */
+let challenge = null;
+
+/** Whether this gateway is `platform dev` (it serves the dev outbox); asked once. */
+let devMode = null;
+export async function isDev() {
+  if (devMode === null) {
+    try {
+      const response = await fetch('/dev/outbox');
+      devMode = response.ok;
+    } catch { devMode = false; }
+  }
+  return devMode;
+}
+
+/** In dev, a word that no mail leaves, and where to read it. */
+async function devMailNote() {
+  if (!(await isDev())) return null;
+  return h('p', { class: 'hint dev-note' }, 'No email is sent in dev: read it in the ', h('a', { href: '#/dev/outbox' }, 'dev outbox'), '.');
+}
 
 /** Names, email and a new password: the fields of every signup form. */
 function accountFields() {
@@ -17,20 +42,25 @@ function accountFields() {
 function passwordFields() {
   return [
     field('Password', { name: 'password', type: 'password', autocomplete: 'new-password', required: true,
-      hint: '6 to 36 characters, with an upper and a lower case letter, a digit and a symbol.' }),
+      minlength: 6, maxlength: 36, hint: passwordRule }),
     field('Confirm password', { name: 'confirmPassword', type: 'password', autocomplete: 'new-password', required: true }),
   ];
 }
 
-/** After signup, login or verification: the app, or what is still missing. */
-async function signedIn(answer, notice) {
+/** After signup, login or verification: the app, the second factor asked for, or what is still missing. */
+async function signedIn(answer, notice, then = '/workflows') {
+  if (answer.next) {
+    challenge = { ...answer.next, message: answer.message, then };
+    go('/mfa');
+    return;
+  }
   if (!answer.accessToken) {
     notice(answer.message || 'Check your email to verify your address, then sign in.');
     go('/verify-email');
     return;
   }
   await startSession(answer);
-  go('/workflows');
+  go(then);
 }
 
 export function login({ notice }) {
@@ -40,7 +70,7 @@ export function login({ notice }) {
       field('Email', { name: 'email', type: 'email', autocomplete: 'username', required: true }),
       field('Password', { name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
     ], 'Sign in', async (values) => {
-      const answer = await api('POST', '/auth/login', { email: values.email, password: values.password, offlineAccess: true }, { auth: false });
+      const answer = await api('POST', '/auth/login', { email: values.email, password: values.password }, { auth: false });
       await signedIn(answer, notice);
     }),
     h('p', {}, h('a', { href: '#/signup' }, 'Create a company account'), ' · ', h('a', { href: '#/forgot-password' }, 'Forgot your password?')),
@@ -93,14 +123,15 @@ export function join({ query, notice }) {
   ];
 }
 
-export function forgotPassword({ notice }) {
+export async function forgotPassword({ notice }) {
   return [
     h('h1', { tabindex: -1 }, 'Forgot your password?'),
+    await devMailNote(),
     form({ 'aria-label': 'Forgot password' }, [field('Email', { name: 'email', type: 'email', autocomplete: 'email', required: true })],
       'Send a reset link', async (values) => {
         const answer = await api('POST', '/auth/forgot-password', { email: values.email }, { auth: false });
         notice(answer.message || 'If the address has an account, a reset link is on its way.');
-        go('/reset-password');
+        go((await isDev()) ? '/dev/outbox' : '/login');
       }),
   ];
 }
@@ -148,12 +179,140 @@ export function onboarding() {
 
 export async function logout(notice) {
   try {
-    await api('POST', '/auth/logout');
+    await endSession();
   } finally {
-    endSession();
     notice('You are signed out.');
     go('/login');
   }
+}
+
+/** `#/mfa`: the second factor of the sign-in in progress. */
+export function mfa({ notice }) {
+  if (!challenge) {
+    notice('That sign-in step has ended. Sign in again.', true);
+    go('/login');
+    return [];
+  }
+  const current = challenge;
+  const finish = async (path, code) => {
+    try {
+      const answer = await api('POST', path, code === undefined ? { handle: current.handle } : { handle: current.handle, code }, { auth: false });
+      challenge = null;
+      await signedIn(answer, notice, current.then);
+    } catch (error) {
+      if (error instanceof ApiError && error.type === 'challenge-expired') {
+        challenge = null;
+        notice('This sign-in took too long and has ended. Sign in again.', true);
+        go('/login');
+        return;
+      }
+      throw error;
+    }
+  };
+  const codeField = (label, hint, attributes = {}) => field(label, {
+    name: 'code', required: true, autocomplete: 'one-time-code', hint, ...attributes });
+  const totpForm = () => form({ 'aria-label': 'Authenticator code' },
+    [codeField('Code from your authenticator app', '6 digits; a new one every 30 seconds.', { inputmode: 'numeric', maxlength: 6, pattern: '[0-9]{6}' })],
+    'Verify', (values) => finish('/auth/mfa/verify', values.code.trim()));
+  const emailForm = () => form({ 'aria-label': 'Email code' },
+    [codeField('Code from the email', '6 letters and digits, valid for one minute.', { maxlength: 6, autocapitalize: 'characters' })],
+    'Verify', (values) => finish('/auth/mfa/email-code', values.code.trim().toUpperCase()));
+  const sendEmail = (text) => {
+    const button = h('button', { type: 'button', class: 'secondary', id: 'send-email-code' }, text);
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const answer = await api('POST', '/auth/mfa/email', { handle: current.handle }, { auth: false });
+        challenge = { ...answer.next, message: answer.message, then: current.then };
+        notice('A code is on its way to your email.');
+        go('/mfa');
+      } catch (error) {
+        notice(error.message, true);
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return button;
+  };
+  const views = [];
+  if (current.step === 'mfa-enrol') {
+    views.push(h('h1', { tabindex: -1 }, 'Set up two-step sign-in'));
+    if (current.totp) {
+      const codes = current.totp.recoveryCodes || [];
+      const copy = h('button', { type: 'button', class: 'secondary', id: 'copy-recovery-codes' }, 'Copy the recovery codes');
+      copy.addEventListener('click', async () => {
+        try {
+          await navigator.clipboard.writeText(codes.join('\n'));
+          copy.textContent = 'Copied';
+        } catch {
+          copy.textContent = 'Select the codes and copy them';
+        }
+      });
+      views.push(
+        h('ol', { class: 'steps' },
+          h('li', {}, 'Scan this code with an authenticator app (Google Authenticator, 1Password, Aegis…).',
+            current.totp.scannerImage ? h('img', { src: current.totp.scannerImage, alt: 'QR code to add this account to an authenticator app', class: 'qr', width: 200, height: 200 }) : null,
+            h('p', { class: 'hint' }, 'Cannot scan? Enter this key instead: ', h('code', { id: 'totp-secret', class: 'secret' }, current.totp.secret))),
+          h('li', {}, 'Keep these recovery codes somewhere safe. Each signs you in once if you lose your phone. They are shown only now.',
+            h('ul', { class: 'recovery-codes', id: 'recovery-codes' }, codes.map((code) => h('li', {}, h('code', {}, code)))),
+            copy),
+          h('li', {}, 'Enter the code the app shows.', totpForm())));
+    } else {
+      views.push(h('p', {}, 'Choose a second factor for your account.'));
+    }
+    const choices = [];
+    if (current.methods.includes('email')) choices.push(sendEmail('Use a code by email instead'));
+    if (current.canSkip) {
+      const skip = h('button', { type: 'button', class: 'link', id: 'skip-mfa' }, 'Skip for now');
+      skip.addEventListener('click', async () => {
+        try {
+          await finish('/auth/mfa/skip');
+        } catch (error) {
+          skip.remove();
+          notice(error instanceof ApiError && error.type === 'mfa-enrolment-required'
+            ? 'Your organisation requires a second factor: set one up to continue.' : error.message, true);
+        }
+      });
+      choices.push(skip);
+    }
+    if (choices.length) views.push(h('div', { class: 'actions choices' }, choices));
+  } else if (current.step === 'mfa-verify') {
+    views.push(h('h1', { tabindex: -1 }, 'Two-step sign-in'), totpForm());
+    const recovery = h('details', { class: 'recovery' },
+      h('summary', {}, 'Lost your phone? Use a recovery code'),
+      form({ 'aria-label': 'Recovery code' }, [codeField('Recovery code', 'One of the codes you kept when you set up two-step sign-in; each works once.', { autocomplete: 'off' })],
+        'Sign in with the recovery code', (values) => finish('/auth/mfa/recovery', values.code.trim().toLowerCase())));
+    views.push(recovery);
+  } else {
+    views.push(h('h1', { tabindex: -1 }, 'Check your email'),
+      h('p', {}, 'We emailed you a one-time code. Enter it below.'), emailForm(),
+      h('div', { class: 'actions choices' }, sendEmail('Send a new code')));
+    devMailNote().then((note) => { if (note) document.querySelector('main h1')?.after(note); });
+  }
+  views.push(h('p', { class: 'hint' }, `This step expires at ${formatDate(current.expiresAt)}. `, h('a', { href: '#/login' }, 'Start again')));
+  return views;
+}
+
+/** `#/dev/outbox` (platform dev only): the mails the local Authorizer would have sent. */
+export async function devOutbox() {
+  if (!(await isDev())) {
+    return [h('h1', { tabindex: -1 }, 'No outbox here'), h('p', {}, 'The outbox exists only under platform dev, where no email is sent.')];
+  }
+  const { data } = await call('GET', '/dev/outbox', undefined, { auth: false });
+  const messages = (data.messages || []).slice().reverse();
+  const describe = { forgot_password: 'Password reset', verify_email: 'Email verification', magic_link_login: 'Magic link', email_otp: 'One-time code' };
+  return [
+    h('h1', { tabindex: -1 }, 'Dev outbox'),
+    h('p', { class: 'hint' }, 'No email leaves platform dev. Every mail the local Authorizer would have sent is listed here, newest first.'),
+    messages.length === 0 ? h('p', {}, 'Nothing was sent yet.') : h('ul', { class: 'outbox' }, messages.map((message) => {
+      const link = message.link && message.link.startsWith(location.origin) ? '#' + (message.link.split('#')[1] || '/') : message.link;
+      return h('li', { class: 'outbox-message', 'data-kind': message.kind },
+        h('strong', {}, describe[message.kind] || message.kind), ' to ', h('span', { class: 'recipient' }, message.to),
+        ' · ', formatDate(message.created_at * 1000),
+        message.code ? h('p', {}, 'Code: ', h('code', { class: 'code' }, message.code)) : null,
+        message.link ? h('p', {}, h('a', { href: link, class: 'mail-link' }, 'Open the link')) : null);
+    })),
+  ];
 }
 
 function withoutEmpty(values) {

@@ -2,7 +2,7 @@
 // tenant) and the one place where a refused request becomes words on the page.
 
 import * as admin from './admin.js';
-import { ApiError, currentSession, endSession, isAdmin, onSessionChange, reloadIdentity } from './api.js';
+import { ApiError, currentSession, endSession, isAdmin, onSessionChange, reloadIdentity, resumeSession } from './api.js';
 import * as auth from './auth.js';
 import { currentRoute, go, h } from './dom.js';
 import * as reports from './reports.js';
@@ -32,6 +32,8 @@ const routes = [
   [/^\/forgot-password$/, auth.forgotPassword, 'public'],
   [/^\/reset-password$/, auth.resetPassword, 'public'],
   [/^\/verify-email$/, auth.verifyEmail, 'public'],
+  [/^\/mfa$/, auth.mfa, 'public'],
+  [/^\/dev\/outbox$/, auth.devOutbox, 'public'],
   [/^\/onboarding$/, auth.onboarding, 'signed-in'],
   [/^\/workflows$/, workflows.list, 'member'],
   [/^\/workflows\/new$/, workflows.create, 'admin'],
@@ -107,7 +109,7 @@ function failed(error) {
   }
   const ended = error.status === 401 || ['user-suspended', 'user-deleted', 'tenant-suspended'].includes(error.type);
   if (ended) {
-    endSession();
+    endSession().catch(() => { /* the session is gone from this page either way */ });
     notice(error.status === 401 ? 'Your session has ended. Sign in again.' : error.message, true);
     return go('/login');
   }
@@ -126,4 +128,5 @@ window.addEventListener('unhandledrejection', (event) => {
   event.preventDefault();
   failed(event.reason);
 });
-render();
+// A reload or a new tab: the session this browser already has, before the first page.
+resumeSession().catch(() => null).finally(render);
