@@ -4,7 +4,9 @@ import SQLKit
 /// The local Authorizer's own tables, prefixed `authorizer_` as Authorizer's are. They live in
 /// the server's own database, never in the platform database.
 enum AuthorizerMigrations {
-    static let all: [any Migration] = [CreateAuthorizerTables(), IndexUsersByCreation(), CreateMFATables()]
+    static let all: [any Migration] = [
+        CreateAuthorizerTables(), IndexUsersByCreation(), CreateMFATables(), CreateAuthorizationCodes(),
+    ]
     static let ledger = "authorizer_migrations"
 
     struct CreateAuthorizerTables: Migration {
@@ -172,6 +174,30 @@ enum AuthorizerMigrations {
                 "ALTER TABLE authorizer_outbox ADD COLUMN code TEXT",
             ]
             for statement in statements { try await sql.raw("\(unsafeRaw: statement)").run() }
+        }
+    }
+}
+
+extension AuthorizerMigrations {
+    /// Authorization codes of `/authorize` (`http_handlers/authorize.go`): single use, 10 minutes,
+    /// bound to the PKCE challenge, the redirect URI, the client and the session they were issued in.
+    struct CreateAuthorizationCodes: Migration {
+        let name = "20261130000001_create_authorization_codes"
+
+        func prepare(on sql: any SQLDatabase, dialect: SQLDialectKind) async throws {
+            try await sql.raw(
+                """
+                CREATE TABLE authorizer_authorization_codes (
+                  code_hash TEXT PRIMARY KEY NOT NULL,
+                  client_id TEXT NOT NULL,
+                  redirect_uri TEXT NOT NULL,
+                  challenge TEXT NOT NULL,
+                  challenge_method TEXT NOT NULL,
+                  session_nonce TEXT NOT NULL,
+                  expires_at BIGINT NOT NULL
+                )
+                """
+            ).run()
         }
     }
 }

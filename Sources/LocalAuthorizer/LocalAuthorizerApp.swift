@@ -40,6 +40,7 @@ public func buildAuthorizerApplication(
     }
     router.get("/healthz") { _, _ in GraphQLEndpoint.json(.ok, ["status": "ok"]) }
     OAuthController(auth: auth, endpoint: endpoint).addRoutes(to: router)
+    AuthorizeController(auth: auth, configuration: configuration).addRoutes(to: router)
 
     var app = Application(
         router: router,
@@ -67,6 +68,7 @@ struct OpenIDConfiguration: Encodable {
     var revocation_endpoint: String
     var end_session_endpoint: String
     var response_types_supported = ["code", "token", "id_token"]
+    var code_challenge_methods_supported = ["S256", "plain"]
     var scopes_supported = ["openid", "email", "profile", "offline_access"]
     var id_token_signing_alg_values_supported: [String]
     var claims_supported = [

@@ -2,8 +2,8 @@ import AuthorizerClient
 import Foundation
 import Hummingbird
 
-/// `POST /oauth/token` (refresh-token grant, with rotation), `POST /oauth/revoke`, and the
-/// development outbox `GET /_dev/outbox`.
+/// `POST /oauth/token` (the authorization-code grant with PKCE, and the refresh-token grant with
+/// rotation), `POST /oauth/revoke`, and the development outbox `GET /_dev/outbox`.
 struct OAuthController: Sendable {
     let auth: AuthService
     let endpoint: GraphQLEndpoint
@@ -14,22 +14,44 @@ struct OAuthController: Sendable {
         router.get("/_dev/outbox") { request, _ in try await outbox(request) }
     }
 
+    /// Not behind the CSRF guard: `http_handlers/csrf.go` exempts `/oauth/token` and
+    /// `/oauth/revoke`, which servers and native apps call without an Origin.
     private func token(_ request: Request) async throws -> Response {
-        if let refusal = endpoint.csrfRefusal(request) { return refusal }
         guard let form = try await Self.form(request) else {
             return Self.oauthError("invalid_request", "unreadable body")
         }
-        guard form["grant_type"] == "refresh_token" else {
-            return Self.oauthError("unsupported_grant_type", "only grant_type=refresh_token is supported")
-        }
-        guard let refreshToken = form["refresh_token"], !refreshToken.isEmpty else {
-            return Self.oauthError("invalid_request", "refresh_token is required")
-        }
+        let grant = (form["grant_type"] ?? "").isEmpty ? "authorization_code" : form["grant_type"] ?? ""
         let result: AuthService.AuthResult
-        do {
-            result = try await auth.refresh(refreshToken)
-        } catch {
-            return Self.oauthError("invalid_grant", "The refresh token is invalid or has expired")
+        switch grant {
+        case "authorization_code":
+            // clientauth.go: the client first, before any code is looked at.
+            let clientID = form["client_id"] ?? ""
+            guard !clientID.isEmpty else {
+                return Self.oauthError("invalid_request", "The client_id parameter is required")
+            }
+            guard clientID == auth.configuration.clientID else {
+                return Self.oauthError("invalid_client", "Client authentication failed")
+            }
+            do {
+                result = try await auth.exchangeCode(
+                    form["code"], verifier: form["code_verifier"], clientID: clientID,
+                    clientSecret: form["client_secret"],
+                    redirectURI: form["redirect_uri"])
+            } catch let failure as OAuthFailure {
+                return GraphQLEndpoint.json(
+                    .init(code: failure.status), ["error": failure.error, "error_description": failure.description])
+            }
+        case "refresh_token":
+            guard let refreshToken = form["refresh_token"], !refreshToken.isEmpty else {
+                return Self.oauthError("invalid_request", "refresh_token is required")
+            }
+            do {
+                result = try await auth.refresh(refreshToken)
+            } catch {
+                return Self.oauthError("invalid_grant", "The refresh token is invalid or has expired")
+            }
+        default:
+            return Self.oauthError("unsupported_grant_type", "grant_type is not supported")
         }
         // http_handlers/token.go: the old refresh token's roles and scope, scope space-joined.
         var body: [String: JSONValue] = [
@@ -45,7 +67,6 @@ struct OAuthController: Sendable {
 
     /// RFC 7009: an unknown or already-invalid token is not an error.
     private func revoke(_ request: Request) async throws -> Response {
-        if let refusal = endpoint.csrfRefusal(request) { return refusal }
         guard let form = try await Self.form(request),
             let token = form["refresh_token"] ?? form["token"], !token.isEmpty
         else { return Self.oauthError("invalid_request", "refresh_token is required") }
