@@ -94,6 +94,37 @@ extension AuthorizerClient {
         if status >= 500 { throw AuthorizerClientError.unavailable("HTTP \(status)") }
     }
 
+    /// Exchanges an authorization code at `/oauth/token` with its PKCE verifier (RFC 7636; never
+    /// retried: a code is spent on first use). A refusal is ``AuthorizerClientError/invalidArgument(_:)``
+    /// with Authorizer's `error_description` (`http_handlers/token.go`).
+    public func exchangeCode(_ code: String, verifier: String, redirectURI: String) async throws
+        -> AuthorizerTokenResponse
+    {
+        try await Self.measured("oauth_token") {
+            let form = [
+                ("grant_type", "authorization_code"), ("client_id", configuration.clientID), ("code", code),
+                ("code_verifier", verifier), ("redirect_uri", redirectURI),
+            ].map { "\($0.0)=\(Self.formEncode($0.1))" }.joined(separator: "&")
+            let (status, body, retryAfter, _) = try await send(
+                path: "/oauth/token", body: Data(form.utf8), contentType: "application/x-www-form-urlencoded",
+                admin: false)
+            guard status == 200 else {
+                if status == 429 { throw AuthorizerClientError.tooManyRequests(retryAfter: retryAfter ?? 1) }
+                if status >= 500 { throw AuthorizerClientError.unavailable("HTTP \(status)") }
+                let refusal = try? JSONDecoder().decode([String: String].self, from: body)
+                let description = refusal?["error_description"] ?? "the code was refused"
+                throw status == 401
+                    ? AuthorizerClientError.unauthenticated(description)
+                    : AuthorizerClientError.invalidArgument(description)
+            }
+            do {
+                return try JSONDecoder().decode(AuthorizerTokenResponse.self, from: body)
+            } catch {
+                throw AuthorizerClientError.protocolError("token response: \(error)")
+            }
+        }
+    }
+
     /// Exchanges a refresh token at `/oauth/token` (never retried: a used token is spent).
     public func refresh(_ refreshToken: String) async throws -> AuthorizerTokenResponse {
         try await Self.measured("oauth_token") { try await exchange(refreshToken) }

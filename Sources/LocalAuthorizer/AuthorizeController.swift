@@ -196,7 +196,7 @@ struct AuthorizeController: Sendable {
             status: status,
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'",
             ],
             body: .init(byteBuffer: ByteBuffer(string: html)))
     }

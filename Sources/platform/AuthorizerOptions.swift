@@ -50,6 +50,12 @@ struct AuthorizerOptions: ParsableArguments {
             "Where users open the web app (scheme, host and port); Authorizer's reset links then lead there, so its --allowed-origins must name this origin. Env: WEB_APP_URL. Default: Authorizer's own reset page"
     )
     var webAppURL: String?
+    @Option(
+        name: .customLong("authorizer-browser-url"),
+        help:
+            "Authorizer's address as browsers reach it, for \"Sign in with Authorizer\" (its /authorize). Env: AUTHORIZER_BROWSER_URL. Default: --authorizer-url"
+    )
+    var browserURL: String?
     @Option(name: .customLong("guard-mode"), help: "remote, local or hybrid. Env: GUARD_MODE. Default: hybrid")
     var guardMode: String?
     @Option(
@@ -84,7 +90,7 @@ struct AuthorizerOptions: ParsableArguments {
             .authorizerAdminSecret: adminSecret.map { [$0] }, .authorizerJWTSecret: jwtSecret.map { [$0] },
             .authorizerPreviousJWTSecret: previousJWTSecret.map { [$0] },
             .authorizerIssuer: issuer.map { [$0] }, .authorizerVersion: version.map { [$0] },
-            .webAppURL: webAppURL.map { [$0] },
+            .webAppURL: webAppURL.map { [$0] }, .authorizerBrowserURL: browserURL.map { [$0] },
             .guardMode: guardMode.map { [$0] }, .sessionCheckInterval: sessionCheckInterval.map { [$0] },
             .superAdmins: superAdmins, .roleMapping: roleMappings, .reconcileInterval: reconcileInterval.map { [$0] },
         ]
@@ -114,6 +120,12 @@ struct AuthorizerOptions: ParsableArguments {
                 parts.host?.isEmpty == false
             else { throw settings.refusal(.webAppURL, text, "is not an http or https URL") }
             result.webAppURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+        }
+        if let text = settings.text(.authorizerBrowserURL) {
+            guard let parts = URLComponents(string: text), ["http", "https"].contains(parts.scheme ?? ""),
+                parts.host?.isEmpty == false
+            else { throw settings.refusal(.authorizerBrowserURL, text, "is not an http or https URL") }
+            result.browserURL = text.hasSuffix("/") ? String(text.dropLast()) : text
         }
         if let text = settings.text(.authorizerVersion) {
             guard let parsed = AuthorizerVersion(setting: text) else {

@@ -37,6 +37,7 @@ extension Setting {
     static let authorizerIssuer = Setting(flag: "--authorizer-issuer", variable: "AUTHORIZER_ISSUER")
     static let authorizerVersion = Setting(flag: "--authorizer-version", variable: "AUTHORIZER_VERSION")
     static let webAppURL = Setting(flag: "--web-app-url", variable: "WEB_APP_URL")
+    static let authorizerBrowserURL = Setting(flag: "--authorizer-browser-url", variable: "AUTHORIZER_BROWSER_URL")
     static let guardMode = Setting(flag: "--guard-mode", variable: "GUARD_MODE")
     static let sessionCheckInterval = Setting(flag: "--session-check-interval", variable: "SESSION_CHECK_INTERVAL")
     static let superAdmins = Setting(flag: "--super-admin", variable: "SUPER_ADMINS", isList: true)

@@ -39,6 +39,9 @@ public struct AuthorizerSettings: Sendable {
     /// Authorizer mails lead to `<webAppURL>/#/reset-password?token=…` (Authorizer's
     /// `--allowed-origins` must name this origin, `validators/url.go`). Nil: Authorizer's own page.
     public var webAppURL: String?
+    /// Authorizer's address as browsers reach it, for "Sign in with Authorizer" (its
+    /// `/authorize`); nil: ``url``.
+    public var browserURL: String?
 
     public init(url: String, clientID: String, adminSecret: String? = nil) {
         self.url = url

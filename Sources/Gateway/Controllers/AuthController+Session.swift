@@ -60,7 +60,7 @@ extension AuthController {
     }
 
     /// Refuses a request to the session routes that is not the web app's own (CSRF).
-    private func checkSameOrigin(_ request: Request) throws {
+    func checkSameOrigin(_ request: Request) throws {
         guard wantsCookie(request) else {
             throw Problem(
                 .forbidden, type: "csrf-refused", title: "Request refused",

@@ -22,6 +22,7 @@ struct AuthController: RouteAdding, Sendable {
     let ownership: EmailOwnership
     let cookieSecure: Bool
     let webAppURL: String?
+    let browserURL: String?
 
     init(auth: AuthServices, stores: Stores) {
         client = auth.client
@@ -38,6 +39,7 @@ struct AuthController: RouteAdding, Sendable {
         ownership = auth.ownership
         cookieSecure = auth.settings.sessionCookieSecure
         webAppURL = auth.settings.webAppURL
+        browserURL = auth.settings.browserURL
     }
 
     func addRoutes(to routes: RouteGroups) {
@@ -70,6 +72,7 @@ struct AuthController: RouteAdding, Sendable {
         }
         addMFARoutes(to: open)
         addSessionRoutes(to: open)
+        addOAuthRoutes(to: open)
         open.post("/verify") { request, _ in try await verify(request) }
 
         let mine = routes.account.group("/auth")

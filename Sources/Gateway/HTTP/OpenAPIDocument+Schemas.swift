@@ -188,6 +188,14 @@ extension OpenAPIDocument {
             "CodeRequest": object(
                 ["handle": ["type": "string", "maxLength": 100], "code": ["type": "string", "maxLength": 64]],
                 required: ["handle", "code"]),
+            "CodeExchangeRequest": object(
+                [
+                    "code": ["type": "string", "maxLength": 200], "state": ["type": "string", "maxLength": 200],
+                    "redirectUri": ["type": "string", "maxLength": 2000],
+                ], required: ["code", "state", "redirectUri"]),
+            "OAuthStartRequest": object(
+                ["redirectUri": ["type": "string", "maxLength": 2000]], required: ["redirectUri"]),
+            "OAuthStart": object(["authorizationURL": string], required: ["authorizationURL"]),
             "HandleRequest": object(["handle": ["type": "string", "maxLength": 100]], required: ["handle"]),
             "ProfilePatch": object(
                 [

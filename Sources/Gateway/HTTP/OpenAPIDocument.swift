@@ -123,16 +123,24 @@ enum OpenAPIDocument {
             Operation(
                 method: "PATCH", path: "/auth/me", summary: "Change the signed-in user's names (at Authorizer too).",
                 tag: "auth", body: .json("ProfilePatch"), success: [200: "User"], errors: [400, 401, 403, 429, 502]),
+            open(
+                "POST", "/auth/oauth/start",
+                "Start \"Sign in with Authorizer\" (authorization code with PKCE, S256): the gateway keeps a new verifier and state in an HttpOnly cookie (10 minutes) and answers Authorizer's /authorize address to send the browser to. Same origin only (403 `csrf-refused`, as /auth/session). Limited per IP.",
+                "OAuthStartRequest", [200: "OAuthStart"], [400, 403, 429]),
+            open(
+                "POST", "/auth/oauth/token",
+                "Exchange the code Authorizer returned, with the state it came with and the same redirect URI, for a session (the cookie's verifier goes to Authorizer's /oauth/token); the user is provisioned as at login. 400 `sign-in-not-started` (no or another state), 400 `invalid-grant` with Authorizer's reason (a spent or expired code, a verifier that does not match). Same origin only. Limited per IP.",
+                "CodeExchangeRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
             Operation(
                 method: "POST", path: "/auth/session",
                 summary:
                     "The web app's session: a fresh access token and the user, from the HttpOnly cookie that sign-ins set when asked with `X-Platform-Session: cookie` (the refresh token, rotated here). Same origin only: 403 `csrf-refused` without that header or from another Origin; 401 `no-session` without a usable cookie.",
-                tag: "auth", success: [200: "Session"], errors: [401, 403, 429, 502, 503]),
+                tag: "auth", secured: false, success: [200: "Session"], errors: [401, 403, 429, 502, 503]),
             Operation(
                 method: "DELETE", path: "/auth/session",
                 summary:
                     "End the web app's session: the cookie's refresh token is revoked at Authorizer and the cookie cleared.",
-                tag: "auth", success: [204: nil], errors: [403, 429, 502, 503]),
+                tag: "auth", secured: false, success: [204: nil], errors: [403, 429, 502, 503]),
             Operation(
                 method: "POST", path: "/auth/logout",
                 summary: "End the session at Authorizer; the token is refused from now on.", tag: "auth",

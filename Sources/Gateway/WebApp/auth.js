@@ -74,8 +74,38 @@ export function login({ notice }) {
       await signedIn(answer, notice);
     }),
     h('p', {}, h('a', { href: '#/signup' }, 'Create a company account'), ' · ', h('a', { href: '#/forgot-password' }, 'Forgot your password?')),
+    h('div', { class: 'sso' },
+      h('p', { class: 'hint' }, 'Or use your organisation\'s sign-in (single sign-on and social logins) at the identity provider:'),
+      h('button', { type: 'button', class: 'secondary', id: 'sign-in-with-authorizer',
+        onclick: () => startAuthorizerSignIn().catch((error) => notice(error.message, true)) }, 'Sign in with Authorizer')),
   ];
 }
+
+/**
+ * "Sign in with Authorizer": the browser goes to Authorizer's /authorize with a PKCE challenge
+ * (RFC 7636, S256). The gateway keeps the verifier and state in an HttpOnly cookie, out of reach
+ * of scripts, and answers the address.
+ */
+async function startAuthorizerSignIn() {
+  const started = await api('POST', '/auth/oauth/start', { redirectUri: `${location.origin}/` }, { auth: false });
+  location.assign(started.authorizationURL);
+}
+
+/** Back from Authorizer (`/?code=…&state=…`): the code for a session. False when this page load is not that. */
+export async function completeAuthorizerSignIn() {
+  const params = new URLSearchParams(location.search);
+  if (!params.has('code') && !params.has('error')) return false;
+  history.replaceState(null, '', '/#/login');
+  if (params.has('error')) {
+    throw new Error(`The identity provider did not sign you in: ${params.get('error_description') || params.get('error')}.`);
+  }
+  const answer = await api('POST', '/auth/oauth/token',
+    { code: params.get('code'), state: params.get('state') || '', redirectUri: `${location.origin}/` }, { auth: false });
+  await startSession(answer);
+  history.replaceState(null, '', '/#/workflows');
+  return true;
+}
+
 
 export function signup({ notice }) {
   return [

@@ -128,5 +128,14 @@ window.addEventListener('unhandledrejection', (event) => {
   event.preventDefault();
   failed(event.reason);
 });
-// A reload or a new tab: the session this browser already has, before the first page.
-resumeSession().catch(() => null).finally(render);
+// Back from "Sign in with Authorizer", or a reload or a new tab: the session this browser
+// already has, before the first page.
+async function start() {
+  try {
+    if (!(await auth.completeAuthorizerSignIn())) await resumeSession();
+  } catch (error) {
+    notice(error.message, true);
+  }
+  render();
+}
+start();
