@@ -218,9 +218,10 @@ extension AuthorizerClient {
     }
 
     /// `magic_link_login` (`service/magic_link_login.go`): the same message whether a link went out.
-    public func magicLinkLogin(email: String, redirectURI: String?) async throws -> String {
+    public func magicLinkLogin(email: String, redirectURI: String?, scope: [String]? = nil) async throws -> String {
         var params: [String: JSONValue] = ["email": .string(email)]
         params["redirect_uri"] = redirectURI.map(JSONValue.string)
+        params["scope"] = scope.map { .array($0.map(JSONValue.string)) }
         let response: MessageResponse = try await call(
             AuthorizerDocuments.magicLinkLogin, field: "magic_link_login", variables: ["params": .object(params)],
             idempotent: false)

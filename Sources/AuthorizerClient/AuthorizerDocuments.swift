@@ -18,7 +18,7 @@ public enum AuthorizerDocuments {
 
     public static let meta = """
         query Meta {
-          meta { version client_id is_sign_up_enabled is_email_verification_enabled is_strong_password_enabled is_multi_factor_auth_enabled }
+          meta { version client_id is_sign_up_enabled is_email_verification_enabled is_strong_password_enabled is_multi_factor_auth_enabled is_magic_link_login_enabled }
         }
         """
     public static let signup = """

@@ -8,6 +8,7 @@ public struct AuthorizerMeta: Decodable, Sendable {
     public var isEmailVerificationEnabled: Bool
     public var isStrongPasswordEnabled: Bool
     public var isMultiFactorAuthEnabled: Bool
+    public var isMagicLinkLoginEnabled: Bool
 
     enum CodingKeys: String, CodingKey {
         case version
@@ -16,5 +17,6 @@ public struct AuthorizerMeta: Decodable, Sendable {
         case isEmailVerificationEnabled = "is_email_verification_enabled"
         case isStrongPasswordEnabled = "is_strong_password_enabled"
         case isMultiFactorAuthEnabled = "is_multi_factor_auth_enabled"
+        case isMagicLinkLoginEnabled = "is_magic_link_login_enabled"
     }
 }

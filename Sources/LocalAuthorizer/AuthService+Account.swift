@@ -11,10 +11,12 @@ extension AuthService {
     /// With `redirectURI`, the link is Authorizer's: the reset link is the redirect URI itself
     /// with `?token=` (`utils.GetForgotPasswordURL`), a verification or magic link is
     /// `<host>/verify_email?token=…&redirect_uri=…` (`utils.GetEmailVerificationURL`).
-    func sendMail(to user: AuthorizerUser, kind: String, path: String, lifetime: Int64, redirectURI: String? = nil)
-        async throws
-    {
-        let token = try await store.makeVerification(kind: kind, userID: user.id, expiresAt: now + lifetime)
+    func sendMail(
+        to user: AuthorizerUser, kind: String, path: String, lifetime: Int64, redirectURI: String? = nil,
+        scope: [String]? = nil
+    ) async throws {
+        let token = try await store.makeVerification(
+            kind: kind, userID: user.id, expiresAt: now + lifetime, scope: scope)
         let link =
             switch (kind, redirectURI) {
             case ("forgot_password", let target?): "\(target)\(target.contains("?") ? "&" : "?")token=\(token)"
@@ -37,12 +39,12 @@ extension AuthService {
     /// verification, `user.login` alone otherwise.
     func verifyEmail(token: String) async throws -> AuthResult {
         var kind = "verify_email"
-        var userID = try await store.verificationUser(token, kind: kind, now: now)
-        if userID == nil {
+        var request = try await store.verificationUser(token, kind: kind, now: now)
+        if request == nil {
             kind = "magic_link_login"
-            userID = try await store.verificationUser(token, kind: kind, now: now)
+            request = try await store.verificationUser(token, kind: kind, now: now)
         }
-        guard let userID, var user = try await store.user(id: userID) else {
+        guard let request, var user = try await store.user(id: request.id) else {
             throw AuthorizerError.invalid("invalid verification token")
         }
         guard user.revokedTimestamp == nil else {
@@ -54,12 +56,12 @@ extension AuthService {
             user.updatedAt = now
             try await store.update(user)
         }
-        if let step = try await mfaStep(for: user, scope: nil) { return step }
+        if let step = try await mfaStep(for: user, scope: request.scope) { return step }
         guard try await store.consumeVerification(token, kind: kind, now: now) != nil else {
             throw AuthorizerError.invalid("invalid verification token")
         }
         let result = try await startSession(
-            for: user, roles: configuration.defaultRoles.filter(user.roles.contains), scope: nil,
+            for: user, roles: configuration.defaultRoles.filter(user.roles.contains), scope: request.scope,
             message: "Email verified successfully.")
         if firstVerification { await webhooks.fire("user.signup", user: user) }
         await webhooks.fire("user.login", user: user)

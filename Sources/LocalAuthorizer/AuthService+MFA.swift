@@ -325,7 +325,9 @@ extension AuthService {
 
     /// `magic_link_login` (`service/magic_link_login.go`): an unknown address becomes a user
     /// (`user.created`); a link valid 30 minutes is mailed while email verification is on.
-    func magicLinkLogin(email: String?, redirectURI: String?, state: String?) async throws -> String {
+    func magicLinkLogin(email: String?, redirectURI: String?, state: String?, scope: [String]? = nil) async throws
+        -> String
+    {
         guard configuration.enableMagicLinkLogin else {
             throw AuthorizerError(message: "magic link login is disabled for this instance", code: .failedPrecondition)
         }
@@ -352,7 +354,7 @@ extension AuthService {
         if let state, !state.isEmpty { target += (target.contains("?") ? "&" : "?") + "state=\(state)" }
         try await sendMail(
             to: user, kind: "magic_link_login", path: "/verify_email", lifetime: Self.verificationLifetime,
-            redirectURI: target)
+            redirectURI: target, scope: scope)
         return Self.magicLinkSent
     }
 }

@@ -19,6 +19,67 @@ struct AuthorizeController: Sendable {
         router.post("/app/login") { request, _ in try await login(request) }
         router.post("/app/verify") { request, _ in try await verify(request) }
         router.post("/app/skip") { request, _ in try await skip(request) }
+        router.get("/verify_email") { request, _ in try await verifyEmailLink(request) }
+    }
+
+    /// `GET /verify_email`, what a mailed verification or magic link opens
+    /// (`http_handlers/verify_email.go`): the link's token is verified and the browser sent on
+    /// (307) to the redirect URI with the tokens in its query (`access_token`, `token_type`,
+    /// `expires_in`, `state`, `id_token`, `nonce`, and `refresh_token` with `offline_access`) and the
+    /// session cookie set; where the MFA gate withholds them, with `mfa_required=1` instead.
+    private func verifyEmailLink(_ request: Request) async throws -> Response {
+        let p = Self.parameters(request.uri.query ?? "")
+        let redirect = p["redirect_uri"] ?? ""
+        if !redirect.isEmpty,
+            !RedirectURIPolicy.isValid(
+                redirect, allowedOrigins: configuration.allowedOrigins, serverURL: configuration.issuer)
+        {
+            return GraphQLEndpoint.json(.badRequest, ["error": "invalid redirect uri"])
+        }
+        let target = redirect.isEmpty ? configuration.issuer + "/app" : redirect
+        func refused(_ message: String) -> Response {
+            redirect.isEmpty
+                ? GraphQLEndpoint.json(.badRequest, ["error": message])
+                : Response(status: .temporaryRedirect, headers: [.location: Self.append(target, "error=\(message)")])
+        }
+        guard let token = p["token"], !token.isEmpty else { return refused("token is required") }
+        let result: AuthService.AuthResult
+        do {
+            result = try await auth.verifyEmail(token: token)
+        } catch let error as AuthorizerError {
+            return refused(error.message)
+        }
+        guard let access = result.accessToken, let cookie = result.sessionCookie else {
+            var response = Response(
+                status: .temporaryRedirect,
+                headers: [
+                    .location: Self.append(
+                        target, "mfa_required=1&mfa_gate=\(result.showTOTPScreen == true ? "verify" : "offer")")
+                ])
+            if let mfa = result.mfaCookie {
+                response.headers.append(
+                    HTTPField(
+                        name: .setCookie,
+                        value: Resolvers.cookie("mfa_session", mfa, maxAge: result.mfaCookieLifetime, configuration)))
+            }
+            return response
+        }
+        var parameters =
+            "access_token=\(access)&token_type=bearer&expires_in=\(result.expiresIn ?? 1)&state=\(p["state"] ?? "")"
+            + "&id_token=\(result.idToken ?? "")&nonce="
+        if let refresh = result.refreshToken { parameters += "&refresh_token=\(refresh)" }
+        return Response(
+            status: .temporaryRedirect,
+            headers: [
+                .location: Self.append(target, parameters),
+                .setCookie: Resolvers.cookie(
+                    "cookie_session", cookie, maxAge: configuration.accessTokenExpiresIn, configuration),
+            ])
+    }
+
+    /// `uri` with `parameters` added to its query, as `verify_email.go` does (`?`, or `&` after one).
+    static func append(_ uri: String, _ parameters: String) -> String {
+        uri + (uri.contains("?") ? "&" : "?") + parameters
     }
 
     static func parameters(_ query: String) -> [String: String] {

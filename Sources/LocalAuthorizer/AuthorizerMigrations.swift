@@ -198,6 +198,8 @@ extension AuthorizerMigrations {
                 )
                 """
             ).run()
+            // A magic link keeps the scope it was asked with (`magic_link_login.go`).
+            try await sql.raw("ALTER TABLE authorizer_verification_requests ADD COLUMN scope TEXT").run()
         }
     }
 }

@@ -29,12 +29,17 @@ struct OutboxMessage: Sendable, Encodable {
 
 extension AuthorizerStore {
     /// Stores a one-time token (as a hash) for `kind` and returns the token itself.
-    func makeVerification(kind: String, userID: String, expiresAt: Int64) async throws -> String {
+    func makeVerification(kind: String, userID: String, expiresAt: Int64, scope: [String]? = nil) async throws
+        -> String
+    {
         let token = Self.randomToken()
         try await database.withConnection { sql in
             try await sql.insert(into: "authorizer_verification_requests")
-                .columns("token_hash", "kind", "user_id", "expires_at")
-                .values(SQLBind(Self.hash(token)), SQLBind(kind), SQLBind(userID), SQLBind(expiresAt))
+                .columns("token_hash", "kind", "user_id", "expires_at", "scope")
+                .values(
+                    SQLBind(Self.hash(token)), SQLBind(kind), SQLBind(userID), SQLBind(expiresAt),
+                    SQLBind(scope?.joined(separator: " "))
+                )
                 .run()
         }
         return token
@@ -53,13 +58,19 @@ extension AuthorizerStore {
         }
     }
 
-    /// The user of an unexpired one-time token of `kind`, which stays usable.
-    func verificationUser(_ token: String, kind: String, now: Int64) async throws -> String? {
+    /// The user (and the scope asked with it) of an unexpired one-time token of `kind`, which
+    /// stays usable.
+    func verificationUser(_ token: String, kind: String, now: Int64) async throws -> (id: String, scope: [String]?)? {
         try await database.withConnection { sql in
-            try await sql.select().column("user_id").from("authorizer_verification_requests")
-                .where("token_hash", .equal, SQLBind(Self.hash(token))).where("kind", .equal, SQLBind(kind))
-                .where("expires_at", .greaterThan, SQLBind(now))
-                .first()?.decode(column: "user_id", as: String.self)
+            guard
+                let row = try await sql.select().columns("user_id", "scope").from("authorizer_verification_requests")
+                    .where("token_hash", .equal, SQLBind(Self.hash(token))).where("kind", .equal, SQLBind(kind))
+                    .where("expires_at", .greaterThan, SQLBind(now)).first()
+            else { return nil }
+            return (
+                try row.decode(column: "user_id", as: String.self),
+                try row.decode(column: "scope", as: String?.self)?.split(separator: " ").map(String.init)
+            )
         }
     }
 

@@ -158,7 +158,8 @@ struct Resolvers: Sendable {
             "magic_link_login": { _, args, _, _ in
                 let p = args["params"]
                 let message = try await auth.magicLinkLogin(
-                    email: p["email"].string, redirectURI: p["redirect_uri"].string, state: p["state"].string)
+                    email: p["email"].string, redirectURI: p["redirect_uri"].string, state: p["state"].string,
+                    scope: p["scope"].array?.compactMap(\.string))
                 return ["message": message] as [String: any Sendable]
             },
             "forgot_password": { _, args, _, _ in

@@ -48,6 +48,16 @@ struct DevCommand: AsyncParsableCommand {
     @Flag(name: .customLong("enforce-mfa"), help: "Run the local Authorizer with MFA enforced (no skipping).")
     var enforceMFA = false
 
+    @Flag(
+        name: .customLong("enable-email-verification"),
+        help: "Run the local Authorizer with email verification on (links in the dev outbox).")
+    var enableEmailVerification = false
+
+    @Flag(
+        name: .customLong("enable-magic-link-login"),
+        help: "Offer sign-in by mailed link (sent only with --enable-email-verification, as Authorizer does).")
+    var enableMagicLinkLogin = false
+
     func run() async throws {
         var options = CommonOptions()
         options.logLevel = logLevel
@@ -68,6 +78,8 @@ struct DevCommand: AsyncParsableCommand {
         authorizer.env = "e2e"
         authorizer.disableMFA = disableMFA
         authorizer.enforceMFA = enforceMFA
+        authorizer.enableEmailVerification = enableEmailVerification
+        authorizer.enableMagicLinkLogin = enableMagicLinkLogin
         // No mail leaves dev: each link or code is logged, and listed at the web app's #/dev/outbox.
         authorizer.logMailLinks = true
         // The web app's origin may receive reset links (validators/url.go), and the gateway's calls

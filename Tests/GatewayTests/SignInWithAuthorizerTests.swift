@@ -114,4 +114,56 @@ import Testing
             #expect(try await h.request(.get, "/auth/me", bearer: access).json["email"].string == "sso@example.com")
         }
     }
+
+    /// Magic link (`magic_link_login`, then Authorizer's `GET /verify_email`, which brings the
+    /// tokens back to the web app in the address): the gateway checks them, rotates the refresh
+    /// token into the session cookie, and provisions the user; the link works once.
+    @Test func aMagicLinkSignsInOnceThroughTheWebApp() async throws {
+        try await GatewayHarness.with(
+            mode: .hybrid, emailVerification: true,
+            authorizerConfigure: {
+                $0.enableMagicLinkLogin = true
+                $0.allowedOrigins = ["http://localhost", "http://webapp.example"]
+            },
+            configure: { $0.authorizer?.webAppURL = "http://webapp.example" }
+        ) { h in
+            let options = try await h.request(.get, "/auth/options")
+            #expect(options.json["magicLink"].bool == true && options.json["strongPassword"].bool == true)
+            let asked = try await h.request(.post, "/auth/magic-link", json: ["email": "link@example.com"])
+            #expect(asked.status == .accepted, "\(asked.text)")
+            let mailed = try #require(try await h.mailedLink(kind: "magic_link_login"))
+            // The local Authorizer of the tests listens on a port it picked; its --url says port 0.
+            let path = try #require(mailed.range(of: "/verify_email?token=")).lowerBound
+            let link = h.authorizerURL + mailed[path...]
+            #expect(mailed.hasSuffix("&redirect_uri=http://webapp.example/"), "\(mailed)")
+            let opened = try await Self.step(link)
+            #expect(opened.status == 307, "\(opened)")
+            let back = try #require(opened.location)
+            #expect(back.hasPrefix("http://webapp.example/?access_token="), "\(back)")
+            let items = URLComponents(string: back)?.queryItems ?? []
+            let access = try #require(items.first { $0.name == "access_token" }?.value)
+            let refresh = try #require(
+                items.first { $0.name == "refresh_token" }?.value, "offline_access was asked for")
+
+            let origin = "http://localhost:\(h.gateway.port ?? 0)"
+            let web: HTTPFields = [HTTPField.Name("X-Platform-Session")!: "cookie", .origin: origin]
+            let signedIn = try await h.request(
+                .post, "/auth/magic-link/complete", json: ["accessToken": access, "refreshToken": refresh], headers: web
+            )
+            #expect(signedIn.status == .ok, "\(signedIn.text)")
+            #expect(signedIn.json["user"]["email"].string == "link@example.com")
+            #expect(signedIn.headers[values: .setCookie].contains { $0.hasPrefix("platform_session=") })
+            // The copy of the refresh token left in the address is spent.
+            let replay = try await h.request(
+                .post, "/auth/magic-link/complete", json: ["accessToken": access, "refreshToken": refresh], headers: web
+            )
+            #expect(replay.status == .unauthorized, "\(replay.text)")
+            // The link itself works once.
+            let again = try await Self.step(link)
+            #expect(again.location?.contains("error=invalid verification token") == true, "\(again)")
+            let forged = try await h.request(
+                .post, "/auth/magic-link/complete", json: ["accessToken": "not.a.token"], headers: web)
+            #expect(forged.status == .unauthorized)
+        }
+    }
 }

@@ -73,6 +73,7 @@ struct AuthController: RouteAdding, Sendable {
         addMFARoutes(to: open)
         addSessionRoutes(to: open)
         addOAuthRoutes(to: open)
+        addMagicLinkRoutes(to: open)
         open.post("/verify") { request, _ in try await verify(request) }
 
         let mine = routes.account.group("/auth")

@@ -196,6 +196,14 @@ extension OpenAPIDocument {
             "OAuthStartRequest": object(
                 ["redirectUri": ["type": "string", "maxLength": 2000]], required: ["redirectUri"]),
             "OAuthStart": object(["authorizationURL": string], required: ["authorizationURL"]),
+            "AuthOptions": object(
+                [
+                    "signup": ["type": "boolean"], "magicLink": ["type": "boolean"],
+                    "strongPassword": ["type": "boolean"], "emailVerification": ["type": "boolean"],
+                ], required: ["signup", "magicLink", "strongPassword", "emailVerification"]),
+            "LinkTokensRequest": object(
+                ["accessToken": ["type": "string", "maxLength": 8192], "refreshToken": string],
+                required: ["accessToken"]),
             "HandleRequest": object(["handle": ["type": "string", "maxLength": 100]], required: ["handle"]),
             "ProfilePatch": object(
                 [

@@ -123,6 +123,19 @@ enum OpenAPIDocument {
             Operation(
                 method: "PATCH", path: "/auth/me", summary: "Change the signed-in user's names (at Authorizer too).",
                 tag: "auth", body: .json("ProfilePatch"), success: [200: "User"], errors: [400, 401, 403, 429, 502]),
+            Operation(
+                method: "GET", path: "/auth/options",
+                summary:
+                    "What the sign-in forms may offer, from Authorizer's meta: signup, sign-in by mailed link, whether the strong-password rule is on, email verification.",
+                tag: "auth", secured: false, success: [200: "AuthOptions"], errors: [502, 503]),
+            open(
+                "POST", "/auth/magic-link",
+                "Ask Authorizer to mail a sign-in link (magic_link_login; an unknown address becomes an account where signup is on). One answer whether or not the address has an account, held to one floor of time. Its link leads back to the web app (--web-app-url) with the tokens, for /auth/magic-link/complete. Limited per IP and per email.",
+                "EmailRequest", [202: "Message"], [400, 429, 502, 503]),
+            open(
+                "POST", "/auth/magic-link/complete",
+                "The tokens a followed sign-in link brought back (Authorizer's GET /verify_email puts them in the address): the access token is checked as any bearer token, a refresh token is rotated at Authorizer and kept in the session cookie, and the user is provisioned as at login. Same origin only. Limited per IP.",
+                "LinkTokensRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
             open(
                 "POST", "/auth/oauth/start",
                 "Start \"Sign in with Authorizer\" (authorization code with PKCE, S256): the gateway keeps a new verifier and state in an HttpOnly cookie (10 minutes) and answers Authorizer's /authorize address to send the browser to. Same origin only (403 `csrf-refused`, as /auth/session). Limited per IP.",

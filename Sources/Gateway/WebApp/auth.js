@@ -5,8 +5,22 @@
 import { ApiError, api, call, currentSession, endSession, reloadIdentity, startSession } from './api.js';
 import { field, form, formatDate, go, h } from './dom.js';
 
-/** Authorizer's password rule (6 to 36 characters; the strong rule, on by default). */
-const passwordRule = 'Use 6 to 36 characters, with an upper and a lower case letter, a digit and a symbol.';
+/** Authorizer's password rule: 6 to 36 characters, and the strong rule where it is on (the default). */
+let passwordRule = 'Use 6 to 36 characters, with an upper and a lower case letter, a digit and a symbol.';
+
+/** What the sign-in forms may offer (`GET /auth/options`, from Authorizer's meta); asked once. */
+let options = null;
+async function authOptions() {
+  if (!options) {
+    try {
+      options = await api('GET', '/auth/options', undefined, { auth: false });
+    } catch {
+      options = { signup: true, magicLink: false, strongPassword: true, emailVerification: false };
+    }
+    if (!options.strongPassword) passwordRule = 'Use 6 to 36 characters.';
+  }
+  return options;
+}
 
 /** The second-factor step of a sign-in in progress: kept in memory only, never stored. */
 let challenge = null;
@@ -63,7 +77,8 @@ async function signedIn(answer, notice, then = '/workflows') {
   go(then);
 }
 
-export function login({ notice }) {
+export async function login({ notice }) {
+  const offered = await authOptions();
   return [
     h('h1', { tabindex: -1 }, 'Sign in'),
     form({ 'aria-label': 'Sign in' }, [
@@ -74,6 +89,13 @@ export function login({ notice }) {
       await signedIn(answer, notice);
     }),
     h('p', {}, h('a', { href: '#/signup' }, 'Create a company account'), ' · ', h('a', { href: '#/forgot-password' }, 'Forgot your password?')),
+    offered.magicLink ? h('div', { class: 'magic-link' },
+      form({ 'aria-label': 'Email me a sign-in link' }, [field('Email for a sign-in link', { name: 'email', type: 'email', autocomplete: 'email', required: true })],
+        'Email me a sign-in link', async (values) => {
+          const answer = await api('POST', '/auth/magic-link', { email: values.email }, { auth: false });
+          notice(answer.message);
+          if (await isDev()) go('/dev/outbox');
+        })) : null,
     h('div', { class: 'sso' },
       h('p', { class: 'hint' }, 'Or use your organisation\'s sign-in (single sign-on and social logins) at the identity provider:'),
       h('button', { type: 'button', class: 'secondary', id: 'sign-in-with-authorizer',
@@ -89,6 +111,25 @@ export function login({ notice }) {
 async function startAuthorizerSignIn() {
   const started = await api('POST', '/auth/oauth/start', { redirectUri: `${location.origin}/` }, { auth: false });
   location.assign(started.authorizationURL);
+}
+
+/**
+ * Back from a mailed sign-in link: Authorizer's /verify_email put the tokens in the address; they
+ * go to the gateway at once and the address is cleared. False when this page load is not that.
+ */
+export async function completeLinkSignIn() {
+  const params = new URLSearchParams(location.search);
+  if (!params.has('access_token') && !params.has('mfa_required')) return false;
+  history.replaceState(null, '', '/#/login');
+  if (params.has('mfa_required')) {
+    throw new Error('This account also needs its second factor: sign in with your password to finish.');
+  }
+  const body = { accessToken: params.get('access_token') };
+  if (params.get('refresh_token')) body.refreshToken = params.get('refresh_token');
+  const answer = await api('POST', '/auth/magic-link/complete', body, { auth: false });
+  await startSession(answer);
+  history.replaceState(null, '', '/#/workflows');
+  return true;
 }
 
 /** Back from Authorizer (`/?code=…&state=…`): the code for a session. False when this page load is not that. */
@@ -107,7 +148,8 @@ export async function completeAuthorizerSignIn() {
 }
 
 
-export function signup({ notice }) {
+export async function signup({ notice }) {
+  await authOptions();
   return [
     h('h1', { tabindex: -1 }, 'Create a company account'),
     h('p', {}, 'You become the first administrator of the new company. Invited? Open the link from your invitation instead.'),
@@ -123,7 +165,8 @@ export function signup({ notice }) {
 }
 
 /** `#/join?token=…`: the invitation's link. */
-export function join({ query, notice }) {
+export async function join({ query, notice }) {
+  await authOptions();
   const token = query.get('token') || '';
   const session = currentSession();
   if (session.user) {
@@ -167,7 +210,8 @@ export async function forgotPassword({ notice }) {
 }
 
 /** `#/reset-password?token=…` */
-export function resetPassword({ query, notice }) {
+export async function resetPassword({ query, notice }) {
+  await authOptions();
   return [
     h('h1', { tabindex: -1 }, 'Choose a new password'),
     form({ 'aria-label': 'Reset password' }, [

@@ -132,7 +132,7 @@ window.addEventListener('unhandledrejection', (event) => {
 // already has, before the first page.
 async function start() {
   try {
-    if (!(await auth.completeAuthorizerSignIn())) await resumeSession();
+    if (!(await auth.completeLinkSignIn()) && !(await auth.completeAuthorizerSignIn())) await resumeSession();
   } catch (error) {
     notice(error.message, true);
   }
