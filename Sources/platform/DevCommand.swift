@@ -113,10 +113,14 @@ struct DevCommand: AsyncParsableCommand {
                   local Authorizer http://127.0.0.1:\(authorizerPort)   (client id platform-dev, RS256)
                   databases        \(gateway.databaseURL), \(authorizer.databaseURL)
                   dev secrets      data/dev-secrets.json (client and admin secret; kept between runs)
+                  mail             none leaves dev: links and codes are logged and listed at http://127.0.0.1:\(port)/#/dev/outbox
+                  second factor    offered at first sign-in, as Authorizer 2.4 does (--disable-mfa turns it off)
 
-                try it:
-                  curl -s -X POST http://127.0.0.1:\(port)/auth/signup -H 'Content-Type: application/json' \\
-                    -d '{"email":"ada@example.com","password":"Str0ng!pass","confirmPassword":"Str0ng!pass","clientName":"Acme"}'
+                try it (the signup answers the second-factor step; skip it with its handle):
+                  HANDLE=$(curl -s -X POST http://127.0.0.1:\(port)/auth/signup -H 'Content-Type: application/json' \\
+                    -d '{"email":"ada@example.com","password":"Str0ng!pass","confirmPassword":"Str0ng!pass","clientName":"Acme"}' \\
+                    | sed 's/.*"handle":"\\([^"]*\\)".*/\\1/')
+                  curl -s -X POST http://127.0.0.1:\(port)/auth/mfa/skip -H 'Content-Type: application/json' -d "{\\"handle\\":\\"$HANDLE\\"}"
                   TOKEN=$(curl -s -X POST http://127.0.0.1:\(port)/auth/login -H 'Content-Type: application/json' \\
                     -d '{"email":"ada@example.com","password":"Str0ng!pass"}' | sed 's/.*"accessToken":"\\([^"]*\\)".*/\\1/')
                   curl -s http://127.0.0.1:\(port)/auth/me -H "Authorization: Bearer $TOKEN"
