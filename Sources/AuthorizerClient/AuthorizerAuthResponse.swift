@@ -23,6 +23,9 @@ public struct AuthorizerAuthResponse: Decodable, Sendable {
     public var authenticatorRecoveryCodes: [String]?
     /// The `Cookie` header carrying the MFA session Authorizer set with this answer (not JSON).
     public var mfaCookie: String?
+    /// That session's lifetime, seconds (the cookie's `Max-Age`: 3 minutes at a gate, 1 beside a
+    /// mailed code, `internal/cookie/mfa_session.go`).
+    public var mfaCookieLifetime: Int?
 
     /// The scanner image as a `data:` URL, whether Authorizer sent plain base64 (2.4's
     /// `internal/authenticators/totp/totp.go`) or a URL already.

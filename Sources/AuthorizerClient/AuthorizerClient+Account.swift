@@ -169,7 +169,19 @@ extension AuthorizerClient {
         var (response, setCookies): (AuthorizerAuthResponse, [String]) = try await callWithCookies(
             document, field: field, variables: ["params": .object(params)], cookie: cookie)
         response.mfaCookie = Self.mfaCookie(from: setCookies) ?? cookie
+        response.mfaCookieLifetime = Self.mfaCookieLifetime(from: setCookies)
         return response
+    }
+
+    /// The `Max-Age` of the MFA session cookie in `setCookies`, seconds.
+    static func mfaCookieLifetime(from setCookies: [String]) -> Int? {
+        for header in setCookies where header.hasPrefix("mfa_session") {
+            for attribute in header.split(separator: ";") {
+                let pair = attribute.trimmingCharacters(in: .whitespaces)
+                if pair.lowercased().hasPrefix("max-age="), let seconds = Int(pair.dropFirst(8)) { return seconds }
+            }
+        }
+        return nil
     }
 
     /// The `Cookie` header that carries the MFA session named in `setCookies`, or nil.
@@ -218,8 +230,12 @@ extension AuthorizerClient {
     }
 
     /// `magic_link_login` (`service/magic_link_login.go`): the same message whether a link went out.
-    public func magicLinkLogin(email: String, redirectURI: String?, scope: [String]? = nil) async throws -> String {
+    /// `state` comes back with the link's redirect (`verify_email.go`).
+    public func magicLinkLogin(email: String, redirectURI: String?, scope: [String]? = nil, state: String? = nil)
+        async throws -> String
+    {
         var params: [String: JSONValue] = ["email": .string(email)]
+        params["state"] = state.map(JSONValue.string)
         params["redirect_uri"] = redirectURI.map(JSONValue.string)
         params["scope"] = scope.map { .array($0.map(JSONValue.string)) }
         let response: MessageResponse = try await call(

@@ -42,7 +42,7 @@ extension AuthService {
             throw AuthorizerError(
                 message:
                     "your account's multi-factor authentication is locked; contact your administrator to regain access",
-                code: .unauthenticated)
+                code: .failedPrecondition)
         }
         let scope = scope ?? ["openid", "email", "profile"]
         let authenticators = try await store.authenticators(userID: user.id)
@@ -88,10 +88,13 @@ extension AuthService {
             existing ?? Authenticator(method: "totp", secret: nil, pendingSecret: nil, recoveryCodeHashes: [])
         if authenticator.verifiedAt == nil {
             authenticator.secret = secret
+            authenticator.recoveryCodeHashes = codes.map(AuthorizerStore.hash)
         } else {
+            // totp.go: the new secret and its codes wait for a code of their own; the proven
+            // secret and its recovery codes keep working meanwhile.
             authenticator.pendingSecret = secret
+            authenticator.pendingRecoveryCodeHashes = codes.map(AuthorizerStore.hash)
         }
-        authenticator.recoveryCodeHashes = codes.map(AuthorizerStore.hash)
         try await store.save(authenticator, userID: user.id)
         result.showTOTPScreen = true
         result.authenticatorSecret = secret
@@ -147,25 +150,22 @@ extension AuthService {
         if (email ?? "").isEmpty, session.purpose != "verified" { throw Self.invalidSession }
         var user = caller
         guard user.revokedTimestamp == nil else { throw AuthorizerError.invalid("invalid verification request") }
-        guard try await store.otpFailures(userID: user.id, since: now - Self.lockoutWindow) < Self.lockoutAttempts
+        // verify_otp.go counts the attempt before it looks at the code (parallel guesses cannot
+        // all slip under the limit) and clears the count on success.
+        try await store.recordOTPAttempt(userID: user.id, at: now)
+        guard try await store.otpAttempts(userID: user.id, since: now - Self.lockoutWindow) <= Self.lockoutAttempts
         else {
             throw AuthorizerError(message: "too many failed attempts, please try again later", code: .tooManyRequests)
         }
         var provedAddress = false
         if isTOTP {
-            guard try await checkTOTP(otp, user: user) else {
-                try await store.recordOTPFailure(userID: user.id, at: now)
-                throw AuthorizerError.invalid("invalid otp")
-            }
+            guard try await checkTOTP(otp, user: user) else { throw AuthorizerError.invalid("invalid otp") }
         } else {
             guard let stored = try await store.otp(userID: user.id) else {
                 throw AuthorizerError(message: "OTP not found", code: .notFound)
             }
             let hash = Self.otpHash(otp.trimmingCharacters(in: .whitespaces), userID: user.id)
-            guard stored.codeHash == hash else {
-                try await store.recordOTPFailure(userID: user.id, at: now)
-                throw AuthorizerError.invalid("invalid otp")
-            }
+            guard stored.codeHash == hash else { throw AuthorizerError.invalid("invalid otp") }
             guard stored.expiresAt > now else { throw AuthorizerError.invalid("otp expired") }
             guard try await store.spendOTP(userID: user.id, codeHash: hash) else {
                 throw AuthorizerError(message: "OTP not found", code: .notFound)
@@ -184,6 +184,7 @@ extension AuthService {
             }
         }
         guard let cookie, try await store.endMFASession(cookie: cookie) else { throw Self.invalidSession }
+        try await store.clearOTPAttempts(userID: user.id)
         let result = try await startSession(
             for: user, roles: configuration.defaultRoles.filter(user.roles.contains), scope: session.scope,
             message: "OTP verified successfully.")
@@ -205,6 +206,8 @@ extension AuthService {
             if secret == totp.pendingSecret {
                 totp.secret = secret
                 totp.pendingSecret = nil
+                totp.recoveryCodeHashes = totp.pendingRecoveryCodeHashes ?? totp.recoveryCodeHashes
+                totp.pendingRecoveryCodeHashes = nil
             }
             totp.verifiedAt = totp.verifiedAt ?? now
             try await store.save(totp, userID: user.id)
@@ -298,10 +301,8 @@ extension AuthService {
         guard let user = try await store.user(email: email), user.revokedTimestamp == nil else {
             return AuthResult(message: "If an account exists, an OTP has been sent")
         }
-        let enrolled = try await store.authenticators(userID: user.id).contains { $0.verifiedAt != nil }
-        if !enrolled, user.emailVerifiedAt != nil {
-            throw AuthorizerError(message: "multi factor authentication not enabled", code: .failedPrecondition)
-        }
+        // resend_otp.go refuses a user whose own MFA flag is off only when both the email and the
+        // phone are verified; no phone is ever verified here.
         guard configuration.enableMFA else {
             throw AuthorizerError(
                 message: "multi factor authentication is disabled for this instance", code: .failedPrecondition)

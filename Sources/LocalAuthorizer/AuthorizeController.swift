@@ -16,9 +16,18 @@ struct AuthorizeController: Sendable {
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/authorize") { request, _ in try await authorize(request) }
         router.get("/app") { request, _ in Self.page(query: request.uri.query ?? "", body: Self.passwordForm) }
-        router.post("/app/login") { request, _ in try await login(request) }
-        router.post("/app/verify") { request, _ in try await verify(request) }
-        router.post("/app/skip") { request, _ in try await skip(request) }
+        router.post("/app/login") { request, _ in
+            if let refusal = Self.sameOrigin(request) { return refusal }
+            return try await login(request)
+        }
+        router.post("/app/verify") { request, _ in
+            if let refusal = Self.sameOrigin(request) { return refusal }
+            return try await verify(request)
+        }
+        router.post("/app/skip") { request, _ in
+            if let refusal = Self.sameOrigin(request) { return refusal }
+            return try await skip(request)
+        }
         router.get("/verify_email") { request, _ in try await verifyEmailLink(request) }
     }
 
@@ -80,6 +89,23 @@ struct AuthorizeController: Sendable {
     /// `uri` with `parameters` added to its query, as `verify_email.go` does (`?`, or `&` after one).
     static func append(_ uri: String, _ parameters: String) -> String {
         uri + (uri.contains("?") ? "&" : "?") + parameters
+    }
+
+    /// A refusal unless the form was posted from this server's own page (its `Origin` is this
+    /// host): the real `/app` signs in through `/graphql`, behind the CSRF guard, so a page of
+    /// another site cannot plant its own session here.
+    static func sameOrigin(_ request: Request) -> Response? {
+        guard let origin = request.headers[.origin], let parts = URLComponents(string: origin), let host = parts.host,
+            host + (parts.port.map { ":\($0)" } ?? "") == request.head.authority
+        else {
+            return GraphQLEndpoint.json(
+                .forbidden,
+                [
+                    "error": "csrf_validation_failed",
+                    "error_description": "the request origin is missing or not allowed",
+                ])
+        }
+        return nil
     }
 
     static func parameters(_ query: String) -> [String: String] {

@@ -136,6 +136,7 @@ enum AuthorizerMigrations {
                   method TEXT NOT NULL,
                   secret TEXT,
                   pending_secret TEXT,
+                  pending_recovery_codes TEXT,
                   recovery_codes TEXT NOT NULL,
                   verified_at BIGINT,
                   PRIMARY KEY (user_id, method)

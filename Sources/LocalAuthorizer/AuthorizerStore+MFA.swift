@@ -8,6 +8,8 @@ struct Authenticator: Sendable {
     var method: String
     var secret: String? = nil
     var pendingSecret: String? = nil
+    /// The recovery codes of the pending secret, which replace the others when it is proven.
+    var pendingRecoveryCodeHashes: [String]? = nil
     var recoveryCodeHashes: [String]
     var verifiedAt: Int64? = nil
 }
@@ -23,13 +25,18 @@ struct MFASession: Sendable {
 extension AuthorizerStore {
     func authenticators(userID: String) async throws -> [Authenticator] {
         try await database.withConnection { sql in
-            try await sql.select().columns("method", "secret", "pending_secret", "recovery_codes", "verified_at")
+            try await sql.select()
+                .columns(
+                    "method", "secret", "pending_secret", "pending_recovery_codes", "recovery_codes", "verified_at"
+                )
                 .from("authorizer_authenticators").where("user_id", .equal, SQLBind(userID)).all()
                 .map { row in
                     Authenticator(
                         method: try row.decode(column: "method", as: String.self),
                         secret: try row.decode(column: "secret", as: String?.self),
                         pendingSecret: try row.decode(column: "pending_secret", as: String?.self),
+                        pendingRecoveryCodeHashes: try row.decode(column: "pending_recovery_codes", as: String?.self)?
+                            .split(separator: ",").map(String.init),
                         recoveryCodeHashes: try row.decode(column: "recovery_codes", as: String.self)
                             .split(separator: ",").map(String.init),
                         verifiedAt: try row.decode(column: "verified_at", as: Int64?.self))
@@ -43,10 +50,14 @@ extension AuthorizerStore {
             try await sql.delete(from: "authorizer_authenticators").where("user_id", .equal, SQLBind(userID))
                 .where("method", .equal, SQLBind(authenticator.method)).run()
             try await sql.insert(into: "authorizer_authenticators")
-                .columns("user_id", "method", "secret", "pending_secret", "recovery_codes", "verified_at")
+                .columns(
+                    "user_id", "method", "secret", "pending_secret", "pending_recovery_codes", "recovery_codes",
+                    "verified_at"
+                )
                 .values(
                     SQLBind(userID), SQLBind(authenticator.method), SQLBind(authenticator.secret),
                     SQLBind(authenticator.pendingSecret),
+                    SQLBind(authenticator.pendingRecoveryCodeHashes?.joined(separator: ",")),
                     SQLBind(authenticator.recoveryCodeHashes.joined(separator: ",")), SQLBind(authenticator.verifiedAt)
                 ).run()
         }
@@ -177,14 +188,21 @@ extension AuthorizerStore {
         }
     }
 
-    func recordOTPFailure(userID: String, at now: Int64) async throws {
+    /// Counts a code attempt (verify_otp.go counts before it checks).
+    func recordOTPAttempt(userID: String, at now: Int64) async throws {
         try await database.withConnection { sql in
             try await sql.insert(into: "authorizer_otp_failures").columns("user_id", "at")
                 .values(SQLBind(userID), SQLBind(now)).run()
         }
     }
 
-    func otpFailures(userID: String, since: Int64) async throws -> Int {
+    func clearOTPAttempts(userID: String) async throws {
+        try await database.withConnection { sql in
+            try await sql.delete(from: "authorizer_otp_failures").where("user_id", .equal, SQLBind(userID)).run()
+        }
+    }
+
+    func otpAttempts(userID: String, since: Int64) async throws -> Int {
         try await database.withConnection { sql in
             try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                 .from("authorizer_otp_failures").where("user_id", .equal, SQLBind(userID))

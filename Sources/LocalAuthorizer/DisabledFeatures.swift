@@ -5,7 +5,8 @@ import GraphQL
 /// an instance with no such records answers. Read from `internal/graph/schema.resolvers.go` and
 /// `internal/service/*.go` at tag 2.4.0; it never answers "Cannot query field".
 ///
-/// The twin runs as Authorizer with no SMS service and no passkeys stored (its outbox is its mail service), no FGA store, and no organizations, clients, SAML, SCIM or templates stored. Where the
+/// The twin runs as Authorizer with no SMS service and no passkeys stored (its outbox is its mail
+/// service), no FGA store, and no organizations, clients, SAML, SCIM or templates stored. Where the
 /// real server would create such a record, the twin answers `FAILED_PRECONDITION` "<operation> is
 /// not available on this server" (docs/authorizer-versions.md lists these).
 enum DisabledFeatures {

@@ -31,12 +31,6 @@ enum QRCode: Sendable {
         let matrix = try modules(for: text)
         return PNGEncoder.image(of: matrix, scale: scale, border: border)
     }
-
-    /// The default-sized PNG of the symbol for `text` as a `data:image/png;base64,...` URL.
-    static func dataURL(for text: String) throws -> String {
-        let image = try png(for: text)
-        return "data:image/png;base64," + image.base64EncodedString()
-    }
 }
 
 // MARK: - Versions and their level-M parameters

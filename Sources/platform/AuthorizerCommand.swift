@@ -15,7 +15,7 @@ struct AuthorizerCommand: AsyncParsableCommand {
               platform authorizer --client-id platform --client-secret "$CLIENT_SECRET" --admin-secret "$ADMIN_SECRET"
               platform authorizer --jwt-type RS256 --http-port 9000 --env e2e --webhook http://127.0.0.1:8080/webhooks/authorizer
               platform authorizer --database-url postgres://authorizer:…@db/authorizer --enable-email-verification true
-            Mail (verification and reset links) goes to GET /_dev/outbox, read with the admin secret.
+            Mail (verification, reset and sign-in links, one-time codes) goes to GET /_dev/outbox, read with the admin secret.
             """
     )
 

@@ -96,6 +96,15 @@ struct AuthorizerOptions: ParsableArguments {
         ]
     }
 
+    /// An http or https address `setting` names, without a trailing slash; nil when unset.
+    static func origin(_ setting: Setting, _ settings: SettingsReader) throws -> String? {
+        guard let text = settings.text(setting) else { return nil }
+        guard let parts = URLComponents(string: text), ["http", "https"].contains(parts.scheme ?? ""),
+            parts.host?.isEmpty == false
+        else { throw settings.refusal(setting, text, "is not an http or https URL") }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
     /// How to reach Authorizer, from `settings`; nil without an Authorizer URL.
     func settings(from settings: SettingsReader) throws -> AuthorizerSettings? {
         guard let url = settings.text(.authorizerURL) else { return nil }
@@ -115,18 +124,8 @@ struct AuthorizerOptions: ParsableArguments {
             )
         }
         result.issuer = settings.text(.authorizerIssuer)
-        if let text = settings.text(.webAppURL) {
-            guard let parts = URLComponents(string: text), ["http", "https"].contains(parts.scheme ?? ""),
-                parts.host?.isEmpty == false
-            else { throw settings.refusal(.webAppURL, text, "is not an http or https URL") }
-            result.webAppURL = text.hasSuffix("/") ? String(text.dropLast()) : text
-        }
-        if let text = settings.text(.authorizerBrowserURL) {
-            guard let parts = URLComponents(string: text), ["http", "https"].contains(parts.scheme ?? ""),
-                parts.host?.isEmpty == false
-            else { throw settings.refusal(.authorizerBrowserURL, text, "is not an http or https URL") }
-            result.browserURL = text.hasSuffix("/") ? String(text.dropLast()) : text
-        }
+        result.webAppURL = try Self.origin(.webAppURL, settings)
+        result.browserURL = try Self.origin(.authorizerBrowserURL, settings)
         if let text = settings.text(.authorizerVersion) {
             guard let parsed = AuthorizerVersion(setting: text) else {
                 throw settings.refusal(.authorizerVersion, text, "is not 1, 2 (2.4 and later) or 2.0 to 2.3")

@@ -197,42 +197,30 @@ struct GatewayHarness: Sendable {
         return try await condition()
     }
 
-    /// The newest one-time code the local Authorizer "mailed" (an `email_otp` message).
-    func mailedCode() async throws -> String? {
+    /// What the local Authorizer "mailed", oldest first (its development outbox).
+    func outbox() async throws -> [[String: Any]] {
         var request = HTTPClientRequest(url: authorizerURL + "/_dev/outbox")
         request.headers.add(name: "x-authorizer-admin-secret", value: authorizer.adminSecret)
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
         let body = try await response.body.collect(upTo: 1 << 20)
-        let messages =
-            (try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["messages"]
-            as? [[String: Any]]
-        return messages?.last(where: { $0["kind"] as? String == "email_otp" })?["code"] as? String
+        return
+            ((try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["messages"]
+            as? [[String: Any]]) ?? []
+    }
+
+    /// The newest one-time code the local Authorizer "mailed" (an `email_otp` message).
+    func mailedCode() async throws -> String? {
+        try await outbox().last { $0["kind"] as? String == "email_otp" }?["code"] as? String
     }
 
     /// The newest link of `kind` the local Authorizer "mailed".
     func mailedLink(kind: String) async throws -> String? {
-        var request = HTTPClientRequest(url: authorizerURL + "/_dev/outbox")
-        request.headers.add(name: "x-authorizer-admin-secret", value: authorizer.adminSecret)
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        let messages =
-            (try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["messages"]
-            as? [[String: Any]]
-        return messages?.last(where: { $0["kind"] as? String == kind })?["link"] as? String
+        try await outbox().last { $0["kind"] as? String == kind }?["link"] as? String
     }
 
     /// The `token` of the newest link of `kind` the local Authorizer "mailed".
     func mailedToken(kind: String) async throws -> String? {
-        var request = HTTPClientRequest(url: authorizerURL + "/_dev/outbox")
-        request.headers.add(name: "x-authorizer-admin-secret", value: authorizer.adminSecret)
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        let messages =
-            (try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["messages"]
-            as? [[String: Any]]
-        guard let link = messages?.last(where: { $0["kind"] as? String == kind })?["link"] as? String else {
-            return nil
-        }
+        guard let link = try await mailedLink(kind: kind) else { return nil }
         return URLComponents(string: link)?.queryItems?.first { $0.name == "token" }?.value
     }
 

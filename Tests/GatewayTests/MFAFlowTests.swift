@@ -88,7 +88,7 @@ import Testing
             // No email code at a TOTP verification, and no skipping once enrolled.
             #expect(try await h.request(.post, "/auth/mfa/email", json: ["handle": third]).status == .conflict)
             let skip = try await h.request(.post, "/auth/mfa/skip", json: ["handle": third])
-            #expect(skip.status == .conflict && skip.json["type"].string?.hasSuffix("mfa-enrolment-required") == true)
+            #expect(skip.status == .conflict && skip.json["type"].string?.hasSuffix("wrong-step") == true)
         }
     }
 
@@ -157,6 +157,35 @@ import Testing
                     Int(try await h.request(.post, "/auth/mfa/verify", json: ["handle": "x", "code": "1"]).status.code))
             }
             #expect(statuses == [401, 401, 401, 429], "\(statuses)")
+        }
+    }
+
+    /// Authorizer 2.4 mails a code to an unverified address before it checks the password, with
+    /// the same MFA session as after a proven one, and its `skip_mfa_setup` then issues tokens
+    /// (`service/login.go`, `skip_mfa_setup.go`). The gateway completes each step only at its own
+    /// route: skipping from that code step is refused, or anyone could sign in as anyone whose
+    /// address is unverified. Before the fix, this skip answered 200 with the victim's tokens.
+    @Test func aMailedCodeStepCannotBeSkippedOrTakenAsAnotherFactor() async throws {
+        try await GatewayHarness.with(mode: .hybrid, authorizerConfigure: { $0.disableMFA = false }) { h in
+            // The victim signed up and left the second-factor step for later.
+            #expect(try await h.signup("victim@example.com").status == .accepted)
+            let id = try #require(try await UserStore(h.database).find(email: "victim@example.com")?.authorizerID)
+            try await h.authorizerAdmin(
+                "mutation ($p: UpdateUserRequest!) { _update_user(params: $p) { id } }",
+                variables: ["p": ["id": id, "email_verified": false]])
+            let attacker = try await h.request(
+                .post, "/auth/login", json: ["email": "victim@example.com", "password": "N0t!theirs"])
+            #expect(attacker.status == .accepted && attacker.json["next"]["step"].string == "email-code")
+            let stolen = try #require(attacker.json["next"]["handle"].string)
+            for (route, body) in [
+                ("/auth/mfa/skip", ["handle": stolen]), ("/auth/mfa/recovery", ["handle": stolen, "code": "123456"]),
+                ("/auth/mfa/verify", ["handle": stolen, "code": "123456"]),
+            ] {
+                let answer = try await h.request(.post, route, json: body)
+                #expect(answer.status == .conflict, "\(route): \(answer.text)")
+                #expect(answer.json["type"].string?.hasSuffix("wrong-step") == true)
+                #expect(answer.json["accessToken"].isNull)
+            }
         }
     }
 }

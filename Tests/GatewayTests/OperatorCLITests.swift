@@ -56,6 +56,8 @@ import Testing
         ("--drain-period", "DRAIN_PERIOD", "60"),  // not below the 30 s shutdown timeout that includes it
         ("--database-pool-size", "DATABASE_POOL_SIZE", "0"), ("--metrics-port", "METRICS_PORT", "70000"),
         ("--webhook-retention-days", "WEBHOOK_RETENTION_DAYS", "-3"),
+        ("--web-app-url", "WEB_APP_URL", "javascript:alert(1)"),
+        ("--authorizer-browser-url", "AUTHORIZER_BROWSER_URL", "auth.example.com"),
     ])
     func everyBadNumberIsRefusedWithItsKey(flag: String, variable: String, value: String) throws {
         let serve = SecretSettingTests.serve

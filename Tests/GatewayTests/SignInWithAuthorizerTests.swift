@@ -20,6 +20,10 @@ import Testing
         if let cookie { request.headers.add(name: "Cookie", value: cookie) }
         if let form {
             request.method = .POST
+            // The hosted page's own origin, as a browser sends it with the form.
+            if let parts = URLComponents(string: url), let scheme = parts.scheme, let host = parts.host {
+                request.headers.add(name: "Origin", value: "\(scheme)://\(host)" + (parts.port.map { ":\($0)" } ?? ""))
+            }
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: form))
         }
@@ -129,40 +133,47 @@ import Testing
         ) { h in
             let options = try await h.request(.get, "/auth/options")
             #expect(options.json["magicLink"].bool == true && options.json["strongPassword"].bool == true)
-            let asked = try await h.request(.post, "/auth/magic-link", json: ["email": "link@example.com"])
+            let origin = "http://localhost:\(h.gateway.port ?? 0)"
+            let web: HTTPFields = [HTTPField.Name("X-Platform-Session")!: "cookie", .origin: origin]
+            let asked = try await h.request(
+                .post, "/auth/magic-link", json: ["email": "link@example.com"], headers: web)
             #expect(asked.status == .accepted, "\(asked.text)")
+            let linkCookie = try #require(
+                asked.headers[values: .setCookie].first { $0.hasPrefix("platform_link=") }?.prefix { $0 != ";" })
             let mailed = try #require(try await h.mailedLink(kind: "magic_link_login"))
             // The local Authorizer of the tests listens on a port it picked; its --url says port 0.
             let path = try #require(mailed.range(of: "/verify_email?token=")).lowerBound
             let link = h.authorizerURL + mailed[path...]
-            #expect(mailed.hasSuffix("&redirect_uri=http://webapp.example/"), "\(mailed)")
+            #expect(mailed.contains("&redirect_uri=http://webapp.example/?state="), "\(mailed)")
             let opened = try await Self.step(link)
             #expect(opened.status == 307, "\(opened)")
             let back = try #require(opened.location)
-            #expect(back.hasPrefix("http://webapp.example/?access_token="), "\(back)")
+            #expect(back.hasPrefix("http://webapp.example/?state="), "\(back)")
             let items = URLComponents(string: back)?.queryItems ?? []
             let access = try #require(items.first { $0.name == "access_token" }?.value)
             let refresh = try #require(
                 items.first { $0.name == "refresh_token" }?.value, "offline_access was asked for")
+            let state = try #require(items.first { $0.name == "state" }?.value)
+            let tokens = ["accessToken": access, "refreshToken": refresh, "state": state]
 
-            let origin = "http://localhost:\(h.gateway.port ?? 0)"
-            let web: HTTPFields = [HTTPField.Name("X-Platform-Session")!: "cookie", .origin: origin]
-            let signedIn = try await h.request(
-                .post, "/auth/magic-link/complete", json: ["accessToken": access, "refreshToken": refresh], headers: web
-            )
+            // The same address opened in a browser that did not ask (a link crafted for a victim).
+            let elsewhere = try await h.request(.post, "/auth/magic-link/complete", json: tokens, headers: web)
+            #expect(elsewhere.status == .badRequest && elsewhere.json["field"].string == "state", "\(elsewhere.text)")
+            var here = web
+            here[.cookie] = String(linkCookie)
+            let signedIn = try await h.request(.post, "/auth/magic-link/complete", json: tokens, headers: here)
             #expect(signedIn.status == .ok, "\(signedIn.text)")
             #expect(signedIn.json["user"]["email"].string == "link@example.com")
             #expect(signedIn.headers[values: .setCookie].contains { $0.hasPrefix("platform_session=") })
             // The copy of the refresh token left in the address is spent.
-            let replay = try await h.request(
-                .post, "/auth/magic-link/complete", json: ["accessToken": access, "refreshToken": refresh], headers: web
-            )
+            let replay = try await h.request(.post, "/auth/magic-link/complete", json: tokens, headers: here)
             #expect(replay.status == .unauthorized, "\(replay.text)")
             // The link itself works once.
             let again = try await Self.step(link)
             #expect(again.location?.contains("error=invalid verification token") == true, "\(again)")
             let forged = try await h.request(
-                .post, "/auth/magic-link/complete", json: ["accessToken": "not.a.token"], headers: web)
+                .post, "/auth/magic-link/complete", json: ["accessToken": "not.a.token", "state": state],
+                headers: here)
             #expect(forged.status == .unauthorized)
         }
     }

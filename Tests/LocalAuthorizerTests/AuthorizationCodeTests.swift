@@ -26,6 +26,7 @@ import Testing
         if let cookie { request.headers.add(name: "Cookie", value: cookie) }
         if let form {
             request.method = .POST
+            request.headers.add(name: "Origin", value: "http://127.0.0.1:\(h.port)")
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: form))
         }
@@ -154,6 +155,13 @@ import Testing
             #expect(noVerifier.json["error"].string == "invalid_grant")
             let noClient = try await exchange(h, ["grant_type": "authorization_code", "code": "nope"])
             #expect(noClient.json["error_description"].string == "The client_id parameter is required")
+            // A form posted from another site cannot plant a session on the hosted page.
+            var forged = HTTPClientRequest(url: "http://127.0.0.1:\(h.port)/app/login")
+            forged.method = .POST
+            forged.headers.add(name: "Origin", value: "https://evil.example")
+            forged.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            forged.body = .bytes(ByteBuffer(string: "q=&email=a%40b.co&password=x"))
+            #expect(try await Self.browser.execute(forged, timeout: .seconds(5)).status == .forbidden)
             let grant = try await exchange(h, ["grant_type": "password"])
             #expect(grant.json["error"].string == "unsupported_grant_type")
         }

@@ -72,11 +72,7 @@ extension AuthController {
                 message = try await client.forgotPassword(
                     email: email, redirectURI: webAppURL.map { $0 + "/#/reset-password" })
             } catch AuthorizerClientError.invalidArgument("invalid redirect URI") {
-                throw Problem(
-                    .badGateway, type: "authorizer-configuration", title: "Identity provider misconfigured",
-                    detail:
-                        "Authorizer refuses the web app's address (--web-app-url) in its links: add that origin to Authorizer's --allowed-origins"
-                )
+                throw Self.webAppURLRefused
             } catch let error as AuthorizerClientError {
                 throw Problem.from(error)
             }
@@ -87,6 +83,14 @@ extension AuthController {
         await throttle.forgotPasswordFloor.pad(since: started)
         return EditedResponse(status: .accepted, response: MessageDTO(message: message))
     }
+
+    /// Authorizer refused the web app's address in a mailed link (`validators/url.go`): a setting
+    /// to change, not the user's fault.
+    static let webAppURLRefused = Problem(
+        .badGateway, type: "authorizer-configuration", title: "Identity provider misconfigured",
+        detail:
+            "Authorizer refuses the web app's address (--web-app-url) in its links: add that origin to Authorizer's --allowed-origins"
+    )
 
     func resetPassword(_ request: Request) async throws -> MessageDTO {
         let body = try await JSONBody.decode(

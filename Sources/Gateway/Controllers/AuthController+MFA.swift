@@ -39,9 +39,11 @@ struct MFARequest: Decodable {
 }
 
 extension AuthController {
-    /// How long a handle lives: longer than Authorizer's MFA session (3 minutes at a gate), whose
-    /// own end is reported as the handle's.
-    static let challengeLifetime: TimeInterval = 600
+    /// How long a handle lives: as long as Authorizer's MFA session behind it (its cookie's
+    /// `Max-Age`: 3 minutes at a gate, 1 beside a mailed code), 3 minutes when it gives none.
+    static func challengeLifetime(_ answerLifetime: Int?) -> TimeInterval {
+        TimeInterval(min(max(answerLifetime ?? 180, 30), 600))
+    }
 
     /// Opens a challenge for Authorizer's MFA answer `answer` to a sign-in as `email` (empty when
     /// unknown, as after a verification link).
@@ -65,7 +67,7 @@ extension AuthController {
             case "mfa-verify": answer.shouldShowTOTPScreen == true ? ["totp", "recovery-code"] : []
             default: answer.authenticatorSecret == nil ? [] : ["totp"]
             }
-        if step == "mfa-enrol", answer.shouldOfferEmailOTPSetup == true { methods.append("email") }
+        if step == "mfa-enrol", answer.shouldOfferEmailOTPSetup == true, !email.isEmpty { methods.append("email") }
         if methods.isEmpty, step == "mfa-verify" {
             throw Problem(
                 .forbidden, type: "mfa-method-unsupported", title: "Second factor not offered here",
@@ -73,7 +75,7 @@ extension AuthController {
                     "this account's second factor (a passkey) cannot be used in this app; sign in at the identity provider"
             )
         }
-        let expiresAt = Date().addingTimeInterval(Self.challengeLifetime)
+        let expiresAt = Date().addingTimeInterval(Self.challengeLifetime(answer.mfaCookieLifetime))
         let handle = try await database {
             try await challenges.open(
                 SignInChallenge(email: email, step: step, authorizerCookie: cookie, expiresAt: expiresAt))
@@ -99,26 +101,43 @@ extension AuthController {
     func addMFARoutes(to open: RouterGroup<GatewayRequestContext>) {
         let mfa = open.group("/mfa")
         mfa.post("/verify") { request, context in
-            try respond(try await verifyCode(request, context, isTOTP: true, kind: "totp"), request, context)
+            let session = try await verifyCode(
+                request, context, isTOTP: true, kind: "totp", steps: ["mfa-enrol", "mfa-verify"])
+            return try respond(session, request, context)
         }
         mfa.post("/recovery") { request, context in
-            try respond(try await verifyCode(request, context, isTOTP: true, kind: "recovery-code"), request, context)
+            let session = try await verifyCode(
+                request, context, isTOTP: true, kind: "recovery-code", steps: ["mfa-verify"])
+            return try respond(session, request, context)
         }
         mfa.post("/email-code") { request, context in
-            try respond(try await verifyCode(request, context, isTOTP: false, kind: "email"), request, context)
+            let session = try await verifyCode(request, context, isTOTP: false, kind: "email", steps: ["email-code"])
+            return try respond(session, request, context)
         }
         mfa.post("/email") { request, context in try await sendEmailCode(request, context) }
         mfa.post("/skip") { request, context in try respond(try await skip(request, context), request, context) }
     }
 
     /// The live challenge of a request's handle, after the per-IP and per-email limits.
-    private func liveChallenge(_ body: MFARequest, _ context: GatewayRequestContext) async throws -> SignInChallenge {
+    ///
+    /// Each route answers only the steps it completes (`steps`): Authorizer 2.4 opens the same
+    /// MFA session for a mailed code to an unverified address, sent before the password is
+    /// checked (`service/login.go`), as for a proven password, and its `skip_mfa_setup` would
+    /// issue tokens for it. So skipping is refused anywhere but at enrolment.
+    private func liveChallenge(_ body: MFARequest, _ context: GatewayRequestContext, steps: Set<String>)
+        async throws -> SignInChallenge
+    {
         try throttle.check(route: "mfa", ip: context.remoteIP, email: nil)
         let handle = try JSONBody.text(body.handle, field: "handle", max: 100)
         guard let challenge = try await database({ try await challenges.find(handle: handle) }) else {
             throw Self.challengeExpired
         }
         if !challenge.email.isEmpty { try throttle.check(route: "mfa", ip: nil, email: challenge.email) }
+        guard steps.contains(challenge.step) else {
+            throw Problem(
+                .conflict, type: "wrong-step", title: "Not this step",
+                detail: "this sign-in is at the step '\(challenge.step)', which this route does not complete")
+        }
         return challenge
     }
 
@@ -127,11 +146,11 @@ extension AuthController {
         detail: "this sign-in step is unknown or expired; sign in again")
 
     /// A code (TOTP, a recovery code, or a mailed one) for the challenge; tokens on success.
-    private func verifyCode(_ request: Request, _ context: GatewayRequestContext, isTOTP: Bool, kind: String)
-        async throws -> SessionDTO
-    {
+    private func verifyCode(
+        _ request: Request, _ context: GatewayRequestContext, isTOTP: Bool, kind: String, steps: Set<String>
+    ) async throws -> SessionDTO {
         let body = try await JSONBody.decode(MFARequest.self, from: request, allowed: MFARequest.fields)
-        let challenge = try await liveChallenge(body, context)
+        let challenge = try await liveChallenge(body, context, steps: steps)
         let code = try JSONBody.text(body.code ?? "", field: "code", max: 64)
         let answer: AuthorizerAuthResponse
         do {
@@ -180,7 +199,7 @@ extension AuthController {
     /// anew (at `email-code`); the challenge moves to `email-code`.
     private func sendEmailCode(_ request: Request, _ context: GatewayRequestContext) async throws -> ChallengeDTO {
         let body = try await JSONBody.decode(MFARequest.self, from: request, allowed: ["handle"])
-        var challenge = try await liveChallenge(body, context)
+        var challenge = try await liveChallenge(body, context, steps: ["mfa-enrol", "email-code", "mfa-verify"])
         guard !challenge.email.isEmpty, challenge.step != "mfa-verify" else {
             throw Problem(
                 .conflict, type: "email-code-unavailable", title: "Email code not available",
@@ -202,8 +221,10 @@ extension AuthController {
             }
             throw Problem.from(error)
         }
+        // A new code re-arms Authorizer's session (3 minutes at enrolment, 1 after resend_otp).
+        challenge.expiresAt = Date().addingTimeInterval(
+            Self.challengeLifetime(challenge.step == "mfa-enrol" ? 180 : 60))
         challenge.step = "email-code"
-        challenge.expiresAt = Date().addingTimeInterval(Self.challengeLifetime)
         let updated = challenge
         try await database { try await challenges.update(handle: body.handle, to: updated) }
         return ChallengeDTO(
@@ -216,7 +237,7 @@ extension AuthController {
     /// `POST /auth/mfa/skip`: tokens without a factor, where Authorizer allows it.
     private func skip(_ request: Request, _ context: GatewayRequestContext) async throws -> SessionDTO {
         let body = try await JSONBody.decode(MFARequest.self, from: request, allowed: ["handle"])
-        let challenge = try await liveChallenge(body, context)
+        let challenge = try await liveChallenge(body, context, steps: ["mfa-enrol"])
         let answer: AuthorizerAuthResponse
         do {
             answer = try await client.skipMFASetup(email: challenge.email, cookie: challenge.authorizerCookie)

@@ -35,9 +35,15 @@ extension AuthController {
     func addOAuthRoutes(to open: RouterGroup<GatewayRequestContext>) {
         open.post("/oauth/start") { request, context in try await startOAuth(request, context) }
         open.post("/oauth/token") { request, context in
-            var response = try respond(try await exchangeCode(request, context), request, context)
-            response.headers.append(HTTPField(name: .setCookie, value: pkceCookieHeader(nil)))
-            return response
+            // The verifier's cookie is spent either way: a code is tried once.
+            do {
+                var response = try respond(try await exchangeCode(request, context), request, context)
+                response.headers.append(HTTPField(name: .setCookie, value: pkceCookieHeader(nil)))
+                return response
+            } catch var problem as Problem {
+                problem.headers[.setCookie] = pkceCookieHeader(nil)
+                throw problem
+            }
         }
     }
 

@@ -118,7 +118,11 @@ extension AuthController {
             do {
                 try await client.revoke(refreshToken: token)
             } catch let error as AuthorizerClientError {
-                throw Problem.from(error)
+                // The cookie goes all the same: this browser is signed out even if Authorizer
+                // could not be told (the token then lives until it expires).
+                var problem = Problem.from(error)
+                problem.headers[.setCookie] = sessionCookieHeader(nil)
+                throw problem
             }
         }
         return Response(status: .noContent, headers: [.setCookie: sessionCookieHeader(nil)])

@@ -118,8 +118,8 @@ struct AuthController: RouteAdding, Sendable {
         return .left(try await completeSignIn(answer))
     }
 
-    /// A login Authorizer answered with no token and no MFA step: 2.4 mails a one-time code to
-    /// an unverified address ("Please check email inbox for the OTP", `service/login.go`).
+    /// A login or verification Authorizer answered with no token and no step to take (2.4's
+    /// mailed code to an unverified address is an `email-code` step, ``challenge(_:email:)``).
     static func verificationPending(_ answer: AuthorizerAuthResponse) -> Problem {
         Problem(
             .forbidden, type: "email-verification-required", title: "Email verification required",

@@ -49,24 +49,22 @@ extension OpenAPIDocument {
                 ["accessToken": string, "refreshToken": string, "expiresIn": ["type": "integer"]],
                 required: ["accessToken"]),
             "Message": object(["message": string], required: ["message"]),
-            "Challenge": object(
+            "ChallengeNext": object(
                 [
-                    "message": string,
-                    "next": object(
+                    "step": ["type": "string", "enum": ["mfa-enrol", "mfa-verify", "email-code"]],
+                    "methods": [
+                        "type": "array", "items": ["type": "string", "enum": ["totp", "recovery-code", "email"]],
+                    ],
+                    "canSkip": ["type": "boolean"], "handle": string, "expiresAt": dateTime,
+                    "totp": object(
                         [
-                            "step": ["type": "string", "enum": ["mfa-enrol", "mfa-verify", "email-code"]],
-                            "methods": [
-                                "type": "array",
-                                "items": ["type": "string", "enum": ["totp", "recovery-code", "email"]],
-                            ],
-                            "canSkip": ["type": "boolean"], "handle": string, "expiresAt": dateTime,
-                            "totp": object(
-                                [
-                                    "secret": string, "scannerImage": string,
-                                    "recoveryCodes": ["type": "array", "items": string],
-                                ], required: ["secret", "recoveryCodes"]),
-                        ], required: ["step", "methods", "canSkip", "handle", "expiresAt"]),
-                ], required: ["message", "next"]),
+                            "secret": string, "scannerImage": string,
+                            "recoveryCodes": ["type": "array", "items": string],
+                        ], required: ["secret", "recoveryCodes"]),
+                ], required: ["step", "methods", "canSkip", "handle", "expiresAt"]),
+            "Challenge": object(["message": string, "next": ref("ChallengeNext")], required: ["message", "next"]),
+            // Signup's 202: a message alone while Authorizer verifies the email, or a challenge.
+            "SignupAccepted": object(["message": string, "next": ref("ChallengeNext")], required: ["message"]),
             "Verify": object(
                 ["valid": ["type": "boolean"], "user": ref("User"), "reason": string], required: ["valid"]),
             "Client": object(
@@ -202,8 +200,8 @@ extension OpenAPIDocument {
                     "strongPassword": ["type": "boolean"], "emailVerification": ["type": "boolean"],
                 ], required: ["signup", "magicLink", "strongPassword", "emailVerification"]),
             "LinkTokensRequest": object(
-                ["accessToken": ["type": "string", "maxLength": 8192], "refreshToken": string],
-                required: ["accessToken"]),
+                ["accessToken": ["type": "string", "maxLength": 8192], "refreshToken": string, "state": string],
+                required: ["accessToken", "state"]),
             "HandleRequest": object(["handle": ["type": "string", "maxLength": 100]], required: ["handle"]),
             "ProfilePatch": object(
                 [

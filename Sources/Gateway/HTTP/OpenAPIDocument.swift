@@ -76,7 +76,7 @@ enum OpenAPIDocument {
             open(
                 "POST", "/auth/signup",
                 "Sign up at Authorizer; the platform user is created before the answer. With `clientName` a tenant is created with the user as its ADMIN; with `invitationToken` the user joins the inviting tenant. 202 while Authorizer verifies the email (a message only), or asks for a second factor first (a Challenge: its `next` step and handle, completed at `/auth/mfa/*`): the company or invitation asked for is kept.",
-                "SignupRequest", [201: "Session", 202: "Challenge"], [400, 403, 409, 429, 502, 503]),
+                "SignupRequest", [201: "Session", 202: "SignupAccepted"], [400, 403, 409, 429, 502, 503]),
             open(
                 "POST", "/auth/login",
                 "Log in at Authorizer. 202 with a Challenge when Authorizer asks for a second factor or mails a code (an address not verified yet): complete it at `/auth/mfa/*` with the handle.",
@@ -130,11 +130,11 @@ enum OpenAPIDocument {
                 tag: "auth", secured: false, success: [200: "AuthOptions"], errors: [502, 503]),
             open(
                 "POST", "/auth/magic-link",
-                "Ask Authorizer to mail a sign-in link (magic_link_login; an unknown address becomes an account where signup is on). One answer whether or not the address has an account, held to one floor of time. Its link leads back to the web app (--web-app-url) with the tokens, for /auth/magic-link/complete. Limited per IP and per email.",
-                "EmailRequest", [202: "Message"], [400, 429, 502, 503]),
+                "Ask Authorizer to mail a sign-in link (magic_link_login; an unknown address becomes an account where signup is on). One answer whether or not the address has an account, held to one floor of time. Its link leads back to the web app (--web-app-url) with the tokens, for /auth/magic-link/complete, and works only in this browser (a state in an HttpOnly cookie, 30 minutes). Same origin only. Limited per IP and per email.",
+                "EmailRequest", [202: "Message"], [400, 403, 429, 502, 503]),
             open(
                 "POST", "/auth/magic-link/complete",
-                "The tokens a followed sign-in link brought back (Authorizer's GET /verify_email puts them in the address): the access token is checked as any bearer token, a refresh token is rotated at Authorizer and kept in the session cookie, and the user is provisioned as at login. Same origin only. Limited per IP.",
+                "The tokens and state a followed sign-in link brought back (Authorizer's GET /verify_email puts them in the address); 400 `sign-in-not-started` unless the state is the one this browser's request set. The access token is checked as any bearer token, a refresh token is rotated at Authorizer and kept in the session cookie, and the user is provisioned as at login. Same origin only. Limited per IP.",
                 "LinkTokensRequest", [200: "Session"], [400, 401, 403, 429, 502, 503]),
             open(
                 "POST", "/auth/oauth/start",

@@ -20,7 +20,6 @@ extension Problem {
         Problem(.forbidden, type: type, title: "Forbidden", detail: detail)
     }
 
-    /// How each Authorizer failure reaches the client.
     /// Authorizer's refusal of a new password, in this product's words on the field at fault
     /// (`validators/password.go`: 6 to 36 characters, and the strong rule when it is on); nil for
     /// any other refusal.
@@ -31,11 +30,15 @@ extension Problem {
             return badRequest("The two passwords differ: type the same password twice.", field: "confirmPassword")
         }
         guard lower.contains("password") else { return nil }
+        // The strong rule's words only when Authorizer applied it (its message names it).
         return badRequest(
-            "Choose a password of 6 to 36 characters with an upper and a lower case letter, a digit and a symbol.",
+            lower.contains("uppercase")
+                ? "Choose a password of 6 to 36 characters with an upper and a lower case letter, a digit and a symbol."
+                : "Choose a password of 6 to 36 characters.",
             field: "password")
     }
 
+    /// How each Authorizer failure reaches the client.
     static func from(_ error: AuthorizerClientError) -> Problem {
         switch error {
         case .unauthenticated(let message):

@@ -122,9 +122,9 @@ export async function completeLinkSignIn() {
   if (!params.has('access_token') && !params.has('mfa_required')) return false;
   history.replaceState(null, '', '/#/login');
   if (params.has('mfa_required')) {
-    throw new Error('This account also needs its second factor: sign in with your password to finish.');
+    throw new Error('This account also needs its second factor: sign in with your password, or with "Sign in with Authorizer", to finish.');
   }
-  const body = { accessToken: params.get('access_token') };
+  const body = { accessToken: params.get('access_token'), state: params.get('state') || '' };
   if (params.get('refresh_token')) body.refreshToken = params.get('refresh_token');
   const answer = await api('POST', '/auth/magic-link/complete', body, { auth: false });
   await startSession(answer);
