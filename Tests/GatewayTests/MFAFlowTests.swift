@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Gateway
 import PlatformDB
+import SQLKit
 import Testing
 
 /// The gateway drives Authorizer 2.4's second factors (issue 21) against the local Authorizer
@@ -101,6 +102,25 @@ import Testing
             #expect(try await h.request(.post, "/auth/mfa/verify", json: ["code": "123456"]).status == .badRequest)
             let extra = try await h.request(.post, "/auth/mfa/skip", json: ["handle": "h", "code": "1"])
             #expect(extra.status == .badRequest, "\(extra.text)")
+        }
+    }
+
+    /// A handle past its time (Authorizer's MFA session has ended with it) is refused as expired,
+    /// and a code for it reaches no one.
+    @Test func anExpiredHandleIsRefusedAsExpired() async throws {
+        try await GatewayHarness.with(mode: .hybrid, authorizerConfigure: { $0.disableMFA = false }) { h in
+            let signup = try await h.signup("late@example.com")
+            let handle = try #require(signup.json["next"]["handle"].string)
+            let secret = try #require(signup.json["next"]["totp"]["secret"].string)
+            try await h.database.withConnection { sql in
+                try await sql.raw("UPDATE sign_in_challenges SET expires_at = \(bind: Date().addingTimeInterval(-1))")
+                    .run()
+            }
+            let late = try await h.request(
+                .post, "/auth/mfa/verify", json: ["handle": handle, "code": Self.totp(secret)])
+            #expect(late.status == .unauthorized, "\(late.text)")
+            #expect(late.json["type"].string?.hasSuffix("challenge-expired") == true)
+            #expect(late.json["accessToken"].isNull)
         }
     }
 

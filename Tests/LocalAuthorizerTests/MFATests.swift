@@ -127,6 +127,29 @@ import Testing
         }
     }
 
+    /// `lock_mfa.go`: a user who cannot give a code locks their own MFA; every later sign-in is
+    /// refused with the lock's words (FAILED_PRECONDITION), and without a session it is refused.
+    @Test func lockingMFARefusesLaterSignIns() async throws {
+        try await Harness.with(configure: { $0.disableMFA = false }) { h in
+            _ = try await h.signup("lock@example.com")
+            let (offer, cookie) = try await login(h, "lock@example.com")
+            let secret = try #require(offer["authenticator_secret"].string)
+            let enrolled = try await verify(h, try #require(TOTP.code(secret: secret, time: now())), cookie: cookie)
+            #expect(enrolled["data"]["verify_otp"]["access_token"].string != nil)
+            #expect(
+                try await h.graphql("mutation { lock_mfa(params: {}) { message } }").json["errors"][0]["message"].string
+                    == "invalid session")
+            let (_, second) = try await login(h, "lock@example.com")
+            let locked = try await h.graphql("mutation { lock_mfa(params: {}) { message } }", cookie: second).json
+            #expect(
+                locked["data"]["lock_mfa"]["message"].string
+                    == "Your account is locked. Contact your administrator to regain access.")
+            let refused = try await h.login("lock@example.com").json["errors"][0]
+            #expect(refused["message"].string?.contains("multi-factor authentication is locked") == true)
+            #expect(refused["extensions"]["code"].string == "FAILED_PRECONDITION")
+        }
+    }
+
     @Test func anEmailCodeEnrolsAndThenGuardsEachSignIn() async throws {
         try await Harness.with(configure: {
             $0.disableMFA = false; $0.disableTOTPLogin = true
