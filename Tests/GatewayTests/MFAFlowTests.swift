@@ -189,7 +189,10 @@ import Testing
         try await GatewayHarness.with(mode: .hybrid, authorizerConfigure: { $0.disableMFA = false }) { h in
             // The victim signed up and left the second-factor step for later.
             #expect(try await h.signup("victim@example.com").status == .accepted)
-            let id = try #require(try await UserStore(h.database).find(email: "victim@example.com")?.authorizerID)
+            // The platform's row comes with Authorizer's webhook.
+            let users = UserStore(h.database)
+            #expect(try await h.eventually { try await users.find(email: "victim@example.com") != nil })
+            let id = try #require(try await users.find(email: "victim@example.com")?.authorizerID)
             try await h.authorizerAdmin(
                 "mutation ($p: UpdateUserRequest!) { _update_user(params: $p) { id } }",
                 variables: ["p": ["id": id, "email_verified": false]])
