@@ -60,12 +60,8 @@ extension AuthService {
         guard try await store.consumeVerification(token, kind: kind, now: now) != nil else {
             throw AuthorizerError.invalid("invalid verification token")
         }
-        let result = try await startSession(
-            for: user, roles: configuration.defaultRoles.filter(user.roles.contains), scope: request.scope,
-            message: "Email verified successfully.")
-        if firstVerification { await webhooks.fire("user.signup", user: user) }
-        await webhooks.fire("user.login", user: user)
-        return result
+        return try await finishSignIn(
+            user, scope: request.scope, message: "Email verified successfully.", provedAddress: firstVerification)
     }
 
     func resendVerifyEmail(email: String) async throws {

@@ -185,9 +185,18 @@ extension AuthService {
         }
         guard let cookie, try await store.endMFASession(cookie: cookie) else { throw Self.invalidSession }
         try await store.clearOTPAttempts(userID: user.id)
+        return try await finishSignIn(
+            user, scope: session.scope, message: "OTP verified successfully.", provedAddress: provedAddress)
+    }
+
+    /// Tokens for a sign-in the user has finished: a session with the default roles they hold,
+    /// then `user.signup` when this step proved the address, and `user.login`
+    /// (`verify_otp.go`, `verify_email.go`, `skip_mfa_setup.go`).
+    func finishSignIn(_ user: AuthorizerUser, scope: [String]?, message: String, provedAddress: Bool = false)
+        async throws -> AuthResult
+    {
         let result = try await startSession(
-            for: user, roles: configuration.defaultRoles.filter(user.roles.contains), scope: session.scope,
-            message: "OTP verified successfully.")
+            for: user, roles: configuration.defaultRoles.filter(user.roles.contains), scope: scope, message: message)
         if provedAddress { await webhooks.fire("user.signup", user: user) }
         await webhooks.fire("user.login", user: user)
         return result
@@ -269,11 +278,7 @@ extension AuthService {
         let marks = try await store.mfaMarks(userID: user.id)
         try await store.setMFAMarks(userID: user.id, skippedAt: now, lockedAt: marks.lockedAt)
         guard let cookie, try await store.endMFASession(cookie: cookie) else { throw Self.invalidSession }
-        let result = try await startSession(
-            for: user, roles: configuration.defaultRoles.filter(user.roles.contains), scope: session.scope,
-            message: "MFA setup skipped")
-        await webhooks.fire("user.login", user: user)
-        return result
+        return try await finishSignIn(user, scope: session.scope, message: "MFA setup skipped")
     }
 
     /// `lock_mfa`: the user, unable to give a code, locks their own MFA (an admin unlocks it).
