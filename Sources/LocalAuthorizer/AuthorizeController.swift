@@ -58,32 +58,31 @@ struct AuthorizeController: Sendable {
         } catch let error as AuthorizerError {
             return refused(error.message)
         }
-        guard let access = result.accessToken, let cookie = result.sessionCookie else {
-            var response = Response(
-                status: .temporaryRedirect,
-                headers: [
-                    .location: Self.append(
-                        target, "mfa_required=1&mfa_gate=\(result.showTOTPScreen == true ? "verify" : "offer")")
-                ])
-            if let mfa = result.mfaCookie {
-                response.headers.append(
-                    HTTPField(
-                        name: .setCookie,
-                        value: Resolvers.cookie("mfa_session", mfa, maxAge: result.mfaCookieLifetime, configuration)))
-            }
-            return response
+        guard let access = result.accessToken else {
+            return withCookies(
+                of: result,
+                Response(
+                    status: .temporaryRedirect,
+                    headers: [
+                        .location: Self.append(
+                            target, "mfa_required=1&mfa_gate=\(result.showTOTPScreen == true ? "verify" : "offer")")
+                    ]))
         }
         var parameters =
             "access_token=\(access)&token_type=bearer&expires_in=\(result.expiresIn ?? 1)&state=\(p["state"] ?? "")"
             + "&id_token=\(result.idToken ?? "")&nonce="
         if let refresh = result.refreshToken { parameters += "&refresh_token=\(refresh)" }
-        return Response(
-            status: .temporaryRedirect,
-            headers: [
-                .location: Self.append(target, parameters),
-                .setCookie: Resolvers.cookie(
-                    "cookie_session", cookie, maxAge: configuration.accessTokenExpiresIn, configuration),
-            ])
+        return withCookies(
+            of: result, Response(status: .temporaryRedirect, headers: [.location: Self.append(target, parameters)]))
+    }
+
+    /// `response` with the cookies `result` brings (``Resolvers/cookies(for:_:)``).
+    private func withCookies(of result: AuthService.AuthResult, _ response: Response) -> Response {
+        var response = response
+        for value in Resolvers.cookies(for: result, configuration) {
+            response.headers.append(HTTPField(name: .setCookie, value: value))
+        }
+        return response
     }
 
     /// `uri` with `parameters` added to its query, as `verify_email.go` does (`?`, or `&` after one).
@@ -215,14 +214,8 @@ struct AuthorizeController: Sendable {
 
     /// Tokens: the browser session cookie and back to `/authorize`. An MFA step: its form.
     private func signedIn(_ result: AuthService.AuthResult, query: String) -> Response {
-        if let cookie = result.sessionCookie {
-            return Response(
-                status: .found,
-                headers: [
-                    .location: "/authorize?" + query,
-                    .setCookie: Resolvers.cookie(
-                        "cookie_session", cookie, maxAge: configuration.accessTokenExpiresIn, configuration),
-                ])
+        if result.sessionCookie != nil {
+            return withCookies(of: result, Response(status: .found, headers: [.location: "/authorize?" + query]))
         }
         var body = Self.codeForm(canSkip: result.authenticatorSecret != nil)
         if let secret = result.authenticatorSecret {
@@ -230,14 +223,7 @@ struct AuthorizeController: Sendable {
                 "<p>Add this key to your authenticator app: <code id=\"totp-secret\">\(Self.escape(secret))</code></p>"
                 + body
         }
-        var response = Self.page(query: query, body: body, message: result.message)
-        if let mfa = result.mfaCookie {
-            response.headers.append(
-                HTTPField(
-                    name: .setCookie,
-                    value: Resolvers.cookie("mfa_session", mfa, maxAge: result.mfaCookieLifetime, configuration)))
-        }
-        return response
+        return withCookies(of: result, Self.page(query: query, body: body, message: result.message))
     }
 
     static let passwordForm = """

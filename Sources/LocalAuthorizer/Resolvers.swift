@@ -273,19 +273,27 @@ struct Resolvers: Sendable {
         return "\(name)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax\(secure)"
     }
 
-    /// The AuthResponse object; a new session also sets the browser session cookie.
-    private static func graphQLValue(
-        _ result: AuthService.AuthResult, _ context: any Sendable, _ configuration: AuthorizerConfiguration
-    ) -> [String: any Sendable] {
+    /// The `Set-Cookie` values `result` brings: its MFA session (`mfa_session`) and its browser
+    /// session (`cookie_session`, living as long as its longest token).
+    static func cookies(for result: AuthService.AuthResult, _ configuration: AuthorizerConfiguration) -> [String] {
+        var cookies: [String] = []
         if let mfa = result.mfaCookie {
-            info(context).setCookie(Self.cookie("mfa_session", mfa, maxAge: result.mfaCookieLifetime, configuration))
+            cookies.append(cookie("mfa_session", mfa, maxAge: result.mfaCookieLifetime, configuration))
         }
-        if let cookie = result.sessionCookie {
+        if let session = result.sessionCookie {
             let lifetime = max(
                 configuration.accessTokenExpiresIn, result.refreshToken == nil ? 0 : configuration.refreshTokenExpiresIn
             )
-            info(context).setCookie(Self.cookie("cookie_session", cookie, maxAge: lifetime, configuration))
+            cookies.append(cookie("cookie_session", session, maxAge: lifetime, configuration))
         }
+        return cookies
+    }
+
+    /// The AuthResponse object; its cookies are set on the response.
+    private static func graphQLValue(
+        _ result: AuthService.AuthResult, _ context: any Sendable, _ configuration: AuthorizerConfiguration
+    ) -> [String: any Sendable] {
+        for value in cookies(for: result, configuration) { info(context).setCookie(value) }
         var value: [String: any Sendable] = ["message": result.message]
         value["access_token"] = result.accessToken
         value["id_token"] = result.idToken

@@ -8,9 +8,10 @@ struct AuthThrottle: Sendable {
     let byEmail: RateLimiter?
     /// Failed sign-ins per email and client address.
     let failedLogins: FailedLoginLimiter?
-    /// How long a failed sign-in, and any forgot-password answer, takes at least.
+    /// How long a failed sign-in takes at least.
     let loginFloor = ResponseFloor()
-    let forgotPasswordFloor = ResponseFloor()
+    /// Every answer that asks Authorizer for a mail (forgot-password, a sign-in link).
+    let mailFloor = ResponseFloor()
 
     init(_ limits: AuthRateLimits) {
         byIP = limits.perIP > 0 ? RateLimiter(limit: limits.perIP, window: .seconds(60)) : nil

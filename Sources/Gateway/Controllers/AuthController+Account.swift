@@ -77,10 +77,10 @@ extension AuthController {
                 throw Problem.from(error)
             }
         } catch {
-            await throttle.forgotPasswordFloor.pad(since: started)
+            await throttle.mailFloor.pad(since: started)
             throw error
         }
-        await throttle.forgotPasswordFloor.pad(since: started)
+        await throttle.mailFloor.pad(since: started)
         return EditedResponse(status: .accepted, response: MessageDTO(message: message))
     }
 

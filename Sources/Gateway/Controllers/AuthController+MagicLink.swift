@@ -1,5 +1,4 @@
 import AuthorizerClient
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -80,13 +79,13 @@ extension AuthController {
             // An unknown address where signup is off: answered as any other, so no one learns who
             // has an account.
         } catch AuthorizerClientError.invalidArgument("invalid redirect URI") {
-            await throttle.forgotPasswordFloor.pad(since: started)
+            await throttle.mailFloor.pad(since: started)
             throw Self.webAppURLRefused
         } catch let error as AuthorizerClientError {
-            await throttle.forgotPasswordFloor.pad(since: started)
+            await throttle.mailFloor.pad(since: started)
             throw Problem.from(error)
         }
-        await throttle.forgotPasswordFloor.pad(since: started)
+        await throttle.mailFloor.pad(since: started)
         var response = try EditedResponse(
             status: .accepted,
             response: MessageDTO(
@@ -103,7 +102,7 @@ extension AuthController {
         let body = try await JSONBody.decode(LinkTokensRequest.self, from: request, allowed: LinkTokensRequest.fields)
         let given = try JSONBody.text(body.accessToken, field: "accessToken", max: 8192)
         guard let expected = request.cookies[Self.linkCookie]?.value, !expected.isEmpty, !body.state.isEmpty,
-            Data(SHA256.hash(data: Data(expected.utf8))) == Data(SHA256.hash(data: Data(body.state.utf8)))
+            Self.sameSecret(body.state, expected)
         else {
             var problem = Problem(
                 .badRequest, type: "sign-in-not-started", title: "Sign-in not started here",

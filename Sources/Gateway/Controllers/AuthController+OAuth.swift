@@ -103,7 +103,7 @@ extension AuthController {
         let redirect = try JSONBody.text(body.redirectUri, field: "redirectUri", max: 2000)
         let saved = (request.cookies[Self.pkceCookie]?.value ?? "").split(separator: ".", maxSplits: 1).map(String.init)
         guard saved.count == 2, !body.state.isEmpty,
-            Data(SHA256.hash(data: Data(saved[0].utf8))) == Data(SHA256.hash(data: Data(body.state.utf8)))
+            Self.sameSecret(body.state, saved[0])
         else {
             var problem = Problem(
                 .badRequest, type: "sign-in-not-started", title: "Sign-in not started here",

@@ -1,4 +1,5 @@
 import AuthorizerClient
+import Crypto
 import ExtrasBase64
 import Foundation
 import HTTPTypes
@@ -17,6 +18,12 @@ extension AuthController {
     static let sessionHeader = HTTPField.Name("X-Platform-Session")!
 
     static let offlineScope = ["openid", "email", "profile", "offline_access"]
+
+    /// Whether two secrets (a state, a verifier) are equal, compared by their SHA-256 digests,
+    /// whose comparison takes the same time wherever they differ.
+    static func sameSecret(_ given: String, _ expected: String) -> Bool {
+        SHA256.hash(data: Data(given.utf8)) == SHA256.hash(data: Data(expected.utf8))
+    }
 
     func wantsCookie(_ request: Request) -> Bool { request.headers[Self.sessionHeader] == "cookie" }
 
