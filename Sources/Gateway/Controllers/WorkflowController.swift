@@ -71,6 +71,19 @@ struct WorkflowController: RouteAdding, Sendable {
             return json.buffer()
         }
 
+        /// The same bytes as ``body()`` from a page PostgreSQL wrote (`RenderedPageTests`).
+        static func body(_ page: RenderedPage, limit: Int) -> ByteBuffer {
+            var json = JSONWriter(capacity: page.items.utf8.count + 160)
+            json.raw("{\"items\":[")
+            json.raw(page.items)
+            json.raw("]")
+            if page.rows > limit, let last = page.last {
+                json.field("nextCursor") { $0.string(Pagination.encode(last)) }
+            }
+            json.raw("}")
+            return json.buffer()
+        }
+
         static func response(_ body: ByteBuffer) -> Response {
             Response(status: .ok, headers: [.contentType: JSONWriter.contentType], body: .init(byteBuffer: body))
         }
@@ -115,6 +128,12 @@ struct WorkflowController: RouteAdding, Sendable {
         // The search goes last: no other part can hold a "|", so no two queries share a key.
         let key = "\(limit)|\(status?.rawValue ?? "")|\(cursorText ?? "")|\(search ?? "")"
         let read = { @Sendable [store, scope = context.scope] in
+            // The usual, unfiltered page: written by PostgreSQL (nil on SQLite).
+            if status == nil, search?.isEmpty ?? true,
+                let page = try await store.renderedPage(in: scope, limit: limit + 1, after: cursor)
+            {
+                return PageDTO.body(page, limit: limit)
+            }
             let rows = try await store.list(
                 in: scope, status: status, nameContains: search, limit: limit + 1, after: cursor)
             let (items, next) = Pagination.page(rows, limit: limit, WorkflowDTO.init)

@@ -29,6 +29,7 @@ public struct Migrator: Sendable {
         ReserveOperatorsToTheOwner(),
         ProveTheTenantSetting(),
         CreateSignInChallenges(),
+        AddWorkflowRenderedJSON(),
     ]
 
     let migrations: [any Migration]

@@ -46,21 +46,25 @@ public struct WorkflowStore: Sendable {
         }
     }
 
+    /// The unfiltered page, newest first, after `cursor`, written by PostgreSQL as the API's JSON
+    /// (``WorkflowPages``): `limit` is the page size plus one. Nil on SQLite, where the caller
+    /// reads records with ``list(in:status:nameContains:limit:after:)``.
+    public func renderedPage(in scope: TenantScope, limit: Int, after cursor: PageCursor?) async throws -> RenderedPage?
+    {
+        let first = WorkflowPages.First(scope: scope, limit: limit)
+        let rows =
+            if let cursor {
+                try await database.prepared(WorkflowPages.After(page: first, cursor: cursor))
+            } else {
+                try await database.prepared(first)
+            }
+        return rows?.first
+    }
+
     /// A page, newest first, after `cursor`, filtered by status and a name substring.
     public func list(
         in scope: TenantScope, status: WorkflowStatus?, nameContains: String?, limit: Int, after cursor: PageCursor?
     ) async throws -> [WorkflowRecord] {
-        if status == nil, nameContains?.isEmpty ?? true {
-            // The usual, unfiltered page: a prepared statement on PostgreSQL.
-            let rows =
-                if let cursor {
-                    try await database.prepared(
-                        WorkflowPages.After(page: .init(scope: scope, limit: limit), cursor: cursor))
-                } else {
-                    try await database.prepared(WorkflowPages.First(scope: scope, limit: limit))
-                }
-            if let rows { return rows }
-        }
         return try await database.withConnection { sql in
             var query = sql.select().column("*").from("workflows").whereTenant(scope)
             if let status { query = query.where("status", .equal, SQLBind(status.rawValue)) }
