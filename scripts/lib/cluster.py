@@ -148,7 +148,9 @@ class Cluster:
             self.platform = os.path.abspath(os.environ["PLATFORM_BINARY"])
             log(f"using {self.platform}")
             return
-        configuration = ["-c", "release"] if release else []
+        # Release builds link the Swift runtime statically: as a production image would, and so
+        # that valgrind (3.19) can run them (it crashes in the shared runtime's start).
+        configuration = ["-c", "release", "--static-swift-stdlib"] if release else []
         log(f"building platform ({'release' if release else 'debug'})…")
         subprocess.run(["swift", "build", *configuration, "--product", "platform"], cwd=ROOT, check=True)
         bin_path = subprocess.run(["swift", "build", *configuration, "--show-bin-path"], cwd=ROOT, check=True,
@@ -207,11 +209,12 @@ class Cluster:
         return subprocess.run(["psql", f"postgres://bench@127.0.0.1:{self.pg[2]}/platform", "-qAtc", sql],
                               check=True, capture_output=True, text=True).stdout
 
-    def start(self, name, args, ready_url, cwd=None, binary=None):
-        process = Process([binary or self.platform] + args, os.path.join(self.work, f"{name}.log"), cwd=cwd)
+    def start(self, name, args, ready_url, cwd=None, binary=None, wrapper=(), ready_seconds=60):
+        """`platform <args>` (or `binary`), run under `wrapper` (e.g. valgrind) when given."""
+        process = Process([*wrapper, binary or self.platform] + args, os.path.join(self.work, f"{name}.log"), cwd=cwd)
         self.processes.append(process)
         started = time.time()
-        ready_at = wait_ready(ready_url, process=process)
+        ready_at = wait_ready(ready_url, seconds=ready_seconds, process=process)
         return process, ready_at - started
 
     def start_authorizer(self, port=None, extra=()):
@@ -227,7 +230,7 @@ class Cluster:
         ], self.authorizer_url + "/healthz")
         return self.authorizer
 
-    def start_gateway(self, name, database_url, mode, port=None, extra=(), binary=None):
+    def start_gateway(self, name, database_url, mode, port=None, extra=(), binary=None, wrapper=(), ready_seconds=60):
         port = port or free_port()
         process, _ = self.start(name, [
             "serve", "--database-url", database_url, "--port", str(port), "--authorizer-url", self.authorizer_url,
@@ -236,7 +239,7 @@ class Cluster:
             "--auth-rate-limit-per-ip", "0", "--auth-rate-limit-per-email", "0",
             # A flag given twice is refused, so the default log level only when `extra` has none.
             *([] if "--log-level" in extra else ["--log-level", "warning"]), *extra,
-        ], f"http://127.0.0.1:{port}/healthz", binary=binary)
+        ], f"http://127.0.0.1:{port}/healthz", binary=binary, wrapper=wrapper, ready_seconds=ready_seconds)
         process.port = port
         return process, f"http://127.0.0.1:{port}"
 
