@@ -139,7 +139,7 @@ def measure(cluster, database_url, tokens, count, binary=None, label="I"):
                                            binary=stripped, wrapper=wrapper, ready_seconds=300)
     finally:
         del os.environ["SWIFT_DETERMINISTIC_HASHING"]
-    requests(process.port, tokens, max(200, 4 * len(tokens)))
+    requests(process.port, tokens, 200)
     pid = str(process.popen.pid)
     subprocess.run(["callgrind_control", "--instr=on", pid], check=True, capture_output=True)
     requests(process.port, tokens, count)
