@@ -121,11 +121,11 @@ class Process:
         self.popen.send_signal(signal.SIGKILL)
         self.popen.wait()
 
-    def stop(self):
+    def stop(self, seconds=30):
         if self.popen.poll() is None:
             self.popen.send_signal(signal.SIGTERM)
             try:
-                self.popen.wait(30)
+                self.popen.wait(seconds)
             except subprocess.TimeoutExpired:
                 self.popen.kill()
         self.log.close()
