@@ -31,7 +31,7 @@ import Testing
         let base = Date(timeIntervalSince1970: 1_800_000_000)
         var ids: [String] = []
         for (index, name) in names.enumerated() {
-            // Two share each date (the id breaks the tie); some dates have a fraction to drop.
+            // Workflows 4 and 5 share a date (the id breaks the tie); some dates have a fraction to drop.
             let when = base.addingTimeInterval(Double(index / 2) + (index % 3 == 0 ? 0.999_999 : 0))
             let record = try await store.create(
                 WorkflowInput(

@@ -24,7 +24,7 @@ STAGES = [
     ("token", [r"CCryptoBoringSSL", r"9Crypto", r"TokenVerifier", r"VerifiedToken", r"AuthGuard", r"RevocationList", r"Identity", r"JWTKit", r"13AuthorizerClient"]),
     ("user context", [r"UserContext", r"RefreshingCache", r"TenantContext", r"AuthenticationMiddleware", r"TenantScope", r"Permission"]),
     ("lease", [r"ConnectionPool", r"ConnectionLease", r"PostgresClient", r"leaseConnection", r"EventLoopTaskExecutor", r"[Ll]ease\(from"]),
-    ("row decode", [r"11PostgresNIO.*(Row|Cell|Decod|DataRow|RowDescription)", r"WorkflowPages.*record", r"WorkflowRecord"]),
+    ("row decode", [r"11PostgresNIO.*(Row|Cell|Decod|DataRow|RowDescription)", r"WorkflowPages.*page", r"WorkflowRecord"]),
     ("query send", [r"11PostgresNIO", r"10PlatformDB", r"_PostgresNIO"]),
     ("HTTP and middleware", [r"NIOPosix", r"NIOCore", r"NIOHTTP1", r"NIOHTTPTypes", r"Hummingbird", r"9HTTPTypes", r"7Gateway",
                              r"Logging", r"Metrics", r"Prometheus", r"Tracing", r"ServiceContext"]),
