@@ -10,7 +10,10 @@ import SQLKit
 /// `to_json` (as its `JSONWriter` escapes them), no `description` or `createdBy` key when null, a
 /// definition that is not an object as `{}`, and dates as ISO 8601 whole seconds in UTC (the
 /// columns hold UTC). `RenderedPageTests` compares the bytes. The previous binary ignores the
-/// column, and its writes fire the trigger too.
+/// column, and its writes fire the trigger too. The trigger runs as the writer; `to_json` is named
+/// by schema, since a `public.to_json(text)` would match exactly where `pg_catalog`'s is
+/// polymorphic (the other functions and operators match `pg_catalog`'s exactly, which is searched
+/// first).
 struct AddWorkflowRenderedJSON: Migration {
     let name = "20261130000011_add_workflow_rendered_json"
 
@@ -21,12 +24,12 @@ struct AddWorkflowRenderedJSON: Migration {
             #"""
             CREATE OR REPLACE FUNCTION platform_render_workflow() RETURNS trigger AS $$
             BEGIN
-              NEW.rendered_json := '{"id":' || to_json(NEW.id)::text || ',"name":' || to_json(NEW.name)::text
-                || CASE WHEN NEW.description IS NULL THEN '' ELSE ',"description":' || to_json(NEW.description)::text END
-                || ',"status":' || to_json(NEW.status)::text
+              NEW.rendered_json := '{"id":' || pg_catalog.to_json(NEW.id)::text || ',"name":' || pg_catalog.to_json(NEW.name)::text
+                || CASE WHEN NEW.description IS NULL THEN '' ELSE ',"description":' || pg_catalog.to_json(NEW.description)::text END
+                || ',"status":' || pg_catalog.to_json(NEW.status)::text
                 || ',"definition":' || CASE WHEN NEW.definition LIKE '{%}' THEN NEW.definition ELSE '{}' END
                 || ',"version":' || NEW.version::text
-                || CASE WHEN NEW.created_by IS NULL THEN '' ELSE ',"createdBy":' || to_json(NEW.created_by)::text END
+                || CASE WHEN NEW.created_by IS NULL THEN '' ELSE ',"createdBy":' || pg_catalog.to_json(NEW.created_by)::text END
                 || ',"createdAt":"' || to_char(NEW.created_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                 || '","updatedAt":"' || to_char(NEW.updated_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || '"}';
               RETURN NEW;
