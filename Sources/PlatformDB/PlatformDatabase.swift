@@ -188,49 +188,6 @@ public final class PlatformDatabase: Service, Sendable {
         if case .postgres(let client) = backend { client } else { nil }
     }
 
-    /// A connection held for one caller by a task that leased it from the pool, until `release()`.
-    struct Lease: Sendable {
-        let connection: PostgresConnection
-        let done: AsyncStream<Never>.Continuation
-        func release() { done.finish() }
-    }
-
-    /// Leases a connection, or throws `unavailable` after `timeout`. The pool's own lease is
-    /// scoped to a closure, so a task holds it and hands the connection over; when the wait
-    /// times out the task is cancelled, which withdraws its request from the pool.
-    static func lease(from client: PostgresClient, within timeout: Duration) async throws -> Lease {
-        let (offers, offer) = AsyncStream.makeStream(
-            of: Result<Lease, any Error>.self, bufferingPolicy: .bufferingNewest(1))
-        let holder = Task {
-            do {
-                try await client.withConnection { connection in
-                    let (done, finish) = AsyncStream.makeStream(of: Never.self)
-                    // Too late (the caller gave up): the connection goes straight back.
-                    guard case .enqueued = offer.yield(.success(Lease(connection: connection, done: finish))) else {
-                        return
-                    }
-                    offer.finish()
-                    for await _ in done {}
-                }
-            } catch {
-                offer.yield(.failure(error))
-            }
-            offer.finish()
-        }
-        let timer = Task {
-            try await Task.sleep(for: timeout)
-            offer.finish()
-        }
-        var iterator = offers.makeAsyncIterator()
-        let offered = await iterator.next()
-        timer.cancel()
-        guard let offered else {
-            holder.cancel()
-            throw PlatformDBError.unavailable("no PostgreSQL connection within \(timeout)")
-        }
-        return try offered.get()
-    }
-
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
     /// On PostgreSQL, `settings` are set for the transaction only (`set_config(…, true)`), which is
     /// what the row-level security policies read.
