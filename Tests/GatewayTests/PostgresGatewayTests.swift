@@ -21,6 +21,18 @@ import Testing
         test: String,
         _ body: @Sendable (any TestClientProtocol, any TestClientProtocol, DatabaseURL, String) async throws -> Void
     ) async throws {
+        try await withGateways(2, test: test) { gateways, url, secret in
+            try await body(gateways[0], gateways[1], url, secret)
+        }
+    }
+
+    /// Runs `body` with `count` gateways sharing one migrated PostgreSQL database and one local
+    /// Authorizer, configured by `configure`; it gets their clients, the URL and the client secret.
+    static func withGateways(
+        _ count: Int, test: String,
+        configure: @Sendable (inout GatewayConfiguration) -> Void = { _ in },
+        _ body: @Sendable ([any TestClientProtocol], DatabaseURL, String) async throws -> Void
+    ) async throws {
         try await TestPostgres.shared.withDatabase(migrated: true, test: test) { url in
             var authorizer = AuthorizerConfiguration(
                 clientID: "pg-gw", clientSecret: "cs-\(UUID().uuidString)", adminSecret: "as-0123456789abcdef")
@@ -41,20 +53,19 @@ import Testing
                 settings.userCacheTTL = .seconds(60)
                 var webhooks = WebhookAuthentication()
                 webhooks.authorizerSecret = settled.clientSecret
-                func gateway() async throws -> some ApplicationProtocol {
+                var configuration = GatewayConfiguration(
+                    port: 0, databaseURL: url, migrateOnStart: false, authorizer: settings, webhooks: webhooks)
+                configure(&configuration)
+                let settledConfiguration = configuration
+                // Each instance on its own pool, as separate processes would be; started one inside another.
+                @Sendable func started(_ clients: [any TestClientProtocol]) async throws {
+                    guard clients.count < count else { return try await body(clients, url, settled.clientSecret) }
                     let database = try await PlatformDatabase.open(url, logger: logger)
-                    return try await buildApplication(
-                        configuration: .init(
-                            port: 0, databaseURL: url, migrateOnStart: false, authorizer: settings, webhooks: webhooks),
-                        database: database, logger: logger)
+                    let app = try await buildApplication(
+                        configuration: settledConfiguration, database: database, logger: logger)
+                    try await app.test(.ahc(.http)) { client in try await started(clients + [client]) }
                 }
-                let first = try await gateway()
-                let second = try await gateway()
-                try await first.test(.ahc(.http)) { a in
-                    try await second.test(.ahc(.http)) { b in
-                        try await body(a, b, url, settled.clientSecret)
-                    }
-                }
+                try await started([])
             }
         }
     }

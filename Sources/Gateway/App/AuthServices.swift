@@ -65,7 +65,10 @@ struct AuthServices: Sendable {
             settings: settings, client: client, authGuard: authGuard, revocations: revocations, loader: loader,
             jwks: jwks,
             ownership: EmailOwnership(client: adminClient, users: stores.users, loader: loader, logger: logger),
-            reconciler: reconciler, throttle: AuthThrottle(limits))
+            reconciler: reconciler,
+            throttle: AuthThrottle(
+                limits, shared: stores.database.dialect == .postgres ? RateWindowStore(stores.database) : nil,
+                logger: logger))
     }
 
     /// The client for the configured version, else the version Authorizer reports.

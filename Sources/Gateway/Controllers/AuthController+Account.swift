@@ -60,10 +60,9 @@ extension AuthController {
     func forgotPassword(_ request: Request, _ context: GatewayRequestContext) async throws -> EditedResponse<
         MessageDTO
     > {
-        try throttle.check(route: "forgot-password", ip: context.remoteIP, email: nil)
         let body = try await JSONBody.decode(EmailRequest.self, from: request, allowed: EmailRequest.fields)
         let email = try JSONBody.text(body.email, field: "email")
-        try throttle.check(route: "forgot-password", ip: nil, email: email)
+        try await throttle.check(route: "forgot-password", ip: context.remoteIP, email: email)
         // Every answer is held to one floor: a known email's mail being prepared took 1.2 ms longer.
         let started = ContinuousClock.now
         let message: String

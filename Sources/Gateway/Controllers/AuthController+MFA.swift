@@ -127,12 +127,12 @@ extension AuthController {
     private func liveChallenge(_ body: MFARequest, _ context: GatewayRequestContext, steps: Set<String>)
         async throws -> SignInChallenge
     {
-        try throttle.check(route: "mfa", ip: context.remoteIP, email: nil)
         let handle = try JSONBody.text(body.handle, field: "handle", max: 100)
-        guard let challenge = try await database({ try await challenges.find(handle: handle) }) else {
-            throw Self.challengeExpired
-        }
-        if !challenge.email.isEmpty { try throttle.check(route: "mfa", ip: nil, email: challenge.email) }
+        let found = try await database({ try await challenges.find(handle: handle) })
+        // One count of the address, and of the email when the handle names one.
+        try await throttle.check(
+            route: "mfa", ip: context.remoteIP, email: found.flatMap { $0.email.isEmpty ? nil : $0.email })
+        guard let challenge = found else { throw Self.challengeExpired }
         guard steps.contains(challenge.step) else {
             throw Problem(
                 .conflict, type: "wrong-step", title: "Not this step",

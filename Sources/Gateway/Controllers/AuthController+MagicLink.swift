@@ -44,7 +44,7 @@ extension AuthController {
 
     func addMagicLinkRoutes(to open: RouterGroup<GatewayRequestContext>) {
         open.get("/options") { _, context in
-            try throttle.check(route: "options", ip: context.remoteIP, email: nil)
+            try await throttle.check(route: "options", ip: context.remoteIP, email: nil)
             let meta = try await authorizer { try await client.meta() }
             return AuthOptionsDTO(
                 signup: meta.isSignUpEnabled, magicLink: meta.isMagicLinkLoginEnabled,
@@ -66,10 +66,9 @@ extension AuthController {
     /// `POST /auth/magic-link`: one answer whether or not the address has an account.
     private func sendMagicLink(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
         try checkSameOrigin(request)
-        try throttle.check(route: "magic-link", ip: context.remoteIP, email: nil)
         let body = try await JSONBody.decode(MagicLinkRequest.self, from: request, allowed: MagicLinkRequest.fields)
         let email = try JSONBody.text(body.email, field: "email")
-        try throttle.check(route: "magic-link", ip: nil, email: email)
+        try await throttle.check(route: "magic-link", ip: context.remoteIP, email: email)
         let started = ContinuousClock.now
         let state = Self.randomURLSafe(16)
         do {
@@ -98,7 +97,7 @@ extension AuthController {
     /// `POST /auth/magic-link/complete`: the tokens of a followed link, for a session.
     private func completeLink(_ request: Request, _ context: GatewayRequestContext) async throws -> SessionDTO {
         try checkSameOrigin(request)
-        try throttle.check(route: "magic-link", ip: context.remoteIP, email: nil)
+        try await throttle.check(route: "magic-link", ip: context.remoteIP, email: nil)
         let body = try await JSONBody.decode(LinkTokensRequest.self, from: request, allowed: LinkTokensRequest.fields)
         let given = try JSONBody.text(body.accessToken, field: "accessToken", max: 8192)
         guard let expected = request.cookies[Self.linkCookie]?.value, !expected.isEmpty, !body.state.isEmpty,

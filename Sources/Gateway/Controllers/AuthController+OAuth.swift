@@ -64,7 +64,7 @@ extension AuthController {
     /// the session cookie) and `redirectUri`.
     private func startOAuth(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
         try checkSameOrigin(request)
-        try throttle.check(route: "oauth", ip: context.remoteIP, email: nil)
+        try await throttle.check(route: "oauth", ip: context.remoteIP, email: nil)
         let body = try await JSONBody.decode(OAuthStartRequest.self, from: request, allowed: OAuthStartRequest.fields)
         let redirect = try JSONBody.text(body.redirectUri, field: "redirectUri", max: 2000)
         guard let scheme = URLComponents(string: redirect)?.scheme, ["http", "https"].contains(scheme) else {
@@ -96,7 +96,7 @@ extension AuthController {
     /// matches; the user provisioned.
     private func exchangeCode(_ request: Request, _ context: GatewayRequestContext) async throws -> SessionDTO {
         try checkSameOrigin(request)
-        try throttle.check(route: "oauth", ip: context.remoteIP, email: nil)
+        try await throttle.check(route: "oauth", ip: context.remoteIP, email: nil)
         let body = try await JSONBody.decode(
             CodeExchangeRequest.self, from: request, allowed: CodeExchangeRequest.fields)
         let code = try JSONBody.text(body.code, field: "code", max: 200)

@@ -17,10 +17,9 @@ extension AuthController {
     static let checkYourEmail = "Check your email: open the link Authorizer sent to verify your address, then sign in."
 
     func signup(_ request: Request, _ context: GatewayRequestContext) async throws -> SignupOutcome {
-        try throttle.check(route: "signup", ip: context.remoteIP, email: nil)
         let body = try await JSONBody.decode(SignupRequest.self, from: request, allowed: SignupRequest.fields)
         let email = try JSONBody.text(body.email, field: "email")
-        try throttle.check(route: "signup", ip: nil, email: email)
+        try await throttle.check(route: "signup", ip: context.remoteIP, email: email)
         let clientName = try body.clientName.map { try JSONBody.text($0, field: "clientName", max: 200) }
         if body.invitationToken != nil, clientName != nil {
             throw Problem.badRequest(

@@ -89,10 +89,9 @@ struct AuthController: RouteAdding, Sendable {
     }
 
     private func login(_ request: Request, _ context: GatewayRequestContext) async throws -> SignIn {
-        try throttle.check(route: "login", ip: context.remoteIP, email: nil)
         let body = try await JSONBody.decode(LoginRequest.self, from: request, allowed: LoginRequest.fields)
         let email = try JSONBody.text(body.email, field: "email")
-        try throttle.check(route: "login", ip: nil, email: email)
+        try await throttle.check(route: "login", ip: context.remoteIP, email: email)
         let scope = body.offlineAccess == true || wantsCookie(request) ? Self.offlineScope : nil
         // Attempts per email and address stop here, before Authorizer's own lockout.
         let pair = FailedLoginLimiter.key(email: email, address: context.remoteIP)

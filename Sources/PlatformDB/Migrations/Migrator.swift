@@ -30,6 +30,7 @@ public struct Migrator: Sendable {
         ProveTheTenantSetting(),
         CreateSignInChallenges(),
         AddWorkflowRenderedJSON(),
+        CreateRateWindows(),
     ]
 
     let migrations: [any Migration]
