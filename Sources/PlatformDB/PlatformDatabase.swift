@@ -25,18 +25,48 @@ public final class PlatformDatabase: Service, Sendable {
     /// PostgreSQL connections leased now, and leases that timed out since start (pool metrics).
     private let leased = Atomic<Int>(0)
     private let leaseTimeouts = Atomic<Int>(0)
+    /// Whether ``listen(channel:subscribed:_:)`` hears notifications: on PostgreSQL, on a direct
+    /// listen URL, or on the pool unless it is a transaction-mode pooler. The caches that are
+    /// kept true by notifications are off without it.
+    public var canListen: Bool {
+        guard case .postgres(_, let direct) = backend else { return false }
+        return direct != nil || !topology.transactionPooling
+    }
+
     /// The pool's size: the most connections this database opens.
     public let poolSize: Int
     /// The last ``connectionFailureCause()``, reused for 5 s.
     let diagnosis = Mutex<(at: ContinuousClock.Instant, cause: String?)?>(nil)
 
     private enum Backend: Sendable {
-        case postgres(PostgresClient)
+        /// The pool, and the pool of direct connections for `LISTEN` when it is another one.
+        case postgres(PostgresClient, listen: PostgresClient?)
         case sqlite(SQLiteConnection, AsyncLock)
     }
 
-    private init(url: DatabaseURL, backend: Backend, logger: Logger, poolSize: Int = 1) {
+    /// How the PostgreSQL URL is reached (issue 23).
+    public struct Topology: Sendable {
+        /// The URL goes through a pooler in transaction mode (PgBouncer's `pool_mode = transaction`):
+        /// a connection is the server's only for a transaction, so nothing may outlive one. No
+        /// named prepared statements are used, and `LISTEN` runs only on `listenURL`.
+        public var transactionPooling = false
+        /// A direct connection to the primary for `LISTEN` (which a transaction-mode pooler cannot
+        /// carry); nil listens on the pool, or, with transaction pooling, not at all.
+        public var listenURL: DatabaseURL?
+
+        /// A topology: a direct pool listening on itself unless told otherwise.
+        public init(transactionPooling: Bool = false, listenURL: DatabaseURL? = nil) {
+            self.transactionPooling = transactionPooling
+            self.listenURL = listenURL
+        }
+    }
+
+    /// How this database's URL is reached.
+    public let topology: Topology
+
+    private init(url: DatabaseURL, backend: Backend, logger: Logger, poolSize: Int = 1, topology: Topology = .init()) {
         self.poolSize = poolSize
+        self.topology = topology
         self.url = url
         self.backend = backend
         self.logger = logger
@@ -44,38 +74,26 @@ public final class PlatformDatabase: Service, Sendable {
 
     /// Opens the database. SQLite files and their folders are created; PostgreSQL connects lazily
     /// once `run()` is running, up to `maximumConnections`, of which `openConnections` stay open when idle.
+    /// `topology` says how PostgreSQL is reached (a transaction-mode pooler, a direct URL for
+    /// `LISTEN`); throws `invalidDatabaseURL` when its listen URL is not PostgreSQL.
     public static func open(
-        _ url: DatabaseURL, logger: Logger, openConnections: Int = 2, maximumConnections: Int = 20
+        _ url: DatabaseURL, logger: Logger, openConnections: Int = 2, maximumConnections: Int = 20,
+        topology: Topology = .init()
     ) async throws -> PlatformDatabase {
         switch url {
         case .postgres(let location):
-            var configuration = PostgresClient.Configuration(
-                host: location.host,
-                port: location.port,
-                username: location.username,
-                password: location.password,
-                database: location.database,
-                tls: try tls(location.tls)
-            )
-            // Timestamps are stored in UTC whatever the server's own time zone is.
-            configuration.options.additionalStartupParameters = [("TimeZone", "UTC")]
-            // `platform serve` keeps the whole pool open: connections closed when idle and opened
-            // again under the next burst cost a PostgreSQL backend start each, on a machine
-            // already busy with that burst. With the page cache in front, the database sees only
-            // sporadic reads, and that churn put the cached list's p99 at 10-11 ms; with the pool kept open,
-            // 7-9.5 ms. Tools and tests keep two.
-            configuration.options.maximumConnections = max(1, maximumConnections)
-            configuration.options.minimumConnections = min(max(openConnections, 0), max(1, maximumConnections))
-            // Every release of a connection starts the pool's keep-alive and idle timers, and a
-            // cancelled `Task.sleep` (Swift 6.3 on Linux: a `dispatch_after`) holds its memory
-            // until its deadline: with the defaults (30 s, 60 s) a busy gateway held ~90 MB of
-            // timers. 10 s holds a sixth of that.
-            configuration.options.connectionIdleTimeout = .seconds(10)
-            configuration.options.keepAliveBehavior = .init(frequency: .seconds(10))
-            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            let client = try client(location, logger: logger, open: openConnections, maximum: maximumConnections)
+            var listen: PostgresClient?
+            if let listenURL = topology.listenURL {
+                guard case .postgres(let direct) = listenURL else {
+                    throw PlatformDBError.invalidDatabaseURL("the listen URL must be a PostgreSQL URL")
+                }
+                // One connection per channel listened to (three), opened as they are asked for.
+                listen = try Self.client(direct, logger: logger, open: 0, maximum: 4)
+            }
             return PlatformDatabase(
-                url: url, backend: .postgres(client), logger: logger, poolSize: configuration.options.maximumConnections
-            )
+                url: url, backend: .postgres(client, listen: listen), logger: logger,
+                poolSize: max(1, maximumConnections), topology: topology)
         case .sqliteFile(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             do {
@@ -89,6 +107,36 @@ public final class PlatformDatabase: Service, Sendable {
             let connection = try await openSQLite(.memory, logger: logger)
             return PlatformDatabase(url: url, backend: .sqlite(connection, AsyncLock()), logger: logger)
         }
+    }
+
+    /// A pool of connections to `location`, up to `maximum`, of which `open` stay open when idle.
+    private static func client(
+        _ location: DatabaseURL.PostgresLocation, logger: Logger, open: Int, maximum: Int
+    ) throws -> PostgresClient {
+        var configuration = PostgresClient.Configuration(
+            host: location.host,
+            port: location.port,
+            username: location.username,
+            password: location.password,
+            database: location.database,
+            tls: try tls(location.tls)
+        )
+        // Timestamps are stored in UTC whatever the server's own time zone is.
+        configuration.options.additionalStartupParameters = [("TimeZone", "UTC")]
+        // `platform serve` keeps the whole pool open: connections closed when idle and opened
+        // again under the next burst cost a PostgreSQL backend start each, on a machine
+        // already busy with that burst. With the page cache in front, the database sees only
+        // sporadic reads, and that churn put the cached list's p99 at 10-11 ms; with the pool kept open,
+        // 7-9.5 ms. Tools and tests keep two.
+        configuration.options.maximumConnections = max(1, maximum)
+        configuration.options.minimumConnections = min(max(open, 0), max(1, maximum))
+        // Every release of a connection starts the pool's keep-alive and idle timers, and a
+        // cancelled `Task.sleep` (Swift 6.3 on Linux: a `dispatch_after`) holds its memory
+        // until its deadline: with the defaults (30 s, 60 s) a busy gateway held ~90 MB of
+        // timers. 10 s holds a sixth of that.
+        configuration.options.connectionIdleTimeout = .seconds(10)
+        configuration.options.keepAliveBehavior = .init(frequency: .seconds(10))
+        return PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
 
     /// Opens the database, runs it for the duration of `body`, then closes it.
@@ -112,8 +160,12 @@ public final class PlatformDatabase: Service, Sendable {
 
     private func runUntilCancelled() async throws {
         switch backend {
-        case .postgres(let client):
-            await client.run()
+        case .postgres(let client, let listen):
+            guard let listen else { return await client.run() }
+            await withDiscardingTaskGroup { group in
+                group.addTask { await client.run() }
+                group.addTask { await listen.run() }
+            }
         case .sqlite(let connection, _):
             // Nothing to drive; wait for cancellation, then close the file cleanly.
             while !Task.isCancelled {
@@ -138,7 +190,7 @@ public final class PlatformDatabase: Service, Sendable {
     public func withConnection<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         do {
             switch backend {
-            case .postgres(let client):
+            case .postgres(let client, _):
                 let connection: Lease
                 do {
                     connection = try await Self.lease(from: client, within: Self.leaseTimeout)
@@ -185,7 +237,7 @@ public final class PlatformDatabase: Service, Sendable {
 
     /// PostgreSQL's pool; nil on SQLite.
     var postgresClient: PostgresClient? {
-        if case .postgres(let client) = backend { client } else { nil }
+        if case .postgres(let client, _) = backend { client } else { nil }
     }
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
@@ -224,7 +276,9 @@ public final class PlatformDatabase: Service, Sendable {
         subscribed: @escaping @Sendable (Bool) async -> Void = { _ in },
         _ handler: @escaping @Sendable (String) async -> Void
     ) async {
-        guard case .postgres(let client) = backend else { return }
+        guard case .postgres(let pool, let direct) = backend,
+            let client = direct ?? (topology.transactionPooling ? nil : pool)
+        else { return }
         while !Task.isCancelled {
             do {
                 try await client.withConnection { connection in

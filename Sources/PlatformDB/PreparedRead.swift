@@ -13,11 +13,13 @@ import PostgresNIO
 /// check that the channel is open and the write happen in one turn of the loop. Should the task
 /// not be on that loop, the read reports nil and the caller runs its SQLKit read instead.
 extension PlatformDatabase {
-    /// The rows of `statement` on PostgreSQL; nil on SQLite (and in the case above), where the
-    /// caller runs the same read through SQLKit.
+    /// The rows of `statement` on PostgreSQL; nil on SQLite, through a transaction-mode pooler and
+    /// in the case above, where the caller runs the same read through SQLKit.
     func prepared<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row]?
     where Statement.Row: Sendable {
-        guard let client = postgresClient else { return nil }
+        // Through a transaction-mode pooler a statement prepared on one server connection may be
+        // executed on another, which does not know it.
+        guard let client = postgresClient, !topology.transactionPooling else { return nil }
         do {
             let lease = try await Self.lease(from: client, within: Self.leaseTimeout)
             defer { lease.release() }

@@ -15,6 +15,19 @@ public actor TestPostgres {
         ProcessInfo.processInfo.environment["PLATFORM_TEST_POSTGRES_URL"].flatMap { try? DatabaseURL($0) }
     }
 
+    /// PgBouncer in transaction mode in front of the same server, when the test command started
+    /// one (`PLATFORM_TEST_PGBOUNCER_URL`, scripts/lib/pgbouncer.sh).
+    public static var pgbouncerURL: DatabaseURL? {
+        ProcessInfo.processInfo.environment["PLATFORM_TEST_PGBOUNCER_URL"].flatMap { try? DatabaseURL($0) }
+    }
+
+    /// `url`'s database reached through PgBouncer; nil without one.
+    public static func throughPgBouncer(_ url: DatabaseURL) -> DatabaseURL? {
+        guard case .postgres(let direct) = url, case .postgres(var bouncer) = pgbouncerURL else { return nil }
+        bouncer.database = direct.database
+        return .postgres(bouncer)
+    }
+
     private var templateReady = false
     private let templateName = "platform_test_template_\(ProcessInfo.processInfo.processIdentifier)"
     /// PostgreSQL refuses to copy a template while another session uses it, so every

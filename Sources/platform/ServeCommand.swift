@@ -84,6 +84,18 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help:
+            "What --database-url reaches: 'none' (PostgreSQL, or a pooler in session mode) or 'transaction' (a pooler in transaction mode, such as PgBouncer's pool_mode = transaction: no named prepared statements, and LISTEN only on --database-listen-url). Env: DATABASE_POOLER. Default: none"
+    )
+    var databasePooler: String?
+
+    @Option(
+        help:
+            "A direct PostgreSQL URL for LISTEN, which keeps the page and user caches true; needed behind a transaction-mode pooler, where without it those caches are off. Env: DATABASE_LISTEN_URL. Default: LISTEN on --database-url"
+    )
+    var databaseListenUrl: String?
+
+    @Option(
+        help:
             "Serve /metrics on this port (at --metrics-host) instead of the public one. Env: METRICS_PORT. Default: /metrics on the public port"
     )
     var metricsPort: String?
@@ -123,7 +135,8 @@ struct ServeCommand: AsyncParsableCommand {
             (.authRateLimitPerIP, authRateLimitPerIp),
             (.authRateLimitPerEmail, authRateLimitPerEmail),
             (.authFailedLoginsPerAddress, authFailedLoginsPerAddress), (.pageCacheMB, pageCacheMb),
-            (.drainPeriod, drainPeriod), (.databasePoolSize, databasePoolSize), (.metricsPort, metricsPort),
+            (.drainPeriod, drainPeriod), (.databasePoolSize, databasePoolSize),
+            (.databasePooler, databasePooler), (.databaseListenURL, databaseListenUrl), (.metricsPort, metricsPort),
             (.metricsHost, metricsHost), (.webhookRetentionDays, webhookRetentionDays), (.tenantKey, tenantKey),
         ]
         for (setting, value) in own { flags[setting] = value.map { [$0] } }
@@ -184,6 +197,17 @@ struct ServeCommand: AsyncParsableCommand {
         if let size = try settings.int(.databasePoolSize, in: 1...1000, meaning: "1 to 1000 connections") {
             configuration.databasePoolSize = size
         }
+        switch settings.text(.databasePooler)?.lowercased() {
+        case nil, "none": break
+        case "transaction": configuration.databaseTopology.transactionPooling = true
+        case let other?: throw settings.refusal(.databasePooler, other, "is not none or transaction")
+        }
+        if let text = settings.text(.databaseListenURL) {
+            guard case .postgres = (try? DatabaseURL(text)) else {
+                throw settings.refusal(.databaseListenURL, "<redacted>", "is not a PostgreSQL URL")
+            }
+            configuration.databaseTopology.listenURL = try DatabaseURL(text)
+        }
         if let days = try settings.int(.webhookRetentionDays, in: 0...36_500, meaning: "0 (for ever) to 36500 days") {
             configuration.webhookBodyRetention = days == 0 ? nil : .seconds(days * 86_400)
         }
@@ -226,7 +250,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("effective configuration", metadata: ["configuration": "\(configuration)"])
         let database = try await PlatformDatabase.open(
             configuration.databaseURL, logger: logger, openConnections: configuration.databasePoolSize,
-            maximumConnections: configuration.databasePoolSize)
+            maximumConnections: configuration.databasePoolSize, topology: configuration.databaseTopology)
         var services: [any Service] = []
         if let metricsAddress, let registry = configuration.metrics {
             configuration.metrics = nil

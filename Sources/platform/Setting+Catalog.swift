@@ -21,6 +21,9 @@ extension Setting {
     static let tenantKey = Setting(flag: "--tenant-key", variable: "TENANT_KEY", isSecret: true)
     static let drainPeriod = Setting(flag: "--drain-period", variable: "DRAIN_PERIOD")
     static let databasePoolSize = Setting(flag: "--database-pool-size", variable: "DATABASE_POOL_SIZE")
+    static let databasePooler = Setting(flag: "--database-pooler", variable: "DATABASE_POOLER")
+    static let databaseListenURL = Setting(
+        flag: "--database-listen-url", variable: "DATABASE_LISTEN_URL", isSecret: true)
     static let metricsPort = Setting(flag: "--metrics-port", variable: "METRICS_PORT")
     static let metricsHost = Setting(flag: "--metrics-host", variable: "METRICS_HOST")
     static let webhookRetentionDays = Setting(flag: "--webhook-retention-days", variable: "WEBHOOK_RETENTION_DAYS")

@@ -27,9 +27,11 @@ import Testing
     }
 
     /// Runs `body` with `count` gateways sharing one migrated PostgreSQL database and one local
-    /// Authorizer, configured by `configure`; it gets their clients, the URL and the client secret.
+    /// Authorizer, reached `through` a URL and topology of its own (PostgreSQL itself by default) and
+    /// configured by `configure`; it gets their clients, the direct URL and the client secret.
     static func withGateways(
         _ count: Int, test: String,
+        through: @Sendable (DatabaseURL) -> (DatabaseURL, PlatformDatabase.Topology) = { ($0, .init()) },
         configure: @Sendable (inout GatewayConfiguration) -> Void = { _ in },
         _ body: @Sendable ([any TestClientProtocol], DatabaseURL, String) async throws -> Void
     ) async throws {
@@ -53,14 +55,18 @@ import Testing
                 settings.userCacheTTL = .seconds(60)
                 var webhooks = WebhookAuthentication()
                 webhooks.authorizerSecret = settled.clientSecret
+                let (gatewayURL, topology) = through(url)
                 var configuration = GatewayConfiguration(
-                    port: 0, databaseURL: url, migrateOnStart: false, authorizer: settings, webhooks: webhooks)
+                    port: 0, databaseURL: gatewayURL, migrateOnStart: false, authorizer: settings, webhooks: webhooks)
+                configuration.databaseTopology = topology
                 configure(&configuration)
                 let settledConfiguration = configuration
                 // Each instance on its own pool, as separate processes would be; started one inside another.
                 @Sendable func started(_ clients: [any TestClientProtocol]) async throws {
                     guard clients.count < count else { return try await body(clients, url, settled.clientSecret) }
-                    let database = try await PlatformDatabase.open(url, logger: logger)
+                    let database = try await PlatformDatabase.open(
+                        settledConfiguration.databaseURL, logger: logger,
+                        topology: settledConfiguration.databaseTopology)
                     let app = try await buildApplication(
                         configuration: settledConfiguration, database: database, logger: logger)
                     try await app.test(.ahc(.http)) { client in try await started(clients + [client]) }

@@ -45,6 +45,8 @@ public struct GatewayConfiguration: Sendable {
     public var tenantKey: String?
     /// PostgreSQL connections this instance may open (`serve` keeps them all open).
     public var databasePoolSize = 20
+    /// How PostgreSQL is reached: through a transaction-mode pooler, and where `LISTEN` goes.
+    public var databaseTopology = PlatformDatabase.Topology()
     /// `platform dev` only: reads the local Authorizer's outbox for `GET /dev/outbox`; nil serves
     /// no such route.
     public var devOutbox: (@Sendable () async throws -> Data)?
@@ -73,6 +75,8 @@ extension GatewayConfiguration: CustomStringConvertible {
         let retention = webhookBodyRetention.map { "\($0.components.seconds / 86_400) d" } ?? "for ever"
         return """
             host=\(host) port=\(port) database=\(databaseURL) pool=\(databasePoolSize) migrate=\(migrateOnStart) \
+            pooler=\(databaseTopology.transactionPooling ? "transaction" : "none") \
+            listen=\(databaseTopology.listenURL.map { "\($0)" } ?? "the pool") \
             authorizer=\(authorizer.map { "\($0)" } ?? "none") webhooks=\(webhooks) \
             cors=\(allowedOrigins.sorted()) rateLimits=\(authRateLimits) pageCacheBytes=\(pageCacheBytes) \
             shutdown=\(shutdownTimeout.components.seconds) s drain=\(drainPeriod.components.seconds) s \

@@ -33,14 +33,21 @@ func buildServices(
         )
     }
     let stores = Stores(database)
+    // The caches are kept true by PostgreSQL's notifications; with none to hear, they are off.
+    let listens = database.canListen
+    if database.dialect == .postgres, !listens {
+        logger.warning(
+            "no LISTEN: the database is reached through a transaction-mode pooler and no --database-listen-url is set, so the workflow page cache and the user-context cache are off"
+        )
+    }
     var auth: AuthServices?
-    if let settings = configuration.authorizer {
+    if var settings = configuration.authorizer {
+        if database.dialect == .postgres, !listens { settings.userCacheTTL = .zero }
         auth = try await AuthServices.make(
             settings: settings, limits: configuration.authRateLimits, stores: stores, logger: logger)
     }
     var background: [any Service] = [database]
-    let listens = database.dialect == .postgres
-    if listens { background.append(PoolMetrics(database: database)) }
+    if database.dialect == .postgres { background.append(PoolMetrics(database: database)) }
     if let loader = auth?.loader, listens {
         // Every instance drops a user, or a tenant's members, changed anywhere.
         background.append(

@@ -29,7 +29,9 @@ public final class UserContextLoader: Sendable {
         self.client = client
         self.roles = roles
         self.logger = logger
-        self.cache = ExpiringCache(.init(lifetime: ttl, capacity: 100_000, metric: "user_context_cache_total"))
+        // A TTL of zero keeps nothing (the caches are off when no notification can drop an entry).
+        self.cache = ExpiringCache(
+            .init(lifetime: ttl, capacity: ttl > .zero ? 100_000 : 0, metric: "user_context_cache_total"))
     }
 
     /// The platform user and its tenant.
