@@ -143,9 +143,10 @@ public final class PlatformDatabase: Service, Sendable {
     public static func withOpened<T: Sendable>(
         _ url: DatabaseURL,
         logger: Logger,
+        topology: Topology = .init(),
         _ body: @Sendable (PlatformDatabase) async throws -> T
     ) async throws -> T {
-        let database = try await open(url, logger: logger)
+        let database = try await open(url, logger: logger, topology: topology)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await database.runUntilCancelled() }
             defer { group.cancelAll() }

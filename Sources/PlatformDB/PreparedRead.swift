@@ -13,13 +13,14 @@ import PostgresNIO
 /// check that the channel is open and the write happen in one turn of the loop. Should the task
 /// not be on that loop, the read reports nil and the caller runs its SQLKit read instead.
 extension PlatformDatabase {
-    /// The rows of `statement` on PostgreSQL; nil on SQLite, through a transaction-mode pooler and
-    /// in the case above, where the caller runs the same read through SQLKit.
+    /// The rows of `statement` on PostgreSQL; nil on SQLite and in the case above, where the caller
+    /// runs the same read through SQLKit. Through a transaction-mode pooler the statement is not
+    /// named (parsed, bound and run in one round trip): one prepared on a server connection would
+    /// be unknown on the next one the pooler gives.
     func prepared<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row]?
     where Statement.Row: Sendable {
-        // Through a transaction-mode pooler a statement prepared on one server connection may be
-        // executed on another, which does not know it.
-        guard let client = postgresClient, !topology.transactionPooling else { return nil }
+        guard let client = postgresClient else { return nil }
+        let unnamed = topology.transactionPooling
         do {
             let lease = try await Self.lease(from: client, within: Self.leaseTimeout)
             defer { lease.release() }
@@ -31,7 +32,14 @@ extension PlatformDatabase {
                     throw PlatformDBError.unavailable("the PostgreSQL connection has closed")
                 }
                 var rows: [Statement.Row] = []
-                for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+                if unnamed {
+                    let query = PostgresQuery(unsafeSQL: Statement.sql, binds: try statement.makeBindings())
+                    for try await row in try await connection.query(query, logger: logger) {
+                        rows.append(try statement.decodeRow(row))
+                    }
+                } else {
+                    for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+                }
                 return rows
             }
         } catch let error as PSQLError {

@@ -90,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "A direct PostgreSQL URL for LISTEN, which keeps the page and user caches true; needed behind a transaction-mode pooler, where without it those caches are off. Env: DATABASE_LISTEN_URL. Default: LISTEN on --database-url"
+            "A direct PostgreSQL URL for LISTEN, which keeps the page and user caches true; needed behind a transaction-mode pooler, where without it those caches are off. Env: DATABASE_LISTEN_URL. Default: LISTEN on --database-url (none with --database-pooler transaction)"
     )
     var databaseListenUrl: String?
 

@@ -28,6 +28,12 @@ import Testing
                     let rendered = try #require(
                         try await store.renderedPage(in: scope, limit: 5, after: cursor),
                         "the prepared read ran on the connection's event loop")
+                    // Through a transaction-mode pooler the same statement runs unnamed, with the same rows.
+                    let after = cursor
+                    let unnamed = try await PlatformDatabase.withOpened(
+                        database.url, logger: TestDatabase.logger, topology: .init(transactionPooling: true)
+                    ) { pooled in try await WorkflowStore(pooled).renderedPage(in: scope, limit: 5, after: after) }
+                    #expect(unnamed == rendered)
                     let expected = try await database.withConnection { sql in
                         try await sql.select().column("*").from("workflows").whereTenant(scope).page(
                             after: cursor, limit: 5

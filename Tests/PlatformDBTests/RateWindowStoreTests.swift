@@ -16,6 +16,7 @@ import Testing
             let third = try await store.count(["a"], window: .seconds(1))
             #expect(third.map(\.attempts) == [3])
             #expect(third.first?.secondsLeft == 1)
+            #expect(third.first.map { $0.remaining > .zero && $0.remaining <= .seconds(1) } == true)
             // Concurrent attempts are each counted once.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<20 { group.addTask { _ = try await store.count(["c", "a"], window: .seconds(60)) } }
@@ -33,7 +34,12 @@ import Testing
             }
             #expect(Set(stored) == Set(["a", "b", "c"].map(RateWindowStore.hash)))
 
-            try await store.sweep(startedBefore: Date().addingTimeInterval(3600))
+            try await store.sweep(olderThan: .seconds(60))
+            let young = try await database.withConnection { sql in
+                try await sql.raw("SELECT count(*) AS n FROM rate_windows").first()?.decode(column: "n", as: Int.self)
+            }
+            #expect(young == 3, "windows under a minute old stay")
+            try await store.sweep(olderThan: .zero)
             let left = try await database.withConnection { sql in
                 try await sql.raw("SELECT count(*) AS n FROM rate_windows").first()?.decode(column: "n", as: Int.self)
             }

@@ -174,6 +174,43 @@ class Cluster:
         subprocess.run(["psql", f"postgres://bench@127.0.0.1:{port}/postgres", "-qc", "CREATE DATABASE platform"], check=True)
         return f"postgres://bench@127.0.0.1:{port}/platform?sslmode=disable"
 
+    def start_pgbouncer(self, pool_size=20):
+        """PgBouncer (Debian's 1.18) in transaction mode in front of this cluster's PostgreSQL; returns
+        the platform database's URL through it. As root it runs as the postgres user (it refuses root)."""
+        run, directory, pg_port = self.pg
+        folder = os.path.join(self.work, "pgbouncer")
+        os.makedirs(folder)
+        port = free_port()
+        with open(os.path.join(folder, "userlist.txt"), "w") as handle:
+            handle.write('"bench" ""\n')
+        with open(os.path.join(folder, "pgbouncer.ini"), "w") as handle:
+            handle.write(f"""[databases]
+platform = host=127.0.0.1 port={pg_port} dbname=platform
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {folder}/userlist.txt
+pool_mode = transaction
+default_pool_size = {pool_size}
+max_client_conn = 1000
+server_reset_query =
+""")
+        user = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"] if os.getuid() == 0 else []
+        if os.getuid() == 0:
+            shutil.chown(folder, "postgres")
+        process = Process(user + ["pgbouncer", os.path.join(folder, "pgbouncer.ini")], os.path.join(self.work, "pgbouncer.log"))
+        self.processes.append(process)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        return f"postgres://bench@127.0.0.1:{port}/platform?sslmode=disable"
+
     def pg_start(self):
         run, directory, port = self.pg
         subprocess.run(run + [f"{PG_BIN}/pg_ctl", "-D", f"{directory}/data", "-l", f"{directory}/server.log", "-w", "start", "-o",

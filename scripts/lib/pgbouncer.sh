@@ -32,10 +32,16 @@ pidfile = $BOUNCER_DIR/pgbouncer.pid
 INI
   if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$BOUNCER_DIR"; fi
   "${PG_RUN[@]}" pgbouncer -d "$BOUNCER_DIR/pgbouncer.ini"
+  local ready=no
   for _ in $(seq 1 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$BOUNCER_PORT") 2>/dev/null && break
+    if (exec 3<>"/dev/tcp/127.0.0.1/$BOUNCER_PORT") 2>/dev/null; then ready=yes; break; fi
     sleep 0.1
   done
+  if [ "$ready" != yes ]; then
+    echo "PgBouncer did not listen on 127.0.0.1:$BOUNCER_PORT within 5 s:" >&2
+    tail -n 20 "$BOUNCER_DIR/pgbouncer.log" >&2 || true
+    return 1
+  fi
   BOUNCER_URL="postgres://platform_test@127.0.0.1:$BOUNCER_PORT/postgres?sslmode=disable"
   echo "started throwaway PgBouncer (transaction mode) on 127.0.0.1:$BOUNCER_PORT"
 }

@@ -8,8 +8,10 @@ import Synchronization
 ///
 /// On PostgreSQL the attempts are counted in the database (``RateWindowStore``), so a limit holds
 /// across every gateway instance: one statement per limited request, whatever keys it counts.
-/// Should the database fail, the instance counts in memory for that request (a limit per
-/// instance rather than none). On SQLite, one instance, they are counted in memory.
+/// A key found over its limit is then refused in memory until its window ends (windows are fixed,
+/// so this is exact), and a flood of refused attempts costs the database nothing. Should the
+/// database fail, the instance counts in memory for that request (a limit per instance rather
+/// than none). On SQLite, one instance, they are counted in memory.
 final class AuthThrottle: Sendable {
     let byIP: RateLimiter?
     let byEmail: RateLimiter?
@@ -22,6 +24,10 @@ final class AuthThrottle: Sendable {
     /// Every answer that asks Authorizer for a mail (forgot-password, a sign-in link).
     let mailFloor = ResponseFloor()
     private let lastSweep = Mutex(ContinuousClock.now)
+    /// Keys over their limit, until their window ends, with what to say.
+    private let refused = Mutex<[String: (until: ContinuousClock.Instant, detail: String)]>([:])
+    /// When the last "counted in this instance only" warning was logged: one a minute at most.
+    private let lastFallbackWarning = Mutex<ContinuousClock.Instant?>(nil)
     let logger: Logger
 
     static let window = Duration.seconds(60)
@@ -45,17 +51,32 @@ final class AuthThrottle: Sendable {
         }
         guard !limits.isEmpty else { return }
         if let shared {
+            let now = ContinuousClock.now
+            let known = refused.withLock { table in
+                limits.compactMap { table[$0.key] }.first { $0.until > now }
+            }
+            if let known { throw Self.problem(Self.seconds(known.until - now), known.detail) }
             do {
                 let counts = try await shared.count(limits.map(\.key), window: Self.window)
                 sweepNowAndThen(shared)
-                for (limit, count) in zip(limits, counts) where count.attempts > limit.limiter.limit {
-                    throw Self.problem(count.secondsLeft, limit.detail)
+                let over = zip(limits, counts).filter { $0.1.attempts > $0.0.limiter.limit }
+                guard let first = over.first else { return }
+                refused.withLock { table in
+                    if table.count > 10_000 { table = table.filter { $0.value.until > now } }
+                    for (limit, count) in over { table[limit.key] = (now + count.remaining, limit.detail) }
                 }
-                return
+                throw Self.problem(first.1.secondsLeft, first.0.detail)
             } catch let error as PlatformDBError {
-                logger.warning(
-                    "auth limits counted in this instance only: the database failed",
-                    metadata: ["error": "\(error)"])
+                let due = lastFallbackWarning.withLock { last in
+                    guard last.map({ now - $0 > .seconds(60) }) ?? true else { return false }
+                    last = now
+                    return true
+                }
+                if due {
+                    logger.warning(
+                        "auth limits counted in this instance only while the database fails (logged once a minute)",
+                        metadata: ["error": "\(error)"])
+                }
             }
         }
         for limit in limits {
@@ -75,11 +96,16 @@ final class AuthThrottle: Sendable {
         let logger = self.logger
         Task {
             do {
-                try await shared.sweep(startedBefore: Date().addingTimeInterval(-2 * 60))
+                try await shared.sweep(olderThan: Self.window * 2)
             } catch {
                 logger.warning("could not sweep ended rate windows", metadata: ["error": "\(error)"])
             }
         }
+    }
+
+    /// Whole seconds in `duration`, rounded up, at least 1.
+    static func seconds(_ duration: Duration) -> Int {
+        max(1, Int(duration.components.seconds) + (duration.components.attoseconds > 0 ? 1 : 0))
     }
 
     static func problem(_ after: Int, _ detail: String) -> Problem {

@@ -3,8 +3,8 @@ import Foundation
 import SQLKit
 
 /// Attempts counted per key in fixed windows (``CreateRateWindows``), shared by every gateway
-/// instance on one PostgreSQL database. Keys are stored as their SHA-256, so the table holds no
-/// address or email.
+/// instance on one PostgreSQL database. Keys are stored as their SHA-256 rather than as text (a
+/// short key, such as an IPv4 address, could still be found by trying every candidate).
 public struct RateWindowStore: Sendable {
     public let database: PlatformDatabase
 
@@ -14,10 +14,14 @@ public struct RateWindowStore: Sendable {
     }
 
     /// One key's window after an attempt was counted: the attempts in it, this one included, and
-    /// the whole seconds until it ends (at least 1).
+    /// the time until it ends, by PostgreSQL's clock.
     public struct Count: Sendable, Equatable {
         public var attempts: Int
-        public var secondsLeft: Int
+        public var remaining: Duration
+        /// Whole seconds until the window ends, at least 1 (for `Retry-After`).
+        public var secondsLeft: Int {
+            max(1, Int(remaining.components.seconds) + (remaining.components.attoseconds > 0 ? 1 : 0))
+        }
     }
 
     /// Counts one attempt against each of `keys` (distinct) in windows of `window` (whole seconds,
@@ -39,7 +43,7 @@ public struct RateWindowStore: Sendable {
                   attempts = CASE WHEN w.started_at <= now() - make_interval(secs => \(bind: seconds)) THEN 1
                                   ELSE w.attempts + 1 END
                 RETURNING key_hash, attempts,
-                  ceil(extract(epoch FROM w.started_at + make_interval(secs => \(bind: seconds)) - now()))::int AS seconds_left
+                  extract(epoch FROM w.started_at + make_interval(secs => \(bind: seconds)) - now())::float8 AS remaining
                 """
             ).all()
         }
@@ -48,7 +52,7 @@ public struct RateWindowStore: Sendable {
             let hash = try row.decode(column: "key_hash", as: String.self)
             counts[hash] = Count(
                 attempts: try row.decode(column: "attempts", as: Int.self),
-                secondsLeft: max(1, try row.decode(column: "seconds_left", as: Int.self)))
+                remaining: .milliseconds(max(0, Int(try row.decode(column: "remaining", as: Double.self) * 1000))))
         }
         return try hashes.map { hash in
             guard let count = counts[hash] else { throw PlatformDBError.refused("rate window not counted") }
@@ -56,10 +60,19 @@ public struct RateWindowStore: Sendable {
         }
     }
 
-    /// Deletes the windows that started before `cutoff`; they can count nothing any more.
-    public func sweep(startedBefore cutoff: Date) async throws {
+    /// Deletes the windows that started more than `age` ago by PostgreSQL's clock (the one that
+    /// started them); they can count nothing any more. Rows are locked in the order counts lock
+    /// them, and rows a count holds are left for the next sweep, so a sweep never deadlocks one.
+    public func sweep(olderThan age: Duration) async throws {
         try await database.withConnection { sql in
-            try await sql.delete(from: "rate_windows").where("started_at", .lessThan, SQLBind(cutoff)).run()
+            try await sql.raw(
+                """
+                DELETE FROM rate_windows WHERE key_hash IN (
+                  SELECT key_hash FROM rate_windows
+                  WHERE started_at < now() - make_interval(secs => \(bind: Double(age.components.seconds)))
+                  ORDER BY key_hash FOR UPDATE SKIP LOCKED)
+                """
+            ).run()
         }
     }
 
