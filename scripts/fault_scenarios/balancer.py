@@ -13,8 +13,8 @@ import threading
 import time
 import urllib.request
 
-from cluster import Process, free_port, log, sign
-from faults import Load, check
+from cluster import Process, free_port, log
+from faults import Load, check, deliver
 
 # Checks every 500 ms, out after 2 failures: an instance that starts draining is out within about
 # 1 s, under the 2 s it keeps serving while /readyz says 503 (--drain-period 2).
@@ -135,12 +135,9 @@ frontend stats
                                             "email_verified": True, "updated_at": 1000 + step}}, separators=(",", ":"))
                 for _ in range(3):
                     try:
-                        connection.request("POST", "/webhooks/authorizer", body=body,
-                                           headers={"Content-Type": "application/json", "X-Authorizer-Signature": sign(body)})
-                        response = connection.getresponse()
-                        response.read()
+                        status = deliver(connection, body)
                         with lock:
-                            statuses[response.status] = statuses.get(response.status, 0) + 1
+                            statuses[status] = statuses.get(status, 0) + 1
                         break
                     except (OSError, httpclient.HTTPException):
                         connection.close()

@@ -6,8 +6,8 @@ import json
 import threading
 import time
 
-from cluster import free_port, log, sign
-from faults import check
+from cluster import free_port, log
+from faults import check, deliver
 
 
 def run(faults, database_url):
@@ -25,13 +25,10 @@ def run(faults, database_url):
             body = json.dumps({"event_name": "user.signup", "user": {"id": user, "email": f"{user}@faults.test",
                                                                     "email_verified": True, "updated_at": 1000}}, separators=(",", ":"))
             try:
-                connection.request("POST", "/webhooks/authorizer", body=body,
-                                   headers={"Content-Type": "application/json", "X-Authorizer-Signature": sign(body)})
-                response = connection.getresponse()
-                response.read()
+                status = deliver(connection, body)
                 with lock:
                     sent[0] += 1
-                if 200 <= response.status < 300:
+                if 200 <= status < 300:
                     with lock:
                         acknowledged.append(user)
             except (OSError, httpclient.HTTPException):

@@ -8,8 +8,8 @@ import threading
 import time
 import urllib.parse
 
-from cluster import log, sign
-from faults import check
+from cluster import log
+from faults import check, deliver
 
 
 def run(faults, database_url):
@@ -76,12 +76,9 @@ def run(faults, database_url):
                 position, (user, body) = queue.pop()
             for attempt in range(3):
                 try:
-                    connection.request("POST", "/webhooks/authorizer", body=body,
-                                       headers={"Content-Type": "application/json", "X-Authorizer-Signature": sign(body)})
-                    response = connection.getresponse()
-                    response.read()
+                    status = deliver(connection, body)
                     with lock:
-                        answers[response.status] = answers.get(response.status, 0) + 1
+                        answers[status] = answers.get(status, 0) + 1
                     break
                 except (OSError, httpclient.HTTPException):
                     connection.close()

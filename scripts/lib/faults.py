@@ -9,7 +9,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from cluster import ADMIN_SECRET, CLIENT_ID, PASSWORD, Cluster, http, log
+from cluster import ADMIN_SECRET, CLIENT_ID, PASSWORD, Cluster, http, log, sign
 
 
 class Failed(Exception):
@@ -19,6 +19,16 @@ class Failed(Exception):
 def check(condition, message):
     if not condition:
         raise Failed(message)
+
+
+def deliver(connection, body):
+    """POSTs `body` as Authorizer's signed webhook on `connection`; answers the status. Raises
+    OSError or HTTPException when the connection fails (the caller opens a new one)."""
+    connection.request("POST", "/webhooks/authorizer", body=body,
+                       headers={"Content-Type": "application/json", "X-Authorizer-Signature": sign(body)})
+    response = connection.getresponse()
+    response.read()
+    return response.status
 
 
 def percentile(values, fraction):
