@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import PlatformDB
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -36,21 +37,37 @@ import Testing
         return process
     }
 
+    /// A port nobody listens on, for a server the test starts with it. It lies below Linux's
+    /// ephemeral range (32768–60999), so that no outgoing connection or port-0 listener of the tests
+    /// running beside this one takes it before the server binds it (a port the kernel had just
+    /// given and taken back could be handed out again at once), and it is never given out twice.
     static func freePort() -> Int {
+        handedOut.withLock { used in
+            while true {
+                let port = Int.random(in: 20_000..<32_768)
+                if !used.contains(port), canBind(port) {
+                    used.insert(port)
+                    return port
+                }
+            }
+        }
+    }
+
+    /// The ports ``freePort()`` gave out in this run.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// Whether a listener could bind `port` on 127.0.0.1 now.
+    private static func canBind(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) {
+        address.sin_port = UInt16(port).bigEndian
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        } == 0
     }
 
     static func start(database: String, port: Int, migrate: Bool = true) async throws -> Process {
