@@ -27,4 +27,18 @@ public enum Fixtures {
         }
         throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "Tests/Fixtures/\(path) above \(file)"])
     }
+
+    /// The reference file `shared/authorizer/<name>` beside the repository (the folder that holds
+    /// `Tests/Fixtures`, then `../shared`), or nil where it is absent, as in a clone elsewhere.
+    public static func reference(_ name: String, from file: String = #filePath) -> URL? {
+        var folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        while folder.path != "/" {
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Tests/Fixtures").path) {
+                let candidate = folder.deletingLastPathComponent().appendingPathComponent("shared/authorizer/\(name)")
+                return FileManager.default.fileExists(atPath: candidate.path) ? candidate : nil
+            }
+            folder = folder.deletingLastPathComponent()
+        }
+        return nil
+    }
 }
