@@ -2,7 +2,8 @@ import Foundation
 
 /// Where the platform database lives, parsed from `--database-url` / `DATABASE_URL`.
 public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
-    /// A PostgreSQL server (`postgres://user:pass@host:port/db?sslmode=disable|prefer|require`).
+    /// A PostgreSQL server (`postgres://user:pass@host:port/db?sslmode=disable|prefer|require`),
+    /// with `pooler=transaction` when the address is a transaction-mode pooler such as PgBouncer.
     case postgres(PostgresLocation)
     /// A SQLite file (`sqlite:///absolute/path` or `sqlite://relative/path`); its folder is created.
     case sqliteFile(path: String)
@@ -20,6 +21,9 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         public var password: String?
         public var database: String
         public var tls: TLSMode
+        /// The address is a pooler in transaction mode (`?pooler=transaction`; PgBouncer's
+        /// `pool_mode = transaction`), as `--database-pooler transaction` says.
+        public var transactionPooler = false
 
         /// How the connection negotiates TLS, after libpq's `sslmode`.
         public enum TLSMode: String, Sendable { case disable, prefer, require }
@@ -60,6 +64,14 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
             default: throw .invalidDatabaseURL("unknown sslmode '\(mode)'")
             }
         }
+        var transactionPooler = false
+        if let pooler = components.queryItems?.first(where: { $0.name == "pooler" })?.value {
+            switch pooler {
+            case "none": break
+            case "transaction": transactionPooler = true
+            default: throw .invalidDatabaseURL("unknown pooler '\(pooler)': none or transaction")
+            }
+        }
         self = .postgres(
             PostgresLocation(
                 host: host,
@@ -67,7 +79,8 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
                 username: user.removingPercentEncoding ?? user,
                 password: components.password.map { $0.removingPercentEncoding ?? $0 },
                 database: database,
-                tls: tls
+                tls: tls,
+                transactionPooler: transactionPooler
             ))
     }
 
@@ -76,6 +89,7 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .postgres(let p):
             "postgres://\(p.username)\(p.password == nil ? "" : ":***")@\(p.host):\(p.port)/\(p.database)"
+                + (p.transactionPooler ? "?pooler=transaction" : "")
         case .sqliteFile(let path): "sqlite://\(path)"
         case .sqliteMemory: "sqlite::memory:"
         }

@@ -75,13 +75,16 @@ public final class PlatformDatabase: Service, Sendable {
     /// Opens the database. SQLite files and their folders are created; PostgreSQL connects lazily
     /// once `run()` is running, up to `maximumConnections`, of which `openConnections` stay open when idle.
     /// `topology` says how PostgreSQL is reached (a transaction-mode pooler, a direct URL for
-    /// `LISTEN`); throws `invalidDatabaseURL` when its listen URL is not PostgreSQL.
+    /// `LISTEN`; a URL's `?pooler=transaction` sets transaction pooling too); throws
+    /// `invalidDatabaseURL` when its listen URL is not PostgreSQL.
     public static func open(
         _ url: DatabaseURL, logger: Logger, openConnections: Int = 2, maximumConnections: Int = 20,
         topology: Topology = .init()
     ) async throws -> PlatformDatabase {
         switch url {
         case .postgres(let location):
+            var topology = topology
+            topology.transactionPooling = topology.transactionPooling || location.transactionPooler
             let client = try client(location, logger: logger, open: openConnections, maximum: maximumConnections)
             var listen: PostgresClient?
             if let listenURL = topology.listenURL {

@@ -15,6 +15,22 @@ public actor TestPostgres {
         ProcessInfo.processInfo.environment["PLATFORM_TEST_POSTGRES_URL"].flatMap { try? DatabaseURL($0) }
     }
 
+    /// Whether `PLATFORM_TEST_POSTGRES_URL` is a transaction-mode pooler (`?pooler=transaction`):
+    /// every test database is reached through it, and the tests that need a direct connection by
+    /// nature skip, naming why.
+    public static var pooled: Bool {
+        if case .postgres(let location) = adminURL { return location.transactionPooler }
+        return false
+    }
+
+    /// `url` as a command line takes it (no password: the test server trusts loopback), keeping
+    /// `pooler=transaction`.
+    public static func commandLine(_ url: DatabaseURL) -> String {
+        guard case .postgres(let location) = url else { return "\(url)" }
+        return "postgres://\(location.username)@\(location.host):\(location.port)/\(location.database)?sslmode=disable"
+            + (location.transactionPooler ? "&pooler=transaction" : "")
+    }
+
     /// PgBouncer in transaction mode in front of the same server, when the test command started
     /// one (`PLATFORM_TEST_PGBOUNCER_URL`, scripts/lib/pgbouncer.sh).
     public static var pgbouncerURL: DatabaseURL? {
@@ -73,6 +89,12 @@ public actor TestPostgres {
                 try await Migrator().migrate($0)
             }
             templateReady = true
+        }
+        if migrated && location.transactionPooler {
+            // The pooler keeps the migration's server connections to the template open, and
+            // PostgreSQL copies no template that another session uses.
+            try await Self.admin(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(templateName)'")
         }
         let name = "platform_test_" + Identifier.make()
         try await Self.admin("CREATE DATABASE \(name)" + (migrated ? " TEMPLATE \(templateName)" : ""))

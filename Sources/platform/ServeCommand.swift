@@ -202,6 +202,9 @@ struct ServeCommand: AsyncParsableCommand {
         case "transaction": configuration.databaseTopology.transactionPooling = true
         case let other?: throw settings.refusal(.databasePooler, other, "is not none or transaction")
         }
+        if case .postgres(let location) = configuration.databaseURL, location.transactionPooler {
+            configuration.databaseTopology.transactionPooling = true
+        }
         if let text = settings.text(.databaseListenURL) {
             guard case .postgres = (try? DatabaseURL(text)) else {
                 throw settings.refusal(.databaseListenURL, "<redacted>", "is not a PostgreSQL URL")

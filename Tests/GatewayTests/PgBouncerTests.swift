@@ -10,7 +10,10 @@ import Testing
 /// where a server connection is a client's only for one transaction: no named prepared statement
 /// (one prepared on one server connection is unknown on the next), `LISTEN` only on a direct URL,
 /// and without one the caches that notifications keep true are off.
-@Suite(.enabled(if: TestPostgres.pgbouncerURL != nil)) struct PgBouncerTests {
+@Suite(
+    .enabled(if: TestPostgres.pgbouncerURL != nil),
+    .disabled(if: TestPostgres.pooled, "puts its own PgBouncer before a direct server, and listens on that server"))
+struct PgBouncerTests {
     /// Each gateway's URL through PgBouncer, `LISTEN` on the direct one when `listen`.
     static func pooled(listen: Bool) -> @Sendable (DatabaseURL) -> (DatabaseURL, PlatformDatabase.Topology) {
         { url in

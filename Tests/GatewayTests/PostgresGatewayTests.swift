@@ -81,9 +81,7 @@ import Testing
         try await TestPostgres.shared.withDatabase(
             migrated: true, test: "aThousandConcurrentDeliveriesOverTwoProcessesMakeOneRowPerUser"
         ) { url in
-            guard case .postgres(let location) = url else { return }
-            let database =
-                "postgres://\(location.username)@\(location.host):\(location.port)/\(location.database)?sslmode=disable"
+            let database = TestPostgres.commandLine(url)
             let ports = [CrashRecoveryTests.freePort(), CrashRecoveryTests.freePort()]
             var processes: [Process] = []
             for port in ports {
@@ -211,7 +209,8 @@ import Testing
 
     /// Each instance caches its pages, and a change made through either instance, or in the database
     /// behind both, reaches both: at once on the instance that made it, and by notification on the other.
-    @Test func aWorkflowChangeMadeAnywhereReachesEveryInstancesCachedPage() async throws {
+    @Test(.disabled(if: TestPostgres.pooled, "needs a direct connection: the page cache listens for changes"))
+    func aWorkflowChangeMadeAnywhereReachesEveryInstancesCachedPage() async throws {
         // The metrics registry first, so that the gateways' page-cache counters report to it.
         let registry = ObservabilityTests.registry
         @Sendable func pageCache(_ result: String) -> Double {

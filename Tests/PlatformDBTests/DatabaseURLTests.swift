@@ -17,6 +17,22 @@ import Testing
         #expect(url.dialect == .postgres)
     }
 
+    /// `?pooler=transaction` marks a transaction-mode pooler (as `--database-pooler transaction`),
+    /// kept in the printed URL; any other value is refused.
+    @Test func readsThePooler() throws {
+        let url = try DatabaseURL("postgres://app@bouncer:6432/platform?sslmode=disable&pooler=transaction")
+        guard case .postgres(let location) = url else { throw DatabaseURLError.notPostgres }
+        #expect(location.transactionPooler && location.tls == .disable)
+        #expect(url.description == "postgres://app@bouncer:6432/platform?pooler=transaction")
+        guard case .postgres(let plain) = try DatabaseURL("postgres://app@db/platform?pooler=none") else {
+            throw DatabaseURLError.notPostgres
+        }
+        #expect(!plain.transactionPooler)
+        #expect(throws: PlatformDBError.self) { try DatabaseURL("postgres://app@db/platform?pooler=session") }
+    }
+
+    enum DatabaseURLError: Error { case notPostgres }
+
     @Test func neverPrintsThePassword() throws {
         let url = try DatabaseURL("postgresql://app:hunter2@localhost/platform")
         #expect(!url.description.contains("hunter2"))

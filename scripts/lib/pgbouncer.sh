@@ -1,6 +1,7 @@
 # A throwaway PgBouncer (Debian's 1.18) in transaction mode in front of a throwaway PostgreSQL
 # (scripts/lib/postgres.sh, whose PG_PORT, PG_DIR and PG_RUN it uses). Every database of the
-# cluster is served (`*`), and every role the tests sign in as is listed for `auth_type = trust`.
+# cluster is served (`*`). Under `auth_type = trust` a role must be known: the listed ones, and any
+# other (a test's own role) through `auth_query` as the superuser.
 # PgBouncer refuses to run as root: as root it runs as the cluster's unprivileged user.
 
 pgbouncer_start_throwaway() {
@@ -22,6 +23,8 @@ listen_port = $BOUNCER_PORT
 unix_socket_dir =
 auth_type = trust
 auth_file = $BOUNCER_DIR/userlist.txt
+auth_user = platform_test
+auth_query = SELECT usename, passwd FROM pg_catalog.pg_shadow WHERE usename = \$1
 pool_mode = transaction
 default_pool_size = 10
 max_client_conn = 2000
