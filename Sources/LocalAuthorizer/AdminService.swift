@@ -41,7 +41,7 @@ struct AdminService: Sendable {
         } else if let email, !email.isEmpty {
             found = try await store.user(email: email)
         } else {
-            throw AuthorizerError.invalid("id or email is required")
+            throw AuthorizerError.invalid("invalid params, user id or email is required")
         }
         guard let found else { throw AuthorizerError.userNotFound }
         return found

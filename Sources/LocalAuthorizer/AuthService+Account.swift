@@ -65,7 +65,8 @@ extension AuthService {
     }
 
     func resendVerifyEmail(email: String) async throws {
-        guard let user = try await store.user(email: email), user.emailVerifiedAt == nil else {
+        // Lowercased (`service/resend_verify_email.go`), so an address signed up in capitals gets none.
+        guard let user = try await store.user(email: email.lowercased()), user.emailVerifiedAt == nil else {
             throw AuthorizerError.invalid("invalid email address or already verified")
         }
         try await sendMail(to: user, kind: "verify_email", path: "/verify_email", lifetime: Self.verificationLifetime)

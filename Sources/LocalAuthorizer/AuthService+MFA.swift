@@ -130,7 +130,7 @@ extension AuthService {
         guard let cookie, !cookie.isEmpty, let session = try await store.mfaSession(cookie: cookie, now: now),
             purposes.contains(session.purpose), let user = try await store.user(id: session.userID)
         else { return nil }
-        if let email, !email.isEmpty, user.email != email.trimmingCharacters(in: .whitespaces).lowercased() {
+        if let email, !email.isEmpty, user.email != email.trimmingCharacters(in: .whitespaces) {
             return nil
         }
         return (session, user)
@@ -266,7 +266,7 @@ extension AuthService {
 
     /// `skip_mfa_setup`: only where setup is offered, not enforced, and no factor is enrolled.
     func skipMFASetup(cookie: String?, email: String?) async throws -> AuthResult {
-        if let email, !email.isEmpty, try await store.user(email: email) == nil {
+        if let email, !email.isEmpty, try await store.user(email: email.trimmingCharacters(in: .whitespaces)) == nil {
             throw AuthorizerError.invalid("invalid request")
         }
         guard let (session, user) = try await mfaCaller(cookie: cookie, email: email, purposes: ["verified"]) else {
@@ -337,7 +337,7 @@ extension AuthService {
         guard configuration.enableMagicLinkLogin else {
             throw AuthorizerError(message: "magic link login is disabled for this instance", code: .failedPrecondition)
         }
-        let email = (email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let email = (email ?? "").lowercased()  // lowercased, not trimmed (`service/magic_link_login.go`)
         guard Self.isEmail(email) else { throw AuthorizerError.invalid("invalid email address") }
         try checkRedirect(redirectURI)
         var user = try await store.user(email: email)

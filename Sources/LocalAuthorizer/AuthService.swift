@@ -64,7 +64,8 @@ struct AuthService: Sendable {
     /// which fires nothing); otherwise a session with an access token and no id token, and
     /// `user.login` on its own.
     func signup(_ request: Signup) async throws -> AuthResult {
-        let email = (request.email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        // Trimmed, not lowercased: 2.4 keeps the address as typed (`service/signup.go`).
+        let email = (request.email ?? "").trimmingCharacters(in: .whitespaces)
         guard !email.isEmpty else { throw AuthorizerError.invalid("email or phone number is required") }
         guard configuration.enableSignup else {
             throw AuthorizerError(message: "signup is disabled for this instance", code: .failedPrecondition)
@@ -117,7 +118,8 @@ struct AuthService: Sendable {
     /// checked: `invalid credentials` while its signup link is unexpired, else a one-time code
     /// by mail, `user.login`, and "Please check email inbox for the OTP" with no token.
     func login(email: String?, password: String, roles: [String]?, scope: [String]?) async throws -> AuthResult {
-        let email = (email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        // As typed, not even trimmed (`service/login.go`): another case is another address.
+        let email = email ?? ""
         guard let user = try await store.user(email: email), let hash = user.passwordHash else {
             throw AuthorizerError.invalidCredentials
         }

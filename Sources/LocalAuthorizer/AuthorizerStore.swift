@@ -55,8 +55,10 @@ struct AuthorizerStore: Sendable {
         try await firstUser(where: "id", equals: id)
     }
 
+    /// The user with exactly this email: 2.4 compares emails as stored, case and all
+    /// (`storage/db/sql/user.go` GetUserByEmail); each caller normalises as its 2.4 service does.
     func user(email: String) async throws -> AuthorizerUser? {
-        try await firstUser(where: "email", equals: email.lowercased())
+        try await firstUser(where: "email", equals: email)
     }
 
     private func firstUser(where column: String, equals value: String) async throws -> AuthorizerUser? {

@@ -139,7 +139,8 @@ extension AuthorizerUser {
         ] {
             if case .string(let value) = params[field] { self[keyPath: path] = value }
         }
-        if case .string(let text) = params["email"], text.lowercased() != email {
+        // Compared as given, stored lowercased (`service/update_profile.go`).
+        if case .string(let text) = params["email"], text != email {
             guard AuthService.isEmail(text.lowercased()) else { throw .invalid("invalid email address") }
             email = text.lowercased()
         }

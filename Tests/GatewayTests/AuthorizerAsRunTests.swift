@@ -505,3 +505,35 @@ import _CryptoExtras
         }
     }
 }
+
+/// Authorizer 2.4 keeps an address as signed up, case and all, and compares addresses exactly
+/// (`service/signup.go` trims only; `service/login.go` and `forgot_password.go` look up what they
+/// get; `storage/db/sql/user.go` GetUserByEmail). The twin did the same only since this test: it
+/// lowercased, which hid that a user who signed up as `Grace@Example.com` could not sign in as
+/// `grace@example.com`. The gateway signs up in lowercase and retries a refused login in
+/// lowercase, so case never matters for accounts made here; one made elsewhere in capitals signs
+/// in as it was made.
+@Suite struct EmailCaseTests {
+    @Test func caseDoesNotMatterForAccountsMadeHere() async throws {
+        try await GatewayHarness.with(mode: .hybrid) { h in
+            let signup = try await h.signup("Grace@Example.COM", clientName: "Hopper")
+            #expect(signup.status == .created, "\(signup.text)")
+            #expect(signup.json["user"]["email"].string == "grace@example.com")
+            _ = try await h.login("GRACE@example.com")
+            _ = try await h.login("grace@example.com")
+            let reset = try await h.request(.post, "/auth/forgot-password", json: ["email": "Grace@Example.com"])
+            #expect(reset.status == .accepted, "\(reset.text)")
+            let mailed = try await h.outbox().filter { $0["kind"] as? String == "forgot_password" }
+            #expect(mailed.map { $0["to"] as? String } == ["grace@example.com"])
+
+            // Made at Authorizer in capitals, behind the gateway's back: as made, and only so.
+            _ = try await h.authorizerClient.signup(
+                email: "Legacy@Example.com", password: GatewayHarness.password,
+                confirmPassword: GatewayHarness.password, givenName: nil, familyName: nil)
+            _ = try await h.login("Legacy@Example.com")
+            let other = try await h.request(
+                .post, "/auth/login", json: ["email": "legacy@example.com", "password": GatewayHarness.password])
+            #expect(other.status == .unauthorized, "\(other.text)")
+        }
+    }
+}

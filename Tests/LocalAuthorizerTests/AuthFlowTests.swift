@@ -6,7 +6,7 @@ import Testing
 @Suite struct AuthFlowTests {
     @Test func signupLoginProfileValidateLogout() async throws {
         try await Harness.with { h in
-            let signup = try await h.signup("Ada@Example.com", extra: ["given_name": "Ada"])
+            let signup = try await h.signup("ada@example.com", extra: ["given_name": "Ada"])
             #expect(signup["message"].string == "Signed up successfully.")
             #expect(signup["user"]["email"].string == "ada@example.com")
             #expect(signup["user"]["roles"].array.map(\.string) == ["user"])
@@ -43,6 +43,23 @@ import Testing
             #expect(after.json["errors"][0]["path"][0].string == "validate_jwt_token")
             let profileAfter = try await h.graphql("{ profile { id } }", bearer: token)
             #expect(profileAfter.json["errors"][0]["message"].string == "unauthorized")
+        }
+    }
+
+    /// 2.4 keeps an address as typed (trimmed only: `service/signup.go`) and looks it up exactly
+    /// (`storage/db/sql/user.go` GetUserByEmail): login in another case is refused as bad
+    /// credentials, and `resend_verify_email` and `magic_link_login`, which lowercase what they
+    /// get, find no such user.
+    @Test func anAddressIsKeptAsTypedAndLookedUpExactly() async throws {
+        try await Harness.with { h in
+            let signup = try await h.signup(" Ada@Example.com ")
+            #expect(signup["user"]["email"].string == "Ada@Example.com")
+            #expect(try await h.login("Ada@Example.com").json["data"]["login"]["access_token"].string != nil)
+            let other = try await h.login("ada@example.com")
+            #expect(other.json["data"].isNull)
+            #expect(other.json["errors"][0]["message"].string == "invalid credentials")
+            // Another case is another address: it signs up as a second user.
+            #expect(try await h.signup("ada@example.com")["user"]["email"].string == "ada@example.com")
         }
     }
 
@@ -90,7 +107,7 @@ import Testing
                 "mutation ($p: SignUpRequest!) { signup(params: $p) { message } }",
                 variables: [
                     "p": [
-                        "email": "DUP@example.com", "password": Harness.strongPassword,
+                        "email": "dup@example.com", "password": Harness.strongPassword,
                         "confirm_password": Harness.strongPassword,
                     ]
                 ])

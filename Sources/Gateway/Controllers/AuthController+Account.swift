@@ -65,11 +65,15 @@ extension AuthController {
         try await throttle.check(route: "forgot-password", ip: context.remoteIP, email: email)
         // Every answer is held to one floor: a known email's mail being prepared took 1.2 ms longer.
         let started = ContinuousClock.now
-        let message: String
+        var message = ""
         do {
             do {
-                message = try await client.forgotPassword(
-                    email: email, redirectURI: webAppURL.map { $0 + "/#/reset-password" })
+                // As typed, and lowercased when that differs: 2.4 compares addresses exactly, and
+                // accounts signed up here are lowercase (``signup(_:_:)``).
+                for address in Set([email, email.lowercased()]).sorted() {
+                    message = try await client.forgotPassword(
+                        email: address, redirectURI: webAppURL.map { $0 + "/#/reset-password" })
+                }
             } catch AuthorizerClientError.invalidArgument("invalid redirect URI") {
                 throw Self.webAppURLRefused
             } catch let error as AuthorizerClientError {

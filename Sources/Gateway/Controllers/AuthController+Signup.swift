@@ -18,7 +18,10 @@ extension AuthController {
 
     func signup(_ request: Request, _ context: GatewayRequestContext) async throws -> SignupOutcome {
         let body = try await JSONBody.decode(SignupRequest.self, from: request, allowed: SignupRequest.fields)
-        let email = try JSONBody.text(body.email, field: "email")
+        // Lowercased: Authorizer 2.4 keeps an address as signed up and compares it exactly
+        // (`service/signup.go`, `storage/db/sql/user.go`), while its magic link and resent
+        // verification lowercase theirs; accounts made here are lowercase, and login retries so.
+        let email = try JSONBody.text(body.email, field: "email").lowercased()
         try await throttle.check(route: "signup", ip: context.remoteIP, email: email)
         let clientName = try body.clientName.map { try JSONBody.text($0, field: "clientName", max: 200) }
         if body.invitationToken != nil, clientName != nil {

@@ -102,7 +102,15 @@ struct AuthController: RouteAdding, Sendable {
         let started = ContinuousClock.now
         let answer: AuthorizerAuthResponse
         do {
-            answer = try await client.login(email: email, password: body.password, scope: scope)
+            do {
+                answer = try await client.login(email: email, password: body.password, scope: scope)
+            } catch let error as AuthorizerClientError
+                where Self.isWrongCredentials(error) && email != email.lowercased()
+            {
+                // 2.4 compares addresses exactly (`storage/db/sql/user.go`): an account signed up
+                // here is lowercase (``signup(_:_:)``), one made elsewhere may be as typed.
+                answer = try await client.login(email: email.lowercased(), password: body.password, scope: scope)
+            }
         } catch let error as AuthorizerClientError {
             throw await loginFailure(error, pair: pair, slot: reservation?.slot, started: started)
         }
@@ -133,12 +141,7 @@ struct AuthController: RouteAdding, Sendable {
     private func loginFailure(
         _ error: AuthorizerClientError, pair: String, slot: ContinuousClock.Instant?, started: ContinuousClock.Instant
     ) async -> Problem {
-        let wrongCredentials =
-            switch error {
-            case .unauthenticated(let message): !message.lowercased().contains("verif")
-            case .notFound: true
-            default: false
-            }
+        let wrongCredentials = Self.isWrongCredentials(error)
         switch error {
         case _ where wrongCredentials:
             await throttle.loginFloor.pad(since: started)
@@ -153,6 +156,15 @@ struct AuthController: RouteAdding, Sendable {
             // Not judged (unreachable, rate-limited, an error of its own): the slot is given back.
             if let slot { throttle.failedLogins?.release(pair, slot: slot) }
             return Problem.from(error)
+        }
+    }
+
+    /// Authorizer's "invalid credentials" or "user not found": the email or the password is wrong.
+    static func isWrongCredentials(_ error: AuthorizerClientError) -> Bool {
+        switch error {
+        case .unauthenticated(let message): !message.lowercased().contains("verif")
+        case .notFound: true
+        default: false
         }
     }
 
