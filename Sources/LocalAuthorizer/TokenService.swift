@@ -160,13 +160,15 @@ struct TokenService: Sendable {
         guard alg == algorithm.rawValue else { throw TokenError.wrongAlgorithm(alg) }
         if let hmacSecret {
             guard HMACJWT.isValid(token, algorithm: alg, secret: hmacSecret) else { throw TokenError.badSignature }
-            guard let payload = Data(base64URLEncoded: String(parts[1])),
-                let claims = try? JSONDecoder().decode([String: JSONValue].self, from: payload)
+            guard let payload = Data(base64URLEncoded: String(parts[1])), let claims = GoJSON.decodeObject(payload)
             else { throw TokenError.malformed(segments: 3) }
             return claims
         }
-        for collection in [keys] + previousKeys {
-            if let claims = try? await collection.verify(token, as: Claims.self).values { return claims }
+        for collection in [keys] + previousKeys where (try? await collection.verify(token, as: Claims.self)) != nil {
+            // The claims as Go reads them: the last of two equal names wins.
+            guard let payload = Data(base64URLEncoded: String(parts[1])), let claims = GoJSON.decodeObject(payload)
+            else { throw TokenError.malformed(segments: 3) }
+            return claims
         }
         throw TokenError.badSignature
     }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AuthorizerClient
 import Foundation
 import GraphQL
 import JWTKit
@@ -74,6 +75,39 @@ import Testing
                 #expect(reply.json["errors"][0]["message"].string == message, "accepted \(forged)")
                 #expect(reply.json["errors"][0]["extensions"].isNull)
             }
+        }
+    }
+}
+
+/// Go's `encoding/json` (golang-jwt's claims map, `internal/token/jwt.go`) lets the last of two
+/// equal member names win; the twin reads a token's claims the same way. Before, it kept the first,
+/// so a token with two `sub` judged by the twin named another user than Authorizer would.
+@Suite struct DuplicateClaimTests {
+    @Test func theLastOfTwoEqualClaimNamesWins() async throws {
+        try await Harness.with { h in
+            let token = try #require(try await h.signup("twice@example.com")["access_token"].string)
+            let parts = token.split(separator: ".").map(String.init)
+            let payload = String(decoding: try #require(HMACJWT.base64URLDecoded(parts[1])), as: UTF8.self)
+            let secret = try #require(h.configuration.jwtSecret)
+            func forge(_ text: String) throws -> String {
+                try #require(
+                    HMACJWT.sign(
+                        header: Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8), payload: Data(text.utf8),
+                        algorithm: "HS256", secret: secret))
+            }
+            // Another `sub` first, the session's own last: Go reads the session's, and it is valid.
+            let subFirst = try forge(#"{"sub":"intruder","# + payload.dropFirst())
+            let valid = try await h.validate(subFirst)
+            #expect(valid.json["data"]["validate_jwt_token"]["is_valid"].bool == true, "\(valid.text)")
+            #expect(valid.json["data"]["validate_jwt_token"]["claims"]["sub"].string != "intruder")
+            // The session's `sub` first, another last: Go reads the other, and no session matches.
+            let subLast = try forge(payload.dropLast() + #","sub":"intruder"}"#)
+            let refused = try await h.validate(subLast)
+            #expect(refused.json["data"].isNull, "\(refused.text)")
+            // And the claims it answers are the last ones.
+            let nick = try forge(payload.dropLast() + #","nickname":"first","nickname":"last"}"#)
+            let claims = try await h.validate(nick).json["data"]["validate_jwt_token"]["claims"]
+            #expect(claims["nickname"].string == "last", "\(claims)")
         }
     }
 }
