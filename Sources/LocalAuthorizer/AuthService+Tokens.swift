@@ -40,7 +40,8 @@ extension AuthService {
     }
 
     /// golang-jwt v4's `MapClaims.Valid` with no leeway: the last failing check of `exp`, `iat`,
-    /// `nbf` names the refusal; then Authorizer requires `exp` and `iat` (`internal/token/jwt.go`).
+    /// `nbf` names the refusal, where a time of 0 counts as absent (`VerifyExpiresAt` and the
+    /// others); then Authorizer requires `exp` and `iat` (`internal/token/jwt.go`).
     static func timeRefusal(_ claims: [String: JSONValue], now: Int64) -> String? {
         func number(_ key: String) -> Double? {
             switch claims[key] {
@@ -49,13 +50,12 @@ extension AuthService {
             default: nil
             }
         }
+        func checked(_ key: String) -> Bool { claims[key] != nil && number(key) != 0 }
         let current = Double(now)
         var refusal: String?
-        if claims["exp"] != nil, !(number("exp").map { current < $0 } ?? false) { refusal = "Token is expired" }
-        if claims["iat"] != nil, !(number("iat").map { current >= $0 } ?? false) {
-            refusal = "Token used before issued"
-        }
-        if claims["nbf"] != nil, !(number("nbf").map { current >= $0 } ?? false) { refusal = "Token is not valid yet" }
+        if checked("exp"), !(number("exp").map { current < $0 } ?? false) { refusal = "Token is expired" }
+        if checked("iat"), !(number("iat").map { current >= $0 } ?? false) { refusal = "Token used before issued" }
+        if checked("nbf"), !(number("nbf").map { current >= $0 } ?? false) { refusal = "Token is not valid yet" }
         if let refusal { return refusal }
         guard claims["exp"] != nil else { return "missing exp claim" }
         guard number("exp") != nil else { return "invalid exp claim" }

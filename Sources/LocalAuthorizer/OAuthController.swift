@@ -22,16 +22,20 @@ struct OAuthController: Sendable {
         }
         let grant = (form["grant_type"] ?? "").isEmpty ? "authorization_code" : form["grant_type"] ?? ""
         let result: AuthService.AuthResult
+        guard grant == "authorization_code" || grant == "refresh_token" else {
+            return Self.oauthError("unsupported_grant_type", "grant_type is not supported")
+        }
+        // service/clientauth/clientauth.go, for both grants: the client first, before any code or
+        // refresh token is looked at.
+        let clientID = form["client_id"] ?? ""
+        guard !clientID.isEmpty else {
+            return Self.oauthError("invalid_request", "The client_id parameter is required")
+        }
+        guard clientID == auth.configuration.clientID else {
+            return Self.oauthError("invalid_client", "Client authentication failed")
+        }
         switch grant {
         case "authorization_code":
-            // clientauth.go: the client first, before any code is looked at.
-            let clientID = form["client_id"] ?? ""
-            guard !clientID.isEmpty else {
-                return Self.oauthError("invalid_request", "The client_id parameter is required")
-            }
-            guard clientID == auth.configuration.clientID else {
-                return Self.oauthError("invalid_client", "Client authentication failed")
-            }
             do {
                 result = try await auth.exchangeCode(
                     form["code"], verifier: form["code_verifier"], clientID: clientID,
@@ -43,7 +47,8 @@ struct OAuthController: Sendable {
             }
         case "refresh_token":
             guard let refreshToken = form["refresh_token"], !refreshToken.isEmpty else {
-                return Self.oauthError("invalid_request", "refresh_token is required")
+                return Self.oauthError(
+                    "invalid_request", "The refresh_token parameter is required for refresh_token grant type")
             }
             do {
                 result = try await auth.refresh(refreshToken)

@@ -16,8 +16,26 @@ import Testing
                 try await h.validate(first, type: "refresh_token").json["data"]["validate_jwt_token"]["is_valid"].bool
                     == true)
 
-            let exchange = try await h.post(
+            // 2.4 resolves the client first, for this grant too (`service/clientauth/clientauth.go`,
+            // `http_handlers/token.go`); the twin used to skip it.
+            let noClient = try await h.post(
                 Data("grant_type=refresh_token&refresh_token=\(first)".utf8), uri: "/oauth/token",
+                contentType: "application/x-www-form-urlencoded")
+            #expect(noClient.status == .badRequest)
+            #expect(noClient.json["error_description"].string == "The client_id parameter is required")
+            let otherClient = try await h.post(
+                Data("grant_type=refresh_token&client_id=other&refresh_token=\(first)".utf8), uri: "/oauth/token",
+                contentType: "application/x-www-form-urlencoded")
+            #expect(otherClient.json["error"].string == "invalid_client")
+            let noToken = try await h.post(
+                Data("grant_type=refresh_token&client_id=test-client".utf8), uri: "/oauth/token",
+                contentType: "application/x-www-form-urlencoded")
+            #expect(
+                noToken.json["error_description"].string
+                    == "The refresh_token parameter is required for refresh_token grant type")
+
+            let exchange = try await h.post(
+                Data("grant_type=refresh_token&client_id=test-client&refresh_token=\(first)".utf8), uri: "/oauth/token",
                 contentType: "application/x-www-form-urlencoded")
             #expect(exchange.status == .ok, "\(exchange.text)")
             let second = try #require(exchange.json["refresh_token"].string)
@@ -26,7 +44,8 @@ import Testing
             #expect(try await h.validate(access).json["data"]["validate_jwt_token"]["is_valid"].bool == true)
 
             let reuse = try await h.post(
-                Data(#"{"grant_type":"refresh_token","refresh_token":"\#(first)"}"#.utf8), uri: "/oauth/token")
+                Data(#"{"grant_type":"refresh_token","client_id":"test-client","refresh_token":"\#(first)"}"#.utf8),
+                uri: "/oauth/token")
             #expect(reuse.status == .badRequest)
             #expect(reuse.json["error"].string == "invalid_grant")
 
@@ -35,7 +54,8 @@ import Testing
                 variables: ["p": ["refresh_token": second]])
             #expect(revoke.json["data"]["revoke"]["message"].string != nil)
             let afterRevoke = try await h.post(
-                Data(#"{"grant_type":"refresh_token","refresh_token":"\#(second)"}"#.utf8), uri: "/oauth/token")
+                Data(#"{"grant_type":"refresh_token","client_id":"test-client","refresh_token":"\#(second)"}"#.utf8),
+                uri: "/oauth/token")
             #expect(afterRevoke.json["error"].string == "invalid_grant")
             #expect(try await h.validate(access).json["errors"][0]["message"].string == "invalid token")
 

@@ -1,0 +1,91 @@
+import AuthorizerClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import LocalAuthorizer
+
+/// The twin's half of Authorizer 2.4's behaviours that the gateway must survive (the gateway's
+/// half is `Tests/GatewayTests/AuthorizerAsRunTests.swift`), over real HTTP.
+@Suite struct AsRunTests {
+    /// Behaviour 2 (`service/login.go`): an unverified address is answered before its password is
+    /// checked, with a mailed code and no token, and `user.login` still fires.
+    @Test func anUnverifiedLoginFiresUserLogin() async throws {
+        let receiver = AdminAndWebhookTests.Receiver()
+        try await receiver.app().test(.ahc(.http)) { client in
+            try await Harness.with { h in
+                _ = try await h.signup("pending@example.com")
+                let user = try await h.graphql(
+                    "{ _user(params: {email: \"pending@example.com\"}) { id } }", admin: true)
+                let id = try #require(user.json["data"]["_user"]["id"].string)
+                _ = try await h.graphql(
+                    "mutation ($p: UpdateUserRequest!) { _update_user(params: $p) { id } }",
+                    variables: ["p": ["id": id, "email_verified": false]], admin: true)
+                try await EventOrderTests.subscribeAll(h, "http://127.0.0.1:\(client.port ?? 0)/hook")
+                let login = try await h.login("pending@example.com", password: "not-even-checked")
+                #expect(login.json["data"]["login"]["message"].string == "Please check email inbox for the OTP")
+                #expect(login.json["data"]["login"]["access_token"].isNull)
+                #expect(EventOrderTests.names(try await receiver.waitFor(1)) == ["user.login"])
+            }
+        }
+    }
+
+    /// Behaviour 5: golang-jwt v4 checks `exp` with no leeway, so a token two seconds past it is
+    /// refused while its session lives; and it counts an `exp` of 0 as absent (`internal/token/jwt.go`).
+    @Test func anExpiredTokenIsRefusedWithNoLeeway() async throws {
+        try await Harness.with { h in
+            let token = try #require(try await h.signup("late@example.com")["access_token"].string)
+            let secret = try #require(h.configuration.jwtSecret)
+            let payload = try #require(HMACJWT.base64URLDecoded(token.split(separator: ".")[1]))
+            var claims = try #require(try JSONSerialization.jsonObject(with: payload) as? [String: Any])
+            func forged(exp: Int) throws -> String {
+                claims["exp"] = exp
+                return try #require(
+                    HMACJWT.sign(
+                        header: Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8),
+                        payload: try JSONSerialization.data(withJSONObject: claims), algorithm: "HS256", secret: secret)
+                )
+            }
+            let late = try await h.validate(try forged(exp: Int(Date().timeIntervalSince1970) - 2))
+            #expect(late.json["errors"][0]["message"].string == "Token is expired", "\(late.text)")
+            let zero = try await h.validate(try forged(exp: 0))
+            #expect(zero.json["data"]["validate_jwt_token"]["is_valid"].bool == true, "\(zero.text)")
+        }
+    }
+
+    /// Behaviour 7 (`storage/db/sql/user.go` ListUsers): `_users` pages are ordered by
+    /// `created_at DESC`, newest first, with LIMIT and OFFSET.
+    @Test func usersAreListedNewestFirst() async throws {
+        try await Harness.with { h in
+            for name in ["first", "second", "third"] {
+                _ = try await h.signup("\(name)@example.com")
+                try await Task.sleep(for: .milliseconds(1100))  // created_at has whole seconds
+            }
+            let query = "query ($p: ListUsersRequest) { _users(params: $p) { users { email } } }"
+            func page(_ number: Int) async throws -> [String?] {
+                let reply = try await h.graphql(
+                    query, variables: ["p": ["pagination": ["limit": 2, "page": number]]], admin: true)
+                return reply.json["data"]["_users"]["users"].array.map { $0["email"].string }
+            }
+            #expect(try await page(1) == ["third@example.com", "second@example.com"])
+            #expect(try await page(2) == ["first@example.com"])
+        }
+    }
+
+    /// Behaviour 11 (`service/signup.go`): a disabled signup is `FAILED_PRECONDITION`.
+    @Test func aDisabledSignupIsAFailedPrecondition() async throws {
+        try await Harness.with(configure: { $0.enableSignup = false }) { h in
+            let reply = try await h.graphql(
+                "mutation ($p: SignUpRequest!) { signup(params: $p) { message } }",
+                variables: [
+                    "p": [
+                        "email": "no@example.com", "password": Harness.strongPassword,
+                        "confirm_password": Harness.strongPassword,
+                    ]
+                ])
+            #expect(reply.json["errors"][0]["message"].string == "signup is disabled for this instance")
+            #expect(reply.json["errors"][0]["extensions"]["code"].string == "FAILED_PRECONDITION")
+        }
+    }
+}
