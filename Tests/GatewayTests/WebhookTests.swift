@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import PlatformDB
+import TestSupport
 import Testing
 
 @Suite struct WebhookTests {
@@ -288,6 +289,58 @@ import Testing
         await #expect(throws: GatewayConfigurationError.self) {
             _ = try await buildApplication(
                 configuration: .init(port: 0, authorizer: settings), database: database, logger: logger)
+        }
+    }
+}
+
+/// Authorizer 2.4.0's own webhook bodies, byte for byte, with the signatures it sends
+/// (`Tests/Fixtures/authorizer/golden/`, written by 2.4.0's marshalling path, `events/events.go`;
+/// client secret `golden-client-secret`): the gateway verifies each on its raw bytes, reads what
+/// it needs from Go's map encoding (`enrolled_mfa_methods` null, escaped `&`, `<`, `>`, no id, no
+/// timestamp) and applies them in the order they arrive.
+@Suite struct GoldenWebhookTests {
+    static let deliveries: [(event: String, signature: String)] = [
+        ("user.created", "fded41d6fd559557bf1447d06e47f699bd92f41255c089b3e62f2c2cf5209ead"),
+        ("user.signup", "5468416688ed5cb4da24f16b22c9ab26cd8c78c0caf57795e344a07d9dab3ce9"),
+        ("user.login", "747325a12465a105e270151003aefe29b543f8acd67343e7ce13747d2d69f768"),
+        ("user.access_revoked", "ec1b024ee10977f6bb82441aac7e56014a3ef5d42e120cb019f3240761180614"),
+        ("user.access_enabled", "9f4446a7b96cf58e285155f91cc899170a9989363cd0527fcdedcd5085de4569"),
+        ("user.deactivated", "b0974768749641f93e19620c47c5c3a417bb89d08bc7df87ed31aa21ff92b665"),
+        ("user.deleted", "4db43f8f07ab32183009df2c5ecb66de954afe379cd992f1cca083631a3b4cea"),
+    ]
+    static let userID = "8a2f9b1e-4c3d-4e5f-9a8b-7c6d5e4f3a2b"
+
+    @Test func authorizers240BodiesAreVerifiedAndApplied() async throws {
+        try await GatewayHarness.with(
+            mode: .local, webhooksDelivered: false, configure: { $0.webhooks.authorizerSecret = "golden-client-secret" }
+        ) { h in
+            let users = UserStore(h.database)
+            for (event, signature) in Self.deliveries {
+                let body = try Fixtures.data("authorizer/golden/\(event).json")
+                let tampered = try await h.request(
+                    .post, "/webhooks/authorizer", body: body + Data(" ".utf8),
+                    headers: [HTTPField.Name("X-Authorizer-Signature")!: signature])
+                #expect(tampered.status == .unauthorized, "\(event), one byte more: \(tampered.text)")
+                let reply = try await h.request(
+                    .post, "/webhooks/authorizer", body: body,
+                    headers: [HTTPField.Name("X-Authorizer-Signature")!: signature])
+                #expect(reply.status == .accepted, "\(event): \(reply.text)")
+                let applied = try await h.eventually {
+                    let user = try await users.find(authorizerID: Self.userID)
+                    return switch event {
+                    case "user.created", "user.signup", "user.login", "user.access_enabled": user?.status == .active
+                    case "user.access_revoked", "user.deactivated": user?.status == .suspended
+                    default: user == nil || user?.status == .deleted
+                    }
+                }
+                let now = try await users.find(authorizerID: Self.userID)
+                #expect(applied, "\(event): \(String(describing: now))")
+                if event == "user.created" {
+                    let user = try #require(try await users.find(authorizerID: Self.userID))
+                    #expect(user.email == "jane.doe@example.com")
+                    #expect(user.firstName == "Jane" && user.lastName == "Doe & <Co>")
+                }
+            }
         }
     }
 }

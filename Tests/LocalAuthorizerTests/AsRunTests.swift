@@ -1,7 +1,9 @@
 import AuthorizerClient
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 @testable import LocalAuthorizer
@@ -86,6 +88,44 @@ import Testing
                 ])
             #expect(reply.json["errors"][0]["message"].string == "signup is disabled for this instance")
             #expect(reply.json["errors"][0]["extensions"]["code"].string == "FAILED_PRECONDITION")
+        }
+    }
+
+    /// Behaviour 9 over HTTP (`events/events.go`): what the twin POSTs for a login is 2.4.0's
+    /// golden body byte for byte, but for the values that name this user and this moment (id,
+    /// times, webhook id), and its signature is the HMAC of exactly the bytes received.
+    @Test func aDeliveredLoginIsTheGoldenBody() async throws {
+        let receiver = AdminAndWebhookTests.Receiver()
+        try await receiver.app().test(.ahc(.http)) { client in
+            try await Harness.with { h in
+                _ = try await h.signup(
+                    "jane.doe@example.com", extra: ["given_name": "Jane", "family_name": "Doe & <Co>"])
+                _ = try await h.graphql(
+                    "mutation ($p: AddWebhookRequest!) { _add_webhook(params: $p) { message } }",
+                    variables: [
+                        "p": [
+                            "event_name": "user.login", "endpoint": "http://127.0.0.1:\(client.port ?? 0)/hook",
+                            "enabled": true,
+                        ]
+                    ], admin: true)
+                _ = try await h.login("jane.doe@example.com")
+                let delivery = try #require(try await receiver.waitFor(1).first)
+                func normalised(_ data: Data) -> String {
+                    var text = String(decoding: data, as: UTF8.self)
+                    for (pattern, placeholder) in [
+                        (#""id":"[^"]*""#, #""id":"ID""#), (#""webhook_id":"[^"]*""#, #""webhook_id":"W""#),
+                        (#""created_at":[0-9]+"#, #""created_at":0"#), (#""updated_at":[0-9]+"#, #""updated_at":0"#),
+                    ] {
+                        text = text.replacingOccurrences(of: pattern, with: placeholder, options: .regularExpression)
+                    }
+                    return text
+                }
+                let golden = try Fixtures.data("authorizer/golden/user.login.json")
+                #expect(normalised(delivery.body) == normalised(golden))
+                let mac = HMAC<SHA256>.authenticationCode(
+                    for: delivery.body, using: SymmetricKey(data: Data(h.configuration.clientSecret.utf8)))
+                #expect(delivery.signature == mac.map { String(format: "%02x", $0) }.joined())
+            }
         }
     }
 }
