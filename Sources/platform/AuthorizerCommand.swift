@@ -105,8 +105,10 @@ struct AuthorizerCommand: AsyncParsableCommand {
     var graphqlMaxComplexity = 300
     @Option(name: .customLong("graphql-max-body-bytes"), help: "Largest /graphql body, bytes.")
     var graphqlMaxBodyBytes = 1 << 20
-    @Option(name: .customLong("rate-limit-rps"), help: "Requests per second per client IP (0 turns the limit off).")
-    var rateLimitRPS: Double = 30
+    @Option(
+        name: .customLong("rate-limit-rps"),
+        help: "Requests per second per client IP, a whole number as Authorizer's (0 turns the limit off).")
+    var rateLimitRPS = 30
     @Option(
         name: .customLong("rate-limit-burst"),
         help: "Bucket size per client IP: requests allowed at once (0 refuses everything, as Authorizer).")
@@ -169,10 +171,8 @@ struct AuthorizerCommand: AsyncParsableCommand {
         configuration.graphqlMaxComplexity = graphqlMaxComplexity
         guard graphqlMaxBodyBytes > 0 else { throw ValidationError("--graphql-max-body-bytes: must be above 0") }
         configuration.graphqlMaxBodyBytes = graphqlMaxBodyBytes
-        guard rateLimitRPS.isFinite, rateLimitBurst >= 0 else {
-            throw ValidationError("--rate-limit-rps must be a number and --rate-limit-burst 0 or more")
-        }
-        configuration.rateLimitRPS = rateLimitRPS
+        guard rateLimitBurst >= 0 else { throw ValidationError("--rate-limit-burst must be 0 or more") }
+        configuration.rateLimitRPS = Double(rateLimitRPS)
         configuration.rateLimitBurst = rateLimitBurst
         let app = try await buildAuthorizerApplication(configuration: configuration, logger: logger)
         try await app.runService()

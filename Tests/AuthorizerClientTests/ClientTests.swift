@@ -71,6 +71,49 @@ import Testing
         }
     }
 
+    /// Authorizer 2.x limits each client IP (`http_handlers/rate_limit.go`) and answers 429 with
+    /// `Retry-After: 1`: an idempotent call waits that long and tries again, and a login, which is
+    /// not idempotent, reports the limit at once.
+    @Test func anIdempotentCallWaitsOutRetryAfterAndALoginDoesNot() async throws {
+        var configuration = AuthorizerConfiguration(
+            clientID: "client-test", clientSecret: "cs-\(UUID().uuidString)", adminSecret: "as-\(UUID().uuidString)")
+        configuration.httpPort = 0
+        configuration.disableMFA = true
+        configuration.jwtSecret = "jwt-\(UUID().uuidString)"
+        configuration.rateLimitRPS = 1
+        configuration.rateLimitBurst = 1
+        let app = try await buildAuthorizerApplication(configuration: configuration, logger: Logger(label: "test"))
+        try await app.test(.ahc(.http)) { server in
+            let client = AuthorizerClient(
+                configuration: .init(url: "http://localhost:\(server.port ?? 0)", clientID: "client-test"), version: .v2
+            )
+            // Two at once against a bucket of one: one is answered, the other waits out Retry-After.
+            func timedMeta() async throws -> Duration {
+                let started = ContinuousClock.now
+                _ = try await client.meta()
+                return ContinuousClock.now - started
+            }
+            async let first = timedMeta()
+            async let second = timedMeta()
+            let waits = try await [first, second]
+            #expect(waits.contains { $0 >= .milliseconds(900) }, "\(waits)")
+            // Two logins at once: the limited one is reported at once, not retried.
+            func timedLogin() async -> (AuthorizerClientError?, Duration) {
+                let started = ContinuousClock.now
+                do {
+                    _ = try await client.login(email: "a@example.com", password: Self.password)
+                    return (nil, ContinuousClock.now - started)
+                } catch {
+                    return (error as? AuthorizerClientError, ContinuousClock.now - started)
+                }
+            }
+            async let one = timedLogin()
+            async let other = timedLogin()
+            let limited = await [one, other].filter { $0.0 == .tooManyRequests(retryAfter: 1) }
+            #expect(!limited.isEmpty && limited.allSatisfy { $0.1 < .milliseconds(900) }, "\(limited)")
+        }
+    }
+
     @Test func aForeignOriginIsReportedAsCSRF() async throws {
         try await Self.withServer { configuration in
             var foreign = configuration

@@ -23,6 +23,16 @@ import Testing
         }
     }
 
+    /// The second-factor documents only 2.4 answers validate against 2.4.0's schema.
+    @Test func theDocumentsOnly24AnswersValidateAgainstIt() throws {
+        let schema = try Self.schema("schema-2.4.0.graphqls")
+        #expect(AuthorizerDocuments.onlyV24.count == 2)
+        for (name, document) in AuthorizerDocuments.onlyV24.sorted(by: { $0.key < $1.key }) {
+            let errors = validate(schema: schema, ast: try parse(source: AuthorizerVersion.v2.document(document)))
+            #expect(errors.isEmpty, "\(name): \(errors.map(\.message))")
+        }
+    }
+
     @Test func aDocumentForOneVersionFailsOnTheOther() throws {
         let v1 = try Self.schema("schema-1.4.4.graphqls")
         let errors = validate(

@@ -72,6 +72,21 @@ import Testing
             }
             #expect(try await page(1) == ["third@example.com", "second@example.com"])
             #expect(try await page(2) == ["first@example.com"])
+            // No bounds (`utils/pagination.go`, gorm): a negative limit is none, 0 is an empty
+            // page, a page of 0 or less starts at the first user. The twin used to refuse these.
+            func list(_ pagination: [String: Int], query: String? = nil) async throws -> [String?] {
+                var params: [String: Any] = ["pagination": pagination]
+                if let query { params["query"] = query }
+                let reply = try await h.graphql(
+                    "query ($p: ListUsersRequest) { _users(params: $p) { users { email } } }",
+                    variables: ["p": params], admin: true)
+                #expect(reply.json["errors"].isNull, "\(reply.text)")
+                return reply.json["data"]["_users"]["users"].array.map { $0["email"].string }
+            }
+            #expect(try await list(["limit": -1]).count == 3)
+            #expect(try await list(["limit": 0]).isEmpty)
+            #expect(try await list(["limit": 5000, "page": -3]).count == 3)
+            #expect(try await list(["limit": 10, "page": Int(Int32.max)]).isEmpty)
         }
     }
 
