@@ -1,3 +1,4 @@
+import AuthorizerClient
 import Foundation
 
 /// Browser sessions, refresh-token rotation and revocation.
@@ -33,7 +34,13 @@ extension AuthService {
     /// one's roles and scope, and the old session is removed, so its access token stops
     /// validating.
     func refresh(_ refreshToken: String) async throws -> AuthResult {
-        let claims = try await checkedClaims(refreshToken, tokenType: "refresh_token")
+        let claims: [String: JSONValue]
+        do {
+            claims = try await checkedClaims(refreshToken, tokenType: "refresh_token")
+        } catch {
+            try await endReplayedLineage(refreshToken)
+            throw error
+        }
         guard let nonce = claims["nonce"]?.string, let jti = claims["jti"]?.string,
             let subject = claims["sub"]?.string, let user = try await store.user(id: subject),
             let old = try await store.session(nonce: nonce)
@@ -47,9 +54,27 @@ extension AuthService {
             cookieHash: AuthorizerStore.hash(cookie), refreshID: UUID().uuidString.lowercased())
         try await store.createSession(session, now: now)
         try await store.deleteSession(nonce: nonce)
+        families.rotated(
+            family: claims["family_id"]?.string ?? families.family(ofSession: nonce), from: nonce, to: session.nonce,
+            at: now)
         var result = try await mint(session, user: user, message: "")
         result.sessionCookie = cookie
         return result
+    }
+
+    /// A refresh token this server signed, for this client, still in date, whose session is gone:
+    /// a rotated-away token replayed, which ends its lineage's live session unless it is a
+    /// double submit (`handleRefreshTokenReuse` in `http_handlers/token.go`, 2.4). A forged or
+    /// foreign token ends nothing.
+    private func endReplayedLineage(_ refreshToken: String) async throws {
+        guard let claims = try? await tokens.verify(refreshToken), Self.timeRefusal(claims, now: now) == nil,
+            claims["token_type"]?.string == "refresh_token", claims["aud"]?.string == configuration.clientID,
+            let nonce = claims["nonce"]?.string, !nonce.isEmpty, let family = claims["family_id"]?.string,
+            try await store.session(nonce: nonce) == nil,
+            let live = families.sessionEndedByReplay(of: nonce, family: family, now: now)
+        else { return }
+        logger.warning("refresh token reuse: the lineage's live session is ended")
+        try await store.deleteSession(nonce: live)
     }
 
     /// Ends the session of a refresh token (the `revoke` mutation and `/oauth/revoke`).

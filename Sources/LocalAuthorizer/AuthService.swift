@@ -12,6 +12,8 @@ struct AuthService: Sendable {
     let tokens: TokenService
     let webhooks: WebhookDispatcher
     let logger: Logger
+    /// Refresh-token lineages, for reuse detection (shared by every copy of this service).
+    let families = RefreshFamilies()
 
     static let lockoutWindow: Int64 = 15 * 60
     static let lockoutAttempts = 5
@@ -212,6 +214,7 @@ struct AuthService: Sendable {
             refresh["token_type"] = .string("refresh_token")
             refresh["exp"] = .int(issuedAt + configuration.refreshTokenExpiresIn)
             refresh["jti"] = .string(refreshID)
+            refresh["family_id"] = .string(families.family(ofSession: session.nonce))
             refresh["scope"] = .array(session.scope.map(JSONValue.string))
             refresh["roles"] = .array(session.roles.map(JSONValue.string))
             refreshToken = try await tokens.sign(refresh)

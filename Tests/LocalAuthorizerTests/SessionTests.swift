@@ -112,3 +112,38 @@ import Testing
         }
     }
 }
+
+/// Refresh-token reuse as 2.4 detects it (`http_handlers/token.go` handleRefreshTokenReuse, OAuth
+/// 2.1 §6.1): a replay of the token just rotated away, within 10 s, is a double submit and ends
+/// nothing; a replay of an older one ends the lineage's live session. The twin used to refuse the
+/// replay only, which let a client that replays old refresh tokens pass here and sign its users
+/// out against Authorizer.
+@Suite struct RefreshReuseTests {
+    @Test func anOlderReplayEndsTheLiveSessionAndADoubleSubmitDoesNot() async throws {
+        try await Harness.with { h in
+            try await h.signup("reuse@example.com")
+            let login = try await h.login("reuse@example.com", scope: ["openid", "email", "offline_access"])
+            let first = try #require(login.json["data"]["login"]["refresh_token"].string)
+            func exchange(_ token: String) async throws -> Harness.Reply {
+                try await h.post(
+                    Data("grant_type=refresh_token&client_id=test-client&refresh_token=\(token)".utf8),
+                    uri: "/oauth/token", contentType: "application/x-www-form-urlencoded")
+            }
+            let second = try #require(try await exchange(first).json["refresh_token"].string)
+            // The immediate predecessor again, at once: refused, and nothing else ends.
+            #expect(try await exchange(first).json["error"].string == "invalid_grant")
+            let rotated = try await exchange(second)
+            let third = try #require(rotated.json["refresh_token"].string, "\(rotated.text)")
+            let access = try #require(rotated.json["access_token"].string)
+            #expect(try await h.validate(access).json["data"]["validate_jwt_token"]["is_valid"].bool == true)
+            // An older one: refused, and the lineage's live session ends with it.
+            #expect(try await exchange(first).json["error"].string == "invalid_grant")
+            #expect(try await h.validate(access).json["errors"][0]["message"].string == "invalid token")
+            #expect(try await exchange(third).json["error"].string == "invalid_grant")
+            // Another lineage of the same user is untouched.
+            let other = try await h.login("reuse@example.com", scope: ["openid", "offline_access"])
+            let otherToken = try #require(other.json["data"]["login"]["refresh_token"].string)
+            #expect(try await exchange(otherToken).json["access_token"].string != nil)
+        }
+    }
+}
