@@ -125,9 +125,12 @@ import _CryptoExtras
     }
 
     /// Behaviour 5: a token a few seconds past `exp`, inside the gateway's leeway, is refused by
-    /// Authorizer, which has none (golang-jwt v4). That must not end its session.
-    @Test func anExpiredTokenInsideTheLeewayEndsNoSession() async throws {
-        try await GatewayHarness.with(mode: .hybrid, sessionCheckInterval: .milliseconds(1)) { h in
+    /// Authorizer, which has none (golang-jwt v4). That must not end its session: in hybrid mode
+    /// the local check accepts it, in remote mode Authorizer's refusal is the answer (401), and in
+    /// both the session's fresh token keeps working.
+    @Test(arguments: [GuardMode.hybrid, .remote])
+    func anExpiredTokenInsideTheLeewayEndsNoSession(_ mode: GuardMode) async throws {
+        try await GatewayHarness.with(mode: mode, sessionCheckInterval: .milliseconds(1)) { h in
             try #require(try await h.signup("leeway@example.com").status == .created)
             let token = try await h.login("leeway@example.com")
             let claims = try #require(
@@ -135,7 +138,8 @@ import _CryptoExtras
                     as? [String: Any])
             let now = Int(Date().timeIntervalSince1970)
             let late = try await Self.forge(h, claims: claims, changes: ["exp": now - 5, "iat": now - 1805])
-            #expect(try await h.request(.get, "/auth/me", bearer: late).status == .ok, "inside the leeway")
+            let lateStatus = try await h.request(.get, "/auth/me", bearer: late).status
+            #expect(lateStatus == (mode == .remote ? .unauthorized : .ok), "inside the leeway")
             try await Task.sleep(for: .milliseconds(20))
             #expect(try await h.request(.get, "/auth/me", bearer: token).status == .ok, "the session was not ended")
         }
@@ -213,6 +217,17 @@ import _CryptoExtras
             let header = String(decoding: BadInputTests.unb64(String(token.split(separator: ".")[0])), as: UTF8.self)
             #expect(header.contains(type.rawValue))
             #expect(try await h.request(.get, "/auth/me", bearer: token).status == .ok, "\(type)")
+            guard type.family == .hmac else { return }
+            // Keyed with a secret, the gateway takes no other algorithm: the same claims signed
+            // with an RSA key, or unsigned (`none`), are refused.
+            let payload = String(token.split(separator: ".")[1])
+            let claims = try #require(
+                try JSONSerialization.jsonObject(with: BadInputTests.unb64(payload)) as? [String: Any])
+            let rsa = try await Self.forge(h, claims: claims, changes: [:])
+            let none = BadInputTests.b64(Data(#"{"alg":"none","typ":"JWT"}"#.utf8)) + "." + payload + "."
+            for forged in [rsa, none] {
+                #expect(try await h.request(.get, "/auth/me", bearer: forged).status == .unauthorized, "\(type)")
+            }
         }
     }
 
