@@ -196,6 +196,24 @@ import _CryptoExtras
         }
     }
 
+    /// Behaviour 11, the issuer (`internal/parsers/url.go`): Authorizer started with a `--url`
+    /// that has a path signs `iss` as its scheme and host alone, and says so in its discovery
+    /// document. A gateway given no issuer reads it there and accepts the tokens.
+    @Test func theIssuerOfAURLWithAPathIsReadFromDiscovery() async throws {
+        try await GatewayHarness.with(
+            mode: .local, authorizerConfigure: { $0.url = "https://Auth.example.test/tenant/authorizer/" },
+            configure: { $0.authorizer?.issuer = nil }
+        ) { h in
+            try #require(try await h.signup("issuer@example.com").status == .created)
+            let token = try await h.login("issuer@example.com")
+            let claims = try #require(
+                try JSONSerialization.jsonObject(with: BadInputTests.unb64(String(token.split(separator: ".")[1])))
+                    as? [String: Any])
+            #expect(claims["iss"] as? String == "https://Auth.example.test")
+            #expect(try await h.request(.get, "/auth/me", bearer: token).status == .ok)
+        }
+    }
+
     /// Behaviour 12: every algorithm Authorizer signs with is accepted, HMAC with a secret of any
     /// length (a warning under 32 bytes), keys from the JWKS for RS and ES.
     @Test(arguments: AuthorizerConfiguration.JWTType.allCases)
