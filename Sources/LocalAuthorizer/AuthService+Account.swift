@@ -120,11 +120,22 @@ extension AuthService {
             throw AuthorizerError.invalid("please enter at least one param to update")
         }
         try user.applyProfile(params)
-        if case .string(let newPassword) = params["new_password"] {
-            guard case .string(let old) = params["old_password"], let hash = user.passwordHash,
-                try await verifyPassword(old, hash: hash)
-            else { throw AuthorizerError.invalid("incorrect old password") }
-            guard params["confirm_new_password"].string == newPassword else { throw AuthorizerError.passwordMismatch }
+        // A password change, checked in `service/update_profile.go`'s order and words; a user
+        // without a password (signed up by link) sets one without the old.
+        switch (params["new_password"].string, params["confirm_new_password"].string) {
+        case (nil, nil): break
+        case (_?, nil): throw AuthorizerError.invalid("confirm password is required")
+        case (nil, _?): throw AuthorizerError.invalid("new password is required")
+        case (let newPassword?, let confirm?):
+            if let hash = user.passwordHash, !hash.isEmpty {
+                guard let old = params["old_password"].string else {
+                    throw AuthorizerError.invalid("old password is required")
+                }
+                guard try await verifyPassword(old, hash: hash) else {
+                    throw AuthorizerError.invalid("incorrect old password")
+                }
+            }
+            guard confirm == newPassword else { throw AuthorizerError.passwordMismatch }
             try PasswordPolicy.check(newPassword, strong: configuration.enableStrongPassword)
             user.passwordHash = try await hashPassword(newPassword)
         }

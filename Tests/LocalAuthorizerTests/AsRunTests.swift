@@ -143,4 +143,41 @@ import Testing
             }
         }
     }
+
+    /// A password change through `update_profile`, refused in 2.4's order and words
+    /// (`service/update_profile.go`); the twin used to answer each as a mismatch or a wrong old
+    /// password.
+    @Test func aPasswordChangeIsCheckedInAuthorizersOrder() async throws {
+        try await Harness.with { h in
+            let token = try #require(try await h.signup("change@example.com")["access_token"].string)
+            let strong = Harness.strongPassword
+            for (params, message) in [
+                (["new_password": "N3w!password"], "confirm password is required"),
+                (["confirm_new_password": "N3w!password"], "new password is required"),
+                (["new_password": "N3w!password", "confirm_new_password": "N3w!password"], "old password is required"),
+                (
+                    ["old_password": "wrong", "new_password": "N3w!password", "confirm_new_password": "N3w!password"],
+                    "incorrect old password"
+                ),
+                (
+                    ["old_password": strong, "new_password": "N3w!password", "confirm_new_password": "Other!pass1"],
+                    "password and confirm password does not match"
+                ),
+            ] {
+                let reply = try await h.graphql(
+                    "mutation ($p: UpdateProfileRequest!) { update_profile(params: $p) { message } }",
+                    variables: ["p": params], bearer: token)
+                #expect(reply.json["errors"][0]["message"].string == message, "\(params)")
+            }
+            let changed = try await h.graphql(
+                "mutation ($p: UpdateProfileRequest!) { update_profile(params: $p) { message } }",
+                variables: [
+                    "p": [
+                        "old_password": strong, "new_password": "N3w!password", "confirm_new_password": "N3w!password",
+                    ]
+                ], bearer: token)
+            #expect(changed.json["errors"].isNull, "\(changed.text)")
+            #expect(try await h.login("change@example.com", password: "N3w!password").json["errors"].isNull)
+        }
+    }
 }
