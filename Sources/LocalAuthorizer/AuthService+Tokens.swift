@@ -25,17 +25,26 @@ extension AuthService {
         if tokenType != "id_token" {
             guard let nonce = claims["nonce"]?.string, !nonce.isEmpty,
                 let session = try await store.session(nonce: nonce), session.userID == subject, session.expiresAt > now,
+                // 2.4 keys a session by `<login_method>:<sub>`: another login method names no session.
+                (claims["login_method"]?.string ?? "") == session.loginMethod,
                 tokenType != "refresh_token" || session.refreshID != nil
             else { throw AuthorizerError.invalidToken }
         }
         guard let audience = claims["aud"]?.string, !audience.isEmpty,
             claims["iss"]?.string == configuration.issuer
         else { throw AuthorizerError(message: "invalid claims", code: .unauthenticated) }
-        if let roles, !roles.isEmpty {
-            let held = Set(
-                (claims[configuration.jwtRoleClaim] ?? claims["roles"])?.array?.compactMap(\.string) ?? [])
-            guard Set(roles).isSubset(of: held) else { throw AuthorizerError.unauthorized }
-        }
+        // The role claim, else `roles` when it is empty or absent; every role a non-empty string,
+        // whether roles are asked for or not (`service/validate_jwt_token.go`).
+        var roleValues = claims[configuration.jwtRoleClaim]?.array ?? []
+        if roleValues.isEmpty { roleValues = claims["roles"]?.array ?? [] }
+        let held = try Set(
+            roleValues.map { value in
+                guard let role = value.string, !role.isEmpty else {
+                    throw AuthorizerError(message: "invalid claims", code: .unauthenticated)
+                }
+                return role
+            })
+        if let roles, !roles.isEmpty, !Set(roles).isSubset(of: held) { throw AuthorizerError.unauthorized }
         return claims
     }
 

@@ -180,4 +180,37 @@ import Testing
             #expect(try await h.login("change@example.com", password: "N3w!password").json["errors"].isNull)
         }
     }
+
+    /// `validate_jwt_token`'s session key and roles as 2.4 reads them
+    /// (`service/validate_jwt_token.go`): a session is found by `<login_method>:<sub>` and its
+    /// nonce, so another login method names none; roles come from the role claim, else `roles`
+    /// when that is empty, and each must be a non-empty string even when no role is asked for.
+    @Test func sessionKeyAndRolesAreReadAsAuthorizerReadsThem() async throws {
+        try await Harness.with { h in
+            let token = try #require(try await h.signup("claims@example.com")["access_token"].string)
+            let secret = try #require(h.configuration.jwtSecret)
+            let payload = try #require(HMACJWT.base64URLDecoded(token.split(separator: ".")[1]))
+            let claims = try #require(try JSONSerialization.jsonObject(with: payload) as? [String: Any])
+            func forged(_ changes: [String: Any]) throws -> String {
+                try #require(
+                    HMACJWT.sign(
+                        header: Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8),
+                        payload: try JSONSerialization.data(withJSONObject: claims.merging(changes) { $1 }),
+                        algorithm: "HS256", secret: secret))
+            }
+            func validate(_ token: String, roles: [String]? = nil) async throws -> Harness.Reply {
+                var params: [String: Any] = ["token": token, "token_type": "access_token"]
+                if let roles { params["roles"] = roles }
+                return try await h.graphql(
+                    "query ($p: ValidateJWTTokenRequest!) { validate_jwt_token(params: $p) { is_valid } }",
+                    variables: ["p": params])
+            }
+            let otherMethod = try await validate(try forged(["login_method": "magic_link_login"]))
+            #expect(otherMethod.json["errors"][0]["message"].string == "invalid token", "\(otherMethod.text)")
+            let emptyRole = try await validate(try forged(["roles": ["user", ""]]))
+            #expect(emptyRole.json["errors"][0]["message"].string == "invalid claims", "\(emptyRole.text)")
+            let fallback = try await validate(try forged(["role": [String](), "roles": ["user"]]), roles: ["user"])
+            #expect(fallback.json["data"]["validate_jwt_token"]["is_valid"].bool == true, "\(fallback.text)")
+        }
+    }
 }
