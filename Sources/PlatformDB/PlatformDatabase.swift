@@ -53,23 +53,40 @@ public final class PlatformDatabase: Service, Sendable {
         /// A direct connection to the primary for `LISTEN` (which a transaction-mode pooler cannot
         /// carry); nil listens on the pool, or, with transaction pooling, not at all.
         public var listenURL: DatabaseURL?
+        /// A streaming replica for reads of committed data (``read(_:)``); nil reads the primary.
+        public var readURL: DatabaseURL?
+        /// How long a read waits for the replica to replay what the primary had committed when the
+        /// read began, before it goes to the primary instead.
+        public var replicaWait: Duration = .milliseconds(100)
 
         /// A topology: a direct pool listening on itself unless told otherwise.
-        public init(transactionPooling: Bool = false, listenURL: DatabaseURL? = nil) {
+        public init(transactionPooling: Bool = false, listenURL: DatabaseURL? = nil, readURL: DatabaseURL? = nil) {
             self.transactionPooling = transactionPooling
             self.listenURL = listenURL
+            self.readURL = readURL
         }
     }
 
     /// How this database's URL is reached.
     public let topology: Topology
+    /// The streaming replica of `topology.readURL`, run with this database.
+    let replica: PlatformDatabase?
+    /// Until when the replica is left alone after it failed.
+    let replicaDownUntil = Mutex<ContinuousClock.Instant?>(nil)
+    /// Reads ``read(_:)`` ran on the replica, and on the primary while a replica is configured.
+    let replicaReads = Atomic<Int>(0)
+    let primaryReads = Atomic<Int>(0)
 
-    private init(url: DatabaseURL, backend: Backend, logger: Logger, poolSize: Int = 1, topology: Topology = .init()) {
+    private init(
+        url: DatabaseURL, backend: Backend, logger: Logger, poolSize: Int = 1, topology: Topology = .init(),
+        replica: PlatformDatabase? = nil
+    ) {
         self.poolSize = poolSize
         self.topology = topology
         self.url = url
         self.backend = backend
         self.logger = logger
+        self.replica = replica
     }
 
     /// Opens the database. SQLite files and their folders are created; PostgreSQL connects lazily
@@ -94,9 +111,17 @@ public final class PlatformDatabase: Service, Sendable {
                 // One connection per channel listened to (three), opened as they are asked for.
                 listen = try Self.client(direct, logger: logger, open: 0, maximum: 4)
             }
+            var replica: PlatformDatabase?
+            if let readURL = topology.readURL {
+                guard case .postgres = readURL else {
+                    throw PlatformDBError.invalidDatabaseURL("the read URL must be a PostgreSQL URL")
+                }
+                replica = try await open(
+                    readURL, logger: logger, openConnections: 0, maximumConnections: maximumConnections)
+            }
             return PlatformDatabase(
                 url: url, backend: .postgres(client, listen: listen), logger: logger,
-                poolSize: max(1, maximumConnections), topology: topology)
+                poolSize: max(1, maximumConnections), topology: topology, replica: replica)
         case .sqliteFile(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             do {
@@ -165,10 +190,10 @@ public final class PlatformDatabase: Service, Sendable {
     private func runUntilCancelled() async throws {
         switch backend {
         case .postgres(let client, let listen):
-            guard let listen else { return await client.run() }
             await withDiscardingTaskGroup { group in
                 group.addTask { await client.run() }
-                group.addTask { await listen.run() }
+                if let listen { group.addTask { await listen.run() } }
+                if let replica { group.addTask { try? await replica.runUntilCancelled() } }
             }
         case .sqlite(let connection, _):
             // Nothing to drive; wait for cancellation, then close the file cleanly.
@@ -190,14 +215,17 @@ public final class PlatformDatabase: Service, Sendable {
         }
     }
 
-    /// Runs `body` on one connection. On SQLite, callers take turns.
-    public func withConnection<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+    /// Runs `body` on one connection, waiting at most `leaseTimeout` (else the default) for a
+    /// pooled one. On SQLite, callers take turns.
+    public func withConnection<T: Sendable>(
+        leaseTimeout: Duration? = nil, _ body: (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         do {
             switch backend {
             case .postgres(let client, _):
                 let connection: Lease
                 do {
-                    connection = try await Self.lease(from: client, within: Self.leaseTimeout)
+                    connection = try await Self.lease(from: client, within: leaseTimeout ?? Self.leaseTimeout)
                 } catch PlatformDBError.unavailable(let why) {
                     leaseTimeouts.add(1, ordering: .relaxed)
                     // The pool retries quietly; say why a connection cannot be made.

@@ -37,6 +37,19 @@ public actor TestPostgres {
         ProcessInfo.processInfo.environment["PLATFORM_TEST_PGBOUNCER_URL"].flatMap { try? DatabaseURL($0) }
     }
 
+    /// A streaming replica of the same server, when the test command started one
+    /// (`PLATFORM_TEST_REPLICA_URL`, scripts/lib/postgres.sh `pg_start_replica`).
+    public static var replicaURL: DatabaseURL? {
+        ProcessInfo.processInfo.environment["PLATFORM_TEST_REPLICA_URL"].flatMap { try? DatabaseURL($0) }
+    }
+
+    /// `url`'s database on the replica; nil without one.
+    public static func onReplica(_ url: DatabaseURL) -> DatabaseURL? {
+        guard case .postgres(let primary) = url, case .postgres(var replica) = replicaURL else { return nil }
+        replica.database = primary.database
+        return .postgres(replica)
+    }
+
     /// `url`'s database reached through PgBouncer; nil without one.
     public static func throughPgBouncer(_ url: DatabaseURL) -> DatabaseURL? {
         guard case .postgres(let direct) = url, case .postgres(var bouncer) = pgbouncerURL else { return nil }

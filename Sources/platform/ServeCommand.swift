@@ -96,6 +96,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help:
+            "A streaming replica's PostgreSQL URL: tenant lists and reads go there once it has replayed the primary's latest commit (waiting up to 100 ms), else to the primary, which also takes every write and the auth path. Env: DATABASE_READ_URL. Default: none (every read on --database-url)"
+    )
+    var databaseReadUrl: String?
+
+    @Option(
+        help:
             "Serve /metrics on this port (at --metrics-host) instead of the public one. Env: METRICS_PORT. Default: /metrics on the public port"
     )
     var metricsPort: String?
@@ -136,7 +142,9 @@ struct ServeCommand: AsyncParsableCommand {
             (.authRateLimitPerEmail, authRateLimitPerEmail),
             (.authFailedLoginsPerAddress, authFailedLoginsPerAddress), (.pageCacheMB, pageCacheMb),
             (.drainPeriod, drainPeriod), (.databasePoolSize, databasePoolSize),
-            (.databasePooler, databasePooler), (.databaseListenURL, databaseListenUrl), (.metricsPort, metricsPort),
+            (.databasePooler, databasePooler), (.databaseListenURL, databaseListenUrl),
+            (.databaseReadURL, databaseReadUrl),
+            (.metricsPort, metricsPort),
             (.metricsHost, metricsHost), (.webhookRetentionDays, webhookRetentionDays), (.tenantKey, tenantKey),
         ]
         for (setting, value) in own { flags[setting] = value.map { [$0] } }
@@ -210,6 +218,13 @@ struct ServeCommand: AsyncParsableCommand {
                 throw settings.refusal(.databaseListenURL, "<redacted>", "is not a PostgreSQL URL")
             }
             configuration.databaseTopology.listenURL = try DatabaseURL(text)
+        }
+        if let text = settings.text(.databaseReadURL) {
+            guard case .postgres = (try? DatabaseURL(text)), case .postgres = configuration.databaseURL else {
+                throw settings.refusal(
+                    .databaseReadURL, "<redacted>", "is not a PostgreSQL URL beside a PostgreSQL --database-url")
+            }
+            configuration.databaseTopology.readURL = try DatabaseURL(text)
         }
         if let days = try settings.int(.webhookRetentionDays, in: 0...36_500, meaning: "0 (for ever) to 36500 days") {
             configuration.webhookBodyRetention = days == 0 ? nil : .seconds(days * 86_400)

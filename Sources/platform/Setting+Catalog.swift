@@ -24,6 +24,7 @@ extension Setting {
     static let databasePooler = Setting(flag: "--database-pooler", variable: "DATABASE_POOLER")
     static let databaseListenURL = Setting(
         flag: "--database-listen-url", variable: "DATABASE_LISTEN_URL", isSecret: true)
+    static let databaseReadURL = Setting(flag: "--database-read-url", variable: "DATABASE_READ_URL", isSecret: true)
     static let metricsPort = Setting(flag: "--metrics-port", variable: "METRICS_PORT")
     static let metricsHost = Setting(flag: "--metrics-host", variable: "METRICS_HOST")
     static let webhookRetentionDays = Setting(flag: "--webhook-retention-days", variable: "WEBHOOK_RETENTION_DAYS")

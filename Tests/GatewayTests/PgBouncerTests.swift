@@ -12,7 +12,8 @@ import Testing
 /// and without one the caches that notifications keep true are off.
 @Suite(
     .enabled(if: TestPostgres.pgbouncerURL != nil),
-    .disabled(if: TestPostgres.pooled, "puts its own PgBouncer before a direct server, and listens on that server"))
+    .disabled(
+        if: TestPostgres.pooled, "needs the direct URL to put the shared PgBouncer in front of, and listens on it"))
 struct PgBouncerTests {
     /// Each gateway's URL through PgBouncer, `LISTEN` on the direct one when `listen`.
     static func pooled(listen: Bool) -> @Sendable (DatabaseURL) -> (DatabaseURL, PlatformDatabase.Topology) {

@@ -77,6 +77,7 @@ extension GatewayConfiguration: CustomStringConvertible {
             host=\(host) port=\(port) database=\(databaseURL) pool=\(databasePoolSize) migrate=\(migrateOnStart) \
             pooler=\(databaseTopology.transactionPooling ? "transaction" : "none") \
             listen=\(databaseTopology.listenURL.map { "\($0)" } ?? "the pool") \
+            reads=\(databaseTopology.readURL.map { "\($0)" } ?? "the primary") \
             authorizer=\(authorizer.map { "\($0)" } ?? "none") webhooks=\(webhooks) \
             cors=\(allowedOrigins.sorted()) rateLimits=\(authRateLimits) pageCacheBytes=\(pageCacheBytes) \
             shutdown=\(shutdownTimeout.components.seconds) s drain=\(drainPeriod.components.seconds) s \

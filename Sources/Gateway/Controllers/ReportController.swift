@@ -84,7 +84,9 @@ struct ReportController: RouteAdding, Sendable {
         filter.status = try query.get("status").map { try Self.status($0) }
         filter.createdFrom = try query.get("createdFrom").map { try Self.date($0, field: "createdFrom") }
         filter.createdTo = try query.get("createdTo").map { try Self.date($0, field: "createdTo") }
-        let rows = try await store.list(in: context.scope, filter: filter, limit: limit + 1, after: cursor)
+        let rows = try await store.reading { [scope = context.scope, filter] in
+            try await $0.list(in: scope, filter: filter, limit: limit + 1, after: cursor)
+        }
         let (items, next) = Pagination.page(rows, limit: limit, ReportDTO.init)
         return PageDTO(items: items, nextCursor: next)
     }
@@ -104,7 +106,8 @@ struct ReportController: RouteAdding, Sendable {
     private func read(_ context: TenantContext) async throws -> ReportDTO {
         try context.require(.readReports)
         let id = try Self.id(context)
-        guard let report = try await store.find(id, in: context.scope) else {
+        guard let report = try await store.reading({ [scope = context.scope] in try await $0.find(id, in: scope) })
+        else {
             throw await problem(.notFound, id: id, input: nil, context)
         }
         return ReportDTO(report)

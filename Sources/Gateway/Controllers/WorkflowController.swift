@@ -128,16 +128,18 @@ struct WorkflowController: RouteAdding, Sendable {
         // The search goes last: no other part can hold a "|", so no two queries share a key.
         let key = "\(limit)|\(status?.rawValue ?? "")|\(cursorText ?? "")|\(search ?? "")"
         let read = { @Sendable [store, scope = context.scope] in
-            // The usual, unfiltered page: written by PostgreSQL (nil on SQLite).
-            if status == nil, search?.isEmpty ?? true,
-                let page = try await store.renderedPage(in: scope, limit: limit + 1, after: cursor)
-            {
-                return PageDTO.body(page, limit: limit)
+            try await store.reading { store in
+                // The usual, unfiltered page: written by PostgreSQL (nil on SQLite).
+                if status == nil, search?.isEmpty ?? true,
+                    let page = try await store.renderedPage(in: scope, limit: limit + 1, after: cursor)
+                {
+                    return PageDTO.body(page, limit: limit)
+                }
+                let rows = try await store.list(
+                    in: scope, status: status, nameContains: search, limit: limit + 1, after: cursor)
+                let (items, next) = Pagination.page(rows, limit: limit, WorkflowDTO.init)
+                return PageDTO(items: items, nextCursor: next).body()
             }
-            let rows = try await store.list(
-                in: scope, status: status, nameContains: search, limit: limit + 1, after: cursor)
-            let (items, next) = Pagination.page(rows, limit: limit, WorkflowDTO.init)
-            return PageDTO(items: items, nextCursor: next).body()
         }
         switch pages.lookup(key, in: context.scope) {
         case .hit(let body):
@@ -175,7 +177,10 @@ struct WorkflowController: RouteAdding, Sendable {
     private func read(_ context: TenantContext) async throws -> EditedResponse<WorkflowDTO> {
         try context.require(.readWorkflows)
         let id = try Self.id(context)
-        guard let record = try await store.find(id, in: context.scope) else { throw await notFound(id, context) }
+        guard let record = try await store.reading({ [scope = context.scope] in try await $0.find(id, in: scope) })
+        else {
+            throw await notFound(id, context)
+        }
         return Self.response(record, status: .ok)
     }
 

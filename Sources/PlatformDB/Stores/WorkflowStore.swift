@@ -5,6 +5,12 @@ import SQLKit
 public struct WorkflowStore: Sendable {
     let database: PlatformDatabase
 
+    /// Runs the read `body` with this store over the read replica when it has caught up, else
+    /// over the primary (``PlatformDatabase/read(_:)``); `body` must only read.
+    public func reading<T: Sendable>(_ body: (WorkflowStore) async throws -> T) async throws -> T {
+        try await database.read { try await body(WorkflowStore($0)) }
+    }
+
     public init(_ database: PlatformDatabase) {
         self.database = database
     }
