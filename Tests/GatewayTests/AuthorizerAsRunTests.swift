@@ -569,4 +569,28 @@ import _CryptoExtras
             #expect(other.status == .unauthorized, "\(other.text)")
         }
     }
+
+    /// A second factor for an account made elsewhere in capitals: the steps name the account as
+    /// Authorizer accepted it (2.4's `skip_mfa_setup` and `verify_otp` look it up exactly). The
+    /// challenge used to keep the address lowercased, and skipping the setup then failed.
+    @Test func aSecondFactorNamesTheAccountAsAuthorizerAcceptedIt() async throws {
+        try await GatewayHarness.with(mode: .hybrid, authorizerConfigure: { $0.disableMFA = false }) { h in
+            _ = try await h.authorizerClient.signup(
+                email: "Mixed@Example.com", password: GatewayHarness.password,
+                confirmPassword: GatewayHarness.password, givenName: nil, familyName: nil)
+            for typed in ["Mixed@Example.com", "mixed@example.com"] {
+                let login = try await h.request(
+                    .post, "/auth/login", json: ["email": typed, "password": GatewayHarness.password])
+                if typed == "mixed@example.com" {
+                    #expect(login.status == .unauthorized, "another address at Authorizer: \(login.text)")
+                    continue
+                }
+                #expect(login.status == .accepted, "\(login.text)")
+                let handle = try #require(login.json["next"]["handle"].string)
+                let skipped = try await h.request(.post, "/auth/mfa/skip", json: ["handle": handle])
+                #expect(skipped.status == .ok, "\(skipped.text)")
+                #expect(skipped.json["accessToken"].string != nil)
+            }
+        }
+    }
 }

@@ -6,9 +6,9 @@ import Synchronization
 /// anonymous client cannot lock an owner out. Like Authorizer, it reserves the attempt before the
 /// password is checked: an attempt counts from the moment it is let through, so requests sent
 /// together cannot all pass. A failure keeps its slot for the window, a success clears the pair,
-/// and an attempt Authorizer never judged (unreachable) gives its slot back. The email is
-/// normalised as Authorizer compares it (trimmed, lowercased in Unicode), so other spellings of one
-/// account share its count. In memory and per gateway instance; several addresses together can
+/// and an attempt Authorizer never judged (unreachable) gives its slot back. The email is trimmed
+/// and lowercased (Unicode), so every spelling of one address shares its count: stricter than
+/// Authorizer 2.4, which compares addresses exactly. In memory and per gateway instance; several addresses together can
 /// still reach Authorizer's lockout (docs/security.md).
 final class FailedLoginLimiter: Sendable {
     let limit: Int

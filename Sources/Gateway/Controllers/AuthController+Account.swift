@@ -70,9 +70,12 @@ extension AuthController {
             do {
                 // As typed, and lowercased when that differs: 2.4 compares addresses exactly, and
                 // accounts signed up here are lowercase (``signup(_:_:)``).
-                for address in Set([email, email.lowercased()]).sorted() {
-                    message = try await client.forgotPassword(
-                        email: address, redirectURI: webAppURL.map { $0 + "/#/reset-password" })
+                let redirect = webAppURL.map { $0 + "/#/reset-password" }
+                message = try await client.forgotPassword(email: email, redirectURI: redirect)
+                // The second spelling's answer is the same sentence; its failure (a 429) must not
+                // hide that the first was taken.
+                if email != email.lowercased() {
+                    _ = try? await client.forgotPassword(email: email.lowercased(), redirectURI: redirect)
                 }
             } catch AuthorizerClientError.invalidArgument("invalid redirect URI") {
                 throw Self.webAppURLRefused

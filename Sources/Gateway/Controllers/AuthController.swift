@@ -101,6 +101,8 @@ struct AuthController: RouteAdding, Sendable {
         }
         let started = ContinuousClock.now
         let answer: AuthorizerAuthResponse
+        // The spelling Authorizer accepted, for the second-factor steps that name the account.
+        var address = email
         do {
             do {
                 answer = try await client.login(email: email, password: body.password, scope: scope)
@@ -109,7 +111,8 @@ struct AuthController: RouteAdding, Sendable {
             {
                 // 2.4 compares addresses exactly (`storage/db/sql/user.go`): an account signed up
                 // here is lowercase (``signup(_:_:)``), one made elsewhere may be as typed.
-                answer = try await client.login(email: email.lowercased(), password: body.password, scope: scope)
+                address = email.lowercased()
+                answer = try await client.login(email: address, password: body.password, scope: scope)
             }
         } catch let error as AuthorizerClientError {
             throw await loginFailure(error, pair: pair, slot: reservation?.slot, started: started)
@@ -118,7 +121,7 @@ struct AuthController: RouteAdding, Sendable {
             // Not a wrong password: Authorizer answers an unverified address before checking it,
             // and asks for a second factor after it.
             if let slot = reservation?.slot { throttle.failedLogins?.release(pair, slot: slot) }
-            if answer.isMFAStep { return .right(try await challenge(answer, email: email)) }
+            if answer.isMFAStep { return .right(try await challenge(answer, email: address)) }
             throw Self.verificationPending(answer)
         }
         throttle.failedLogins?.succeeded(pair)

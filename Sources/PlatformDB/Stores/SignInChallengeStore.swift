@@ -4,7 +4,8 @@ import SQLKit
 
 /// A sign-in waiting for a second factor (``CreateSignInChallenges``).
 public struct SignInChallenge: Sendable, Equatable {
-    /// The account's email, lowercased.
+    /// The account's email as Authorizer accepted it: 2.4 compares addresses exactly, so the
+    /// second-factor calls must name it in the same case (`service/verify_otp.go`).
     public var email: String
     /// What the user does next: `mfa-enrol`, `mfa-verify` or `email-code`.
     public var step: String
@@ -14,7 +15,7 @@ public struct SignInChallenge: Sendable, Equatable {
 
     /// A challenge for `email` at `step`.
     public init(email: String, step: String, authorizerCookie: String, expiresAt: Date) {
-        self.email = email.lowercased()
+        self.email = email
         self.step = step
         self.authorizerCookie = authorizerCookie
         self.expiresAt = expiresAt
