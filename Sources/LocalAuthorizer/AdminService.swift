@@ -14,10 +14,13 @@ struct AdminService: Sendable {
         var limit: Int
         var page: Int
         var offset: Int { (page &- 1) &* limit }
+        /// The rows gorm asks for: a negative limit is none, an offset of 0 or less is none.
+        var rowLimit: Int { limit < 0 ? Int(Int64.max) : limit }
+        var rowOffset: Int { max(0, offset) }
 
         /// What `utils/pagination.go` takes: 10 a page and page 1 by default, and no bound at all
         /// (the offset is Go's int64 arithmetic, wrapping).
-        init(_ args: Map) throws(AuthorizerError) {
+        init(_ args: Map) {
             limit = args["limit"].int ?? 10
             page = args["page"].int ?? 1
         }
@@ -28,7 +31,7 @@ struct AdminService: Sendable {
     }
 
     func users(page: Page, query: String?) async throws -> [String: any Sendable] {
-        let (users, total) = try await store.users(limit: page.limit, offset: page.offset, query: query)
+        let (users, total) = try await store.users(limit: page.rowLimit, offset: page.rowOffset, query: query)
         return ["pagination": page.graphQLValue(total: total), "users": users.map(\.graphQLValue)]
     }
 
@@ -147,7 +150,7 @@ struct AdminService: Sendable {
 
     func webhooks(page: Page) async throws -> [String: any Sendable] {
         let all = try await store.webhooks()
-        let slice = all.dropFirst(page.offset).prefix(page.limit)
+        let slice = all.dropFirst(page.rowOffset).prefix(page.rowLimit)
         return ["pagination": page.graphQLValue(total: all.count), "webhooks": slice.map(Self.graphQLValue)]
     }
 
@@ -159,7 +162,8 @@ struct AdminService: Sendable {
     }
 
     func webhookLogs(page: Page, webhookID: String?) async throws -> [String: any Sendable] {
-        let (logs, total) = try await store.webhookLogs(webhookID: webhookID, limit: page.limit, offset: page.offset)
+        let (logs, total) = try await store.webhookLogs(
+            webhookID: webhookID, limit: page.rowLimit, offset: page.rowOffset)
         let values: [[String: any Sendable]] = logs.map { log in
             var value: [String: any Sendable] = [
                 "id": log.id, "webhook_id": log.webhookID, "request": log.request, "response": log.response,

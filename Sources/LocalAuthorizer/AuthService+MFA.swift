@@ -130,7 +130,7 @@ extension AuthService {
         guard let cookie, !cookie.isEmpty, let session = try await store.mfaSession(cookie: cookie, now: now),
             purposes.contains(session.purpose), let user = try await store.user(id: session.userID)
         else { return nil }
-        if let email, !email.isEmpty, user.email != email.trimmingCharacters(in: .whitespaces) {
+        if let email, !email.isEmpty, user.email != email.trimmingCharacters(in: .whitespacesAndNewlines) {
             return nil
         }
         return (session, user)
@@ -266,7 +266,9 @@ extension AuthService {
 
     /// `skip_mfa_setup`: only where setup is offered, not enforced, and no factor is enrolled.
     func skipMFASetup(cookie: String?, email: String?) async throws -> AuthResult {
-        if let email, !email.isEmpty, try await store.user(email: email.trimmingCharacters(in: .whitespaces)) == nil {
+        if let email, !email.isEmpty,
+            try await store.user(email: email.trimmingCharacters(in: .whitespacesAndNewlines)) == nil
+        {
             throw AuthorizerError.invalid("invalid request")
         }
         guard let (session, user) = try await mfaCaller(cookie: cookie, email: email, purposes: ["verified"]) else {
@@ -301,7 +303,8 @@ extension AuthService {
 
     /// `resend_otp` for an email: a new code and a `challenge` session, while one was mailed.
     func resendOTP(email: String?) async throws -> AuthResult {
-        let email = (email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        // Spaces trimmed, then lowercased (`service/resend_otp.go`: strings.Trim(…, " ")).
+        let email = (email ?? "").trimmingCharacters(in: CharacterSet(charactersIn: " ")).lowercased()
         guard !email.isEmpty else { throw AuthorizerError.invalid("email or phone number is required") }
         guard let user = try await store.user(email: email), user.revokedTimestamp == nil else {
             return AuthResult(message: "If an account exists, an OTP has been sent")

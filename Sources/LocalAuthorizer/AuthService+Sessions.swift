@@ -54,9 +54,10 @@ extension AuthService {
             cookieHash: AuthorizerStore.hash(cookie), refreshID: UUID().uuidString.lowercased())
         try await store.createSession(session, now: now)
         try await store.deleteSession(nonce: nonce)
+        let lifetime = configuration.refreshTokenExpiresIn
         families.rotated(
-            family: claims["family_id"]?.string ?? families.family(ofSession: nonce), from: nonce, to: session.nonce,
-            at: now)
+            family: claims["family_id"]?.string ?? families.family(ofSession: nonce, now: now, lifetime: lifetime),
+            from: nonce, to: session.nonce, at: now, lifetime: lifetime)
         var result = try await mint(session, user: user, message: "")
         result.sessionCookie = cookie
         return result

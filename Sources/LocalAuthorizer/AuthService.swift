@@ -67,7 +67,7 @@ struct AuthService: Sendable {
     /// `user.login` on its own.
     func signup(_ request: Signup) async throws -> AuthResult {
         // Trimmed, not lowercased: 2.4 keeps the address as typed (`service/signup.go`).
-        let email = (request.email ?? "").trimmingCharacters(in: .whitespaces)
+        let email = (request.email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !email.isEmpty else { throw AuthorizerError.invalid("email or phone number is required") }
         guard configuration.enableSignup else {
             throw AuthorizerError(message: "signup is disabled for this instance", code: .failedPrecondition)
@@ -214,7 +214,8 @@ struct AuthService: Sendable {
             refresh["token_type"] = .string("refresh_token")
             refresh["exp"] = .int(issuedAt + configuration.refreshTokenExpiresIn)
             refresh["jti"] = .string(refreshID)
-            refresh["family_id"] = .string(families.family(ofSession: session.nonce))
+            refresh["family_id"] = .string(
+                families.family(ofSession: session.nonce, now: now, lifetime: configuration.refreshTokenExpiresIn))
             refresh["scope"] = .array(session.scope.map(JSONValue.string))
             refresh["roles"] = .array(session.roles.map(JSONValue.string))
             refreshToken = try await tokens.sign(refresh)

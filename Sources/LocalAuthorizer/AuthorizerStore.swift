@@ -70,12 +70,13 @@ struct AuthorizerStore: Sendable {
     }
 
     /// One page of users, newest first, optionally filtered by a substring of the id, email or
-    /// names (`storage/db/sql/user.go` ListUsers, through gorm: a negative limit is none, an offset
-    /// of 0 or less is none).
+    /// names (`storage/db/sql/user.go` ListUsers).
     func users(limit: Int, offset: Int, query: String?) async throws -> (users: [AuthorizerUser], total: Int) {
         try await database.withConnection { sql in
             func filtered(_ builder: SQLSelectBuilder) -> SQLSelectBuilder {
-                guard let query, !query.isEmpty else { return builder }
+                guard let query = query?.trimmingCharacters(in: .whitespacesAndNewlines), !query.isEmpty else {
+                    return builder
+                }
                 let pattern = "%" + query.lowercased() + "%"
                 return builder.where { group in
                     group.where(SQLFunction("LOWER", args: SQLColumn("id")), .like, SQLBind(pattern))
@@ -93,7 +94,7 @@ struct AuthorizerStore: Sendable {
                 sql.select().columns(Self.userColumns.map { SQLColumn($0) }).from("authorizer_users")
             )
             .orderBy("created_at", .descending)  // no tie-break, as storage/db/sql/user.go at 2.4.0
-            .limit(limit < 0 ? Int(Int64.max) : limit).offset(max(0, offset))
+            .limit(limit).offset(offset)
             .all()
             return (try rows.map(AuthorizerUser.init(row:)), total)
         }

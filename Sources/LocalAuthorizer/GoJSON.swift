@@ -20,8 +20,8 @@ enum GoJSON {
 
 extension GoJSON {
     /// A JSON object's members as Go's `encoding/json` reads them into a map: where a name occurs
-    /// twice, the last one wins (Foundation's decoder keeps another). Nil when `data` is not an
-    /// object.
+    /// twice at the top level, the last one wins (Foundation's decoder keeps another); objects
+    /// nested in a value are read by Foundation. Nil when `data` is not an object.
     static func decodeObject(_ data: Data) -> [String: JSONValue]? {
         guard var members = try? JSONDecoder().decode([String: JSONValue].self, from: data) else { return nil }
         guard JSONMembers.hasDuplicateNames(data) == true else { return members }

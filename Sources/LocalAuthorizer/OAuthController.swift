@@ -20,14 +20,16 @@ struct OAuthController: Sendable {
         guard let form = try await Self.form(request) else {
             return Self.oauthError("invalid_request", "unreadable body")
         }
-        let grant = (form["grant_type"] ?? "").isEmpty ? "authorization_code" : form["grant_type"] ?? ""
+        // Trimmed, as `http_handlers/token.go` trims them.
+        let typed = (form["grant_type"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let grant = typed.isEmpty ? "authorization_code" : typed
         let result: AuthService.AuthResult
         guard grant == "authorization_code" || grant == "refresh_token" else {
             return Self.oauthError("unsupported_grant_type", "grant_type is not supported")
         }
         // service/clientauth/clientauth.go, for both grants: the client first, before any code or
         // refresh token is looked at.
-        let clientID = form["client_id"] ?? ""
+        let clientID = (form["client_id"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !clientID.isEmpty else {
             return Self.oauthError("invalid_request", "The client_id parameter is required")
         }

@@ -154,7 +154,7 @@ struct TokenService: Sendable {
     func verify(_ token: String) async throws -> [String: JSONValue] {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerData = Data(base64URLEncoded: String(parts[0])),
-            let header = try? JSONDecoder().decode([String: JSONValue].self, from: headerData)
+            let header = GoJSON.decodeObject(headerData)
         else { throw TokenError.malformed(segments: parts.count) }
         let alg = header["alg"]?.string ?? ""
         guard alg == algorithm.rawValue else { throw TokenError.wrongAlgorithm(alg) }

@@ -211,6 +211,9 @@ struct ServeCommand: AsyncParsableCommand {
         case let other?: throw settings.refusal(.databasePooler, other, "is not none or transaction")
         }
         if case .postgres(let location) = configuration.databaseURL, location.transactionPooler {
+            guard settings.text(.databasePooler)?.lowercased() != "none" else {
+                throw settings.refusal(.databasePooler, "none", "contradicts ?pooler=transaction in --database-url")
+            }
             configuration.databaseTopology.transactionPooling = true
         }
         if let text = settings.text(.databaseListenURL) {

@@ -87,6 +87,20 @@ import Testing
             #expect(try await list(["limit": 0]).isEmpty)
             #expect(try await list(["limit": 5000, "page": -3]).count == 3)
             #expect(try await list(["limit": 10, "page": Int(Int32.max)]).isEmpty)
+            // The same pagination for webhooks and their logs, which once trapped on a negative one.
+            for (field, query) in [
+                ("_webhooks", "query ($p: PaginationRequest) { _webhooks(params: $p) { webhooks { id } } }"),
+                (
+                    "_webhook_logs",
+                    "query ($p: ListWebhookLogRequest) { _webhook_logs(params: $p) { webhook_logs { id } } }"
+                ),
+            ] {
+                for pagination in [["limit": -1, "page": -5], ["limit": 0], ["limit": 3, "page": 0]] {
+                    let params: [String: Any] = field == "_webhooks" ? pagination : ["pagination": pagination]
+                    let reply = try await h.graphql(query, variables: ["p": params], admin: true)
+                    #expect(reply.json["errors"].isNull, "\(field) \(pagination): \(reply.text)")
+                }
+            }
         }
     }
 
