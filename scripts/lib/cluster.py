@@ -141,6 +141,7 @@ class Cluster:
         self.processes = []
         self.platform = None
         self.pg = None
+        self.replica = None
 
     def build(self, release=True):
         if os.environ.get("PLATFORM_BINARY"):
@@ -210,6 +211,30 @@ server_reset_query =
             except OSError:
                 time.sleep(0.1)
         return f"postgres://bench@127.0.0.1:{port}/platform?sslmode=disable"
+
+    def start_replica(self):
+        """A streaming replica of this cluster's PostgreSQL (pg_basebackup -R, a hot standby on its
+        own port); returns the platform database's URL on it."""
+        run, directory, pg_port = self.pg
+        replica = os.path.join(directory, "replica")
+        port = free_port()
+        subprocess.run(run + [f"{PG_BIN}/pg_basebackup", "-h", "127.0.0.1", "-p", str(pg_port), "-U", "bench", "-D", replica,
+                              "-R", "-X", "stream", "-c", "fast"], check=True, stdout=subprocess.DEVNULL)
+        self.replica = (run, replica, port)
+        self.replica_start()
+        return f"postgres://bench@127.0.0.1:{port}/platform?sslmode=disable"
+
+    def replica_start(self):
+        run, replica, port = self.replica
+        subprocess.run(run + [f"{PG_BIN}/pg_ctl", "-D", replica, "-l", f"{replica}.log", "-w", "start", "-o",
+                              f"-p {port} -k {os.path.dirname(replica)} -c listen_addresses=127.0.0.1 -c max_connections=200 "
+                              "-c hot_standby_feedback=on"],
+                       check=True, stdout=subprocess.DEVNULL)
+
+    def replica_stop(self, mode="fast"):
+        run, replica, _ = self.replica
+        subprocess.run(run + [f"{PG_BIN}/pg_ctl", "-D", replica, "-m", mode, "-w", "stop"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
 
     def pg_start(self):
         run, directory, port = self.pg
@@ -283,6 +308,8 @@ server_reset_query =
     def stop(self):
         for process in self.processes:
             process.stop()
+        if self.replica:
+            self.replica_stop("immediate")
         if self.pg:
             self.pg_stop("immediate")
         if not self.keep:
