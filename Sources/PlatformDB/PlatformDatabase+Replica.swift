@@ -33,24 +33,29 @@ extension PlatformDatabase {
     }
 
     /// Whether the replica has replayed the primary's WAL position of now (PostgreSQL's
-    /// `pg_current_wal_insert_lsn()`, past every commit even with `synchronous_commit = off`, against the standby's `pg_last_wal_replay_lsn()`), waiting up to
-    /// `topology.replicaWait`.
+    /// `pg_current_wal_insert_lsn()`, past every commit even with `synchronous_commit = off`,
+    /// against the standby's `pg_last_wal_replay_lsn()`), waiting up to `topology.replicaWait`. The
+    /// furthest position the replica was seen to have replayed is kept, so while the primary takes
+    /// no writes a read asks the replica nothing more.
     private func replicaCaughtUp(_ replica: PlatformDatabase) async -> Bool {
         if let until = replicaDownUntil.withLock({ $0 }), ContinuousClock.now < until { return false }
         let deadline = ContinuousClock.now + topology.replicaWait
         do {
-            let position = try await withConnection { sql in
+            let text = try await withConnection { sql in
                 try await sql.raw("SELECT pg_current_wal_insert_lsn()::text AS lsn").first()?.decode(
                     column: "lsn", as: String.self)
             }
-            guard let position else { return false }
+            guard let target = text.flatMap(Self.walPosition) else { return false }
             while true {
+                if replicaReplayed.load(ordering: .relaxed) >= target { return true }
                 let replayed = try await replica.withConnection(leaseTimeout: topology.replicaWait) { sql in
-                    try await sql.raw(
-                        "SELECT coalesce(pg_last_wal_replay_lsn() >= \(bind: position)::pg_lsn, false) AS done"
-                    ).first()?.decode(column: "done", as: Bool.self)
+                    try await sql.raw("SELECT pg_last_wal_replay_lsn()::text AS lsn").first()?.decode(
+                        column: "lsn", as: String?.self)
                 }
-                if replayed == true { return true }
+                if let position = replayed.flatMap(Self.walPosition) {
+                    replicaReplayed.max(position, ordering: .relaxed)
+                    if position >= target { return true }
+                }
                 guard ContinuousClock.now < deadline else { return false }
                 try await Task.sleep(for: .milliseconds(2))
             }
@@ -62,7 +67,18 @@ extension PlatformDatabase {
         }
     }
 
+    /// A WAL position written as PostgreSQL writes a `pg_lsn` (`16/B374D848`), as one number.
+    static func walPosition(_ text: String) -> UInt64? {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let high = UInt64(parts[0], radix: 16), let low = UInt64(parts[1], radix: 16),
+            high <= UInt64(UInt32.max), low <= UInt64(UInt32.max)
+        else { return nil }
+        return high << 32 | low
+    }
+
     private func replicaFailed(_ error: PlatformDBError) {
+        // What comes back may be another replica, behind the one that failed: learn it again.
+        replicaReplayed.store(0, ordering: .relaxed)
         let first = replicaDownUntil.withLock { until in
             defer { until = ContinuousClock.now + .seconds(1) }
             return until.map { ContinuousClock.now >= $0 } ?? true

@@ -75,6 +75,8 @@ public final class PlatformDatabase: Service, Sendable {
     let replicaDownUntil = Mutex<ContinuousClock.Instant?>(nil)
     /// Reads ``read(_:)`` ran on the replica, and on the primary while a replica is configured.
     let replicaReads = Atomic<Int>(0)
+    /// The furthest WAL position the replica was seen to have replayed.
+    let replicaReplayed = Atomic<UInt64>(0)
     let primaryReads = Atomic<Int>(0)
 
     private init(
