@@ -41,6 +41,33 @@ import _CryptoExtras
         }
     }
 
+    /// Behaviour 1 with an invitation: the invitee's signup is answered 202 like any other, and the
+    /// invitation is not lost: once the address is verified, the user is in the inviting tenant
+    /// with the invited role.
+    @Test func anInvitationWaitsThroughVerification() async throws {
+        try await GatewayHarness.with(mode: .hybrid, emailVerification: true) { h in
+            try #require(try await h.signup("queen@example.com", clientName: "Hive").status == .accepted)
+            let queenLink = try #require(try await h.mailedToken(kind: "verify_email"))
+            let queen = try await h.request(.post, "/auth/verify-email", json: ["token": queenLink])
+            let boss = try #require(queen.json["accessToken"].string, "\(queen.text)")
+            let invite = try await h.request(
+                .post, "/invitations", json: ["email": "worker@example.com", "role": "USER"], bearer: boss)
+            let token = try #require(invite.json["token"].string, "\(invite.text)")
+            let signup = try await h.request(
+                .post, "/auth/signup",
+                json: [
+                    "email": "worker@example.com", "password": GatewayHarness.password,
+                    "confirmPassword": GatewayHarness.password, "invitationToken": token,
+                ])
+            #expect(signup.status == .accepted, "\(signup.text)")
+            let link = try #require(try await h.mailedToken(kind: "verify_email"))
+            let verified = try await h.request(.post, "/auth/verify-email", json: ["token": link])
+            #expect(verified.status == .ok, "\(verified.text)")
+            #expect(verified.json["user"]["role"].string == "USER", "\(verified.text)")
+            #expect(verified.json["user"]["clientId"].string == queen.json["user"]["clientId"].string)
+        }
+    }
+
     /// Behaviour 1 without the admin secret: the company waits as a signup intent and the user's
     /// first sign-in (here the verification link) places them in it.
     @Test func withoutTheAdminSecretTheCompanyWaitsForTheFirstSignIn() async throws {

@@ -227,4 +227,32 @@ import Testing
             #expect(fallback.json["data"]["validate_jwt_token"]["is_valid"].bool == true, "\(fallback.text)")
         }
     }
+
+    /// Behaviour 10 (`events/events.go`): deliveries carry no id and no timestamp, so two logins of
+    /// an unchanged user are the same bytes; behaviour 4
+    /// (`service/validate_jwt_token.go`): a refresh token validates as an access token while its
+    /// session lives, since 2.4 does not compare `token_type`.
+    @Test func twoLoginsAreTheSameBytesAndARefreshTokenValidatesAsAccess() async throws {
+        let receiver = AdminAndWebhookTests.Receiver()
+        try await receiver.app().test(.ahc(.http)) { client in
+            try await Harness.with { h in
+                _ = try await h.signup("twice@example.com")
+                _ = try await h.graphql(
+                    "mutation ($p: AddWebhookRequest!) { _add_webhook(params: $p) { message } }",
+                    variables: [
+                        "p": [
+                            "event_name": "user.login", "endpoint": "http://127.0.0.1:\(client.port ?? 0)/hook",
+                            "enabled": true,
+                        ]
+                    ], admin: true)
+                let login = try await h.login("twice@example.com", scope: ["openid", "offline_access"])
+                _ = try await h.login("twice@example.com")
+                let deliveries = try await receiver.waitFor(2)
+                #expect(deliveries.count == 2 && deliveries[0].body == deliveries[1].body)
+                let refresh = try #require(login.json["data"]["login"]["refresh_token"].string)
+                let valid = try await h.validate(refresh, type: "access_token")
+                #expect(valid.json["data"]["validate_jwt_token"]["is_valid"].bool == true, "\(valid.text)")
+            }
+        }
+    }
 }

@@ -97,6 +97,15 @@ import Testing
             #expect(
                 publicAddress.json["data"]["_add_webhook"]["message"].string == "Added webhook successfully",
                 "\(publicAddress.text)")
+            // And at `_update_webhook`: a public endpoint moved to a private one is refused.
+            let listed = try await h.graphql("{ _webhooks { webhooks { id } } }", admin: true)
+            let id = try #require(listed.json["data"]["_webhooks"]["webhooks"][0]["id"].string, "\(listed.text)")
+            let moved = try await h.graphql(
+                "mutation ($p: UpdateWebhookRequest!) { _update_webhook(params: $p) { message } }",
+                variables: ["p": ["id": id, "endpoint": "http://10.0.0.1/hook"]], admin: true)
+            #expect(
+                moved.json["errors"][0]["message"].string
+                    == "invalid endpoint: requests to private/internal networks are not allowed", "\(moved.text)")
         }
         try await Harness.with(configure: { $0.env = "e2e" }) { h in
             let reply = try await h.graphql(
