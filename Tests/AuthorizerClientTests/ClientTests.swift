@@ -11,13 +11,17 @@ import Testing
 @Suite struct ClientTests {
     static let password = "Str0ng!pass"
 
-    static func withServer(_ body: @Sendable (AuthorizerClient.Configuration) async throws -> Void) async throws {
+    static func withServer(
+        configure: (inout AuthorizerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (AuthorizerClient.Configuration) async throws -> Void
+    ) async throws {
         var configuration = AuthorizerConfiguration(
             clientID: "client-test", clientSecret: "cs-\(UUID().uuidString)", adminSecret: "as-\(UUID().uuidString)")
         configuration.httpPort = 0
         configuration.disableMFA = true
         configuration.jwtSecret = "jwt-\(UUID().uuidString)"
         configuration.bcryptCost = 4
+        configure(&configuration)
         let admin = configuration.adminSecret
         let app = try await buildAuthorizerApplication(configuration: configuration, logger: Logger(label: "test"))
         try await app.test(.ahc(.http)) { client in
@@ -75,18 +79,8 @@ import Testing
     /// `Retry-After: 1`: an idempotent call waits that long and tries again, and a login, which is
     /// not idempotent, reports the limit at once.
     @Test func anIdempotentCallWaitsOutRetryAfterAndALoginDoesNot() async throws {
-        var configuration = AuthorizerConfiguration(
-            clientID: "client-test", clientSecret: "cs-\(UUID().uuidString)", adminSecret: "as-\(UUID().uuidString)")
-        configuration.httpPort = 0
-        configuration.disableMFA = true
-        configuration.jwtSecret = "jwt-\(UUID().uuidString)"
-        configuration.rateLimitRPS = 1
-        configuration.rateLimitBurst = 1
-        let app = try await buildAuthorizerApplication(configuration: configuration, logger: Logger(label: "test"))
-        try await app.test(.ahc(.http)) { server in
-            let client = AuthorizerClient(
-                configuration: .init(url: "http://localhost:\(server.port ?? 0)", clientID: "client-test"), version: .v2
-            )
+        try await Self.withServer(configure: { $0.rateLimitRPS = 1; $0.rateLimitBurst = 1 }) { settings in
+            let client = AuthorizerClient(configuration: settings, version: .v2)
             // Two at once against a bucket of one: one is answered, the other waits out Retry-After.
             func timedMeta() async throws -> Duration {
                 let started = ContinuousClock.now

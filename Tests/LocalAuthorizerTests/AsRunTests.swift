@@ -129,14 +129,7 @@ import Testing
             try await Harness.with { h in
                 _ = try await h.signup(
                     "jane.doe@example.com", extra: ["given_name": "Jane", "family_name": "Doe & <Co>"])
-                _ = try await h.graphql(
-                    "mutation ($p: AddWebhookRequest!) { _add_webhook(params: $p) { message } }",
-                    variables: [
-                        "p": [
-                            "event_name": "user.login", "endpoint": "http://127.0.0.1:\(client.port ?? 0)/hook",
-                            "enabled": true,
-                        ]
-                    ], admin: true)
+                try await Self.subscribeLogins(h, port: client.port)
                 _ = try await h.login("jane.doe@example.com")
                 let delivery = try #require(try await receiver.waitFor(1).first)
                 func normalised(_ data: Data) -> String {
@@ -237,14 +230,7 @@ import Testing
         try await receiver.app().test(.ahc(.http)) { client in
             try await Harness.with { h in
                 _ = try await h.signup("twice@example.com")
-                _ = try await h.graphql(
-                    "mutation ($p: AddWebhookRequest!) { _add_webhook(params: $p) { message } }",
-                    variables: [
-                        "p": [
-                            "event_name": "user.login", "endpoint": "http://127.0.0.1:\(client.port ?? 0)/hook",
-                            "enabled": true,
-                        ]
-                    ], admin: true)
+                try await Self.subscribeLogins(h, port: client.port)
                 let login = try await h.login("twice@example.com", scope: ["openid", "offline_access"])
                 _ = try await h.login("twice@example.com")
                 let deliveries = try await receiver.waitFor(2)
@@ -254,5 +240,14 @@ import Testing
                 #expect(valid.json["data"]["validate_jwt_token"]["is_valid"].bool == true, "\(valid.text)")
             }
         }
+    }
+
+    /// Subscribes the receiver on `port` to `user.login` only.
+    static func subscribeLogins(_ h: Harness, port: Int?) async throws {
+        _ = try await h.graphql(
+            "mutation ($p: AddWebhookRequest!) { _add_webhook(params: $p) { message } }",
+            variables: [
+                "p": ["event_name": "user.login", "endpoint": "http://127.0.0.1:\(port ?? 0)/hook", "enabled": true]
+            ], admin: true)
     }
 }
