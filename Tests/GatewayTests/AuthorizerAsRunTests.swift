@@ -360,6 +360,11 @@ import _CryptoExtras
                 configuration: .init(
                     url: h.authorizerURL, clientID: h.authorizer.clientID, adminSecret: h.authorizer.adminSecret),
                 version: .v2)
+            // Other drift, planted behind the gateway's back: a name changed at Authorizer.
+            let renamed = try #require(try await users.find(email: "same3@example.com")?.authorizerID)
+            try await h.authorizerAdmin(
+                "mutation ($p: UpdateUserRequest!) { _update_user(params: $p) { id } }",
+                variables: ["p": ["id": renamed, "given_name": "Three"]])
             let firstPage = try await twin.users(page: 1, limit: 5).users
             let victim = try #require(firstPage.first?.id)
             let pages = Mutex(0)
@@ -398,6 +403,8 @@ import _CryptoExtras
                 // The victim was read on page 1 before it went; the next run marks it.
                 #expect(report.deleted == 0, "\(report)")
             }
+            // The rest of the drift is applied.
+            #expect(try await users.find(authorizerID: renamed)?.firstName == "Three")
             for index in 0..<10 {
                 let user = try #require(try await users.find(email: "same\(index)@example.com"))
                 if user.authorizerID != victim {

@@ -53,6 +53,18 @@ import Testing
             #expect(late.json["errors"][0]["message"].string == "Token is expired", "\(late.text)")
             let zero = try await h.validate(try forged(exp: 0))
             #expect(zero.json["data"]["validate_jwt_token"]["is_valid"].bool == true, "\(zero.text)")
+            // And `nbf` and `iat` in the future, in the library's words.
+            let now = Int(Date().timeIntervalSince1970)
+            for (claim, message) in [("nbf", "Token is not valid yet"), ("iat", "Token used before issued")] {
+                claims["exp"] = now + 600
+                claims[claim] = now + 3600
+                let token = try #require(
+                    HMACJWT.sign(
+                        header: Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8),
+                        payload: try JSONSerialization.data(withJSONObject: claims), algorithm: "HS256", secret: secret))
+                claims[claim] = nil
+                #expect(try await h.validate(token).json["errors"][0]["message"].string == message, "\(claim)")
+            }
         }
     }
 
