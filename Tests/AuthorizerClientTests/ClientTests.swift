@@ -79,7 +79,9 @@ import Testing
     /// `Retry-After: 1`: an idempotent call waits that long and tries again, and a login, which is
     /// not idempotent, reports the limit at once.
     @Test func anIdempotentCallWaitsOutRetryAfterAndALoginDoesNot() async throws {
-        try await Self.withServer(configure: { $0.rateLimitRPS = 1; $0.rateLimitBurst = 1 }) { settings in
+        try await Self.withServer(configure: {
+            $0.rateLimitRPS = 1; $0.rateLimitBurst = 1
+        }) { settings in
             let client = AuthorizerClient(configuration: settings, version: .v2)
             // Two at once against a bucket of one: one is answered, the other waits out Retry-After.
             func timedMeta() async throws -> Duration {

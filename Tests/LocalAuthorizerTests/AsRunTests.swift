@@ -61,7 +61,8 @@ import Testing
                 let token = try #require(
                     HMACJWT.sign(
                         header: Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8),
-                        payload: try JSONSerialization.data(withJSONObject: claims), algorithm: "HS256", secret: secret))
+                        payload: try JSONSerialization.data(withJSONObject: claims), algorithm: "HS256", secret: secret)
+                )
                 claims[claim] = nil
                 #expect(try await h.validate(token).json["errors"][0]["message"].string == message, "\(claim)")
             }

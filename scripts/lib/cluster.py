@@ -219,7 +219,8 @@ server_reset_query =
         replica = os.path.join(directory, "replica")
         port = free_port()
         subprocess.run(run + [f"{PG_BIN}/pg_basebackup", "-h", "127.0.0.1", "-p", str(pg_port), "-U", "bench", "-D", replica,
-                              "-R", "-X", "stream", "-c", "fast"], check=True, stdout=subprocess.DEVNULL)
+                              "-R", "-X", "stream", "-c", "fast", "-C", "-S", "platform_replica"], check=True,
+                             stdout=subprocess.DEVNULL)
         self.replica = (run, replica, port)
         self.replica_start()
         return f"postgres://bench@127.0.0.1:{port}/platform?sslmode=disable"

@@ -37,12 +37,15 @@ pg_stop_throwaway() {
 }
 
 # A streaming replica of the throwaway cluster (pg_basebackup -R, a hot standby on its own free
-# port), for reads on a replica. Sets REPLICA_DIR, REPLICA_PORT and REPLICA_URL.
+# port), for reads on a replica. It streams through a replication slot, so that the primary keeps
+# the WAL it has not received: the suite's CREATE DATABASEs write WAL faster than a loaded replica
+# replays it, and without a slot the primary recycled a segment the replica still needed (it then
+# stopped replaying for good). Sets REPLICA_DIR, REPLICA_PORT and REPLICA_URL.
 pg_start_replica() {
   REPLICA_DIR="$PG_DIR/replica"
   REPLICA_PORT=$(pg_free_port)
   "${PG_RUN[@]}" "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U platform_test -D "$REPLICA_DIR" \
-    -R -X stream -c fast >"$PG_DIR/basebackup.log" 2>&1 || { cat "$PG_DIR/basebackup.log" >&2; return 1; }
+    -R -X stream -c fast -C -S platform_replica >"$PG_DIR/basebackup.log" 2>&1 || { cat "$PG_DIR/basebackup.log" >&2; return 1; }
   "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$REPLICA_DIR" -l "$PG_DIR/replica.log" -w -t 60 start \
     -o "-p $REPLICA_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c hot_standby_feedback=on" >/dev/null || return 1
   REPLICA_URL="postgres://platform_test@127.0.0.1:$REPLICA_PORT/postgres?sslmode=disable"
